@@ -1,0 +1,1 @@
+"""Bilateral-relations news dashboard: ingestion pipeline, queries and charts."""

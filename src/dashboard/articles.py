@@ -1,0 +1,485 @@
+"""Raw documents -> articles: clean, split bundled reports, find outlet and publication date.
+
+Works line by line on a page. Each cleaned line is classified (dateline, date line,
+headline, body); a new article starts at a dateline (朝中社平壤7月19日电) together with the
+headline and date line just above it, or at a headline followed by a date line. Within a
+dated dispatch, a paragraph that opens with a new attribution (俄罗斯媒体报道, ...) and
+leads into events later than the dispatch date starts another report: a dispatch cannot
+report what happened after it was filed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from .outlets import UNKNOWN, Outlet, OutletRegistry, load_registry
+from .readers import RawDocument, read_documents
+from .report import IngestReport
+from .schema import ARTICLE_COLUMNS
+from .textnorm import (
+    HAN,
+    compact,
+    count_han,
+    normalize_width,
+    script_of,
+    tighten_spaces,
+    to_simplified,
+)
+
+# --- dates -------------------------------------------------------------------------------
+
+_CN_DIGITS = {
+    "〇": 0,
+    "零": 0,
+    "○": 0,
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+
+
+def _cn_number(s: str) -> int | None:
+    """Small Chinese numerals as used in dates: 二〇二四, 七, 十九, 二十, 三十一."""
+    if s.isdigit():
+        return int(s)
+    if all(ch in _CN_DIGITS for ch in s):  # digit by digit: 二〇二四
+        return int("".join(str(_CN_DIGITS[ch]) for ch in s))
+    m = re.fullmatch(r"([一二三])?十([一二三四五六七八九])?", s)
+    if m:
+        return (_CN_DIGITS[m.group(1)] if m.group(1) else 1) * 10 + (
+            _CN_DIGITS[m.group(2)] if m.group(2) else 0
+        )
+    return None
+
+
+_NUM = r"[0-9]{1,4}|[〇零○一二三四五六七八九十]{1,4}"
+FULL_DATE = re.compile(
+    rf"(?P<y>(?:19|20)[0-9]{{2}}|[一二][〇零○一二三四五六七八九]{{3}})\s*[-/.年]\s*(?P<m>{_NUM})\s*[-/.月]\s*(?P<d>{_NUM})(?![0-9])\s*日?"
+)
+MONTH_DAY = re.compile(rf"(?<![0-9年/\-.])(?P<m>{_NUM})\s*月\s*(?P<d>{_NUM})\s*[日号]")
+
+
+def _make_date(y: int | None, m: int | None, d: int | None) -> date | None:
+    try:
+        return date(y, m, d) if y and m and d else None
+    except ValueError:
+        return None
+
+
+def parse_full_date(text: str) -> date | None:
+    """The first year-month-day date in ``text`` (ISO, slashes, dots, 年月日, Chinese numerals)."""
+    for m in FULL_DATE.finditer(text):
+        d = _make_date(_cn_number(m["y"]), _cn_number(m["m"]), _cn_number(m["d"]))
+        if d:
+            return d
+    return None
+
+
+def month_day_dates(text: str, year: int) -> list[date]:
+    """Every explicit month-day date in ``text``, placed in ``year``."""
+    found = []
+    for m in FULL_DATE.finditer(text):
+        d = _make_date(_cn_number(m["y"]), _cn_number(m["m"]), _cn_number(m["d"]))
+        if d:
+            found.append(d)
+    for m in MONTH_DAY.finditer(text):
+        d = _make_date(year, _cn_number(m["m"]), _cn_number(m["d"]))
+        if d:
+            found.append(d)
+    return found
+
+
+def place_in_year(month: int, day: int, anchor: date | None) -> date | None:
+    """Month and day with the year of ``anchor``, never later than ``anchor``."""
+    if anchor is None:
+        return None
+    d = _make_date(anchor.year, month, day)
+    if d and d > anchor:
+        d = _make_date(anchor.year - 1, month, day)
+    return d
+
+
+# --- line classes ------------------------------------------------------------------------
+
+_BOILERPLATE = [
+    re.compile(p)
+    for p in [
+        r"(马上|立即|免费)注册|没有账号|登录后才可以|才可以(下载|查看|回复|回帖)|本版积分规则",
+        r"^(登录|注册|返回列表|快速回复|只看该作者|使用道具|举报|收藏|分享|点赞|打印|关闭窗口|上一篇|下一篇|上一主题|下一主题)([|｜/ ]|$)",
+        r"[0-9]+\s*人(阅读|回复|浏览|评论|围观)|(阅读|回复|浏览|查看|点击|评论)\s*[:：]?\s*[0-9]+\s*([|｜]|$)",
+        r"^(发表于|發表於|本帖最后由|责任编辑|責任編輯|编辑[:：]|校对[:：]|版权所有|版權所有|copyright|©|all rights reserved|扫一扫|关注我们|相关阅读|相关新闻|推荐阅读|热门推荐)",
+    ]
+]
+_IMAGE_LINE = re.compile(r"^[\w\-.()\[\] ]+\.(png|jpe?g|gif|webp|bmp|svg|tiff?)$", re.IGNORECASE)
+_HAS_WORD = re.compile(rf"[{HAN}A-Za-z0-9]")
+_SHORT_LATIN = re.compile(r"^[A-Za-z]{1,2}$")  # the 'x' of a close button, stray 'OK'
+_TERMINAL = tuple("。！？!?；;…”」』\"'.")
+
+# Dateline: [outlet][reporter][place][year?][month?]day 电/讯, e.g. 新华社北京7月19日电,
+# 韩联社首尔7月9日电, 中央社记者王小明台北19日电, (法新社首尔19日).
+DATELINE = re.compile(
+    r"^[（(【\[]?(?P<pre>[^，。,：:（）()\[\]【】\d据另]{0,24}?)\s*"
+    rf"(?:(?P<y>(?:19|20)\d{{2}})年)?(?:(?P<m>{_NUM})月)?(?P<d>{_NUM})日\s*"
+    r"(?:(?:专|專)?[电電讯訊]|[）)】\]](?=\s*\S))"
+)
+DATE_LINE = re.compile(
+    r"^(?:(?:发布|發布|更新|发表|發表)?(?:时间|時間|日期)\s*[:：]\s*)?"
+    + FULL_DATE.pattern
+    + r"(?:\s*(?:星期.|周.))?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"
+    r"(?:\s*(?:来源|來源|稿源)\s*[:：]\s*(?P<src>\S.{0,30}))?\s*$"
+)
+BYLINE = re.compile(
+    r"^(?:(?:来源|來源|稿源|消息来源|出处|source)\s*[:：]\s*(?P<src>\S.{0,30})|[【\[](?P<bracket>[^】\]]{2,30})[】\]])",
+    re.IGNORECASE,
+)
+# A paragraph that opens a report with a fresh attribution: "俄罗斯媒体报道，", "路透社星期二
+# (7月16日)引述...报道，". Continuations (另据, 据此, 报道称, 该报...) are not leads.
+LEAD = re.compile(
+    r"^(?!另|据|此外|同时|报道|该|此|这|他|她|但|而|并)[^，。,；;]{2,60}?(?:报道|报导|消息|电)[,，:：]"
+)
+
+
+@dataclass
+class Line:
+    text: str  # as written, spaces tightened
+    simplified: str
+    kind: str = "body"  # dateline | date | headline | body
+    dateline: re.Match | None = None
+
+
+def _is_boilerplate(simplified: str) -> bool:
+    if not _HAS_WORD.search(simplified) or _SHORT_LATIN.match(simplified):
+        return True
+    if _IMAGE_LINE.match(simplified):
+        return True
+    if len(simplified) <= 80:
+        return any(p.search(simplified.casefold()) for p in _BOILERPLATE)
+    return False
+
+
+def _classify(line: Line) -> None:
+    s = line.simplified
+    m = DATELINE.match(s)
+    if m and count_han(m.group(0)) >= 2:
+        line.kind, line.dateline = "dateline", m
+        return
+    if DATE_LINE.match(s):
+        line.kind = "date"
+        return
+    if (
+        count_han(s) >= 4
+        and len(s) <= 50
+        and not s.endswith(_TERMINAL)
+        and "，" not in s
+        and "," not in s
+    ):
+        line.kind = "headline"
+
+
+def clean_page(text: str) -> tuple[list[Line], list[str]]:
+    """Cleaned content lines, and the boilerplate lines removed (they may hold the page date)."""
+    kept: list[Line] = []
+    removed: list[str] = []
+    for raw in normalize_width(text).splitlines():
+        tight = tighten_spaces(raw)
+        if not tight:
+            continue
+        simplified = to_simplified(tight)
+        if _is_boilerplate(simplified):
+            removed.append(simplified)
+            continue
+        line = Line(tight, simplified)
+        _classify(line)
+        kept.append(line)
+    return kept, removed
+
+
+def _segment_starts(lines: list[Line]) -> list[int]:
+    kinds = [ln.kind for ln in lines]
+    starts = {0}
+    for i, kind in enumerate(kinds):
+        if kind == "dateline":
+            s = i
+            if s > 0 and kinds[s - 1] == "date":
+                s -= 1
+            if s > 0 and kinds[s - 1] == "headline":
+                s -= 1
+            starts.add(s)
+        elif (
+            kind == "headline"
+            and i + 1 < len(kinds)
+            and kinds[i + 1] == "date"
+            and not (i + 2 < len(kinds) and kinds[i + 2] == "dateline")
+        ):
+            starts.add(i)
+    return sorted(starts)
+
+
+def _has_body(lines: list[Line]) -> bool:
+    return any(ln.kind in ("body", "dateline") and count_han(ln.simplified) >= 15 for ln in lines)
+
+
+# --- the article of a segment ------------------------------------------------------------
+
+
+@dataclass
+class Draft:
+    lines: list[Line]
+    doc: RawDocument
+    title: str = ""
+    source: Outlet | None = None
+    source_name: str = ""  # a metadata outlet name the registry does not know
+    published: date | None = None
+    date_source: str | None = None
+    place: str = ""
+    quoted: list[str] = field(default_factory=list)
+
+
+def _dateline_of(lines: list[Line]) -> Line | None:
+    for ln in lines[:4]:
+        if ln.kind == "dateline":
+            return ln
+    return None
+
+
+def _later_report_split(lines: list[Line], dispatch: date) -> int | None:
+    """Index in ``lines`` where a later report starts inside a dated dispatch, if any."""
+    first_body = next((i for i, ln in enumerate(lines) if ln.kind == "dateline"), 0)
+    for k in range(first_body + 1, len(lines)):
+        later = [d for d in month_day_dates(lines[k].simplified, dispatch.year) if d > dispatch]
+        # Half a year or more ahead is more likely last year's date than a later event.
+        if not any((d - dispatch).days < 180 for d in later):
+            continue
+        leads = [j for j in range(first_body + 1, k + 1) if LEAD.match(lines[j].simplified)]
+        if not leads:
+            return None
+        j = leads[-1]
+        while j - 1 > first_body and LEAD.match(lines[j - 1].simplified):
+            j -= 1
+        return j
+    return None
+
+
+def _split_later_reports(segment: list[Line], page_date: date | None) -> list[list[Line]]:
+    dl = _dateline_of(segment)
+    if dl is None or not dl.dateline["m"]:
+        return [segment]
+    m = dl.dateline
+    dispatch = place_in_year(_cn_number(m["m"]), _cn_number(m["d"]), page_date or date.today())
+    if dispatch is None:
+        return [segment]
+    cut = _later_report_split(segment, dispatch)
+    if cut is None:
+        return [segment]
+    return [segment[:cut], *_split_later_reports(segment[cut:], page_date)]
+
+
+def _first_sentence(text: str, limit: int = 60) -> str:
+    first = re.split(r"(?<=[。！？!?])", text.strip(), maxsplit=1)[0].strip()
+    return first if len(first) <= limit else first[: limit - 1] + "…"
+
+
+def _page_date(removed: list[str], lines: list[Line], meta_published: str) -> date | None:
+    """The page's own date: metadata, else a date in the header or the boilerplate."""
+    d = parse_full_date(meta_published) if meta_published else None
+    if d:
+        return d
+    header = [ln.simplified for ln in lines[:2] if ln.kind != "dateline"]
+    for text in [*removed, *header]:
+        d = parse_full_date(text)
+        if d:
+            return d
+    return None
+
+
+def _resolve_article(draft: Draft, registry: OutletRegistry, page_date: date | None) -> None:
+    lines, meta = draft.lines, draft.doc.meta
+    dl = _dateline_of(lines)
+    date_line = next((ln for ln in lines[:4] if ln.kind == "date"), None)
+    is_record = draft.doc.kind == "record"
+
+    # Outlet: record metadata is explicit; then the dateline; then a byline; then the page's
+    # site name (HTML) when the registry knows it. Outlets cited in the body do not count.
+    candidates: list[tuple[Outlet | None, str]] = []
+    if is_record and meta.get("source"):
+        candidates.append((registry.lookup(meta["source"]), meta["source"]))
+    if dl is not None:
+        hit = registry.match_prefix(dl.dateline["pre"].strip())
+        if hit:
+            candidates.append((hit[0], ""))
+            draft.place = re.sub(
+                r"^(?:记者|特派记者)\S{0,4}?(?=\S{2,})", "", dl.dateline["pre"].strip()[hit[1] :]
+            ).strip()
+        else:
+            draft.place = dl.dateline["pre"].strip()
+    for ln in lines[:5]:
+        m = BYLINE.match(ln.simplified) or (
+            DATE_LINE.match(ln.simplified) if ln.kind == "date" else None
+        )
+        name = (m.groupdict().get("src") or m.groupdict().get("bracket") or "") if m else ""
+        if name:
+            outlet = registry.lookup(name)
+            if outlet:
+                candidates.append((outlet, ""))
+    if not is_record and meta.get("source"):
+        outlet = registry.lookup(meta["source"])
+        if outlet:
+            candidates.append((outlet, ""))
+    for outlet, raw_name in candidates:
+        if outlet is not None:
+            draft.source = outlet
+            break
+        if raw_name and not draft.source_name:
+            draft.source_name = raw_name
+
+    # Publication date: a full date line, else the dateline's day with the page's year.
+    anchor = page_date
+    if date_line is not None:
+        draft.published, draft.date_source = parse_full_date(date_line.simplified), "date_line"
+    elif dl is not None:
+        m = dl.dateline
+        y, mo, d = m["y"], m["m"], m["d"]
+        if y and mo:
+            draft.published = _make_date(int(y), _cn_number(mo), _cn_number(d))
+            draft.date_source = "dateline"
+        elif anchor is not None:
+            month = _cn_number(mo) if mo else anchor.month
+            day = _cn_number(d)
+            placed = (
+                place_in_year(month, day, anchor) if mo else _make_date(anchor.year, month, day)
+            )
+            if placed and placed > anchor:  # day-only dateline from the previous month
+                placed = _make_date(
+                    anchor.year if anchor.month > 1 else anchor.year - 1,
+                    (anchor.month - 2) % 12 + 1,
+                    day,
+                )
+            draft.published, draft.date_source = placed, "dateline+page"
+    if draft.published is None and anchor is not None:
+        draft.published = anchor
+        draft.date_source = "metadata" if meta.get("published") else "page"
+    if draft.published is not None and page_date is not None and draft.published > page_date:
+        draft.published, draft.date_source = page_date, "page"
+
+    # Title: the headline above the dateline, else the record's title, else the first sentence.
+    headline = next((ln for ln in lines[:2] if ln.kind == "headline"), None)
+    if headline is not None:
+        draft.title = headline.text
+    elif meta.get("title"):
+        draft.title = meta["title"].strip()
+    else:
+        body = next((ln for ln in lines if ln.kind in ("body", "dateline")), lines[0])
+        text = body.text
+        if body.kind == "dateline":  # 韩联社首尔7月9日电据...: the title starts after the dateline
+            text = text[body.dateline.end() :] or text
+        draft.title = _first_sentence(text)
+
+    own = draft.source.id if draft.source else None
+    full = "\n".join(ln.simplified for ln in lines)
+    draft.quoted = [o.id for o in registry.find_all(full) if o.id != own]
+
+
+def document_drafts(doc: RawDocument, registry: OutletRegistry) -> list[Draft]:
+    lines, removed = clean_page(doc.text)
+    if not lines:
+        return []
+    page_date = _page_date(removed, lines, doc.meta.get("published", ""))
+    if doc.kind == "record":
+        segments = [lines]
+    else:
+        starts = _segment_starts(lines)
+        segments = [lines[a:b] for a, b in zip(starts, [*starts[1:], len(lines)], strict=True)]
+        if len(segments) > 1 and segments[0] and segments[0][0].kind == "headline":
+            # A page title above several reports belongs to none of them.
+            segments[0] = segments[0][1:]
+        segments = [part for seg in segments for part in _split_later_reports(seg, page_date)]
+    drafts = []
+    for seg in segments:
+        if not _has_body(seg):
+            continue
+        draft = Draft(seg, doc)
+        _resolve_article(draft, registry, page_date)
+        drafts.append(draft)
+    if (
+        len(drafts) == 1
+        and doc.meta.get("title")
+        and not any(ln.kind == "headline" for ln in drafts[0].lines[:2])
+    ):
+        drafts[0].title = doc.meta["title"].strip()
+    return drafts
+
+
+def article_id(text: str) -> str:
+    return hashlib.sha1(compact(text).encode("utf-8")).hexdigest()[:16]
+
+
+def extract_articles(
+    paths: list[Path],
+    report: IngestReport,
+    progress: Callable[[str, int, int], None] | None = None,
+    max_file_mb: float = 50.0,
+    registry: OutletRegistry | None = None,
+) -> pd.DataFrame:
+    registry = registry or load_registry()
+    rows = []
+    seen_ids: dict[str, str] = {}
+    for n, doc in enumerate(read_documents(paths, report, max_file_mb), start=1):
+        if progress:
+            progress("reading", n, 0)
+        drafts = document_drafts(doc, registry)
+        if not drafts:
+            report.reject(doc.doc, doc.line, "no article text found (only boilerplate or headings)")
+            continue
+        for position, draft in enumerate(drafts):
+            text = "\n".join(ln.text for ln in draft.lines)
+            aid = article_id(text)
+            exact_dup = None
+            if aid in seen_ids:  # the same text twice: keep both, the later one points back
+                exact_dup = aid
+                aid = hashlib.sha1(
+                    f"{compact(text)}\0{doc.doc}\0{doc.index}\0{position}".encode()
+                ).hexdigest()[:16]
+            seen_ids[aid] = doc.doc
+            simplified = to_simplified(text)
+            source = draft.source
+            if source is None and draft.source_name:
+                report.unregistered_sources[draft.source_name] = (
+                    report.unregistered_sources.get(draft.source_name, 0) + 1
+                )
+            rows.append(
+                {
+                    "article_id": aid,
+                    "doc": doc.doc,
+                    "index": doc.index if doc.kind == "record" else position,
+                    "source": source.id if source else (draft.source_name or UNKNOWN),
+                    "source_zh": source.name_zh if source else (draft.source_name or "未知"),
+                    "published": draft.published,
+                    "title": draft.title,
+                    "text": text,
+                    "dup_of": exact_dup,
+                    "text_simplified": simplified,
+                    "script": script_of(text, simplified),
+                    "date_source": draft.date_source,
+                    "place": draft.place or None,
+                    "url": doc.meta.get("url") or None,
+                    "quoted_sources": draft.quoted,
+                    "encoding": doc.encoding,
+                }
+            )
+    frame = pd.DataFrame(rows, columns=ARTICLE_COLUMNS)
+    if not frame.empty:
+        frame["index"] = frame["index"].astype("int64")
+    return frame

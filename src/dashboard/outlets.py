@@ -1,0 +1,109 @@
+"""The outlet registry (``data/outlets.csv``): who published an article.
+
+The registry is edited by hand; every alias is matched after Traditional -> Simplified
+conversion and case folding, so one row covers 韩联社 / 韓聯社 / Yonhap.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .paths import OUTLETS_CSV
+from .textnorm import to_simplified
+
+UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Outlet:
+    id: str
+    name_zh: str
+    name_en: str
+    country: str
+    kind: str
+    aliases: tuple[str, ...]
+
+
+def _key(alias: str) -> str:
+    if alias.isascii():
+        return " ".join(alias.split()).casefold()
+    return re.sub(r"\s+", "", to_simplified(alias)).casefold()
+
+
+class OutletRegistry:
+    def __init__(self, outlets: list[Outlet]):
+        self.outlets = {o.id: o for o in outlets}
+        self._by_alias: dict[str, Outlet] = {}
+        for outlet in outlets:
+            for alias in (outlet.id, outlet.name_zh, outlet.name_en, *outlet.aliases):
+                if alias:
+                    self._by_alias.setdefault(_key(alias), outlet)
+        # Longest alias first so 韩国联合通讯社 wins over 联合通讯社.
+        han_aliases = sorted((a for a in self._by_alias if not a.isascii()), key=len, reverse=True)
+        latin_aliases = sorted((a for a in self._by_alias if a.isascii()), key=len, reverse=True)
+        self._prefix_re = re.compile("|".join(re.escape(a) for a in han_aliases))
+        # Latin aliases must stand as words: "AP" is not the start of "APEC".
+        self._latin_re = re.compile(
+            r"(?<![A-Za-z])("
+            + "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in latin_aliases)
+            + r")(?![A-Za-z])",
+            re.IGNORECASE,
+        )
+
+    @classmethod
+    def load(cls, path: Path = OUTLETS_CSV) -> OutletRegistry:
+        with open(path, encoding="utf-8", newline="") as f:
+            rows = list(csv.DictReader(f))
+        return cls(
+            [
+                Outlet(
+                    id=r["id"].strip(),
+                    name_zh=r["name_zh"].strip(),
+                    name_en=r["name_en"].strip(),
+                    country=r["country"].strip(),
+                    kind=r["kind"].strip(),
+                    aliases=tuple(a.strip() for a in r["aliases"].split("|") if a.strip()),
+                )
+                for r in rows
+                if r.get("id")
+            ]
+        )
+
+    def lookup(self, name: str) -> Outlet | None:
+        """Exact lookup of a whole name (record metadata, a byline)."""
+        if not name:
+            return None
+        key = _key(name)
+        if key in self._by_alias:
+            return self._by_alias[key]
+        # Metadata often decorates the name: "新华网 - 国际频道", "Reuters.com".
+        m = self._prefix_re.match(key) or self._latin_re.match(key)
+        return self._by_alias.get(_key(m.group(0))) if m else None
+
+    def match_prefix(self, text: str) -> tuple[Outlet, int] | None:
+        """The outlet named at the very start of ``text`` (a dateline) and the length matched.
+
+        ``text`` must be Simplified already; the returned length counts characters of it.
+        """
+        m = self._prefix_re.match(text) or self._latin_re.match(text)
+        if not m:
+            return None
+        return self._by_alias[_key(m.group(0))], m.end()
+
+    def find_all(self, text: str) -> list[Outlet]:
+        """Every outlet named anywhere in ``text`` (Simplified), in order, without repeats."""
+        seen: dict[str, Outlet] = {}
+        for regex in (self._prefix_re, self._latin_re):
+            for m in regex.finditer(text):
+                outlet = self._by_alias[_key(m.group(0))]
+                seen.setdefault(outlet.id, outlet)
+        return list(seen.values())
+
+
+@lru_cache(maxsize=4)
+def load_registry(path: Path = OUTLETS_CSV) -> OutletRegistry:
+    return OutletRegistry.load(path)

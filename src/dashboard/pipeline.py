@@ -1,0 +1,93 @@
+"""The ingestion pipeline: raw documents -> processed tables, as a sequence of stages.
+
+Each stage is a function ``stage(ctx)`` that reads tables from ``ctx.tables`` and adds or
+updates its own. Adding a stage means writing that function and listing it in ``STAGES``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from . import dedup, entities, events, store, terms
+from .articles import extract_articles
+from .report import IngestReport
+from .schema import COLUMNS, empty
+
+ProgressFn = Callable[[str, int, int], None]
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    return None
+
+
+@dataclass
+class PipelineContext:
+    tables: dict[str, pd.DataFrame]
+    report: IngestReport
+    progress: ProgressFn = _no_progress
+    options: dict = field(default_factory=dict)
+
+
+Stage = Callable[[PipelineContext], None]
+
+# Order matters: entities need articles, events need mentions, terms need entity names.
+STAGES: list[tuple[str, Stage]] = [
+    ("near-duplicates", dedup.run),
+    ("entities", entities.run),
+    ("events", events.run),
+    ("terms", terms.run),
+]
+
+
+class NothingIngested(Exception):
+    """No input yielded a single article."""
+
+
+def build_tables(
+    paths: Iterable[Path],
+    report: IngestReport,
+    progress: ProgressFn = _no_progress,
+    max_file_mb: float = 50.0,
+) -> dict[str, pd.DataFrame]:
+    articles = extract_articles(list(paths), report, progress=progress, max_file_mb=max_file_mb)
+    ctx = PipelineContext({"articles": articles}, report, progress)
+    for name, stage in STAGES:
+        progress(name, 0, 1)
+        stage(ctx)
+        progress(name, 1, 1)
+    tables = {}
+    for name, columns in COLUMNS.items():
+        frame = ctx.tables.get(name)
+        if frame is None:
+            frame = empty(name)
+        missing = [c for c in columns if c not in frame.columns]
+        if missing:
+            raise RuntimeError(f"stage output for {name} lacks contract columns {missing}")
+        tables[name] = frame.reset_index(drop=True)
+    report.articles = len(tables["articles"])
+    report.count_sources(tables["articles"]["source"].tolist())
+    for name in ("mentions", "entities", "events"):
+        report.counts[name] = len(tables[name])
+    return tables
+
+
+def ingest(
+    paths: Iterable[Path],
+    out_dir: Path,
+    progress: ProgressFn = _no_progress,
+    max_file_mb: float = 50.0,
+) -> IngestReport:
+    """Run every stage and replace the tables in ``out_dir`` atomically."""
+    report = IngestReport()
+    tables = build_tables(paths, report, progress, max_file_mb)
+    if tables["articles"].empty:
+        raise NothingIngested(
+            "No article could be read from the input; nothing was written. "
+            + (f"{len(report.rejected)} input(s) rejected." if report.rejected else "")
+        )
+    store.write_tables(Path(out_dir), tables, report.to_json())
+    return report

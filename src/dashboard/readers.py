@@ -1,0 +1,356 @@
+"""Read raw inputs: find files, decode bytes, and turn each format into raw documents.
+
+A raw document is either a *page* (a .txt/.md/.html file: free text that may bundle several
+reports) or a *record* (one JSON/CSV row with its own metadata: one article). Every problem
+is reported with file, line and reason, and reading goes on with the next input.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+from .report import IngestReport
+
+PAGE_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+RECORD_SUFFIXES = {".jsonl", ".ndjson", ".json", ".csv"}
+SUPPORTED = PAGE_SUFFIXES | HTML_SUFFIXES | RECORD_SUFFIXES
+
+# Field-name variants seen in news exports, mapped onto the record fields we use.
+FIELD_ALIASES = {
+    "title": ["title", "headline", "heading", "name", "subject", "标题", "標題", "题目"],
+    "text": [
+        "text",
+        "content",
+        "body",
+        "article",
+        "fulltext",
+        "full_text",
+        "maintext",
+        "main_text",
+        "description",
+        "正文",
+        "内容",
+        "內容",
+        "文本",
+    ],
+    "source": [
+        "source",
+        "outlet",
+        "publisher",
+        "site",
+        "sitename",
+        "site_name",
+        "media",
+        "agency",
+        "source_name",
+        "来源",
+        "來源",
+        "媒体",
+        "媒體",
+    ],
+    "published": [
+        "published_at",
+        "published",
+        "publish_date",
+        "publication_date",
+        "pubdate",
+        "pub_date",
+        "date",
+        "datetime",
+        "time",
+        "timestamp",
+        "created_at",
+        "发布时间",
+        "發布時間",
+        "日期",
+        "时间",
+        "時間",
+    ],
+    "url": ["url", "link", "href", "permalink", "source_url", "链接", "網址", "网址"],
+}
+
+_MAGIC = [
+    (b"%PDF", "PDF document"),
+    (b"\x89PNG", "PNG image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"GIF8", "GIF image"),
+    (b"PK\x03\x04", "ZIP archive (also .docx/.xlsx)"),
+    (b"\x1f\x8b", "gzip archive"),
+    (b"\x7fELF", "executable"),
+    (b"PAR1", "Parquet file"),
+]
+
+
+class DecodeError(ValueError):
+    """The bytes are not text in any supported encoding."""
+
+
+@dataclass
+class RawDocument:
+    doc: str  # path relative to the ingested root
+    kind: str  # 'page' or 'record'
+    text: str
+    encoding: str
+    line: int | None = None  # record position (JSON Lines: 1-based line number)
+    index: int = 0  # position of the record inside its file (0-based)
+    meta: dict = field(default_factory=dict)  # title, source, published, url (records, html)
+    is_html: bool = False
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """Return (text, encoding). Tries BOMs, strict UTF-8, then a statistical guess among
+    the encodings Chinese news comes in (GB18030, Big5, UTF-16)."""
+    if not data.strip():
+        raise DecodeError("empty file")
+    for bom, enc in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            try:
+                return data.decode(enc), enc.replace("-sig", "")
+            except UnicodeDecodeError as exc:
+                raise DecodeError(f"invalid {enc} after a byte-order mark: {exc.reason}") from exc
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            raise DecodeError(f"binary file ({what}), not text")
+    head = data[:65536]
+    if b"\x00" in head:
+        # UTF-16 without a BOM puts a NUL in every other byte of ASCII text.
+        even, odd = head[0::2].count(0), head[1::2].count(0)
+        for enc, zeros in (("utf-16-le", odd), ("utf-16-be", even)):
+            if zeros > len(head) // 8:
+                try:
+                    return data.decode(enc), enc
+                except UnicodeDecodeError:
+                    pass
+        raise DecodeError("binary file (contains NUL bytes), not text")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    # Guess on a sample cut at a line end so a multi-byte character is never split.
+    sample = head if len(data) <= len(head) else head[: head.rfind(b"\n") + 1] or head
+    best = from_bytes(sample, cp_isolation=["gb18030", "big5", "big5hkscs", "utf_16"]).best()
+    candidates = [best.encoding] if best is not None else []
+    candidates += [c for c in ("gb18030", "big5hkscs") if c not in candidates]
+    for enc in candidates:
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if _looks_like_text(text):
+            return text, enc
+    raise DecodeError("not decodable as UTF-8, UTF-16, GB18030 or Big5")
+
+
+def _looks_like_text(text: str) -> bool:
+    sample = text[:20000]
+    if not sample:
+        return False
+    control = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\r\n\t\f")
+    private = sum(1 for ch in sample if "\ue000" <= ch <= "\uf8ff")
+    return (control + private) / len(sample) < 0.01
+
+
+def iter_files(paths: list[Path], report: IngestReport) -> Iterator[tuple[Path, Path]]:
+    """Yield (file, root) for every supported file under the given paths, sorted."""
+    for path in paths:
+        path = Path(path)
+        if not path.exists():
+            report.reject(str(path), None, "path does not exist")
+            continue
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*") if p.is_file())
+            supported = [p for p in files if p.suffix.lower() in SUPPORTED]
+            skipped = [p for p in files if p.suffix.lower() not in SUPPORTED]
+            for p in skipped:
+                if not any(part.startswith(".") for part in p.relative_to(path).parts):
+                    report.reject(
+                        str(p.relative_to(path)), None, f"unsupported file type '{p.suffix}'"
+                    )
+            for p in supported:
+                yield p, path
+        elif path.suffix.lower() in SUPPORTED:
+            yield path, path.parent
+        else:
+            report.reject(str(path), None, f"unsupported file type '{path.suffix}'")
+
+
+def read_documents(
+    paths: list[Path], report: IngestReport, max_file_mb: float = 50.0
+) -> Iterator[RawDocument]:
+    for file, root in iter_files(paths, report):
+        rel = str(file.relative_to(root))
+        size = file.stat().st_size
+        if size > max_file_mb * 1024 * 1024:
+            report.reject(
+                rel,
+                None,
+                f"file too large: {size / 1024 / 1024:.1f} MB (limit {max_file_mb:g} MB, "
+                "raise it with --max-file-mb)",
+            )
+            continue
+        try:
+            data = file.read_bytes()
+        except OSError as exc:
+            report.reject(rel, None, f"cannot read file: {exc.strerror or exc}")
+            continue
+        try:
+            text, encoding = decode_bytes(data)
+        except DecodeError as exc:
+            report.reject(rel, None, str(exc))
+            continue
+        report.documents_read += 1
+        suffix = file.suffix.lower()
+        if suffix in PAGE_SUFFIXES:
+            yield RawDocument(rel, "page", text, encoding)
+        elif suffix in HTML_SUFFIXES:
+            doc = _read_html(rel, text, encoding, report)
+            if doc is not None:
+                yield doc
+        elif suffix in {".jsonl", ".ndjson"}:
+            yield from _read_jsonl(rel, text, encoding, report)
+        elif suffix == ".json":
+            yield from _read_json(rel, text, encoding, report)
+        elif suffix == ".csv":
+            yield from _read_csv(rel, text, encoding, report)
+
+
+def _read_html(rel: str, html: str, encoding: str, report: IngestReport) -> RawDocument | None:
+    import trafilatura
+
+    try:
+        result = trafilatura.bare_extraction(
+            html, with_metadata=True, include_comments=False, favor_recall=True
+        )
+    except Exception as exc:  # trafilatura raises assorted parser errors on broken markup
+        report.reject(rel, None, f"HTML could not be parsed: {exc}")
+        return None
+    if result is None or not (result.text or "").strip():
+        report.reject(rel, None, "HTML page has no main text")
+        return None
+    meta = {
+        "title": result.title or "",
+        "source": result.sitename or "",
+        "published": result.date or "",
+        "url": result.url or "",
+    }
+    return RawDocument(rel, "page", result.text, encoding, meta=meta, is_html=True)
+
+
+def _pick(record: dict, field_name: str) -> str:
+    lowered = {str(k).strip().casefold(): v for k, v in record.items()}
+    for alias in FIELD_ALIASES[field_name]:
+        value = lowered.get(alias.casefold())
+        if value is None:
+            continue
+        if isinstance(value, dict):  # {"source": {"name": "Reuters"}}
+            value = value.get("name") or value.get("title") or ""
+        if isinstance(value, list):
+            value = "\n".join(str(v) for v in value if v is not None)
+        value = str(value).strip()
+        if value:
+            return value
+    return ""
+
+
+def _record_document(
+    rel: str, record: object, encoding: str, line: int, index: int, report: IngestReport
+) -> RawDocument | None:
+    if not isinstance(record, dict):
+        report.reject(rel, line, f"record is a {type(record).__name__}, not an object")
+        return None
+    meta = {f: _pick(record, f) for f in ("title", "source", "published", "url")}
+    text = _pick(record, "text")
+    if not text:
+        report.reject(rel, line, "record has no text")
+        return None
+    return RawDocument(rel, "record", text, encoding, line=line, index=index, meta=meta)
+
+
+def _read_jsonl(rel: str, text: str, encoding: str, report: IngestReport) -> Iterator[RawDocument]:
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if not raw.strip():
+            continue
+        try:
+            record = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            report.reject(rel, number, f"invalid JSON: {exc.msg} at column {exc.colno}")
+            continue
+        doc = _record_document(rel, record, encoding, number, number - 1, report)
+        if doc is not None:
+            yield doc
+
+
+def _read_json(rel: str, text: str, encoding: str, report: IngestReport) -> Iterator[RawDocument]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        # A .json file is sometimes JSON Lines in disguise.
+        if "\n{" in text.strip():
+            yield from _read_jsonl(rel, text, encoding, report)
+            return
+        report.reject(rel, exc.lineno, f"invalid JSON: {exc.msg} at column {exc.colno}")
+        return
+    if isinstance(data, dict):
+        for key in ("articles", "items", "records", "data", "results", "docs", "documents"):
+            if isinstance(data.get(key), list):
+                data = data[key]
+                break
+        else:
+            data = [data]
+    if not isinstance(data, list):
+        report.reject(rel, None, "JSON holds neither a record nor a list of records")
+        return
+    for index, record in enumerate(data):
+        doc = _record_document(rel, record, encoding, index + 1, index, report)
+        if doc is not None:
+            yield doc
+
+
+def _read_csv(rel: str, text: str, encoding: str, report: IngestReport) -> Iterator[RawDocument]:
+    try:
+        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",\t;|")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
+    if not reader.fieldnames or not any(
+        _canonical_field(f) == "text" for f in reader.fieldnames if f
+    ):
+        report.reject(rel, 1, f"CSV header has no text column (columns: {reader.fieldnames})")
+        return
+    index = 0
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            report.reject(rel, reader.line_num, f"malformed CSV row: {exc}")
+            continue
+        row.pop(None, None)  # extra cells beyond the header
+        doc = _record_document(rel, row, encoding, reader.line_num, index, report)
+        index += 1
+        if doc is not None:
+            yield doc
+
+
+def _canonical_field(name: str) -> str | None:
+    key = name.strip().casefold()
+    for canonical, aliases in FIELD_ALIASES.items():
+        if key in (a.casefold() for a in aliases):
+            return canonical
+    return None

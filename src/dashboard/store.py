@@ -1,0 +1,119 @@
+"""Write and load the processed tables (Parquet), atomically.
+
+A run writes every table to a temporary file next to its final name first (the slow part);
+only when all are written does it move them into place with ``os.replace`` and finally
+write ``manifest.json``. An interrupted run therefore leaves the previous tables as they
+were. Each Parquet file carries the run id in its metadata and the manifest names it, so a
+loader can tell a consistent set from a mixed one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+TABLES = ("articles", "mentions", "entities", "events", "terms")
+MANIFEST = "manifest.json"
+REPORT = "ingest_report.json"
+RUN_KEY = b"dashboard_run_id"
+
+
+class StoreError(Exception):
+    """The processed tables are missing, unreadable or from different runs."""
+
+
+def _atomic_write_bytes(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_tables(out_dir: Path, tables: dict[str, pd.DataFrame], report_json: str) -> str:
+    """Write all tables and the report; returns the run id."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    run_id = uuid.uuid4().hex
+    staged: list[tuple[str, Path]] = []
+    try:
+        for name, frame in tables.items():
+            table = pa.Table.from_pandas(frame, preserve_index=False)
+            meta = dict(table.schema.metadata or {})
+            meta[RUN_KEY] = run_id.encode()
+            table = table.replace_schema_metadata(meta)
+            fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=f".{name}.", suffix=".tmp")
+            os.close(fd)
+            pq.write_table(table, tmp, compression="zstd")
+            staged.append((tmp, out_dir / f"{name}.parquet"))
+        for tmp, final in staged:
+            os.replace(tmp, final)
+        staged = []
+        _atomic_write_bytes(out_dir / REPORT, report_json.encode("utf-8"))
+        manifest = {"run_id": run_id, "tables": sorted(tables)}
+        _atomic_write_bytes(out_dir / MANIFEST, json.dumps(manifest).encode("utf-8"))
+    finally:
+        for tmp, _ in staged:
+            Path(tmp).unlink(missing_ok=True)
+    return run_id
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Identifies one set of processed tables on disk; changes whenever a run lands."""
+
+    path: str
+    run_id: str
+    mtime_ns: int
+
+
+def snapshot(data_dir: Path) -> Snapshot | None:
+    manifest = Path(data_dir) / MANIFEST
+    try:
+        stat = manifest.stat()
+        run_id = json.loads(manifest.read_text(encoding="utf-8"))["run_id"]
+    except (OSError, ValueError, KeyError):
+        return None
+    return Snapshot(str(Path(data_dir).resolve()), run_id, stat.st_mtime_ns)
+
+
+def load_tables(data_dir: Path, names: tuple[str, ...] = TABLES) -> dict[str, pd.DataFrame]:
+    """Load the named tables; raises StoreError with a message a user can act on."""
+    data_dir = Path(data_dir)
+    snap = snapshot(data_dir)
+    if snap is None:
+        raise StoreError(f"No processed tables in {data_dir} (manifest.json missing or broken).")
+    frames = {}
+    for name in names:
+        path = data_dir / f"{name}.parquet"
+        try:
+            table = pq.read_table(path)
+        except FileNotFoundError as exc:
+            raise StoreError(f"{path} is missing.") from exc
+        except (OSError, pa.ArrowInvalid) as exc:
+            raise StoreError(f"{path} cannot be read ({exc}).") from exc
+        run = (table.schema.metadata or {}).get(RUN_KEY, b"").decode()
+        if run != snap.run_id:
+            raise StoreError(f"{path} comes from another ingestion run than manifest.json.")
+        frames[name] = table.to_pandas()
+    return frames
+
+
+def read_report(data_dir: Path) -> dict:
+    try:
+        return json.loads((Path(data_dir) / REPORT).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}

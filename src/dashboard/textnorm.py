@@ -1,0 +1,97 @@
+"""Character-level helpers shared by every stage: script conversion and spacing.
+
+Offsets in the processed tables point into ``articles.text`` (the text as written), so every
+conversion here is length-preserving: analysis runs on a Simplified copy whose character ``i``
+is the conversion of character ``i`` of the original.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import opencc
+
+# Han ideographs (BMP blocks and extension A); enough for news text.
+HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# Full-width and CJK punctuation, brackets and the name separators used in transliterations.
+CJK_PUNCT = r"\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\u2014\u2018-\u201f\u2026\u00b7\u2022\u30fb《》「」『』【】"
+NAME_SEPARATORS = "•·・‧"
+
+_HAN_RE = re.compile(f"[{HAN}]")
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def count_han(text: str) -> int:
+    return len(_HAN_RE.findall(text))
+
+
+def to_simplified(text: str) -> str:
+    """Traditional -> Simplified, keeping the length so offsets stay valid.
+
+    OpenCC converts phrase by phrase, which is more accurate, and nearly always keeps the
+    length; when a phrase rule changes it, fall back to converting character by character.
+    """
+    if not text:
+        return text
+    converted = _t2s().convert(text)
+    if len(converted) == len(text):
+        return converted
+    convert = _t2s().convert
+    out = []
+    for ch in text:
+        c = convert(ch)
+        out.append(c if len(c) == 1 else ch)
+    return "".join(out)
+
+
+def script_of(text: str, simplified: str | None = None) -> str:
+    """'hant' when a noticeable share of Han characters change under t2s, else 'hans'."""
+    simplified = to_simplified(text) if simplified is None else simplified
+    han = count_han(text)
+    if han == 0:
+        return "hans"
+    changed = sum(1 for a, b in zip(text, simplified, strict=True) if a != b)
+    return "hant" if changed / han >= 0.03 else "hans"
+
+
+def normalize_width(text: str) -> str:
+    """Full-width ASCII letters and digits to half-width; CJK punctuation untouched."""
+    return "".join(
+        unicodedata.normalize("NFKC", ch) if "\uff10" <= ch <= "\uff5a" and ch.isalnum() else ch
+        for ch in text
+    )
+
+
+# A space is noise when it sits between two CJK characters, between CJK and a digit, or next
+# to CJK punctuation or a name separator. Spaces between Latin words stay.
+_TIGHT = f"[{HAN}{CJK_PUNCT}{NAME_SEPARATORS}]"
+_SPACE_RUN = "[ \t\u3000\u00a0]+"
+_SPACE_CJK_CJK = re.compile(f"(?<={_TIGHT}){_SPACE_RUN}(?={_TIGHT}|[0-9])")
+_SPACE_DIGIT_CJK = re.compile(f"(?<=[0-9]){_SPACE_RUN}(?={_TIGHT})")
+_SPACE_IN_BRACKETS = re.compile(r"(?<=[(\[（])[ \t\u3000]+|[ \t\u3000]+(?=[)\]）])")
+_SPACE_BEFORE_OPEN = re.compile(f"(?<=[{HAN}]){_SPACE_RUN}(?=[(（])")
+_SPACE_BEFORE_PUNCT = re.compile(r"[ \t\u3000]+(?=[,.;:!?，。；：！？、])")
+_SPACE_AFTER_CLOSE = re.compile(f"(?<=[)\\]）]){_SPACE_RUN}(?=[{HAN}{CJK_PUNCT}])")
+
+
+def tighten_spaces(line: str) -> str:
+    """Remove the spaces some sites put around Chinese words, keep them between Latin words."""
+    line = line.strip(" \t\u3000\u00a0")
+    line = _SPACE_CJK_CJK.sub("", line)
+    line = _SPACE_DIGIT_CJK.sub("", line)
+    line = _SPACE_IN_BRACKETS.sub("", line)
+    line = _SPACE_BEFORE_OPEN.sub("", line)
+    line = _SPACE_BEFORE_PUNCT.sub("", line)
+    line = _SPACE_AFTER_CLOSE.sub("", line)
+    return line
+
+
+def compact(text: str) -> str:
+    """Simplified text with all whitespace removed: the basis of ids and duplicate checks."""
+    return re.sub(r"\s+", "", to_simplified(text))
