@@ -1,0 +1,26 @@
+"""Shared fixtures: the bundled corpus run through the real pipeline, once per test session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dashboard import store
+from dashboard.paths import DATA_DIR
+from dashboard.pipeline import ingest
+
+SEED_DIR = DATA_DIR / "raw"
+
+
+@pytest.fixture(scope="session")
+def seed_processed(tmp_path_factory) -> Path:
+    """Processed tables of the bundled corpus (data/raw), built by the real pipeline."""
+    out = tmp_path_factory.mktemp("seed_processed")
+    ingest([SEED_DIR], out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def seed_tables(seed_processed) -> dict:
+    return store.load_tables(seed_processed)
