@@ -14,7 +14,7 @@ import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -345,29 +345,29 @@ def _resolve_article(draft: Draft, registry: OutletRegistry, page_date: date | N
         if raw_name and not draft.source_name:
             draft.source_name = raw_name
 
-    # Publication date: a full date line, else the dateline's day with the page's year.
-    anchor = page_date
-    if date_line is not None:
-        draft.published, draft.date_source = parse_full_date(date_line.simplified), "date_line"
-    elif dl is not None:
+    # Publication date: the dateline's month and day, with the year from the article's date
+    # line or the page; else the date line itself; never later than the page's own date.
+    line_date = parse_full_date(date_line.simplified) if date_line is not None else None
+    anchor = line_date or page_date
+    if dl is not None:
         m = dl.dateline
         y, mo, d = m["y"], m["m"], m["d"]
         if y and mo:
             draft.published = _make_date(int(y), _cn_number(mo), _cn_number(d))
             draft.date_source = "dateline"
         elif anchor is not None:
-            month = _cn_number(mo) if mo else anchor.month
             day = _cn_number(d)
-            placed = (
-                place_in_year(month, day, anchor) if mo else _make_date(anchor.year, month, day)
-            )
-            if placed and placed > anchor:  # day-only dateline from the previous month
-                placed = _make_date(
-                    anchor.year if anchor.month > 1 else anchor.year - 1,
-                    (anchor.month - 2) % 12 + 1,
-                    day,
-                )
-            draft.published, draft.date_source = placed, "dateline+page"
+            if mo:
+                placed = place_in_year(_cn_number(mo), day, anchor)
+            else:  # day only (台北4日电): this month, or last month if the day is still ahead
+                placed = _make_date(anchor.year, anchor.month, day)
+                if placed is None or placed > anchor:
+                    prev = anchor.replace(day=1) - timedelta(days=1)
+                    placed = _make_date(prev.year, prev.month, day)
+            draft.published = placed
+            draft.date_source = "dateline+date_line" if line_date else "dateline+page"
+    if draft.published is None and line_date is not None:
+        draft.published, draft.date_source = line_date, "date_line"
     if draft.published is None and anchor is not None:
         draft.published = anchor
         draft.date_source = "metadata" if meta.get("published") else "page"

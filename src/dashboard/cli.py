@@ -24,7 +24,9 @@ class TerminalProgress:
         bar = self._bars.get(stage)
         if bar is None:
             unit = "doc" if stage == "reading" else "step"
-            bar = self._bars[stage] = tqdm(desc=f"{stage:>16}", total=total or None, unit=unit, leave=False)
+            bar = self._bars[stage] = tqdm(
+                desc=f"{stage:>16}", total=total or None, unit=unit, leave=False
+            )
         bar.n = done
         bar.refresh()
 
@@ -50,7 +52,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print(report.summary())
         print(f"tables written to {out}")
     elif report.rejected:
-        print(f"{len(report.rejected)} input(s) rejected; see {out / 'ingest_report.json'}", file=sys.stderr)
+        print(
+            f"{len(report.rejected)} input(s) rejected; see {out / 'ingest_report.json'}",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -59,10 +64,14 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("ingest", help="raw documents -> processed tables")
-    p.add_argument("paths", nargs="*", help="files or folders (default: data/raw or $DASHBOARD_RAW)")
+    p.add_argument(
+        "paths", nargs="*", help="files or folders (default: data/raw or $DASHBOARD_RAW)"
+    )
     p.add_argument("--out", help="output folder (default: data/processed or $DASHBOARD_DATA)")
     p.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
-    p.add_argument("--max-file-mb", type=float, default=50.0, help="reject larger files (default 50)")
+    p.add_argument(
+        "--max-file-mb", type=float, default=50.0, help="reject larger files (default 50)"
+    )
     p.set_defaults(func=cmd_ingest)
     return parser
 

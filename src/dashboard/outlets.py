@@ -75,6 +75,7 @@ class OutletRegistry:
 
     def lookup(self, name: str) -> Outlet | None:
         """Exact lookup of a whole name (record metadata, a byline)."""
+        name = name.strip().strip("《》〈〉「」『』“”\"'")
         if not name:
             return None
         key = _key(name)

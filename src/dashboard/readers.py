@@ -128,14 +128,16 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
             raise DecodeError(f"binary file ({what}), not text")
     head = data[:65536]
     if b"\x00" in head:
-        # UTF-16 without a BOM puts a NUL in every other byte of ASCII text.
+        # UTF-16 without a BOM: ASCII characters (newlines at least) put NULs in every other
+        # byte. Accept it only when the decoded text reads as text, else it is binary.
         even, odd = head[0::2].count(0), head[1::2].count(0)
-        for enc, zeros in (("utf-16-le", odd), ("utf-16-be", even)):
-            if zeros > len(head) // 8:
-                try:
-                    return data.decode(enc), enc
-                except UnicodeDecodeError:
-                    pass
+        for enc in ("utf-16-le", "utf-16-be") if odd >= even else ("utf-16-be", "utf-16-le"):
+            try:
+                text = data.decode(enc)
+            except UnicodeDecodeError:
+                continue
+            if _looks_like_text(text) and _readable_share(text) > 0.9:
+                return text, enc
         raise DecodeError("binary file (contains NUL bytes), not text")
     try:
         return data.decode("utf-8"), "utf-8"
@@ -163,6 +165,17 @@ def _looks_like_text(text: str) -> bool:
     control = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\r\n\t\f")
     private = sum(1 for ch in sample if "\ue000" <= ch <= "\uf8ff")
     return (control + private) / len(sample) < 0.01
+
+
+def _readable_share(text: str) -> float:
+    """Share of characters that are Han, CJK punctuation, ASCII or common whitespace."""
+    sample = text[:20000]
+    ok = sum(
+        1
+        for ch in sample
+        if ch.isascii() or "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef"
+    )
+    return ok / max(len(sample), 1)
 
 
 def iter_files(paths: list[Path], report: IngestReport) -> Iterator[tuple[Path, Path]]:

@@ -57,8 +57,8 @@ def write_tables(out_dir: Path, tables: dict[str, pd.DataFrame], report_json: st
             table = table.replace_schema_metadata(meta)
             fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=f".{name}.", suffix=".tmp")
             os.close(fd)
-            pq.write_table(table, tmp, compression="zstd")
             staged.append((tmp, out_dir / f"{name}.parquet"))
+            pq.write_table(table, tmp, compression="zstd")
         for tmp, final in staged:
             os.replace(tmp, final)
         staged = []
