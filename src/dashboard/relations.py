@@ -1,0 +1,626 @@
+"""Bilateral relations: which countries the coverage ties together, how strongly and how.
+
+Pure query functions over the processed tables (already narrowed by the shared filters) and
+pure figure functions for the relations map. No Streamlit here.
+
+Counting rules (shown to the user in the hover texts and the page caption):
+- A mention counts toward a country when it names the country itself or one of its people,
+  organizations or places (金正恩 counts toward PRK, 平壤 too). Entities without a country
+  (the UN) count toward none. Hovers split the total into "named directly" and "via its
+  people, organizations and places".
+- A co-mention is one sentence in which two different countries are named, with the same
+  rule (金正恩会见克里沃鲁奇科 ties PRK and RUS). Each sentence counts once per pair.
+- A visit is an `events` row of kind ``visit`` from one country to another; it keeps its
+  direction. A meeting is an event of kind ``meeting`` or ``summit`` between two countries.
+  When the events carry a ``story_id`` (one real-world event reported by several articles),
+  each story counts once; otherwise each event row counts.
+- Strength of a pair = co-mentions + visits (both directions) + meetings.
+- Dates: a co-mention is dated by its article's publication date, an event by its own date
+  (the article's date when the event has none).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from .paths import STATIC_DIR
+
+TOPOJSON_DIR = STATIC_DIR / "topojson"
+WORLD_TOPOJSON = TOPOJSON_DIR / "world_110m.json"
+
+VISIT_KINDS = ("visit",)
+MEETING_KINDS = ("meeting", "summit")
+
+PAIR_COLUMNS = [
+    "pair",
+    "a",
+    "b",
+    "co_mentions",
+    "visits_ab",
+    "visits_ba",
+    "meetings",
+    "strength",
+    "first",
+    "last",
+]
+COUNTRY_COLUMNS = ["country", "mentions", "direct", "indirect", "articles", "name", "lat", "lon"]
+EVIDENCE_COLUMNS = ["pair", "kind", "article_id", "source", "published", "date", "sentence"]
+
+_TEXT = {
+    "zh": {
+        "country_hover": "<b>%{customdata[1]}</b> (%{location})<br>"
+        "提及 %{z} 次（含其人物、机构、地点）<br>"
+        "直接提到国名 %{customdata[2]} 次，经其人物/机构/地点 %{customdata[3]} 次<br>"
+        "见于 %{customdata[4]} 篇文章<extra></extra>",
+        "colorbar": "提及次数",
+        "co": "同句共现 {n} 句",
+        "visit": "访问 {a}→{b}：{n} 次",
+        "meet": "会见/会谈 {n} 次",
+        "span": "{first} 至 {last}",
+        "strength": "关联强度 {n}（共现 + 访问 + 会见）",
+        "visits_trace": "访问方向",
+        "pairs_trace": "国家对",
+        "countries_trace": "提及",
+    },
+    "en": {
+        "country_hover": "<b>%{customdata[1]}</b> (%{location})<br>"
+        "%{z} mentions (incl. its people, organizations, places)<br>"
+        "country named %{customdata[2]}, via its people/orgs/places %{customdata[3]}<br>"
+        "in %{customdata[4]} articles<extra></extra>",
+        "colorbar": "mentions",
+        "co": "named in the same sentence: {n} sentences",
+        "visit": "visits {a}→{b}: {n}",
+        "meet": "meetings: {n}",
+        "span": "{first} to {last}",
+        "strength": "strength {n} (co-mentions + visits + meetings)",
+        "visits_trace": "visit direction",
+        "pairs_trace": "country pairs",
+        "countries_trace": "mentions",
+    },
+}
+
+
+def pair_key(a: str, b: str) -> str:
+    """The key of an unordered pair: the two ISO-3 codes sorted, joined by a hyphen."""
+    x, y = sorted((a, b))
+    return f"{x}-{y}"
+
+
+def map_config() -> dict:
+    """Config for st.plotly_chart: the base map comes from the app's static folder.
+
+    Relative, so it keeps working when the app is served under a URL prefix. Plotly asks for
+    ``<topojsonURL><scope>_<resolution>m.json``, i.e. ``world_110m.json`` for our layout.
+    """
+    return {"topojsonURL": "app/static/topojson/", "displaylogo": False}
+
+
+@lru_cache(maxsize=1)
+def topojson_centroids() -> dict[str, tuple[float, float]]:
+    """ISO-3 -> (lat, lon) of each country's largest polygon, from the shipped base map.
+
+    Fallback for countries the entities table has no coordinates for.
+    """
+    try:
+        data = json.loads(Path(WORLD_TOPOJSON).read_text(encoding="utf-8"))
+    except OSError:
+        return {}
+    out = {}
+    for geom in data["objects"]["countries"]["geometries"]:
+        ct = (geom.get("properties") or {}).get("ct")
+        if geom.get("id") and ct:
+            out[geom["id"]] = (float(ct[1]), float(ct[0]))
+    return out
+
+
+# ---------------------------------------------------------------- queries
+
+
+def _in_view(frame: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    """Rows of frame whose article passed the filters (is in ``articles``)."""
+    if frame is None or frame.empty:
+        return frame.iloc[0:0] if frame is not None else pd.DataFrame()
+    return frame[frame["article_id"].isin(articles["article_id"])]
+
+
+def _country_of(entities: pd.DataFrame) -> pd.Series:
+    """entity_id -> ISO-3 country it counts toward (countries: themselves)."""
+    if entities is None or entities.empty:
+        return pd.Series(dtype="object")
+    ent = entities.drop_duplicates("entity_id").set_index("entity_id")
+    country = ent["country"].where(ent["country"].notna() & (ent["country"] != ""), None)
+    is_country = ent["type"] == "country"
+    country = country.where(~is_country, ent.index.to_series())
+    return country.dropna()
+
+
+def _country_mentions_rows(mentions: pd.DataFrame, entities: pd.DataFrame) -> pd.DataFrame:
+    """Mentions with the country each counts toward and whether the country was named directly."""
+    if mentions is None or mentions.empty:
+        return pd.DataFrame(columns=["article_id", "sentence", "country", "direct"])
+    countries = _country_of(entities)
+    rows = mentions.assign(country=mentions["entity_id"].map(countries))
+    # A mention whose entity is missing from the table but typed "country" is its own ISO code.
+    own = rows["country"].isna() & (rows["type"] == "country")
+    rows.loc[own, "country"] = rows.loc[own, "entity_id"]
+    rows = rows[rows["country"].notna()].copy()
+    rows["direct"] = rows["type"] == "country"
+    return rows
+
+
+def _names(entities: pd.DataFrame, lang: str) -> dict[str, str]:
+    names: dict[str, str] = {}
+    if entities is not None and not entities.empty:
+        col = "name_zh" if lang == "zh" else "name_en"
+        for row in entities[entities["type"] == "country"].itertuples(index=False):
+            value = getattr(row, col)
+            if isinstance(value, str) and value:
+                names[row.entity_id] = value
+    return names
+
+
+def country_name(code: str, names: dict[str, str], lang: str = "zh") -> str:
+    if code in names:
+        return names[code]
+    if lang == "en":
+        import pycountry
+
+        found = pycountry.countries.get(alpha_3=code)
+        if found is not None:
+            return getattr(found, "common_name", None) or found.name
+    return code
+
+
+def _coords(entities: pd.DataFrame) -> dict[str, tuple[float, float]]:
+    coords = dict(topojson_centroids())
+    if entities is not None and not entities.empty:
+        ent = entities[(entities["type"] == "country") & entities["lat"].notna()]
+        ent = ent[ent["lon"].notna()]
+        for row in ent.itertuples(index=False):
+            coords[row.entity_id] = (float(row.lat), float(row.lon))
+    return coords
+
+
+def country_mentions(
+    articles: pd.DataFrame,
+    mentions: pd.DataFrame,
+    entities: pd.DataFrame,
+    lang: str = "zh",
+) -> pd.DataFrame:
+    """One row per country: mentions (direct + indirect), articles, display name, centroid.
+
+    Sorted by mentions, most first.
+    """
+    rows = _country_mentions_rows(_in_view(mentions, articles), entities)
+    if rows.empty:
+        return pd.DataFrame(columns=COUNTRY_COLUMNS)
+    grouped = rows.groupby("country")
+    out = pd.DataFrame(
+        {
+            "mentions": grouped.size(),
+            "direct": grouped["direct"].sum().astype(int),
+            "articles": grouped["article_id"].nunique(),
+        }
+    )
+    out["indirect"] = out["mentions"] - out["direct"]
+    out = out.reset_index()
+    names = _names(entities, lang)
+    coords = _coords(entities)
+    out["name"] = [country_name(c, names, lang) for c in out["country"]]
+    out["lat"] = [coords.get(c, (math.nan, math.nan))[0] for c in out["country"]]
+    out["lon"] = [coords.get(c, (math.nan, math.nan))[1] for c in out["country"]]
+    out = out.sort_values(["mentions", "country"], ascending=[False, True], kind="stable")
+    return out[COUNTRY_COLUMNS].reset_index(drop=True)
+
+
+def _co_mention_rows(mentions: pd.DataFrame, entities: pd.DataFrame) -> pd.DataFrame:
+    """One row per (sentence, pair of different countries named in it)."""
+    rows = _country_mentions_rows(mentions, entities)
+    cols = ["article_id", "sentence", "a", "b", "pair"]
+    if rows.empty:
+        return pd.DataFrame(columns=cols)
+    per_sentence = rows[["article_id", "sentence", "country"]].drop_duplicates()
+    merged = per_sentence.merge(per_sentence, on=["article_id", "sentence"], suffixes=("_x", "_y"))
+    merged = merged[merged["country_x"] < merged["country_y"]]
+    if merged.empty:
+        return pd.DataFrame(columns=cols)
+    merged = merged.rename(columns={"country_x": "a", "country_y": "b"})
+    merged["pair"] = merged["a"] + "-" + merged["b"]
+    return merged[cols].reset_index(drop=True)
+
+
+def _event_rows(events: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    """Visits and meetings between two different known countries, dated, with their pair."""
+    cols = ["event_id", "article_id", "kind", "from_country", "to_country", "date", "evidence"]
+    events = _in_view(events, articles)
+    if events is None or events.empty:
+        return pd.DataFrame(columns=[*cols, "a", "b", "pair", "story", "when"])
+    ev = events[events["kind"].isin(VISIT_KINDS + MEETING_KINDS)]
+    ev = ev[ev["from_country"].notna() & ev["to_country"].notna()]
+    ev = ev[(ev["from_country"] != "") & (ev["to_country"] != "")]
+    ev = ev[ev["from_country"] != ev["to_country"]].copy()
+    ev["a"] = ev[["from_country", "to_country"]].min(axis=1)
+    ev["b"] = ev[["from_country", "to_country"]].max(axis=1)
+    ev["pair"] = ev["a"] + "-" + ev["b"]
+    if "story_id" in ev.columns:
+        ev["story"] = ev["story_id"].where(ev["story_id"].notna(), ev["event_id"])
+    else:
+        ev["story"] = ev["event_id"]
+    published = ev["article_id"].map(
+        articles.drop_duplicates("article_id").set_index("article_id")["published"]
+    )
+    ev["when"] = pd.to_datetime(ev["date"], errors="coerce").fillna(
+        pd.to_datetime(published, errors="coerce")
+    )
+    return ev
+
+
+def country_pairs(
+    articles: pd.DataFrame,
+    mentions: pd.DataFrame,
+    entities: pd.DataFrame,
+    events: pd.DataFrame,
+) -> pd.DataFrame:
+    """One row per unordered country pair (a < b): co-mentions, visits a->b and b->a,
+    meetings, strength, first and last date. Sorted by strength, strongest first."""
+    published = articles.drop_duplicates("article_id").set_index("article_id")["published"]
+    co = _co_mention_rows(_in_view(mentions, articles), entities)
+    co = co.assign(when=pd.to_datetime(co["article_id"].map(published), errors="coerce"))
+    ev = _event_rows(events, articles)
+
+    parts = []
+    if not co.empty:
+        c = co.groupby("pair").agg(
+            co_mentions=("sentence", "size"), first_c=("when", "min"), last_c=("when", "max")
+        )
+        parts.append(c)
+    if not ev.empty:
+        visits = ev[ev["kind"].isin(VISIT_KINDS)].drop_duplicates("story")
+        ab = visits[visits["from_country"] == visits["a"]].groupby("pair")["story"].nunique()
+        ba = visits[visits["from_country"] == visits["b"]].groupby("pair")["story"].nunique()
+        meets = (
+            ev[ev["kind"].isin(MEETING_KINDS)]
+            .drop_duplicates("story")
+            .groupby("pair")["story"]
+            .nunique()
+        )
+        span = ev.groupby("pair").agg(first_e=("when", "min"), last_e=("when", "max"))
+        parts.append(pd.DataFrame({"visits_ab": ab, "visits_ba": ba, "meetings": meets}))
+        parts.append(span)
+    if not parts:
+        return pd.DataFrame(columns=PAIR_COLUMNS)
+    out = pd.concat(parts, axis=1)
+    for col in ("co_mentions", "visits_ab", "visits_ba", "meetings"):
+        out[col] = out[col].fillna(0).astype(int) if col in out else 0
+    firsts = [out[c] for c in ("first_c", "first_e") if c in out]
+    lasts = [out[c] for c in ("last_c", "last_e") if c in out]
+    out["first"] = pd.concat(firsts, axis=1).min(axis=1)
+    out["last"] = pd.concat(lasts, axis=1).max(axis=1)
+    out["first"] = out["first"].dt.date
+    out["last"] = out["last"].dt.date
+    out["strength"] = out["co_mentions"] + out["visits_ab"] + out["visits_ba"] + out["meetings"]
+    out.index.name = "pair"
+    out = out.reset_index()
+    out["a"] = out["pair"].str.split("-").str[0]
+    out["b"] = out["pair"].str.split("-").str[1]
+    out = out.sort_values(["strength", "pair"], ascending=[False, True], kind="stable")
+    return out[PAIR_COLUMNS].reset_index(drop=True)
+
+
+def _normalize_pair(pair) -> str:
+    if isinstance(pair, str):
+        a, b = pair.split("-")
+    else:
+        a, b = pair
+    return pair_key(a, b)
+
+
+def pair_evidence(
+    articles: pd.DataFrame,
+    mentions: pd.DataFrame,
+    entities: pd.DataFrame,
+    events: pd.DataFrame,
+    pair,
+) -> pd.DataFrame:
+    """The sentences behind a pair's numbers: one row per co-mention sentence, visit and
+    meeting, with article_id, outlet (source), publication date, the event date and the kind
+    (``co-mention``, ``visit A→B``, ``meeting``). Oldest first."""
+    key = _normalize_pair(pair)
+    art = articles.drop_duplicates("article_id").set_index("article_id")
+    co = _co_mention_rows(_in_view(mentions, articles), entities)
+    co = co[co["pair"] == key]
+    rows = [
+        pd.DataFrame(
+            {
+                "pair": key,
+                "kind": "co-mention",
+                "article_id": co["article_id"],
+                "date": pd.NaT,
+                "sentence": co["sentence"],
+            }
+        )
+    ]
+    ev = _event_rows(events, articles)
+    ev = ev[ev["pair"] == key]
+    if not ev.empty:
+        kind = ev["kind"].where(
+            ~ev["kind"].isin(VISIT_KINDS), "visit " + ev["from_country"] + "→" + ev["to_country"]
+        )
+        kind = kind.where(~ev["kind"].isin(MEETING_KINDS), "meeting")
+        rows.append(
+            pd.DataFrame(
+                {
+                    "pair": key,
+                    "kind": kind,
+                    "article_id": ev["article_id"],
+                    "date": ev["when"],
+                    "sentence": ev["evidence"],
+                }
+            )
+        )
+    out = pd.concat([r for r in rows if not r.empty] or [rows[0]], ignore_index=True)
+    out["source"] = out["article_id"].map(art["source"])
+    out["published"] = out["article_id"].map(art["published"])
+    out["date"] = pd.to_datetime(out["date"], errors="coerce").fillna(
+        pd.to_datetime(out["published"], errors="coerce")
+    )
+    out["date"] = out["date"].dt.date
+    out = out.sort_values(["date", "article_id", "kind"], kind="stable", na_position="last")
+    return out[EVIDENCE_COLUMNS].reset_index(drop=True)
+
+
+def pair_strength_over_time(
+    articles: pd.DataFrame,
+    mentions: pd.DataFrame,
+    entities: pd.DataFrame,
+    events: pd.DataFrame,
+    pair,
+    freq: str = "W",
+) -> pd.DataFrame:
+    """Counts per period (``W`` weeks starting Monday, ``M`` months) for one pair:
+    period (start date), co_mentions, visits, meetings, strength. Empty periods in between
+    are kept as zeros so a line chart does not join distant points."""
+    ev = pair_evidence(articles, mentions, entities, events, pair)
+    cols = ["period", "co_mentions", "visits", "meetings", "strength"]
+    ev = ev[ev["date"].notna()]
+    if ev.empty:
+        return pd.DataFrame(columns=cols)
+    when = pd.to_datetime(ev["date"])
+    period = when.dt.to_period("W-SUN" if freq == "W" else "M").dt.start_time
+    kind = ev["kind"].map(
+        lambda k: (
+            "co_mentions" if k == "co-mention" else ("meetings" if k == "meeting" else "visits")
+        )
+    )
+    table = pd.crosstab(period, kind)
+    full = pd.date_range(
+        table.index.min(), table.index.max(), freq="W-MON" if freq == "W" else "MS"
+    )
+    table = table.reindex(full, fill_value=0)
+    for col in ("co_mentions", "visits", "meetings"):
+        if col not in table:
+            table[col] = 0
+    table["strength"] = table["co_mentions"] + table["visits"] + table["meetings"]
+    table.index.name = "period"
+    out = table.reset_index()[cols]
+    out["period"] = out["period"].dt.date
+    for col in cols[1:]:
+        out[col] = out[col].astype(int)
+    return out
+
+
+# ---------------------------------------------------------------- figures
+
+
+def _to_xyz(lat: float, lon: float) -> tuple[float, float, float]:
+    la, lo = math.radians(lat), math.radians(lon)
+    return (math.cos(la) * math.cos(lo), math.cos(la) * math.sin(lo), math.sin(la))
+
+
+def great_circle_point(
+    start: tuple[float, float], end: tuple[float, float], fraction: float
+) -> tuple[float, float]:
+    """(lat, lon) at ``fraction`` of the way along the great circle from start to end —
+    the path plotly draws a geo line along."""
+    p, q = _to_xyz(*start), _to_xyz(*end)
+    dot = max(-1.0, min(1.0, sum(a * b for a, b in zip(p, q, strict=True))))
+    omega = math.acos(dot)
+    if omega < 1e-9:
+        return start
+    s = math.sin(omega)
+    w1, w2 = math.sin((1 - fraction) * omega) / s, math.sin(fraction * omega) / s
+    x, y, z = (w1 * a + w2 * b for a, b in zip(p, q, strict=True))
+    return (math.degrees(math.atan2(z, math.hypot(x, y))), math.degrees(math.atan2(y, x)))
+
+
+def bearing(start: tuple[float, float], end: tuple[float, float]) -> float:
+    """Initial compass bearing (degrees clockwise from north) from start toward end."""
+    la1, la2 = math.radians(start[0]), math.radians(end[0])
+    dlon = math.radians(end[1] - start[1])
+    x = math.sin(dlon) * math.cos(la2)
+    y = math.cos(la1) * math.sin(la2) - math.sin(la1) * math.cos(la2) * math.cos(dlon)
+    return (math.degrees(math.atan2(x, y)) + 360) % 360
+
+
+def _pair_hover(row, names: dict[str, str], lang: str) -> str:
+    t = _TEXT[lang]
+    a_name, b_name = names.get(row.a, row.a), names.get(row.b, row.b)
+    lines = [
+        f"<b>{a_name} – {b_name}</b>",
+        t["strength"].format(n=row.strength),
+        t["co"].format(n=row.co_mentions),
+    ]
+    lines.append(t["visit"].format(a=a_name, b=b_name, n=row.visits_ab))
+    lines.append(t["visit"].format(a=b_name, b=a_name, n=row.visits_ba))
+    lines.append(t["meet"].format(n=row.meetings))
+    if pd.notna(row.first):
+        lines.append(t["span"].format(first=row.first, last=row.last))
+    return "<br>".join(lines)
+
+
+def relations_map(
+    country_counts: pd.DataFrame, pairs: pd.DataFrame, lang: str = "zh", max_width: float = 10.0
+) -> go.Figure:
+    """The relations map.
+
+    - choropleth (trace 0): countries shaded by mentions, hover splits direct/indirect;
+    - one line trace per pair, width by strength (name ``pair:<key>``, customdata = key);
+    - a marker trace at each line's midpoint carrying the full explanation (customdata = key);
+    - a triangle trace near the destination of each visit direction, pointing along the
+      line (customdata = key), sized by the number of visits.
+    Framed on the countries in view (``fitbounds="locations"``). Country names and
+    coordinates come from ``country_counts`` (columns of :func:`country_mentions`).
+    """
+    lang = lang if lang in _TEXT else "zh"
+    t = _TEXT[lang]
+    fig = go.Figure()
+    counts = country_counts if country_counts is not None else pd.DataFrame(columns=COUNTRY_COLUMNS)
+    # Names end up in hover HTML: escape them (plotly renders a subset of tags).
+    names = {c: html.escape(str(n)) for c, n in zip(counts["country"], counts["name"], strict=True)}
+    coords = {
+        r.country: (float(r.lat), float(r.lon))
+        for r in counts.itertuples(index=False)
+        if pd.notna(r.lat) and pd.notna(r.lon)
+    }
+    for code, latlon in topojson_centroids().items():
+        coords.setdefault(code, latlon)
+
+    fig.add_trace(
+        go.Choropleth(
+            locations=list(counts["country"]),
+            z=[int(v) for v in counts["mentions"]],
+            locationmode="ISO-3",
+            colorscale="Blues",
+            zmin=0,
+            customdata=[
+                [r.country, names[r.country], int(r.direct), int(r.indirect), int(r.articles)]
+                for r in counts.itertuples(index=False)
+            ],
+            hovertemplate=t["country_hover"],
+            colorbar={"title": {"text": t["colorbar"]}, "thickness": 12, "len": 0.6},
+            marker={"line": {"color": "#555", "width": 0.5}},
+            name=t["countries_trace"],
+        )
+    )
+
+    pairs = pairs if pairs is not None else pd.DataFrame(columns=PAIR_COLUMNS)
+    pairs = pairs[pairs["a"].isin(coords) & pairs["b"].isin(coords)]
+    top = max([int(s) for s in pairs["strength"]] or [1])
+    mid_lat, mid_lon, mid_key, mid_text, mid_size = [], [], [], [], []
+    arr_lat, arr_lon, arr_key, arr_text, arr_angle, arr_size = [], [], [], [], [], []
+    for row in pairs.itertuples(index=False):
+        a, b = coords[row.a], coords[row.b]
+        width = 1.5 + (max_width - 1.5) * (int(row.strength) / top)
+        path = [great_circle_point(a, b, f / 20) for f in range(21)]
+        fig.add_trace(
+            go.Scattergeo(
+                lat=[p[0] for p in path],
+                lon=[p[1] for p in path],
+                mode="lines",
+                line={"width": width, "color": "rgba(200, 60, 40, 0.75)"},
+                customdata=[row.pair] * len(path),
+                hoverinfo="skip",
+                showlegend=False,
+                name=f"pair:{row.pair}",
+            )
+        )
+        mid = great_circle_point(a, b, 0.5)
+        mid_lat.append(mid[0])
+        mid_lon.append(mid[1])
+        mid_key.append(row.pair)
+        mid_text.append(_pair_hover(row, names, lang))
+        mid_size.append(8 + 10 * int(row.strength) / top)
+        for src, dst, (s_code, d_code), n in (
+            (a, b, (row.a, row.b), int(row.visits_ab)),
+            (b, a, (row.b, row.a), int(row.visits_ba)),
+        ):
+            if n <= 0:
+                continue
+            tip = great_circle_point(src, dst, 0.8)
+            arr_lat.append(tip[0])
+            arr_lon.append(tip[1])
+            arr_key.append(row.pair)
+            arr_angle.append(bearing(tip, dst))
+            arr_size.append(12 + 4 * min(n, 5))
+            arr_text.append(
+                t["visit"].format(a=names.get(s_code, s_code), b=names.get(d_code, d_code), n=n)
+            )
+    fig.add_trace(
+        go.Scattergeo(
+            lat=mid_lat,
+            lon=mid_lon,
+            mode="markers",
+            marker={
+                "size": mid_size,
+                "color": "rgb(200, 60, 40)",
+                "line": {"color": "white", "width": 1},
+            },
+            customdata=mid_key,
+            hovertext=mid_text,
+            hoverinfo="text",
+            name=t["pairs_trace"],
+            showlegend=False,
+        )
+    )
+    fig.add_trace(
+        go.Scattergeo(
+            lat=arr_lat,
+            lon=arr_lon,
+            mode="markers",
+            marker={
+                "symbol": "triangle-up",
+                "size": arr_size,
+                "angle": arr_angle,
+                "angleref": "north",
+                "color": "rgb(120, 20, 10)",
+                "line": {"color": "white", "width": 1},
+            },
+            customdata=arr_key,
+            hovertext=arr_text,
+            hoverinfo="text",
+            name=t["visits_trace"],
+            showlegend=False,
+        )
+    )
+    fig.update_geos(
+        scope="world",
+        resolution=110,
+        projection_type="natural earth",
+        fitbounds="locations" if len(counts) else False,
+        showcountries=True,
+        countrycolor="#999",
+        showland=True,
+        landcolor="#f2f2f2",
+        showocean=True,
+        oceancolor="#e8f1f8",
+        showframe=False,
+    )
+    fig.update_layout(margin={"l": 0, "r": 0, "t": 0, "b": 0}, height=520, clickmode="event+select")
+    return fig
+
+
+def selected_pair(fig: go.Figure, selection) -> str | None:
+    """The pair key a map selection points at (None when it points at no pair).
+
+    ``selection`` is the ``selection`` part of st.plotly_chart's on_select event (a dict with
+    ``points``); each point carries customdata or curve_number/point_index.
+    """
+    points = (selection or {}).get("points") or []
+    for point in points:
+        data = point.get("customdata")
+        if isinstance(data, str) and "-" in data:
+            return data
+        curve, index = point.get("curve_number"), point.get("point_index")
+        if curve is None or index is None or not (0 < curve < len(fig.data)):
+            continue
+        custom = fig.data[curve].customdata
+        if custom is not None and index < len(custom) and isinstance(custom[index], str):
+            return custom[index]
+    return None

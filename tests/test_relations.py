@@ -1,0 +1,304 @@
+"""Relations queries and map figure on small hand-built tables (no gazetteer, no Streamlit)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pandas as pd
+import pytest
+
+from dashboard import relations
+from dashboard.paths import STATIC_DIR
+
+S1 = "金正恩18日在平壤会见了由俄罗斯国防部副部长克里沃鲁奇科率领的军事代表团。"
+S2 = "朝鲜一如既往地对俄罗斯军民在乌克兰展开的特别军事行动予以支持。"
+S3 = "韩国外交部对此表示关切。"
+S4 = "俄罗斯国防部副部长克里沃鲁奇科率团抵达平壤访问。"
+S5 = "朝鲜军事代表团启程前往莫斯科访问。"
+S6 = "聯合國秘書長呼籲各方保持克制，朝鮮與俄羅斯應遵守安理會決議。"  # Traditional, other outlet
+
+
+def entities() -> pd.DataFrame:
+    rows = [
+        ("PRK", "country", "朝鲜", "North Korea", "PRK", 40.3, 127.5),
+        ("RUS", "country", "俄罗斯", "Russia", "RUS", 61.5, 105.3),
+        ("UKR", "country", "乌克兰", "Ukraine", "UKR", 49.0, 31.4),
+        ("KOR", "country", "韩国", "South Korea", "KOR", 36.4, 127.9),
+        ("kim_jong_un", "person", "金正恩", "Kim Jong Un", "PRK", None, None),
+        ("pyongyang", "place", "平壤", "Pyongyang", "PRK", 39.0, 125.7),
+        ("krivoruchko", "person", "克里沃鲁奇科", "Alexei Krivoruchko", "RUS", None, None),
+        ("moscow", "place", "莫斯科", "Moscow", "RUS", 55.7, 37.6),
+        ("un", "org", "联合国", "United Nations", None, None, None),
+    ]
+    cols = ["entity_id", "type", "name_zh", "name_en", "country", "lat", "lon"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def articles() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "article_id": ["a1", "a2", "a3", "a4"],
+            "source": ["KCNA", "Yonhap", "TASS", "CNA"],
+            "published": [
+                dt.date(2024, 7, 19),
+                dt.date(2024, 7, 20),
+                dt.date(2024, 7, 2),
+                dt.date(2024, 7, 22),
+            ],
+        }
+    )
+
+
+def mention(article_id, entity_id, type_, sentence):
+    return (article_id, entity_id, type_, 0, 1, sentence)
+
+
+def mentions() -> pd.DataFrame:
+    rows = [
+        mention("a1", "kim_jong_un", "person", S1),
+        mention("a1", "pyongyang", "place", S1),
+        mention("a1", "RUS", "country", S1),
+        mention("a1", "krivoruchko", "person", S1),
+        mention("a1", "PRK", "country", S2),
+        mention("a1", "RUS", "country", S2),
+        mention("a1", "UKR", "country", S2),
+        mention("a2", "KOR", "country", S3),
+        mention("a2", "RUS", "country", S4),
+        mention("a2", "krivoruchko", "person", S4),
+        mention("a2", "pyongyang", "place", S4),
+        mention("a3", "PRK", "country", S5),
+        mention("a3", "moscow", "place", S5),
+        mention("a4", "un", "org", S6),
+        mention("a4", "PRK", "country", S6),
+        mention("a4", "RUS", "country", S6),
+    ]
+    cols = ["article_id", "entity_id", "type", "start", "end", "sentence"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def events() -> pd.DataFrame:
+    cols = ["event_id", "article_id", "kind", "lead", "from_country", "to_country", "date"]
+    cols += ["evidence", "story_id"]
+    rows = [
+        ("e1", "a2", "visit", "krivoruchko", "RUS", "PRK", dt.date(2024, 7, 17), S4, "s1"),
+        # The same visit relayed by another article: one story, counted once.
+        ("e2", "a1", "visit", "krivoruchko", "RUS", "PRK", dt.date(2024, 7, 17), S1, "s1"),
+        ("e3", "a1", "meeting", "kim_jong_un", "PRK", "RUS", dt.date(2024, 7, 18), S1, "s2"),
+        ("e4", "a3", "visit", None, "PRK", "RUS", dt.date(2024, 7, 1), S5, "s3"),
+        # A trip with no known destination does not tie two countries.
+        ("e5", "a3", "departure", None, "PRK", None, dt.date(2024, 7, 1), S5, "s4"),
+    ]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def tables():
+    return articles(), mentions(), entities(), events()
+
+
+# ------------------------------------------------------------------ queries
+
+
+def test_people_and_places_count_toward_their_country():
+    counts = relations.country_mentions(articles(), mentions(), entities()).set_index("country")
+    # PRK: 金正恩 + 平壤 (S1), 朝鲜 (S2), 平壤 (S4), 朝鲜 (S5), 朝鲜 (S6)
+    assert counts.loc["PRK", "mentions"] == 6
+    assert counts.loc["PRK", "direct"] == 3
+    assert counts.loc["PRK", "indirect"] == 3
+    assert counts.loc["PRK", "articles"] == 4
+    assert counts.loc["PRK", "name"] == "朝鲜"
+    assert counts.index[0] in {"PRK", "RUS"}  # most mentioned first
+    # The UN has no country: it shades nothing.
+    assert set(counts.index) == {"PRK", "RUS", "UKR", "KOR"}
+
+
+def test_filtered_out_articles_do_not_count():
+    arts = articles()
+    only_yonhap = arts[arts["source"] == "Yonhap"]
+    counts = relations.country_mentions(only_yonhap, mentions(), entities()).set_index("country")
+    assert counts.loc["RUS", "mentions"] == 2
+    assert "UKR" not in counts.index
+    pairs = relations.country_pairs(only_yonhap, mentions(), entities(), events())
+    row = pairs.set_index("pair").loc["PRK-RUS"]
+    assert row["visits_ba"] == 1 and row["meetings"] == 0
+
+
+def test_pairs_count_sentences_visits_by_direction_and_meetings():
+    pairs = relations.country_pairs(*tables()).set_index("pair")
+    row = pairs.loc["PRK-RUS"]
+    # Sentences naming both: S1 (via people/places), S2, S4 (via 平壤), S5 (via 莫斯科), S6.
+    assert row["co_mentions"] == 5
+    assert row["visits_ab"] == 1  # PRK -> RUS (e4)
+    assert row["visits_ba"] == 1  # RUS -> PRK, one story told twice (e1, e2)
+    assert row["meetings"] == 1
+    assert row["strength"] == 8
+    assert row["first"] == dt.date(2024, 7, 1)
+    assert row["last"] == dt.date(2024, 7, 22)
+    # S2 names three countries: each pair once.
+    assert pairs.loc["PRK-UKR", "co_mentions"] == 1
+    assert pairs.loc["RUS-UKR", "co_mentions"] == 1
+    # KOR is never in a sentence with another country: no pair.
+    assert not any("KOR" in p for p in pairs.index)
+    assert pairs.index[0] == "PRK-RUS"
+
+
+def test_events_without_story_id_count_each_row():
+    ev = events().drop(columns=["story_id"])
+    row = relations.country_pairs(articles(), mentions(), entities(), ev).set_index("pair")
+    assert row.loc["PRK-RUS", "visits_ba"] == 2
+
+
+def test_empty_tables_give_empty_frames_with_columns():
+    arts = articles().iloc[0:0]
+    assert relations.country_pairs(arts, mentions(), entities(), events()).empty
+    assert list(relations.country_mentions(arts, mentions(), entities()).columns) == (
+        relations.COUNTRY_COLUMNS
+    )
+    fig = relations.relations_map(
+        relations.country_mentions(arts, mentions(), entities()),
+        relations.country_pairs(arts, mentions(), entities(), events()),
+    )
+    assert len(fig.data[0].locations) == 0
+
+
+def test_pair_evidence_lists_sentences_with_outlet_and_date():
+    ev = relations.pair_evidence(*tables(), ("RUS", "PRK"))
+    assert set(ev["pair"]) == {"PRK-RUS"}
+    co = ev[ev["kind"] == "co-mention"]
+    assert set(co["sentence"]) == {S1, S2, S4, S5, S6}
+    assert co.set_index("sentence").loc[S6, "source"] == "CNA"
+    assert co.set_index("sentence").loc[S6, "published"] == dt.date(2024, 7, 22)
+    assert set(ev["kind"]) == {"co-mention", "visit RUS→PRK", "visit PRK→RUS", "meeting"}
+    # Oldest first: the July 1 trip to Moscow.
+    assert ev.iloc[0]["date"] == dt.date(2024, 7, 1)
+    assert relations.pair_evidence(*tables(), "KOR-UKR").empty
+
+
+def test_strength_over_time_by_week_keeps_empty_weeks():
+    weekly = relations.pair_strength_over_time(*tables(), "PRK-RUS", freq="W")
+    assert weekly["period"].tolist() == [
+        dt.date(2024, 7, 1),
+        dt.date(2024, 7, 8),
+        dt.date(2024, 7, 15),
+        dt.date(2024, 7, 22),
+    ]
+    assert weekly.set_index("period").loc[dt.date(2024, 7, 8), "strength"] == 0
+    # Evidence rows per week add up to the evidence list.
+    evidence = relations.pair_evidence(*tables(), "PRK-RUS")
+    assert weekly["strength"].sum() == len(evidence)
+    monthly = relations.pair_strength_over_time(*tables(), "PRK-RUS", freq="M")
+    assert monthly["period"].tolist() == [dt.date(2024, 7, 1)]
+
+
+# ------------------------------------------------------------------ figure
+
+
+@pytest.fixture
+def figure():
+    counts = relations.country_mentions(articles(), mentions(), entities())
+    pairs = relations.country_pairs(*tables())
+    return relations.relations_map(counts, pairs, lang="zh")
+
+
+def test_map_shades_countries_by_mentions(figure):
+    choro = figure.data[0]
+    assert choro.type == "choropleth"
+    shading = dict(zip(choro.locations, choro.z, strict=True))
+    assert shading["PRK"] == 6 and shading["KOR"] == 1
+    assert choro.locationmode == "ISO-3"
+    # Hover says the count includes people and places, and splits it.
+    assert "人物" in choro.hovertemplate
+    prk = [c for c in choro.customdata if c[0] == "PRK"][0]
+    assert list(prk[2:]) == [3, 3, 4]
+
+
+def test_map_lines_are_weighted_by_strength(figure):
+    lines = {t.name: t for t in figure.data if (t.name or "").startswith("pair:")}
+    assert set(lines) == {"pair:PRK-RUS", "pair:PRK-UKR", "pair:RUS-UKR"}
+    assert lines["pair:PRK-RUS"].line.width > lines["pair:PRK-UKR"].line.width
+    assert set(lines["pair:PRK-RUS"].customdata) == {"PRK-RUS"}
+    # The line ends at the two countries' coordinates.
+    line = lines["pair:PRK-RUS"]
+    ends = {
+        (round(line.lat[0], 1), round(line.lon[0], 1)),
+        (round(line.lat[-1], 1), round(line.lon[-1], 1)),
+    }
+    assert ends == {(40.3, 127.5), (61.5, 105.3)}
+
+
+def test_map_shows_visit_direction_with_arrows(figure):
+    arrows = [t for t in figure.data if t.type == "scattergeo" and t.marker.symbol == "triangle-up"]
+    assert len(arrows) == 1
+    arrow = arrows[0]
+    assert list(arrow.customdata) == ["PRK-RUS", "PRK-RUS"]
+    assert arrow.marker.angleref == "north"
+    texts = list(arrow.hovertext)
+    to_rus = texts.index("访问 朝鲜→俄罗斯：1 次")
+    to_prk = texts.index("访问 俄罗斯→朝鲜：1 次")
+    # Arrows sit near the destination and point toward it: the one to PRK (south-east of
+    # RUS's centroid) points roughly south, the one to RUS roughly north.
+    assert 90 < arrow.marker.angle[to_prk] < 270
+    assert arrow.marker.angle[to_rus] < 90 or arrow.marker.angle[to_rus] > 270
+    assert abs(arrow.lat[to_prk] - 40.3) < abs(arrow.lat[to_prk] - 61.5)
+
+
+def test_map_hover_explains_pair_numbers_and_selection_resolves(figure):
+    mids = [t for t in figure.data if t.name == "国家对"][0]
+    i = list(mids.customdata).index("PRK-RUS")
+    text = mids.hovertext[i]
+    for part in (
+        "同句共现 5 句",
+        "访问 朝鲜→俄罗斯：1 次",
+        "访问 俄罗斯→朝鲜：1 次",
+        "会见/会谈 1 次",
+    ):
+        assert part in text
+    assert "2024-07-01 至 2024-07-22" in text
+    curve = list(figure.data).index(mids)
+    # Streamlit's on_select points carry customdata, or at least curve and point index.
+    assert relations.selected_pair(figure, {"points": [{"customdata": "PRK-UKR"}]}) == "PRK-UKR"
+    by_index = {"points": [{"curve_number": curve, "point_index": i}]}
+    assert relations.selected_pair(figure, by_index) == "PRK-RUS"
+    # Clicking a country (the choropleth) selects no pair.
+    country_click = {"points": [{"curve_number": 0, "point_index": 0, "location": "PRK"}]}
+    assert relations.selected_pair(figure, country_click) is None
+
+
+def test_map_is_framed_on_countries_in_view_and_english_labels():
+    counts = relations.country_mentions(articles(), mentions(), entities(), lang="en")
+    fig = relations.relations_map(counts, relations.country_pairs(*tables()), lang="en")
+    assert fig.layout.geo.fitbounds == "locations"
+    assert fig.layout.geo.scope == "world" and fig.layout.geo.resolution == 110
+    assert "North Korea" in [c[1] for c in fig.data[0].customdata]
+    assert "mentions" in fig.data[0].hovertemplate
+
+
+def test_countries_without_coordinates_fall_back_to_base_map_centroids():
+    ent = entities()
+    ent.loc[ent["entity_id"] == "UKR", ["lat", "lon"]] = None
+    counts = relations.country_mentions(articles(), mentions(), ent).set_index("country")
+    lat, lon = counts.loc["UKR", ["lat", "lon"]]
+    assert 44 < lat < 53 and 22 < lon < 41  # inside Ukraine
+
+
+def test_map_config_points_at_shipped_base_map():
+    config = relations.map_config()
+    assert config["topojsonURL"] == "app/static/topojson/"
+    assert not config["topojsonURL"].startswith(("/", "http"))
+    # plotly requests <topojsonURL><scope>_<resolution>m.json = world_110m.json
+    data = json.loads((STATIC_DIR / "topojson" / "world_110m.json").read_text())
+    ids = {g.get("id") for g in data["objects"]["countries"]["geometries"]}
+    assert {"PRK", "RUS", "KOR", "CHN", "USA", "UKR", "JPN"} <= ids
+    assert {"land", "ocean", "coastlines", "countries"} <= set(data["objects"])
+
+
+def test_seed_pipeline_tables_go_through(seed_tables):
+    """The real pipeline's tables (whatever stages exist yet) feed the queries and the map."""
+    t = seed_tables
+    counts = relations.country_mentions(t["articles"], t["mentions"], t["entities"])
+    pairs = relations.country_pairs(t["articles"], t["mentions"], t["entities"], t["events"])
+    fig = relations.relations_map(counts, pairs)
+    assert len(fig.data[0].locations) == len(counts)
+    if not t["mentions"].empty:
+        assert {"PRK", "RUS"} <= set(counts["country"])
+        assert "PRK-RUS" in set(pairs["pair"])
