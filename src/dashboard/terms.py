@@ -1,12 +1,106 @@
-"""Placeholder: the terms stage is built in its own issue. Produces the contract's empty tables."""
+"""The terms stage: ``terms`` = (article_id, term, count) for every article, stopwords removed.
+
+Runs on ``text_simplified``. Entity names are single terms, and one term per entity:
+
+- where the entity stage found a mention, the mention's span is not tokenized; it counts as the
+  entity's canonical name (``entities.name_zh``, Simplified). 普丁 and 普京 (or 朝鲜民主主义人民共和国
+  and 朝鲜) therefore count as one term, and a name the tokenizer would cut apart stays whole;
+- the text between mentions goes through the tokenizer, whose user dictionary holds every
+  gazetteer name and alias, so names the entity stage missed still stay whole (under their
+  written form).
+
+Near-duplicates keep their terms: "count each story once" is a filter applied at query time.
+"""
 
 from __future__ import annotations
 
+from collections import Counter
+
+import pandas as pd
+
+from .language import Tokenizer, tokenizer
 from .schema import empty
+from .textnorm import to_simplified
+
+
+def canonical_names(entities: pd.DataFrame | None) -> dict[str, str]:
+    """entity_id -> canonical Simplified name (name_zh), for the entities that have one."""
+    if entities is None or entities.empty or "name_zh" not in entities:
+        return {}
+    out = {}
+    for entity_id, name in zip(entities["entity_id"], entities["name_zh"], strict=True):
+        if isinstance(name, str) and name.strip():
+            out[str(entity_id)] = to_simplified(name.strip())
+    return out
+
+
+def spans_by_article(mentions: pd.DataFrame | None, names: dict[str, str]) -> dict[str, list]:
+    """article_id -> sorted, non-overlapping [(start, end, term)] from the mentions table."""
+    if mentions is None or mentions.empty:
+        return {}
+    spans: dict[str, list] = {}
+    frame = mentions[["article_id", "entity_id", "surface", "start", "end"]]
+    for article_id, entity_id, surface, start, end in frame.itertuples(index=False):
+        if pd.isna(start) or pd.isna(end):
+            continue
+        term = names.get(str(entity_id)) or to_simplified(str(surface)).strip()
+        if term:
+            spans.setdefault(str(article_id), []).append((int(start), int(end), term))
+    for article_id, items in spans.items():
+        # Longest first at equal start, then drop spans that overlap an earlier kept one.
+        items.sort(key=lambda s: (s[0], -(s[1] - s[0])))
+        kept, last_end = [], -1
+        for start, end, term in items:
+            if start >= last_end and end > start:
+                kept.append((start, end, term))
+                last_end = end
+        spans[article_id] = kept
+    return spans
+
+
+def article_terms(text: str, spans: list, tok: Tokenizer) -> Counter:
+    """Term counts of one article: mention spans as canonical names, the rest tokenized."""
+    counts: Counter = Counter()
+    pos = 0
+    for start, end, term in spans:
+        if start > pos:
+            counts.update(tok.terms(text[pos:start]))
+        counts[term] += 1
+        pos = max(pos, end)
+    if pos < len(text):
+        counts.update(tok.terms(text[pos:]))
+    return counts
+
+
+def build_terms(
+    articles: pd.DataFrame,
+    mentions: pd.DataFrame | None = None,
+    entities: pd.DataFrame | None = None,
+    tok: Tokenizer | None = None,
+) -> pd.DataFrame:
+    tok = tok or tokenizer()
+    if articles is None or articles.empty:
+        return empty("terms")
+    spans = spans_by_article(mentions, canonical_names(entities))
+    ids, terms, counts = [], [], []
+    for article_id, text in zip(articles["article_id"], articles["text_simplified"], strict=True):
+        article_counts = article_terms(text or "", spans.get(str(article_id), []), tok)
+        # Sorted for a deterministic table: most frequent first, then by term.
+        for term, n in sorted(article_counts.items(), key=lambda kv: (-kv[1], kv[0])):
+            ids.append(article_id)
+            terms.append(term)
+            counts.append(n)
+    return pd.DataFrame(
+        {
+            "article_id": pd.Series(ids, dtype="object"),
+            "term": pd.Series(terms, dtype="object"),
+            "count": pd.Series(counts, dtype="int64"),
+        }
+    )
 
 
 def run(ctx) -> None:
-    for name in {"entities": ("mentions", "entities"), "events": ("events",), "terms": ("terms",)}[
-        "terms"
-    ]:
-        ctx.tables[name] = empty(name)
+    ctx.tables["terms"] = build_terms(
+        ctx.tables.get("articles"), ctx.tables.get("mentions"), ctx.tables.get("entities")
+    )
+    ctx.report.counts["terms"] = len(ctx.tables["terms"])

@@ -1,0 +1,384 @@
+"""Keyword clouds: term weightings, the cloud image, the ranked table and the sentences of a term.
+
+Pure functions, no Streamlit; the keywords page and ``python -m dashboard cloud`` both use them.
+
+Weightings (over the ``terms`` table, one row per article and term):
+
+- ``frequency``: occurrences of the term in the selected articles.
+- ``tfidf``: occurrences in the selection times a smoothed inverse document frequency over the
+  comparison corpus: ``idf = ln((1 + N) / (1 + df)) + 1`` (N articles, df articles containing
+  the term; scikit-learn's smoothing, so a term in every article still counts).
+- ``distinctive``: the z-score of the log-odds ratio with an informative Dirichlet prior
+  (Monroe, Colaresi & Quinn 2008, "Fightin' Words", eq. 16-22): the selection against the rest
+  of the comparison corpus, with the whole comparison corpus as the prior (alpha_w = its count
+  of w). Only terms with z > 0 (more typical of the selection than of the rest) are shown.
+
+Font: Noto Sans SC Regular (``NotoSansSC-Regular.otf``) from the pip package
+``pylopdf-fonts-zh-cn`` (in requirements.txt), licensed under the SIL Open Font License 1.1
+(the license text ships in the package's ``dist-info/licenses/LICENSE``). It is never taken from
+the operating system, so a fresh install renders Chinese, not boxes. A single-face .otf is used
+on purpose: wordcloud passes no face index and would take face 0 of a .ttc collection, which is
+the Japanese face in the Noto CJK collections.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from PIL import Image
+
+WEIGHTINGS = {
+    "frequency": "raw frequency (occurrences)",
+    "tfidf": "TF-IDF (occurrences × inverse document frequency)",
+    "distinctive": "distinctive (log-odds z-score, informative Dirichlet prior; Monroe et al. 2008)",
+}
+CLOUD_SEED = 7  # wordcloud's random_state: the same weights always give the same picture
+MAX_CLOUD_WORDS = 100
+
+
+def font_path() -> Path:
+    """The Simplified Chinese font file the clouds use (from the pylopdf-fonts-zh-cn wheel)."""
+    import pylopdf_fonts_zh_cn
+
+    path = Path(pylopdf_fonts_zh_cn.sans_path())
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"{path} is missing; reinstall the pylopdf-fonts-zh-cn package (pip install -r requirements.txt)."
+        )
+    return path
+
+
+# ---------------------------------------------------------------------------------------------
+# Selecting articles
+
+
+def select_articles(
+    articles: pd.DataFrame,
+    sources: list[str] | tuple[str, ...] | None = None,
+    date_from=None,
+    date_to=None,
+    once: bool = False,
+) -> pd.DataFrame:
+    """Articles within the filters (any of ``sources``; dates inclusive; originals only if once)."""
+    mask = pd.Series(True, index=articles.index)
+    if sources:
+        mask &= articles["source"].isin(list(sources))
+    if date_from is not None or date_to is not None:
+        published = pd.to_datetime(articles["published"], errors="coerce")
+        if date_from is not None:
+            mask &= published >= pd.Timestamp(date_from)
+        if date_to is not None:
+            mask &= published <= pd.Timestamp(date_to)
+    if once and "dup_of" in articles:
+        mask &= articles["dup_of"].isna()
+    return articles[mask]
+
+
+def terms_of(terms: pd.DataFrame, article_ids) -> pd.DataFrame:
+    return terms[terms["article_id"].isin(set(article_ids))]
+
+
+# ---------------------------------------------------------------------------------------------
+# Weightings
+
+
+def frequency(terms: pd.DataFrame) -> pd.Series:
+    """term -> total count, largest first (ties by term, so the order is stable)."""
+    if terms.empty:
+        return pd.Series(dtype="float64", name="weight")
+    counts = terms.groupby("term", sort=True)["count"].sum().astype("float64")
+    return _ranked(counts)
+
+
+def tfidf(terms: pd.DataFrame, corpus: pd.DataFrame | None = None) -> pd.Series:
+    """Count in ``terms`` × smoothed idf over the articles of ``corpus`` (default: ``terms``)."""
+    corpus = terms if corpus is None else corpus
+    if terms.empty:
+        return pd.Series(dtype="float64", name="weight")
+    n_docs = corpus["article_id"].nunique()
+    doc_freq = corpus.groupby("term")["article_id"].nunique()
+    tf = terms.groupby("term")["count"].sum().astype("float64")
+    df = doc_freq.reindex(tf.index).fillna(0)
+    idf = np.log((1 + n_docs) / (1 + df)) + 1.0
+    return _ranked(tf * idf)
+
+
+def log_odds_z(target: pd.Series, reference: pd.Series, prior: pd.Series) -> pd.Series:
+    """Monroe, Colaresi & Quinn (2008) z-scores of the log-odds ratio, target vs reference.
+
+    ``target``, ``reference``: term -> count. ``prior``: term -> alpha_w (Dirichlet pseudo-counts,
+    e.g. the counts of the whole corpus); alpha_0 is their sum. Terms missing from the prior get
+    no prior mass, so pass a prior that covers both sides.
+    """
+    vocab = target.index.union(reference.index).union(prior.index)
+    y_i = target.reindex(vocab).fillna(0).astype("float64")
+    y_j = reference.reindex(vocab).fillna(0).astype("float64")
+    alpha = prior.reindex(vocab).fillna(0).astype("float64")
+    a0, n_i, n_j = alpha.sum(), y_i.sum(), y_j.sum()
+    log_odds_i = np.log(y_i + alpha) - np.log(n_i + a0 - y_i - alpha)
+    log_odds_j = np.log(y_j + alpha) - np.log(n_j + a0 - y_j - alpha)
+    variance = 1.0 / (y_i + alpha) + 1.0 / (y_j + alpha)
+    z = (log_odds_i - log_odds_j) / np.sqrt(variance)
+    return z.rename("weight")
+
+
+def distinctive(terms: pd.DataFrame, corpus: pd.DataFrame) -> pd.Series:
+    """Terms typical of ``terms`` against the rest of ``corpus``; positive z-scores only.
+
+    Empty when the rest is empty (nothing to compare with).
+    """
+    if terms.empty:
+        return pd.Series(dtype="float64", name="weight")
+    selected = set(terms["article_id"])
+    rest = corpus[~corpus["article_id"].isin(selected)]
+    if rest.empty:
+        return pd.Series(dtype="float64", name="weight")
+    target = terms.groupby("term")["count"].sum()
+    reference = rest.groupby("term")["count"].sum()
+    prior = pd.concat([terms, rest]).groupby("term")["count"].sum()
+    z = log_odds_z(target, reference, prior)
+    return _ranked(z[z > 0])
+
+
+def cloud_weights(
+    terms: pd.DataFrame, weighting: str, corpus: pd.DataFrame | None = None
+) -> pd.Series:
+    """Weights of the selection's terms; ``corpus`` is what idf and "distinctive" compare with."""
+    if weighting == "frequency":
+        return frequency(terms)
+    if weighting == "tfidf":
+        return tfidf(terms, corpus)
+    if weighting == "distinctive":
+        return distinctive(terms, terms if corpus is None else corpus)
+    raise ValueError(f"unknown weighting {weighting!r}; choose one of {', '.join(WEIGHTINGS)}")
+
+
+def _ranked(weights: pd.Series) -> pd.Series:
+    frame = pd.DataFrame({"term": weights.index, "weight": weights.to_numpy()})
+    frame = frame.sort_values(["weight", "term"], ascending=[False, True], kind="stable")
+    return pd.Series(
+        frame["weight"].to_numpy(), index=pd.Index(frame["term"], name="term"), name="weight"
+    )
+
+
+def ranked_terms(
+    weights: pd.Series, terms: pd.DataFrame | None = None, top: int = 30
+) -> pd.DataFrame:
+    """The cloud's terms as a table: rank, term, weight, and (given ``terms``) count and articles."""
+    top_weights = weights.head(top)
+    table = pd.DataFrame(
+        {
+            "rank": range(1, len(top_weights) + 1),
+            "term": top_weights.index.astype(str),
+            "weight": top_weights.to_numpy().round(3),
+        }
+    )
+    if terms is not None:
+        sub = terms[terms["term"].isin(set(table["term"]))]
+        count = sub.groupby("term")["count"].sum()
+        articles = sub.groupby("term")["article_id"].nunique()
+        table["count"] = table["term"].map(count).fillna(0).astype("int64")
+        table["articles"] = table["term"].map(articles).fillna(0).astype("int64")
+    return table
+
+
+# ---------------------------------------------------------------------------------------------
+# The image
+
+
+def render_cloud(
+    weights, width: int = 800, height: int = 400, max_words: int = MAX_CLOUD_WORDS
+) -> Image.Image:
+    """A word cloud of ``weights`` (term -> positive weight) in the bundled Chinese font.
+
+    Deterministic: the same weights and size give the same image. Empty weights: a blank image.
+    """
+    items = tuple(
+        sorted(
+            (
+                (str(t), float(w))
+                for t, w in dict(weights).items()
+                if w and w > 0 and str(t).strip()
+            ),
+            key=lambda kv: (-kv[1], kv[0]),
+        )[:max_words]
+    )
+    png = _render_png(items, int(width), int(height))
+    return Image.open(io.BytesIO(png))
+
+
+def cloud_png(
+    weights, width: int = 800, height: int = 400, max_words: int = MAX_CLOUD_WORDS
+) -> bytes:
+    buf = io.BytesIO()
+    render_cloud(weights, width, height, max_words).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+@lru_cache(maxsize=64)
+def _render_png(items: tuple[tuple[str, float], ...], width: int, height: int) -> bytes:
+    if not items:
+        image = Image.new("RGB", (width, height), "white")
+    else:
+        from wordcloud import WordCloud
+
+        cloud = WordCloud(
+            font_path=str(font_path()),
+            width=width,
+            height=height,
+            background_color="white",
+            prefer_horizontal=1.0,  # Chinese set sideways is hard to read
+            max_words=len(items),
+            random_state=CLOUD_SEED,
+            colormap="viridis",
+            collocations=False,
+        )
+        image = cloud.generate_from_frequencies(dict(items)).to_image()
+    buf = io.BytesIO()
+    image.save(buf, format="PNG")
+    return buf.getvalue()
+
+
+# ---------------------------------------------------------------------------------------------
+# Provenance: the sentences behind a term
+
+_SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]*")
+SENTENCE_COLUMNS = [
+    "article_id",
+    "source",
+    "published",
+    "title",
+    "sentence",
+    "match_start",
+    "match_end",
+]
+
+
+def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
+    start = pos
+    while start > 0 and text[start - 1] not in "。！？!?；;\n":
+        start -= 1
+    end = pos
+    while end < len(text) and text[end] not in "。！？!?；;\n":
+        end += 1
+    while end < len(text) and text[end] in "。！？!?；;":
+        end += 1
+    return start, end
+
+
+def term_sentences(
+    articles: pd.DataFrame,
+    term: str,
+    mentions: pd.DataFrame | None = None,
+    entities: pd.DataFrame | None = None,
+    limit: int = 200,
+) -> pd.DataFrame:
+    """Sentences (as written, maybe Traditional) of ``articles`` that use ``term``.
+
+    The term is searched in ``text_simplified`` and the sentence cut from ``text`` at the same
+    offsets. When the term is an entity's canonical name, the sentences of that entity's mentions
+    count too (普京 finds a sentence that writes 普丁). ``match_start``/``match_end``: the term's
+    place in the sentence. The text is untrusted: escape it before any HTML.
+    """
+    rows: list[dict] = []
+    seen: set[tuple[str, int]] = set()
+    if not term or articles.empty:
+        return pd.DataFrame(columns=SENTENCE_COLUMNS)
+    by_id = articles.set_index("article_id", drop=False)
+    hits: list[tuple[str, int, int]] = []
+    for article_id, simplified in zip(
+        articles["article_id"], articles["text_simplified"], strict=True
+    ):
+        for match in re.finditer(re.escape(term), simplified or ""):
+            hits.append((article_id, match.start(), match.end()))
+    if mentions is not None and entities is not None and not mentions.empty and not entities.empty:
+        from .textnorm import to_simplified
+
+        ids = {
+            e
+            for e, name in zip(entities["entity_id"], entities["name_zh"], strict=True)
+            if isinstance(name, str) and to_simplified(name.strip()) == term
+        }
+        sub = mentions[
+            mentions["entity_id"].isin(ids) & mentions["article_id"].isin(set(by_id.index))
+        ]
+        hits += [
+            (a, int(s), int(e))
+            for a, s, e in zip(sub["article_id"], sub["start"], sub["end"], strict=True)
+        ]
+    hits.sort(key=lambda h: (str(by_id.loc[h[0], "published"]), h[0], h[1]))
+    for article_id, start, end in hits:
+        article = by_id.loc[article_id]
+        text = article["text"] or ""
+        s_start, s_end = _sentence_bounds(text, start)
+        if (article_id, s_start) in seen:
+            continue
+        seen.add((article_id, s_start))
+        sentence = text[s_start:s_end]
+        lead = len(sentence) - len(sentence.lstrip())
+        rows.append(
+            {
+                "article_id": article_id,
+                "source": article["source"],
+                "published": article["published"],
+                "title": article["title"],
+                "sentence": sentence.strip(),
+                "match_start": start - s_start - lead,
+                "match_end": end - s_start - lead,
+            }
+        )
+        if len(rows) >= limit:
+            break
+    return pd.DataFrame(rows, columns=SENTENCE_COLUMNS)
+
+
+# ---------------------------------------------------------------------------------------------
+# Command line
+
+
+def render_cloud_cli(
+    data_dir: Path,
+    out: Path,
+    sources: list[str] | None = None,
+    date_from=None,
+    date_to=None,
+    weight: str = "frequency",
+    width: int = 1200,
+    height: int = 600,
+) -> Path:
+    """Write a cloud PNG for the filters; prints what it wrote and the font file; returns the font path.
+
+    Weighting ``distinctive`` compares the selection with the rest of the corpus; ``tfidf`` takes
+    idf over the whole corpus.
+    """
+    from . import store
+
+    tables = store.load_tables(Path(data_dir), ("articles", "terms"))
+    articles, terms = tables["articles"], tables["terms"]
+    chosen = select_articles(articles, sources, date_from, date_to)
+    selected_terms = terms_of(terms, chosen["article_id"])
+    weights = cloud_weights(selected_terms, weight, corpus=terms)
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    render_cloud(weights.head(MAX_CLOUD_WORDS).to_dict(), width, height).save(out, format="PNG")
+    font = font_path()
+    print(
+        f"wrote {out}: {len(chosen)} article(s), {min(len(weights), MAX_CLOUD_WORDS)} term(s), "
+        f"weighting {weight} ({WEIGHTINGS[weight]})"
+    )
+    if weights.empty:
+        print(
+            "note: no terms to show for these filters"
+            + (
+                " (distinctive needs articles outside the selection)"
+                if weight == "distinctive"
+                else ""
+            )
+        )
+    print(f"font: {font}")
+    return font

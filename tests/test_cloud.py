@@ -1,0 +1,220 @@
+"""Keyword clouds: weightings (hand-computed cases), the image, the table, the sentences, the CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from PIL import Image
+
+from dashboard import cloud
+from dashboard.textnorm import to_simplified
+
+
+def _terms(rows):
+    return pd.DataFrame(rows, columns=["article_id", "term", "count"])
+
+
+# ---- weightings --------------------------------------------------------------------------------
+
+
+def test_frequency_sums_and_orders():
+    terms = _terms([("d1", "乙", 2), ("d2", "乙", 1), ("d1", "甲", 3), ("d2", "丙", 1)])
+    weights = cloud.frequency(terms)
+    assert weights.to_dict() == {"乙": 3.0, "甲": 3.0, "丙": 1.0}
+    assert list(weights.index) == ["乙", "甲", "丙"]  # ties by term, deterministic
+
+
+def test_tfidf_hand_computed():
+    corpus = _terms([("d1", "x", 2), ("d1", "y", 1), ("d2", "x", 1), ("d3", "z", 4)])
+    selection = corpus[corpus["article_id"] == "d1"]
+    weights = cloud.tfidf(selection, corpus)
+    # N = 3 articles; df(x) = 2, df(y) = 1; idf = ln((1+N)/(1+df)) + 1
+    assert weights["x"] == pytest.approx(2 * (math.log(4 / 3) + 1))
+    assert weights["y"] == pytest.approx(1 * (math.log(4 / 2) + 1))
+    assert "z" not in weights
+    assert list(weights.index) == ["x", "y"]
+
+
+def test_log_odds_symmetric_case():
+    target = pd.Series({"a": 3, "b": 1})
+    reference = pd.Series({"a": 1, "b": 3})
+    prior = pd.Series({"a": 4, "b": 4})  # alpha_0 = 8, n_i = n_j = 4
+    z = cloud.log_odds_z(target, reference, prior)
+    delta = math.log(7 / 5) - math.log(5 / 7)
+    assert z["a"] == pytest.approx(delta / math.sqrt(1 / 7 + 1 / 5))
+    assert z["a"] == pytest.approx(1.14928, abs=1e-4)
+    assert z["b"] == pytest.approx(-z["a"])
+
+
+def test_log_odds_unequal_sizes_and_absent_term():
+    target = pd.Series({"a": 2})  # b never appears in the target
+    reference = pd.Series({"a": 1, "b": 3})
+    prior = pd.Series({"a": 3, "b": 3})  # alpha_0 = 6, n_i = 2, n_j = 4
+    z = cloud.log_odds_z(target, reference, prior)
+    assert z["a"] == pytest.approx((math.log(5 / 3) - math.log(4 / 6)) / math.sqrt(1 / 5 + 1 / 4))
+    assert z["b"] == pytest.approx((math.log(3 / 5) - math.log(6 / 4)) / math.sqrt(1 / 3 + 1 / 6))
+    assert z["a"] == pytest.approx(1.3660, abs=1e-4) and z["b"] == pytest.approx(-1.2958, abs=1e-4)
+
+
+def test_distinctive_shows_what_sets_an_outlet_apart():
+    corpus = _terms(
+        [
+            ("k1", "敬爱", 3),
+            ("k1", "军事", 2),
+            ("k2", "敬爱", 2),
+            ("k2", "军事", 2),
+            ("y1", "军事", 2),
+            ("y1", "导弹", 3),
+            ("y2", "导弹", 2),
+            ("y2", "军事", 3),
+        ]
+    )
+    kcna = corpus[corpus["article_id"].str.startswith("k")]
+    weights = cloud.distinctive(kcna, corpus)
+    # KCNA: 军事 4 of 9 tokens, Yonhap: 5 of 10. 敬爱 only KCNA's, 导弹 only Yonhap's.
+    assert list(weights.index) == ["敬爱"]  # 导弹 is Yonhap's, 军事 slightly more Yonhap's
+    assert (weights > 0).all()
+    yonhap = corpus[corpus["article_id"].str.startswith("y")]
+    yonhap_weights = cloud.distinctive(yonhap, corpus)
+    assert list(yonhap_weights.index) == ["导弹", "军事"]
+    assert yonhap_weights["军事"] < 0.2 * yonhap_weights["导弹"]
+    # Nothing outside the selection: nothing to compare with.
+    assert cloud.distinctive(corpus, corpus).empty
+
+
+def test_cloud_weights_dispatch_and_unknown():
+    corpus = _terms([("d1", "x", 2), ("d2", "y", 1)])
+    assert cloud.cloud_weights(corpus, "frequency").to_dict() == {"x": 2.0, "y": 1.0}
+    with pytest.raises(ValueError, match="unknown weighting"):
+        cloud.cloud_weights(corpus, "bm25")
+
+
+def test_ranked_terms_table():
+    terms = _terms([("d1", "x", 2), ("d2", "x", 1), ("d2", "y", 5)])
+    table = cloud.ranked_terms(pd.Series({"x": 9.0, "y": 4.0}), terms, top=5)
+    assert table.to_dict("records") == [
+        {"rank": 1, "term": "x", "weight": 9.0, "count": 3, "articles": 2},
+        {"rank": 2, "term": "y", "weight": 4.0, "count": 5, "articles": 1},
+    ]
+
+
+def test_select_articles_filters():
+    articles = pd.DataFrame(
+        {
+            "article_id": ["a", "b", "c"],
+            "source": ["KCNA", "Yonhap", "KCNA"],
+            "published": [dt.date(2024, 7, 1), dt.date(2024, 7, 9), dt.date(2024, 7, 19)],
+            "dup_of": [None, None, "a"],
+        }
+    )
+    assert list(cloud.select_articles(articles, ["KCNA"])["article_id"]) == ["a", "c"]
+    assert list(cloud.select_articles(articles, date_from="2024-07-09")["article_id"]) == ["b", "c"]
+    assert list(cloud.select_articles(articles, date_to=dt.date(2024, 7, 9))["article_id"]) == [
+        "a",
+        "b",
+    ]
+    assert list(cloud.select_articles(articles, once=True)["article_id"]) == ["a", "b"]
+
+
+# ---- sentences ---------------------------------------------------------------------------------
+
+
+def test_term_sentences_returns_original_script_and_mentions():
+    text = "普丁與金正恩在平壤會談。雙方簽署條約!另一句話。"
+    articles = pd.DataFrame(
+        {
+            "article_id": ["t1"],
+            "source": ["CNA"],
+            "published": [dt.date(2024, 6, 19)],
+            "title": ["標題"],
+            "text": [text],
+            "text_simplified": [to_simplified(text)],
+        }
+    )
+    got = cloud.term_sentences(articles, "签署")  # searched in Simplified
+    assert got["sentence"].tolist() == ["雙方簽署條約!"]  # shown as written
+    row = got.iloc[0]
+    assert row["sentence"][row["match_start"] : row["match_end"]] == "簽署"
+    mentions = pd.DataFrame({"article_id": ["t1"], "entity_id": ["P1"], "start": [0], "end": [2]})
+    entities = pd.DataFrame({"entity_id": ["P1"], "name_zh": ["普京"]})
+    assert cloud.term_sentences(articles, "普京").empty
+    via_entity = cloud.term_sentences(articles, "普京", mentions, entities)
+    assert via_entity["sentence"].tolist() == ["普丁與金正恩在平壤會談。"]
+
+
+def test_term_sentences_on_seed(seed_tables):
+    articles = seed_tables["articles"]
+    got = cloud.term_sentences(articles, "代表团")
+    assert len(got) >= 3
+    assert all("代表团" in to_simplified(s) for s in got["sentence"])
+    assert set(got["article_id"]) <= set(articles["article_id"])
+
+
+# ---- the image ---------------------------------------------------------------------------------
+
+
+def test_font_comes_from_the_pip_package():
+    path = cloud.font_path()
+    assert path.suffix == ".otf" and path.is_file()
+    assert "pylopdf_fonts_zh_cn" in str(path)
+
+
+def _ink(image: Image.Image) -> np.ndarray:
+    return np.asarray(image.convert("L")) < 200
+
+
+def test_chinese_renders_as_glyphs_not_boxes():
+    from wordcloud import WordCloud
+
+    def default_font(word):
+        wc = WordCloud(
+            width=200, height=100, background_color="white", random_state=1, prefer_horizontal=1.0
+        )
+        return _ink(wc.generate_from_frequencies({word: 1.0}).to_image())
+
+    # The check can fail: with wordcloud's own font, two different words are the same boxes.
+    assert np.array_equal(default_font("朝鲜"), default_font("俄国"))
+    ours_a = _ink(cloud.render_cloud({"朝鲜": 1.0}, 200, 100))
+    ours_b = _ink(cloud.render_cloud({"俄国": 1.0}, 200, 100))
+    assert ours_a.any() and ours_b.any()
+    assert not np.array_equal(ours_a, ours_b)
+
+
+def test_render_is_deterministic_and_sized():
+    weights = {"金正恩": 8.0, "军事": 6.0, "代表团": 5.0, "合作": 3.0, "平壤": 2.0}
+    first = cloud.cloud_png(weights, 400, 200)
+    cloud._render_png.cache_clear()
+    second = cloud.cloud_png(weights, 400, 200)
+    assert first == second
+    image = Image.open(io.BytesIO(first))
+    assert image.size == (400, 200)
+    assert _ink(image).any()
+
+
+def test_empty_weights_give_a_blank_image():
+    image = cloud.render_cloud({}, 300, 150)
+    assert image.size == (300, 150) and not _ink(image).any()
+
+
+# ---- command line ------------------------------------------------------------------------------
+
+
+def test_cli_writes_a_cloud(seed_processed, tmp_path, capsys):
+    out = tmp_path / "cloud.png"
+    font = cloud.render_cloud_cli(seed_processed, out, sources=["KCNA"], weight="distinctive")
+    printed = capsys.readouterr().out
+    assert str(font) in printed and "distinctive" in printed
+    image = Image.open(out)
+    assert image.size == (1200, 600) and _ink(image).any()
+
+
+def test_cli_empty_selection_says_so(seed_processed, tmp_path, capsys):
+    out = tmp_path / "none.png"
+    cloud.render_cloud_cli(seed_processed, out, date_from="2030-01-01")
+    assert "no terms" in capsys.readouterr().out
+    assert not _ink(Image.open(out)).any()
