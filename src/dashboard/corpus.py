@@ -1,0 +1,144 @@
+"""The processed tables as one read-only ``Corpus``, loaded once per process.
+
+``load_corpus(dir)`` is plain Python (tests use it directly). ``cached_corpus(dir)`` is the
+Streamlit entry: it keys the cache on ``store.snapshot(dir)`` (run id + manifest mtime), so a
+new ingestion run is picked up on the next rerun, and it never passes DataFrames as cache
+arguments (st.cache_data hashes only a sample of large frames; see NOTES.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from . import store
+from .schema import COLUMNS, empty
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """All tables of one ingestion run. Treat every frame as read-only: it is shared."""
+
+    articles: pd.DataFrame
+    mentions: pd.DataFrame
+    entities: pd.DataFrame
+    events: pd.DataFrame
+    terms: pd.DataFrame
+    report: dict = field(default_factory=dict)
+    version: str = ""
+
+    @property
+    def date_min(self):
+        dates = self.articles["published"].dropna()
+        return dates.min() if len(dates) else None
+
+    @property
+    def date_max(self):
+        dates = self.articles["published"].dropna()
+        return dates.max() if len(dates) else None
+
+
+def _as_date(series: pd.Series) -> pd.Series:
+    """Dates as python ``date`` objects (or None), whatever Parquet gave back."""
+    converted = pd.to_datetime(series, errors="coerce")
+    return converted.dt.date.astype("object").where(converted.notna(), None)
+
+
+def prepare(
+    tables: dict[str, pd.DataFrame], report: dict | None = None, version: str = ""
+) -> Corpus:
+    """Build a Corpus from raw tables: fill missing tables, normalise types, add join columns."""
+    frames = {}
+    for name, columns in COLUMNS.items():
+        frame = tables.get(name)
+        if frame is None:
+            frame = empty(name)
+        for column in columns:
+            if column not in frame.columns:
+                frame[column] = pd.Series([None] * len(frame), dtype="object")
+        frames[name] = frame.reset_index(drop=True)
+
+    articles = frames["articles"].copy()
+    articles["published"] = _as_date(articles["published"])
+    articles["dup_of"] = articles["dup_of"].where(
+        articles["dup_of"].notna() & (articles["dup_of"] != ""), None
+    )
+    if "text_simplified" not in articles or articles["text_simplified"].isna().all():
+        articles["text_simplified"] = articles["text"]
+    articles["text_simplified"] = articles["text_simplified"].fillna(articles["text"]).fillna("")
+    articles["text"] = articles["text"].fillna("")
+    articles["title"] = articles["title"].fillna("")
+    articles["source"] = articles["source"].fillna("unknown")
+    articles["source_zh"] = articles["source_zh"].fillna(articles["source"])
+
+    # Mentions carry the article's outlet and date so queries need no join per rerun.
+    mentions = frames["mentions"].copy()
+    meta = articles[["article_id", "source", "published"]]
+    mentions = mentions.merge(meta, on="article_id", how="left")
+    for column in ("start", "end"):
+        mentions[column] = (
+            pd.to_numeric(mentions[column], errors="coerce").fillna(-1).astype("int64")
+        )
+
+    events = frames["events"].copy()
+    events["date"] = _as_date(events["date"])
+    events = events.merge(
+        meta.rename(columns={"published": "article_published"}), on="article_id", how="left"
+    )
+
+    return Corpus(
+        articles=articles,
+        mentions=mentions,
+        entities=frames["entities"],
+        events=events,
+        terms=frames["terms"],
+        report=report or {},
+        version=version,
+    )
+
+
+def load_corpus(data_dir: Path) -> Corpus:
+    """Load and prepare the processed tables; raises store.StoreError when they are unusable."""
+    snap = store.snapshot(Path(data_dir))
+    tables = store.load_tables(Path(data_dir))
+    version = f"{snap.run_id}:{snap.mtime_ns}" if snap else ""
+    return prepare(tables, store.read_report(Path(data_dir)), version)
+
+
+def has_tables(data_dir: Path) -> bool:
+    return store.snapshot(Path(data_dir)) is not None
+
+
+def build_tables(raw_dir: Path, data_dir: Path, progress: Callable[[str, int, int], None]) -> int:
+    """Run the ingestion pipeline on ``raw_dir`` into ``data_dir``; returns the article count."""
+    from .pipeline import ingest
+
+    report = ingest([Path(raw_dir)], Path(data_dir), progress=progress)
+    return report.articles
+
+
+_cached_load = None
+
+
+def cached_corpus(data_dir: Path) -> Corpus:
+    """The corpus for ``data_dir``, loaded once per process and per ingestion run."""
+    global _cached_load
+    if _cached_load is None:
+        import streamlit as st
+
+        # Keyed on small values (path, run id, mtime): a new run lands -> a new entry.
+        @st.cache_resource(max_entries=2, show_spinner=False)
+        def _load(path: str, run_id: str, mtime_ns: int) -> Corpus:
+            return load_corpus(Path(path))
+
+        _cached_load = _load
+
+    snap = store.snapshot(Path(data_dir))
+    if snap is None:
+        raise store.StoreError(
+            f"No processed tables in {data_dir} (manifest.json missing or broken)."
+        )
+    return _cached_load(snap.path, snap.run_id, snap.mtime_ns)

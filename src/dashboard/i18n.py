@@ -1,0 +1,222 @@
+"""Every string the interface shows, in Simplified Chinese (default) and English.
+
+One table: ``STRINGS[key] = {"zh": ..., "en": ...}``. Pages that own their own strings
+register them at import time with :func:`extend` instead of editing this file::
+
+    from dashboard import i18n
+    i18n.extend({"timeline.title": {"zh": "时间线", "en": "Timeline"}})
+
+and look them up with ``i18n.t("timeline.title", lang)`` (or the page's ``ctx.t``).
+Strings may contain ``str.format`` fields: ``t("n_articles", lang, n=3)``.
+"""
+
+from __future__ import annotations
+
+LANGS = ("zh", "en")
+DEFAULT_LANG = "zh"
+
+STRINGS: dict[str, dict[str, str]] = {
+    # app and navigation
+    "app.title": {"zh": "双边关系新闻看板", "en": "Bilateral relations news dashboard"},
+    "page.overview": {"zh": "概览", "en": "Overview"},
+    "page.entities": {"zh": "实体频次", "en": "Entities"},
+    "page.articles": {"zh": "文章", "en": "Articles"},
+    "page.timeline": {"zh": "时间线", "en": "Timeline"},
+    "page.relations": {"zh": "国家关系", "en": "Relations"},
+    "page.keywords": {"zh": "关键词", "en": "Keywords"},
+    # sidebar filters
+    "filters.header": {"zh": "筛选", "en": "Filters"},
+    "filters.language": {"zh": "界面语言", "en": "Language"},
+    "filters.from": {"zh": "起始日期", "en": "From"},
+    "filters.to": {"zh": "截止日期", "en": "To"},
+    "filters.sources": {"zh": "媒体", "en": "Outlets"},
+    "filters.sources_help": {
+        "zh": "括号内为文章数;不选即全部媒体",
+        "en": "Article counts in brackets; none selected means all outlets",
+    },
+    "filters.sources_placeholder": {"zh": "全部媒体", "en": "All outlets"},
+    "filters.once": {"zh": "同一报道只计一次", "en": "Count each story once"},
+    "filters.once_help": {
+        "zh": "去掉被判定为其他文章转载或近似重复的文章",
+        "en": "Drop articles flagged as relays or near-duplicates of an earlier one",
+    },
+    "filters.reset": {"zh": "重置筛选", "en": "Reset filters"},
+    "filters.summary": {
+        "zh": "当前筛选:{n} 篇文章",
+        "en": "Current selection: {n} articles",
+    },
+    "notice.bad_param": {
+        "zh": "链接参数 {name}={value} 无效,已改用默认值。",
+        "en": "Link parameter {name}={value} is not valid; the default is used.",
+    },
+    "notice.from_after_to": {
+        "zh": "起始日期晚于截止日期,已对调。",
+        "en": "The start date was after the end date; they were swapped.",
+    },
+    # data loading
+    "data.building": {
+        "zh": "首次启动:正在从原始文档构建数据表……",
+        "en": "First start: building the tables from the raw documents…",
+    },
+    "data.stage": {"zh": "{stage}:{done}/{total}", "en": "{stage}: {done}/{total}"},
+    "data.built": {"zh": "数据表已构建:{n} 篇文章。", "en": "Tables built: {n} articles."},
+    "data.no_raw": {
+        "zh": "没有已处理的数据表,原始文档目录 {path} 中也没有可读取的文章。",
+        "en": "No processed tables, and no readable article in the raw folder {path}.",
+    },
+    "data.broken": {
+        "zh": "已处理的数据表无法读取:{error}",
+        "en": "The processed tables cannot be read: {error}",
+    },
+    "data.rebuild": {"zh": "从原始文档重新构建", "en": "Rebuild from the raw documents"},
+    "data.rebuild_failed": {"zh": "重新构建失败:{error}", "en": "Rebuild failed: {error}"},
+    # shared words
+    "empty.selection": {
+        "zh": "当前筛选下没有文章。请放宽日期或媒体筛选,或点击侧栏的“重置筛选”。",
+        "en": "No article matches the current filters. Widen the dates or outlets, or press "
+        "“Reset filters” in the sidebar.",
+    },
+    "empty.entities": {
+        "zh": "当前筛选下没有识别出的实体。",
+        "en": "No entity was found in the current selection.",
+    },
+    "empty.events": {
+        "zh": "当前筛选下没有识别出的访问或会谈。",
+        "en": "No visit or meeting was found in the current selection.",
+    },
+    "col.date": {"zh": "日期", "en": "Date"},
+    "col.source": {"zh": "媒体", "en": "Outlet"},
+    "col.title": {"zh": "标题", "en": "Title"},
+    "col.count": {"zh": "次数", "en": "Count"},
+    "col.mentions": {"zh": "提及次数", "en": "Mentions"},
+    "col.articles": {"zh": "文章数", "en": "Articles"},
+    "col.entity": {"zh": "实体", "en": "Entity"},
+    "col.name_en": {"zh": "英文名", "en": "English name"},
+    "col.aliases": {"zh": "别名", "en": "Aliases"},
+    "col.type": {"zh": "类型", "en": "Type"},
+    "col.sentence": {"zh": "句子", "en": "Sentence"},
+    "col.kind": {"zh": "类型", "en": "Kind"},
+    "col.route": {"zh": "出访国 → 到访国", "en": "From → to"},
+    "col.evidence": {"zh": "依据", "en": "Evidence"},
+    "col.duplicate": {"zh": "重复", "en": "Duplicate"},
+    "col.link": {"zh": "阅读", "en": "Read"},
+    "type.all": {"zh": "全部类型", "en": "All types"},
+    "type.person": {"zh": "人物", "en": "Person"},
+    "type.country": {"zh": "国家", "en": "Country"},
+    "type.org": {"zh": "机构", "en": "Organization"},
+    "type.place": {"zh": "地点", "en": "Place"},
+    "kind.visit": {"zh": "访问", "en": "Visit"},
+    "kind.meeting": {"zh": "会见", "en": "Meeting"},
+    "kind.summit": {"zh": "峰会", "en": "Summit"},
+    "kind.departure": {"zh": "启程", "en": "Departure"},
+    "source.unknown": {"zh": "未知媒体", "en": "Unknown outlet"},
+    # overview
+    "overview.title": {"zh": "概览", "en": "Overview"},
+    "overview.articles": {"zh": "文章", "en": "Articles"},
+    "overview.outlets": {"zh": "媒体", "en": "Outlets"},
+    "overview.span": {"zh": "时间跨度", "en": "Date span"},
+    "overview.span_value": {"zh": "{start} 至 {end}", "en": "{start} to {end}"},
+    "overview.entities": {"zh": "实体", "en": "Entities"},
+    "overview.events": {"zh": "访问与会谈", "en": "Visits and meetings"},
+    "overview.per_day": {"zh": "每日文章数(按媒体)", "en": "Articles per day, by outlet"},
+    "overview.per_day_how": {
+        "zh": "计数方式:每篇文章按其发布日期计一次,颜色表示媒体。",
+        "en": "How counted: each article once, on its publication date; colour = outlet.",
+    },
+    "overview.top_entities": {"zh": "提及最多的实体", "en": "Most mentioned entities"},
+    "overview.top_entities_how": {
+        "zh": "计数方式:当前筛选内文章中该实体(含别名)的每次提及计一次。",
+        "en": "How counted: every mention of the entity (any alias) in the selected articles.",
+    },
+    "overview.latest_events": {"zh": "最新的访问与会谈", "en": "Latest visits and meetings"},
+    "overview.latest_events_how": {
+        "zh": "按事件日期从新到旧;每行来自一篇文章中的一句话。",
+        "en": "Newest event date first; each row comes from one sentence of one article.",
+    },
+    # entities page
+    "entities.title": {"zh": "实体频次", "en": "Entity frequencies"},
+    "entities.type": {"zh": "实体类型", "en": "Entity type"},
+    "entities.top_n": {"zh": "显示前 N 个", "en": "Show top N"},
+    "entities.bar_how": {
+        "zh": "计数方式:当前筛选内文章中的每次提及计一次(别名合并为同一实体)。点击条形可查看原句。",
+        "en": "How counted: every mention in the selected articles, aliases merged into one "
+        "entity. Click a bar to see the sentences.",
+    },
+    "entities.per_outlet": {"zh": "各媒体的提及次数", "en": "Mentions per outlet"},
+    "entities.per_outlet_how": {
+        "zh": "计数方式:前 N 个实体在每家媒体文章中的提及次数。",
+        "en": "How counted: mentions of the top N entities in each outlet's articles.",
+    },
+    "entities.trend": {"zh": "提及趋势", "en": "Mentions over time"},
+    "entities.trend_pick": {"zh": "选择实体", "en": "Choose entities"},
+    "entities.trend_how": {
+        "zh": "计数方式:所选实体每天(按文章发布日期)的提及次数。",
+        "en": "How counted: mentions of the chosen entities per day (article publication date).",
+    },
+    "entities.sentences": {"zh": "提及“{name}”的句子", "en": "Sentences that mention “{name}”"},
+    "entities.sentences_hint": {
+        "zh": "点击上方条形图中的一个实体,即可在此列出提及它的句子。",
+        "en": "Click an entity's bar above to list the sentences that mention it.",
+    },
+    "entities.download": {"zh": "下载 CSV", "en": "Download CSV"},
+    # articles page
+    "articles.title": {"zh": "文章", "en": "Articles"},
+    "articles.search": {"zh": "全文搜索", "en": "Search the text"},
+    "articles.search_help": {
+        "zh": "繁体和简体都可以;在标题和正文中查找",
+        "en": "Simplified or Traditional; searches titles and text",
+    },
+    "articles.list_how": {
+        "zh": "共 {n} 篇,按发布日期从新到旧。",
+        "en": "{n} articles, newest first.",
+    },
+    "articles.no_match": {
+        "zh": "没有文章包含“{q}”。",
+        "en": "No article contains “{q}”.",
+    },
+    "articles.pick": {"zh": "选择文章", "en": "Choose an article"},
+    "articles.dup_of": {
+        "zh": "此文与较早的文章《{title}》近似重复。",
+        "en": "This article near-duplicates the earlier article “{title}”.",
+    },
+    "articles.not_found": {
+        "zh": "链接中的文章 {id} 不存在,已显示列表中的第一篇。",
+        "en": "Article {id} from the link does not exist; showing the first one in the list.",
+    },
+    "articles.filtered_out": {
+        "zh": "链接中的文章不在当前筛选范围内,仍予显示。",
+        "en": "The linked article is outside the current filters; shown anyway.",
+    },
+    "articles.legend": {
+        "zh": "高亮:人物、国家、机构、地点。",
+        "en": "Highlighted: people, countries, organizations, places.",
+    },
+    "articles.meta": {"zh": "{source} · {date} · {script}", "en": "{source} · {date} · {script}"},
+    "script.hans": {"zh": "简体", "en": "Simplified"},
+    "script.hant": {"zh": "繁体", "en": "Traditional"},
+}
+
+
+def extend(strings: dict[str, dict[str, str]]) -> None:
+    """Register more strings (a page's own). Later registrations win for the same key."""
+    for key, by_lang in strings.items():
+        missing = [lang for lang in LANGS if lang not in by_lang]
+        if missing:
+            raise ValueError(f"string {key!r} lacks languages {missing}")
+        STRINGS[key] = dict(by_lang)
+
+
+def t(key: str, lang: str = DEFAULT_LANG, **fields: object) -> str:
+    """The string for ``key`` in ``lang``; an unknown key shows as itself (never crashes)."""
+    by_lang = STRINGS.get(key)
+    if by_lang is None:
+        return key
+    text = by_lang.get(lang) or by_lang[DEFAULT_LANG]
+    return text.format(**fields) if fields else text
+
+
+def normalize_lang(value: object) -> str | None:
+    """The language code for a URL value, or None when it is not one we have."""
+    if isinstance(value, str) and value.strip().lower() in LANGS:
+        return value.strip().lower()
+    return None

@@ -1,0 +1,275 @@
+"""Pure query functions behind every chart: ``(corpus, filters, ...) -> DataFrame``.
+
+No Streamlit here. Every function returns a frame with fixed columns, also when the
+selection is empty, so pages and figure functions never special-case missing columns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from .corpus import Corpus
+from .textnorm import to_simplified
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The shared sidebar selection. ``sources`` empty means every outlet."""
+
+    date_from: date | None = None
+    date_to: date | None = None
+    sources: tuple[str, ...] = ()
+    once: bool = False
+
+
+# ---------------------------------------------------------------- articles
+
+
+def filter_articles(corpus: Corpus, filters: Filters) -> pd.DataFrame:
+    """The articles the filters keep. Undated articles are kept only without a date bound."""
+    articles = corpus.articles
+    keep = pd.Series(True, index=articles.index)
+    if filters.date_from is not None or filters.date_to is not None:
+        dates = articles["published"]
+        dated = dates.notna()
+        keep &= dated
+        if filters.date_from is not None:
+            keep &= dated & dates.map(lambda d: d is not None and d >= filters.date_from)
+        if filters.date_to is not None:
+            keep &= dated & dates.map(lambda d: d is not None and d <= filters.date_to)
+    if filters.sources:
+        keep &= articles["source"].isin(filters.sources)
+    if filters.once:
+        keep &= articles["dup_of"].isna()
+    return articles[keep]
+
+
+def selected_ids(corpus: Corpus, filters: Filters) -> pd.Index:
+    return pd.Index(filter_articles(corpus, filters)["article_id"])
+
+
+def outlet_counts(corpus: Corpus) -> pd.DataFrame:
+    """Every outlet with its article count in the whole corpus: source, source_zh, articles."""
+    articles = corpus.articles
+    if articles.empty:
+        return pd.DataFrame({"source": [], "source_zh": [], "articles": []})
+    counts = (
+        articles.groupby(["source", "source_zh"], dropna=False)
+        .size()
+        .reset_index(name="articles")
+        .sort_values(["articles", "source"], ascending=[False, True], kind="stable")
+        .drop_duplicates("source")
+    )
+    return counts.reset_index(drop=True)
+
+
+def overview_stats(corpus: Corpus, filters: Filters) -> dict:
+    """Headline numbers of the selection."""
+    articles = filter_articles(corpus, filters)
+    ids = set(articles["article_id"])
+    mentions = corpus.mentions[corpus.mentions["article_id"].isin(ids)]
+    events = corpus.events[corpus.events["article_id"].isin(ids)]
+    dates = articles["published"].dropna()
+    return {
+        "articles": len(articles),
+        "outlets": articles["source"].nunique(),
+        "date_min": dates.min() if len(dates) else None,
+        "date_max": dates.max() if len(dates) else None,
+        "entities": mentions["entity_id"].nunique(),
+        "mentions": len(mentions),
+        "events": len(events),
+    }
+
+
+def articles_per_day(corpus: Corpus, filters: Filters) -> pd.DataFrame:
+    """published, source, source_zh, articles: one row per day and outlet with articles."""
+    articles = filter_articles(corpus, filters)
+    articles = articles[articles["published"].notna()]
+    if articles.empty:
+        return pd.DataFrame({"published": [], "source": [], "source_zh": [], "articles": []})
+    return (
+        articles.groupby(["published", "source", "source_zh"])
+        .size()
+        .reset_index(name="articles")
+        .sort_values(["published", "source"])
+        .reset_index(drop=True)
+    )
+
+
+def list_articles(corpus: Corpus, filters: Filters, search: str = "") -> pd.DataFrame:
+    """The selected articles, newest first, optionally only those containing ``search``.
+
+    The search runs on the Simplified text, so a Traditional query finds Simplified
+    articles and the other way round.
+    """
+    articles = filter_articles(corpus, filters)
+    query = to_simplified(search.strip()) if search else ""
+    if query:
+        title_simplified = articles["title"].map(to_simplified)
+        hit = articles["text_simplified"].str.contains(
+            query, regex=False
+        ) | title_simplified.str.contains(query, regex=False)
+        articles = articles[hit]
+    columns = ["article_id", "published", "source", "source_zh", "title", "dup_of", "script"]
+    return articles.sort_values(
+        ["published", "source", "index"], ascending=[False, True, True], na_position="last"
+    )[columns].reset_index(drop=True)
+
+
+def article_by_id(corpus: Corpus, article_id: str) -> dict | None:
+    rows = corpus.articles[corpus.articles["article_id"] == article_id]
+    return None if rows.empty else rows.iloc[0].to_dict()
+
+
+def article_mentions(corpus: Corpus, article_id: str) -> pd.DataFrame:
+    """Mentions inside one article with valid offsets, in text order, overlaps removed."""
+    mentions = corpus.mentions[corpus.mentions["article_id"] == article_id]
+    mentions = mentions[(mentions["start"] >= 0) & (mentions["end"] > mentions["start"])]
+    mentions = mentions.sort_values(["start", "end"], ascending=[True, False])
+    keep, last_end = [], -1
+    for start, end in zip(mentions["start"], mentions["end"], strict=True):
+        keep.append(start >= last_end)
+        if start >= last_end:
+            last_end = end
+    return mentions[keep][["entity_id", "surface", "type", "start", "end"]].reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- entities
+
+ENTITY_TYPES = ("person", "country", "org", "place")
+
+
+def _entity_frame(corpus: Corpus) -> pd.DataFrame:
+    """entity_id -> name_zh, name_en, aliases (as text), type; falls back to mention surfaces."""
+    entities = corpus.entities[["entity_id", "type", "name_zh", "name_en", "aliases"]].copy()
+    entities["aliases"] = entities["aliases"].map(_aliases_text)
+    return entities.drop_duplicates("entity_id")
+
+
+def _aliases_text(value) -> str:
+    if value is None or isinstance(value, float):
+        return ""
+    if isinstance(value, str):
+        return value
+    return "、".join(str(v) for v in list(value))
+
+
+def _selected_mentions(
+    corpus: Corpus, filters: Filters, entity_type: str | None = None
+) -> pd.DataFrame:
+    ids = selected_ids(corpus, filters)
+    mentions = corpus.mentions[corpus.mentions["article_id"].isin(ids)]
+    if entity_type:
+        mentions = mentions[mentions["type"] == entity_type]
+    return mentions
+
+
+TOP_ENTITY_COLUMNS = ["entity_id", "name_zh", "name_en", "aliases", "type", "mentions", "articles"]
+
+
+def top_entities(
+    corpus: Corpus, filters: Filters, entity_type: str | None = None, n: int = 20
+) -> pd.DataFrame:
+    """The ``n`` most mentioned entities: TOP_ENTITY_COLUMNS, most mentions first."""
+    mentions = _selected_mentions(corpus, filters, entity_type)
+    if mentions.empty:
+        return pd.DataFrame({c: [] for c in TOP_ENTITY_COLUMNS})
+    counts = (
+        mentions.groupby("entity_id")
+        .agg(
+            mentions=("article_id", "size"),
+            articles=("article_id", "nunique"),
+            mention_type=("type", "first"),
+            surface=("surface", lambda s: s.value_counts().index[0]),
+        )
+        .reset_index()
+    )
+    counts = counts.merge(_entity_frame(corpus), on="entity_id", how="left")
+    # An entity missing from the entities table still shows, under its commonest surface.
+    counts["name_zh"] = counts["name_zh"].fillna(counts["surface"])
+    counts["name_en"] = counts["name_en"].fillna("")
+    counts["aliases"] = counts["aliases"].fillna("")
+    counts["type"] = counts["type"].fillna(counts["mention_type"])
+    counts = counts.sort_values(
+        ["mentions", "articles", "name_zh"], ascending=[False, False, True], kind="stable"
+    )
+    return counts.head(max(int(n), 0))[TOP_ENTITY_COLUMNS].reset_index(drop=True)
+
+
+def entity_counts_by_outlet(
+    corpus: Corpus, filters: Filters, entity_ids: list[str]
+) -> pd.DataFrame:
+    """entity_id, source, mentions: mentions of the given entities per outlet."""
+    mentions = _selected_mentions(corpus, filters)
+    mentions = mentions[mentions["entity_id"].isin(entity_ids)]
+    if mentions.empty:
+        return pd.DataFrame({"entity_id": [], "source": [], "mentions": []})
+    return (
+        mentions.groupby(["entity_id", "source"])
+        .size()
+        .reset_index(name="mentions")
+        .sort_values(["entity_id", "source"])
+    ).reset_index(drop=True)
+
+
+def entity_trend(corpus: Corpus, filters: Filters, entity_ids: list[str]) -> pd.DataFrame:
+    """published, entity_id, mentions: mentions per day (article date) of the given entities."""
+    mentions = _selected_mentions(corpus, filters)
+    mentions = mentions[mentions["entity_id"].isin(entity_ids) & mentions["published"].notna()]
+    if mentions.empty:
+        return pd.DataFrame({"published": [], "entity_id": [], "mentions": []})
+    return (
+        mentions.groupby(["published", "entity_id"])
+        .size()
+        .reset_index(name="mentions")
+        .sort_values(["published", "entity_id"])
+    ).reset_index(drop=True)
+
+
+def entity_sentences(corpus: Corpus, filters: Filters, entity_id: str) -> pd.DataFrame:
+    """The sentences that mention one entity: article_id, published, source, title, surface, sentence."""
+    mentions = _selected_mentions(corpus, filters)
+    mentions = mentions[mentions["entity_id"] == entity_id]
+    columns = ["article_id", "published", "source", "title", "surface", "sentence"]
+    if mentions.empty:
+        return pd.DataFrame({c: [] for c in columns})
+    titles = corpus.articles[["article_id", "title"]]
+    rows = mentions.merge(titles, on="article_id", how="left")
+    rows = rows.drop_duplicates(["article_id", "sentence", "surface"])
+    return rows.sort_values(["published", "source"], ascending=[False, True], na_position="last")[
+        columns
+    ].reset_index(drop=True)
+
+
+def entity_names(corpus: Corpus, entity_ids: list[str]) -> dict[str, str]:
+    """entity_id -> display name (Chinese name, else the id)."""
+    names = dict(zip(corpus.entities["entity_id"], corpus.entities["name_zh"], strict=True))
+    return {e: names.get(e) or e for e in entity_ids}
+
+
+# ---------------------------------------------------------------- events
+
+EVENT_LIST_COLUMNS = [
+    "date",
+    "kind",
+    "from_country",
+    "to_country",
+    "place",
+    "evidence",
+    "source",
+    "article_id",
+]
+
+
+def latest_events(corpus: Corpus, filters: Filters, n: int = 10) -> pd.DataFrame:
+    """The ``n`` most recent events (by event date, else article date) in the selected articles."""
+    ids = selected_ids(corpus, filters)
+    events = corpus.events[corpus.events["article_id"].isin(ids)].copy()
+    if events.empty:
+        return pd.DataFrame({c: [] for c in EVENT_LIST_COLUMNS})
+    events["date"] = events["date"].where(events["date"].notna(), events["article_published"])
+    events = events.sort_values("date", ascending=False, na_position="last", kind="stable")
+    return events.head(n)[EVENT_LIST_COLUMNS].reset_index(drop=True)
