@@ -1,7 +1,50 @@
+"""Articles: a searchable list and a reader with entities highlighted (?article=<id>)."""
+
 import streamlit as st
 
-from dashboard import ui
+from dashboard import charts, queries, ui
 
 ctx = ui.page_setup("articles")
-st.title(ctx.t("overview.title"))
-st.write(len(ctx.articles))
+st.title(ctx.t("articles.title"))
+
+search = ui.url_text(
+    ctx, "q", key="art_q", label=ctx.t("articles.search"), help=ctx.t("articles.search_help")
+)
+listing = queries.list_articles(ctx.corpus, ctx.filters, search)
+linked = ctx.query_value("article")
+
+if listing.empty and not linked:
+    if ctx.articles.empty:
+        ui.empty_selection(ctx)
+    st.info(ctx.t("articles.no_match", q=search))
+    st.stop()
+
+st.caption(ctx.t("articles.list_how", n=len(listing)))
+article_id = ui.article_picker(ctx, listing, key="art_pick", label=ctx.t("articles.pick"))
+if article_id is None:
+    st.stop()
+
+article = queries.article_by_id(ctx.corpus, article_id)
+if article_id not in set(listing["article_id"]):
+    st.caption(ctx.t("articles.filtered_out"))
+
+st.subheader(article["title"] or article_id)
+st.caption(
+    ctx.t(
+        "articles.meta",
+        source=ctx.source_label(article["source"]),
+        date=article["published"] or "—",
+        script=ctx.t(f"script.{article['script']}") if article.get("script") else "",
+    )
+)
+if article.get("dup_of"):
+    original = queries.article_by_id(ctx.corpus, article["dup_of"])
+    title = original["title"] if original else article["dup_of"]
+    st.warning(ctx.t("articles.dup_of", title=title), icon=":material/content_copy:")
+    if original:
+        st.html(ui.link_html(ui.article_link(ctx, article["dup_of"]), title[:60]))
+
+mentions = queries.article_mentions(ctx.corpus, article_id)
+if not mentions.empty:
+    st.caption(ctx.t("articles.legend"))
+st.html(charts.READER_CSS + charts.highlight_html(article["text"], mentions))

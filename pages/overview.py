@@ -1,7 +1,69 @@
+"""Overview: the selection at a glance, articles per day by outlet, top entities, latest events."""
+
 import streamlit as st
 
-from dashboard import ui
+from dashboard import charts, queries, ui
 
 ctx = ui.page_setup("overview")
 st.title(ctx.t("overview.title"))
-st.write(len(ctx.articles))
+if ctx.articles.empty:
+    ui.empty_selection(ctx)
+
+stats = queries.overview_stats(ctx.corpus, ctx.filters)
+cols = st.columns(5)
+cols[0].metric(ctx.t("overview.articles"), stats["articles"])
+cols[1].metric(ctx.t("overview.outlets"), stats["outlets"])
+cols[2].metric(
+    ctx.t("overview.span"),
+    ctx.t("overview.span_value", start=stats["date_min"], end=stats["date_max"])
+    if stats["date_min"]
+    else "—",
+)
+cols[3].metric(ctx.t("overview.entities"), stats["entities"])
+cols[4].metric(ctx.t("overview.events"), stats["events"])
+
+left, right = st.columns([3, 2])
+with left:
+    st.subheader(ctx.t("overview.per_day"))
+    st.caption(ctx.t("overview.per_day_how"))
+    per_day = queries.articles_per_day(ctx.corpus, ctx.filters)
+    st.plotly_chart(
+        charts.articles_per_day_figure(per_day, ctx.lang, ctx.source_label),
+        key="ov_per_day",
+        config={"displaylogo": False},
+    )
+with right:
+    st.subheader(ctx.t("overview.top_entities"))
+    st.caption(ctx.t("overview.top_entities_how"))
+    top = queries.top_entities(ctx.corpus, ctx.filters, n=10)
+    if top.empty:
+        st.info(ctx.t("empty.entities"))
+    else:
+        st.plotly_chart(
+            charts.top_entities_figure(top, ctx.lang),
+            key="ov_top_entities",
+            config={"displaylogo": False},
+        )
+
+st.subheader(ctx.t("overview.latest_events"))
+st.caption(ctx.t("overview.latest_events_how"))
+events = queries.latest_events(ctx.corpus, ctx.filters, n=10)
+if events.empty:
+    st.info(ctx.t("empty.events"))
+else:
+    table = queries.event_rows(events, ctx.lang, ctx.source_label)
+    table["link"] = [ui.article_link(ctx, a) for a in events["article_id"]]
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "date": st.column_config.TextColumn(ctx.t("col.date")),
+            "kind": st.column_config.TextColumn(ctx.t("col.kind")),
+            "route": st.column_config.TextColumn(ctx.t("col.route")),
+            "evidence": st.column_config.TextColumn(ctx.t("col.evidence"), width="large"),
+            "source": st.column_config.TextColumn(ctx.t("col.source")),
+            "link": st.column_config.LinkColumn(ctx.t("col.link"), display_text="↗"),
+        },
+        key="ov_events",
+    )

@@ -63,9 +63,8 @@ def prepare(
 
     articles = frames["articles"].copy()
     articles["published"] = _as_date(articles["published"])
-    articles["dup_of"] = articles["dup_of"].where(
-        articles["dup_of"].notna() & (articles["dup_of"] != ""), None
-    )
+    dup = articles["dup_of"].astype("object")
+    articles["dup_of"] = dup.where(dup.notna() & (dup != ""), None)
     if "text_simplified" not in articles or articles["text_simplified"].isna().all():
         articles["text_simplified"] = articles["text"]
     articles["text_simplified"] = articles["text_simplified"].fillna(articles["text"]).fillna("")
@@ -75,7 +74,7 @@ def prepare(
     articles["source_zh"] = articles["source_zh"].fillna(articles["source"])
 
     # Mentions carry the article's outlet and date so queries need no join per rerun.
-    mentions = frames["mentions"].copy()
+    mentions = frames["mentions"].drop(columns=["source", "published"], errors="ignore")
     meta = articles[["article_id", "source", "published"]]
     mentions = mentions.merge(meta, on="article_id", how="left")
     for column in ("start", "end"):
@@ -83,7 +82,7 @@ def prepare(
             pd.to_numeric(mentions[column], errors="coerce").fillna(-1).astype("int64")
         )
 
-    events = frames["events"].copy()
+    events = frames["events"].drop(columns=["source", "article_published"], errors="ignore")
     events["date"] = _as_date(events["date"])
     events = events.merge(
         meta.rename(columns={"published": "article_published"}), on="article_id", how="left"

@@ -273,3 +273,28 @@ def latest_events(corpus: Corpus, filters: Filters, n: int = 10) -> pd.DataFrame
     events["date"] = events["date"].where(events["date"].notna(), events["article_published"])
     events = events.sort_values("date", ascending=False, na_position="last", kind="stable")
     return events.head(n)[EVENT_LIST_COLUMNS].reset_index(drop=True)
+
+
+def event_rows(events: pd.DataFrame, lang: str, source_label=str) -> pd.DataFrame:
+    """Events as display rows: date, kind (translated), route, evidence, source."""
+    from .i18n import t
+
+    def route(row) -> str:
+        parts = [str(row[c]) for c in ("from_country", "to_country") if row[c]]
+        text = " → ".join(parts)
+        return f"{text} ({row['place']})" if row.get("place") else text
+
+    return pd.DataFrame(
+        {
+            "date": [d.isoformat() if d is not None else "" for d in events["date"]],
+            "kind": [t(f"kind.{k}", lang) for k in events["kind"]],
+            "route": [route(r) for r in events.to_dict("records")],
+            "evidence": events["evidence"].fillna("").tolist(),
+            "source": [source_label(s) if isinstance(s, str) else "" for s in events["source"]],
+        }
+    )
+
+
+def to_csv(frame: pd.DataFrame) -> bytes:
+    """CSV bytes with a BOM so spreadsheet programs read the Chinese correctly."""
+    return frame.to_csv(index=False).encode("utf-8-sig")

@@ -519,3 +519,125 @@ def url_int(ctx: PageContext, name: str, default: int, lo: int, hi: int) -> int:
         ctx.notice(ctx.t("notice.bad_param", name=name, value=raw[:80]))
         return default
     return min(max(value, lo), hi)
+
+
+def url_slider(
+    ctx: PageContext, name: str, default: int, lo: int, hi: int, key: str, label: str, container=st
+) -> int:
+    """An integer slider whose value lives in URL parameter ``name`` (omitted at the default)."""
+    if key not in st.session_state:
+        st.session_state[key] = url_int(ctx, name, default, lo, hi)
+    value = container.slider(label, min_value=lo, max_value=hi, key=key)
+    set_query(name, None if value == default else str(value))
+    return value
+
+
+def selected_from_chart(
+    ctx: PageContext,
+    event,
+    ids: Sequence[str],
+    name: str,
+    state_key: str,
+    valid: Callable[[str], bool] | None = None,
+) -> str | None:
+    """The item picked on a chart (``ids[point_index]``), kept in URL parameter ``name``.
+
+    A chart selection cannot be set from code, so the link's value is used until the user
+    clicks; clearing the chart selection clears it. Unknown link values show a notice.
+    """
+    ss = st.session_state
+    had_key = f"{state_key}__had_points"
+    points = list(getattr(getattr(event, "selection", None), "points", None) or [])
+    selected: str | None
+    if points:
+        index = points[0].get("point_index", points[0].get("point_number", -1))
+        selected = ids[index] if 0 <= index < len(ids) else None
+        ss[had_key] = True
+    elif ss.get(had_key):
+        selected, ss[had_key] = None, False
+    elif state_key in ss:
+        selected = ss[state_key]
+    else:
+        selected = st.query_params.get(name)
+        if selected is not None and not (valid(selected) if valid else selected in ids):
+            ctx.notice(ctx.t("notice.bad_param", name=name, value=selected[:80]))
+            selected = None
+    ss[state_key] = selected
+    set_query(name, selected)
+    return selected
+
+
+def sentences_html(ctx: PageContext, sentences: pd.DataFrame) -> str:
+    """Sentences with outlet, date and a link to the article; the mention is marked.
+
+    Every value from an article is escaped (charts.mark_in_sentence escapes, then marks).
+    """
+    import html
+
+    from .charts import mark_in_sentence
+
+    items = []
+    for row in sentences.to_dict("records"):
+        date_text = row["published"].isoformat() if row.get("published") else ""
+        href = html.escape(article_link(ctx, row["article_id"]), quote=True)
+        items.append(
+            "<li>"
+            f'<span class="meta">{html.escape(date_text)} · {html.escape(ctx.source_label(row["source"]))}'
+            f' · <a href="{href}" target="_self">{html.escape(str(row["title"])[:40])}</a></span><br>'
+            f"{mark_in_sentence(row['sentence'], row['surface'])}"
+            "</li>"
+        )
+    style = (
+        "<style>.sentences{line-height:1.8;padding-left:1.2em}.sentences .meta{color:#666;"
+        "font-size:.85em}.sentences mark{background:#f9e79f}</style>"
+    )
+    return style + '<ul class="sentences">' + "".join(items) + "</ul>"
+
+
+def link_html(href: str, text: str) -> str:
+    """An escaped in-app link (same tab)."""
+    import html
+
+    return f'<a href="{html.escape(href, quote=True)}" target="_self">{html.escape(text)}</a>'
+
+
+def url_text(ctx: PageContext, name: str, key: str, label: str, container=st, **kwargs) -> str:
+    """A text input whose value lives in URL parameter ``name``."""
+    if key not in st.session_state:
+        st.session_state[key] = (st.query_params.get(name) or "")[:200]
+    value = container.text_input(label, key=key, **kwargs)
+    set_query(name, value.strip() or None)
+    return value.strip()
+
+
+def article_picker(ctx: PageContext, listing: pd.DataFrame, key: str, label: str) -> str | None:
+    """Pick one article of ``listing``; the choice lives in URL parameter ``article``.
+
+    A linked article outside the current filters stays selectable (a shared link must show
+    what it points to); an id that does not exist shows a notice.
+    """
+    ss = st.session_state
+    known = set(ctx.corpus.articles["article_id"])
+    options = listing["article_id"].tolist()
+    current = ss.get(key)
+    if current is None:
+        raw = st.query_params.get("article")
+        if raw is not None and raw not in known:
+            ctx.notice(ctx.t("articles.not_found", id=raw[:40]))
+        current = raw if raw in known else None
+    if current is not None and current in known and current not in options:
+        options = [current, *options]
+    if not options:
+        return None
+    ss[key] = current if current in options else options[0]
+    rows = ctx.corpus.articles.set_index("article_id")
+
+    def describe(article_id: str) -> str:
+        row = rows.loc[article_id]
+        date_text = row["published"].isoformat() if row["published"] else "—"
+        dup = " ⧉" if row["dup_of"] else ""
+        return f"{date_text} · {ctx.source_label(row['source'])} · {str(row['title'])[:50]}{dup}"
+
+    value = st.selectbox(label, options, key=key, format_func=describe)
+    set_query("article", value)
+    return value
