@@ -86,6 +86,8 @@ def events() -> pd.DataFrame:
         ("e2", "a1", "visit", "krivoruchko", "RUS", "PRK", dt.date(2024, 7, 17), S1, "s1"),
         ("e3", "a1", "meeting", "kim_jong_un", "PRK", "RUS", dt.date(2024, 7, 18), S1, "s2"),
         ("e4", "a3", "visit", None, "PRK", "RUS", dt.date(2024, 7, 1), S5, "s3"),
+        # The same trip reported as a departure: same story, not a second visit.
+        ("e6", "a3", "departure", None, "PRK", "RUS", dt.date(2024, 7, 1), S5, "s3"),
         # A trip with no known destination does not tie two countries.
         ("e5", "a3", "departure", None, "PRK", None, dt.date(2024, 7, 1), S5, "s4"),
     ]
@@ -158,7 +160,7 @@ def test_empty_tables_give_empty_frames_with_columns():
         relations.country_mentions(arts, mentions(), entities()),
         relations.country_pairs(arts, mentions(), entities(), events()),
     )
-    assert len(fig.data[0].locations) == 0
+    assert len(choropleth(fig).locations) == 0
 
 
 def test_pair_evidence_lists_sentences_with_outlet_and_date():
@@ -168,7 +170,8 @@ def test_pair_evidence_lists_sentences_with_outlet_and_date():
     assert set(co["sentence"]) == {S1, S2, S4, S5, S6}
     assert co.set_index("sentence").loc[S6, "source"] == "CNA"
     assert co.set_index("sentence").loc[S6, "published"] == dt.date(2024, 7, 22)
-    assert set(ev["kind"]) == {"co-mention", "visit RUS→PRK", "visit PRK→RUS", "meeting"}
+    kinds = {"co-mention", "visit RUS→PRK", "visit PRK→RUS", "departure PRK→RUS", "meeting"}
+    assert set(ev["kind"]) == kinds
     # Oldest first: the July 1 trip to Moscow.
     assert ev.iloc[0]["date"] == dt.date(2024, 7, 1)
     assert relations.pair_evidence(*tables(), "KOR-UKR").empty
@@ -193,6 +196,11 @@ def test_strength_over_time_by_week_keeps_empty_weeks():
 # ------------------------------------------------------------------ figure
 
 
+def choropleth(fig):
+    (trace,) = [t for t in fig.data if t.type == "choropleth"]
+    return trace
+
+
 @pytest.fixture
 def figure():
     counts = relations.country_mentions(articles(), mentions(), entities())
@@ -201,7 +209,7 @@ def figure():
 
 
 def test_map_shades_countries_by_mentions(figure):
-    choro = figure.data[0]
+    choro = choropleth(figure)
     assert choro.type == "choropleth"
     shading = dict(zip(choro.locations, choro.z, strict=True))
     assert shading["PRK"] == 6 and shading["KOR"] == 1
@@ -232,13 +240,18 @@ def test_map_shows_visit_direction_with_arrows(figure):
     arrow = arrows[0]
     assert list(arrow.customdata) == ["PRK-RUS", "PRK-RUS"]
     assert arrow.marker.angleref == "north"
+    # plotly.js applies marker angles in a geo subplot only if its first trace has them.
+    assert figure.data[0] is arrow
     texts = list(arrow.hovertext)
     to_rus = texts.index("访问 朝鲜→俄罗斯：1 次")
     to_prk = texts.index("访问 俄罗斯→朝鲜：1 次")
     # Arrows sit near the destination and point toward it: the one to PRK (south-east of
     # RUS's centroid) points roughly south, the one to RUS roughly north.
-    assert 90 < arrow.marker.angle[to_prk] < 270
-    assert arrow.marker.angle[to_rus] < 90 or arrow.marker.angle[to_rus] > 270
+    # plotly's angleref="north" turns counter-clockwise (90 points west, checked in
+    # chromium), so the compass heading is the negated angle.
+    compass = [(-a) % 360 for a in arrow.marker.angle]
+    assert 90 < compass[to_prk] < 180  # south-east, from Siberia down to Korea
+    assert 270 < compass[to_rus] < 360  # north-west, from Korea up into Siberia
     assert abs(arrow.lat[to_prk] - 40.3) < abs(arrow.lat[to_prk] - 61.5)
 
 
@@ -260,7 +273,8 @@ def test_map_hover_explains_pair_numbers_and_selection_resolves(figure):
     by_index = {"points": [{"curve_number": curve, "point_index": i}]}
     assert relations.selected_pair(figure, by_index) == "PRK-RUS"
     # Clicking a country (the choropleth) selects no pair.
-    country_click = {"points": [{"curve_number": 0, "point_index": 0, "location": "PRK"}]}
+    curve = list(figure.data).index(choropleth(figure))
+    country_click = {"points": [{"curve_number": curve, "point_index": 0, "location": "PRK"}]}
     assert relations.selected_pair(figure, country_click) is None
 
 
@@ -269,8 +283,8 @@ def test_map_is_framed_on_countries_in_view_and_english_labels():
     fig = relations.relations_map(counts, relations.country_pairs(*tables()), lang="en")
     assert fig.layout.geo.fitbounds == "locations"
     assert fig.layout.geo.scope == "world" and fig.layout.geo.resolution == 110
-    assert "North Korea" in [c[1] for c in fig.data[0].customdata]
-    assert "mentions" in fig.data[0].hovertemplate
+    assert "North Korea" in [c[1] for c in choropleth(fig).customdata]
+    assert "mentions" in choropleth(fig).hovertemplate
 
 
 def test_countries_without_coordinates_fall_back_to_base_map_centroids():
@@ -293,12 +307,19 @@ def test_map_config_points_at_shipped_base_map():
 
 
 def test_seed_pipeline_tables_go_through(seed_tables):
-    """The real pipeline's tables (whatever stages exist yet) feed the queries and the map."""
+    """The real pipeline's tables feed the queries and the map: the seed is about PRK-RUS."""
     t = seed_tables
     counts = relations.country_mentions(t["articles"], t["mentions"], t["entities"])
     pairs = relations.country_pairs(t["articles"], t["mentions"], t["entities"], t["events"])
     fig = relations.relations_map(counts, pairs)
-    assert len(fig.data[0].locations) == len(counts)
-    if not t["mentions"].empty:
-        assert {"PRK", "RUS"} <= set(counts["country"])
-        assert "PRK-RUS" in set(pairs["pair"])
+    assert len(choropleth(fig).locations) == len(counts)
+    assert pairs.iloc[0]["pair"] == "PRK-RUS"
+    row = pairs.iloc[0]
+    # The seed reports North Korean military delegations travelling to Russia.
+    assert row["visits_ab"] >= 1
+    assert row["meetings"] >= 1
+    evidence = relations.pair_evidence(
+        t["articles"], t["mentions"], t["entities"], t["events"], "PRK-RUS"
+    )
+    assert evidence["sentence"].str.contains("访俄").any()
+    assert evidence["source"].notna().all()

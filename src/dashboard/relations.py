@@ -10,8 +10,8 @@ Counting rules (shown to the user in the hover texts and the page caption):
   people, organizations and places".
 - A co-mention is one sentence in which two different countries are named, with the same
   rule (金正恩会见克里沃鲁奇科 ties PRK and RUS). Each sentence counts once per pair.
-- A visit is an `events` row of kind ``visit`` from one country to another; it keeps its
-  direction. A meeting is an event of kind ``meeting`` or ``summit`` between two countries.
+- A visit is an `events` row of kind ``visit`` (or ``departure`` with a destination) from
+  one country to another; it keeps its direction. A meeting is an event of kind ``meeting`` or ``summit`` between two countries.
   When the events carry a ``story_id`` (one real-world event reported by several articles),
   each story counts once; otherwise each event row counts.
 - Strength of a pair = co-mentions + visits (both directions) + meetings.
@@ -35,7 +35,9 @@ from .paths import STATIC_DIR
 TOPOJSON_DIR = STATIC_DIR / "topojson"
 WORLD_TOPOJSON = TOPOJSON_DIR / "world_110m.json"
 
-VISIT_KINDS = ("visit",)
+# A departure with a destination is the start of a trip; the events stage gives it the same
+# story_id as the arrival, so a trip reported both ways counts once.
+VISIT_KINDS = ("visit", "departure")
 MEETING_KINDS = ("meeting", "summit")
 
 PAIR_COLUMNS = [
@@ -146,10 +148,10 @@ def _country_mentions_rows(mentions: pd.DataFrame, entities: pd.DataFrame) -> pd
     if mentions is None or mentions.empty:
         return pd.DataFrame(columns=["article_id", "sentence", "country", "direct"])
     countries = _country_of(entities)
-    rows = mentions.assign(country=mentions["entity_id"].map(countries))
+    mapped = mentions["entity_id"].map(countries).astype(object)
     # A mention whose entity is missing from the table but typed "country" is its own ISO code.
-    own = rows["country"].isna() & (rows["type"] == "country")
-    rows.loc[own, "country"] = rows.loc[own, "entity_id"]
+    own = mapped.isna() & (mentions["type"] == "country")
+    rows = mentions.assign(country=mapped.where(~own, mentions["entity_id"]))
     rows = rows[rows["country"].notna()].copy()
     rows["direct"] = rows["type"] == "country"
     return rows
@@ -331,7 +333,8 @@ def pair_evidence(
 ) -> pd.DataFrame:
     """The sentences behind a pair's numbers: one row per co-mention sentence, visit and
     meeting, with article_id, outlet (source), publication date, the event date and the kind
-    (``co-mention``, ``visit A→B``, ``meeting``). Oldest first."""
+    (``co-mention``, ``visit A→B``, ``departure A→B``, ``meeting``). Oldest first.
+    Unlike the pair table, reports of the same story are all listed: each is evidence."""
     key = _normalize_pair(pair)
     art = articles.drop_duplicates("article_id").set_index("article_id")
     co = _co_mention_rows(_in_view(mentions, articles), entities)
@@ -351,7 +354,8 @@ def pair_evidence(
     ev = ev[ev["pair"] == key]
     if not ev.empty:
         kind = ev["kind"].where(
-            ~ev["kind"].isin(VISIT_KINDS), "visit " + ev["from_country"] + "→" + ev["to_country"]
+            ~ev["kind"].isin(VISIT_KINDS),
+            ev["kind"] + " " + ev["from_country"] + "→" + ev["to_country"],
         )
         kind = kind.where(~ev["kind"].isin(MEETING_KINDS), "meeting")
         rows.append(
@@ -470,11 +474,11 @@ def relations_map(
 ) -> go.Figure:
     """The relations map.
 
-    - choropleth (trace 0): countries shaded by mentions, hover splits direct/indirect;
+    - a triangle trace (trace 0) near the destination of each visit direction, pointing
+      along the line (customdata = key), sized by the number of visits;
+    - choropleth (trace 1): countries shaded by mentions, hover splits direct/indirect;
     - one line trace per pair, width by strength (name ``pair:<key>``, customdata = key);
-    - a marker trace at each line's midpoint carrying the full explanation (customdata = key);
-    - a triangle trace near the destination of each visit direction, pointing along the
-      line (customdata = key), sized by the number of visits.
+    - a marker trace at each line's midpoint carrying the full explanation (customdata = key).
     Framed on the countries in view (``fitbounds="locations"``). Country names and
     coordinates come from ``country_counts`` (columns of :func:`country_mentions`).
     """
@@ -499,6 +503,7 @@ def relations_map(
             locationmode="ISO-3",
             colorscale="Blues",
             zmin=0,
+            zmax=max([int(v) for v in counts["mentions"]] or [1]),
             customdata=[
                 [r.country, names[r.country], int(r.direct), int(r.indirect), int(r.articles)]
                 for r in counts.itertuples(index=False)
@@ -547,7 +552,9 @@ def relations_map(
             arr_lat.append(tip[0])
             arr_lon.append(tip[1])
             arr_key.append(row.pair)
-            arr_angle.append(bearing(tip, dst))
+            # With angleref="north" plotly turns markers counter-clockwise (measured in
+            # the browser: 90 points west), compass bearings turn clockwise.
+            arr_angle.append((-bearing(tip, dst)) % 360)
             arr_size.append(12 + 4 * min(n, 5))
             arr_text.append(
                 t["visit"].format(a=names.get(s_code, s_code), b=names.get(d_code, d_code), n=n)
@@ -589,6 +596,9 @@ def relations_map(
             showlegend=False,
         )
     )
+    # The arrows go first: plotly.js 3 only applies marker angles in a geo subplot when its
+    # first trace has them (checked in chromium: behind a choropleth every arrow points east).
+    fig.data = (fig.data[-1], *fig.data[:-1])
     fig.update_geos(
         scope="world",
         resolution=110,
@@ -618,7 +628,7 @@ def selected_pair(fig: go.Figure, selection) -> str | None:
         if isinstance(data, str) and "-" in data:
             return data
         curve, index = point.get("curve_number"), point.get("point_index")
-        if curve is None or index is None or not (0 < curve < len(fig.data)):
+        if curve is None or index is None or not (0 <= curve < len(fig.data)):
             continue
         custom = fig.data[curve].customdata
         if custom is not None and index < len(custom) and isinstance(custom[index], str):
