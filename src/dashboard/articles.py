@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import pandas as pd
@@ -80,12 +81,16 @@ def _make_date(y: int | None, m: int | None, d: int | None) -> date | None:
 
 
 def parse_full_date(text: str) -> date | None:
-    """The first year-month-day date in ``text`` (ISO, slashes, dots, 年月日, Chinese numerals)."""
+    """The first year-month-day date in ``text`` (ISO, slashes, dots, 年月日, Chinese numerals,
+    or an RFC 2822 feed date such as 'Mon, 12 Aug 2024 15:20:00 +0900')."""
     for m in FULL_DATE.finditer(text):
         d = _make_date(_cn_number(m["y"]), _cn_number(m["m"]), _cn_number(m["d"]))
         if d:
             return d
-    return None
+    try:
+        return parsedate_to_datetime(text.strip()).date()
+    except (TypeError, ValueError, IndexError):
+        return None
 
 
 def month_day_dates(text: str, year: int) -> list[date]:
@@ -117,12 +122,17 @@ def place_in_year(month: int, day: int, anchor: date | None) -> date | None:
 _BOILERPLATE = [
     re.compile(p)
     for p in [
-        r"(马上|立即|免费)注册|没有账号|登录后才可以|才可以(下载|查看|回复|回帖)|本版积分规则",
-        r"^(登录|注册|返回列表|快速回复|只看该作者|使用道具|举报|收藏|分享|点赞|打印|关闭窗口|上一篇|下一篇|上一主题|下一主题)([|｜/ ]|$)",
+        r"(马上|立即|免费)注册|没有账号|登录后才可以|才可以(下载|查看|回复|回帖)|本版积分规则|本帖隐藏内容|游客，?如果您要查看",
+        r"^((登录|注册|返回列表|快速回复|回复|只看该作者|使用道具|举报|收藏|分享|点赞|打印|关闭窗口|上一篇|下一篇|上一主题|下一主题)[|｜/ ]*)+$",
         r"[0-9]+\s*人(阅读|回复|浏览|评论|围观)|(阅读|回复|浏览|查看|点击|评论)\s*[:：]?\s*[0-9]+\s*([|｜]|$)",
-        r"^(发表于|發表於|本帖最后由|责任编辑|責任編輯|编辑[:：]|校对[:：]|版权所有|版權所有|copyright|©|all rights reserved|扫一扫|关注我们|相关阅读|相关新闻|推荐阅读|热门推荐)",
+        r"^(发表于|發表於|本帖最后由|责任编辑|責任編輯|编辑[:：]|校对[:：]|版权所有|版權所有|copyright|©|all rights reserved|扫一扫|关注我们|相关阅读|相关新闻|相关内容|推荐阅读|热门推荐|分享到|分享|订阅|跳过此内容|图像来源|图片来源|图像加注文字|图片说明|签名[:：]|转载请注明)",
+        r"^(首页|主页|当前位置[:：]?)\s*[>＞»/]|[>＞»]\s*正文$",
+        r"^[【\[]?(责编|編輯|编辑)[:：]",
+        r"版权所有|版權所有|all rights reserved",
     ]
 ]
+# A navigation row: several short words separated by spaces or bars, no sentence punctuation.
+_NAV_ROW = re.compile(r"^(?:[^\s|｜，。,.!?！？]{1,4}[\s|｜]+){4,}[^\s|｜，。,.!?！？]{1,4}$")
 _IMAGE_LINE = re.compile(r"^[\w\-.()\[\] ]+\.(png|jpe?g|gif|webp|bmp|svg|tiff?)$", re.IGNORECASE)
 _HAS_WORD = re.compile(rf"[{HAN}A-Za-z0-9]")
 _SHORT_LATIN = re.compile(r"^[A-Za-z]{1,2}$")  # the 'x' of a close button, stray 'OK'
@@ -135,11 +145,11 @@ DATELINE = re.compile(
     rf"(?:(?P<y>(?:19|20)\d{{2}})年)?(?:(?P<m>{_NUM})月)?(?P<d>{_NUM})日\s*"
     r"(?:(?:专|專)?[电電讯訊]|[）)】\]](?=\s*\S))"
 )
-DATE_LINE = re.compile(
-    r"^(?:(?:发布|發布|更新|发表|發表)?(?:时间|時間|日期)\s*[:：]\s*)?"
-    + FULL_DATE.pattern
-    + r"(?:\s*(?:星期.|周.))?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"
-    r"(?:\s*(?:来源|來源|稿源)\s*[:：]\s*(?P<src>\S.{0,30}))?\s*$"
+# A date line: opens with a full date (after an optional 发布时间： / 发布/ label) and carries
+# little else: a time, a weekday, 更新, or 来源：outlet.
+DATE_LINE = re.compile(r"^(?:[^\d，。,]{0,6}?[:：/]\s*)?" + FULL_DATE.pattern + r"(?P<rest>.*)$")
+DATE_LINE_SOURCE = re.compile(
+    r"(?:来源|來源|稿源)\s*[:：]\s*(?P<src>[^|｜\s].{0,30}?)\s*(?:[|｜]|$)"
 )
 BYLINE = re.compile(
     r"^(?:(?:来源|來源|稿源|消息来源|出处|source)\s*[:：]\s*(?P<src>\S.{0,30})|[【\[](?P<bracket>[^】\]]{2,30})[】\]])",
@@ -152,6 +162,15 @@ LEAD = re.compile(
 )
 
 
+# Opening a paragraph with "according to <source>" right under a headline marks a new report
+# (a cross-head inside an article is followed by running text, not by a fresh attribution).
+ATTRIBUTION_LEAD = re.compile(r"^据[^，。,]{2,20}?(?:报道|报导|消息)[,，]")
+
+# A byline line: short, opens with an outlet name (美国之音中文网/记者林澄, BBC News, 中文), or an
+# outlet and place before a dash (美国之音华盛顿—).
+BYLINE_MAX = 30
+
+
 @dataclass
 class Line:
     text: str  # as written, spaces tightened
@@ -160,8 +179,11 @@ class Line:
     dateline: re.Match | None = None
 
 
-def _is_boilerplate(simplified: str) -> bool:
+def _is_boilerplate(simplified: str, raw: str = "", spaced_page: bool = False) -> bool:
     if not _HAS_WORD.search(simplified) or _SHORT_LATIN.match(simplified):
+        return True
+    # On a page that puts spaces around every word, a headline looks like a navigation row.
+    if raw and not spaced_page and _NAV_ROW.match(raw.strip()):
         return True
     if _IMAGE_LINE.match(simplified):
         return True
@@ -176,8 +198,12 @@ def _classify(line: Line) -> None:
     if m and count_han(m.group(0)) >= 2:
         line.kind, line.dateline = "dateline", m
         return
-    if DATE_LINE.match(s):
+    m = DATE_LINE.match(s)
+    if m and count_han(DATE_LINE_SOURCE.sub("", m["rest"])) <= 8:
         line.kind = "date"
+        return
+    if BYLINE.match(s) and len(s) <= BYLINE_MAX + 10 and not s.endswith(_TERMINAL):
+        line.kind = "byline"
         return
     if (
         count_han(s) >= 4
@@ -189,16 +215,31 @@ def _classify(line: Line) -> None:
         line.kind = "headline"
 
 
+_HAN_SPACE_HAN = re.compile(f"[{HAN}] +[{HAN}]")
+
+
+def _is_spaced_page(raw_lines: list[str]) -> bool:
+    """True when the page puts spaces between Chinese words in its running text (as some
+    forums do): in at least a third of the lines that hold sentences."""
+    sentences = [ln for ln in raw_lines if count_han(ln) >= 15]
+    if not sentences:
+        return False
+    spaced = sum(1 for ln in sentences if len(_HAN_SPACE_HAN.findall(ln.strip())) >= 3)
+    return spaced * 3 >= len(sentences)
+
+
 def clean_page(text: str) -> tuple[list[Line], list[str]]:
     """Cleaned content lines, and the boilerplate lines removed (they may hold the page date)."""
     kept: list[Line] = []
     removed: list[str] = []
-    for raw in normalize_width(text).splitlines():
+    raw_lines = normalize_width(text).splitlines()
+    spaced_page = _is_spaced_page(raw_lines)
+    for raw in raw_lines:
         tight = tighten_spaces(raw)
         if not tight:
             continue
         simplified = to_simplified(tight)
-        if _is_boilerplate(simplified):
+        if _is_boilerplate(simplified, to_simplified(raw), spaced_page):
             removed.append(simplified)
             continue
         line = Line(tight, simplified)
@@ -207,24 +248,28 @@ def clean_page(text: str) -> tuple[list[Line], list[str]]:
     return kept, removed
 
 
+def _with_heading(kinds: list[str], i: int) -> int:
+    """Index of the headline above line ``i``, across date and byline lines, if there is one."""
+    j = i
+    while j > 0 and kinds[j - 1] in ("date", "byline"):
+        j -= 1
+    if j > 0 and kinds[j - 1] == "headline":
+        return j - 1
+    return i
+
+
 def _segment_starts(lines: list[Line]) -> list[int]:
     kinds = [ln.kind for ln in lines]
     starts = {0}
     for i, kind in enumerate(kinds):
         if kind == "dateline":
-            s = i
-            if s > 0 and kinds[s - 1] == "date":
-                s -= 1
-            if s > 0 and kinds[s - 1] == "headline":
-                s -= 1
-            starts.add(s)
-        elif (
-            kind == "headline"
-            and i + 1 < len(kinds)
-            and kinds[i + 1] == "date"
-            and not (i + 2 < len(kinds) and kinds[i + 2] == "dateline")
-        ):
-            starts.add(i)
+            starts.add(_with_heading(kinds, i))
+        elif kind == "headline" and i + 1 < len(kinds):
+            after = i + 1
+            while after < len(kinds) and kinds[after] in ("date", "byline"):
+                after += 1
+            if after > i + 1 and not (after < len(kinds) and kinds[after] == "dateline") or kinds[i + 1] == "body" and ATTRIBUTION_LEAD.match(lines[i + 1].simplified):
+                starts.add(i)
     return sorted(starts)
 
 
@@ -305,6 +350,49 @@ def _page_date(removed: list[str], lines: list[Line], meta_published: str) -> da
     return None
 
 
+_DASH_BYLINE = re.compile(r"^[^，。,]{2,24}?\s*[—–－]{1,2}")
+_SAYS = re.compile(r"报道|报导|称|说|表示|透露|指出")
+
+
+def byline_outlet(line: Line, registry: OutletRegistry) -> Outlet | None:
+    """The outlet a byline-like line names: 来源：X, 【X报道】, a date line's 来源, a short line
+    opening with an outlet name (美国之音中文网/记者林澄), or 美国之音华盛顿— before the text."""
+    s = line.simplified
+    name = ""
+    m = BYLINE.match(s)
+    if m:
+        name = m["src"] or m["bracket"] or ""
+    elif line.kind == "date":
+        src = DATE_LINE_SOURCE.search(s)
+        name = src["src"] if src else ""
+    if name:
+        return registry.lookup(name)
+    short = len(s) <= BYLINE_MAX and not s.endswith(_TERMINAL) and not _SAYS.search(s)
+    dash = _DASH_BYLINE.match(s)
+    if short or dash:
+        hit = registry.match_prefix(s)
+        if hit and (short or dash.end() >= hit[1]):
+            return hit[0]
+    return None
+
+
+def _page_outlet(lines: list[Line], removed: list[str], registry: OutletRegistry) -> Outlet | None:
+    """An outlet the page names outside any report: a masthead line above the first paragraph
+    or a copyright footer (© 2024 BBC, 人民网版权所有). Used only for single-report pages."""
+    for ln in lines:
+        if _has_body([ln]):
+            break
+        outlet = byline_outlet(ln, registry)
+        if outlet:
+            return outlet
+    for text in removed:
+        if re.search(r"©|版权所有|copyright", text, re.IGNORECASE):
+            found = registry.find_all(text)
+            if found:
+                return found[0]
+    return None
+
+
 def _resolve_article(draft: Draft, registry: OutletRegistry, page_date: date | None) -> None:
     lines, meta = draft.lines, draft.doc.meta
     dl = _dateline_of(lines)
@@ -326,14 +414,9 @@ def _resolve_article(draft: Draft, registry: OutletRegistry, page_date: date | N
         else:
             draft.place = dl.dateline["pre"].strip()
     for ln in lines[:5]:
-        m = BYLINE.match(ln.simplified) or (
-            DATE_LINE.match(ln.simplified) if ln.kind == "date" else None
-        )
-        name = (m.groupdict().get("src") or m.groupdict().get("bracket") or "") if m else ""
-        if name:
-            outlet = registry.lookup(name)
-            if outlet:
-                candidates.append((outlet, ""))
+        outlet = byline_outlet(ln, registry)
+        if outlet:
+            candidates.append((outlet, ""))
     if not is_record and meta.get("source"):
         outlet = registry.lookup(meta["source"])
         if outlet:
@@ -413,6 +496,11 @@ def document_drafts(doc: RawDocument, registry: OutletRegistry) -> list[Draft]:
         draft = Draft(seg, doc)
         _resolve_article(draft, registry, page_date)
         drafts.append(draft)
+    if len(drafts) == 1 and drafts[0].source is None and not drafts[0].source_name:
+        page_outlet = _page_outlet(lines, removed, registry)
+        if page_outlet is not None:
+            drafts[0].source = page_outlet
+            drafts[0].quoted = [q for q in drafts[0].quoted if q != page_outlet.id]
     if (
         len(drafts) == 1
         and doc.meta.get("title")

@@ -71,6 +71,10 @@ FIELD_ALIASES = {
         "created_at",
         "发布时间",
         "發布時間",
+        "发布日期",
+        "發布日期",
+        "发表时间",
+        "出版日期",
         "日期",
         "时间",
         "時間",
@@ -261,7 +265,12 @@ def _read_html(rel: str, html: str, encoding: str, report: IngestReport) -> RawD
         "published": result.date or "",
         "url": result.url or "",
     }
-    return RawDocument(rel, "page", result.text, encoding, meta=meta, is_html=True)
+    text = result.text
+    title = (result.title or "").strip()
+    # Extraction often drops the <h1>; the headline is part of what the page wrote.
+    if title and title not in text[: len(title) + 200]:
+        text = f"{title}\n{text}"
+    return RawDocument(rel, "page", text, encoding, meta=meta, is_html=True)
 
 
 def _pick(record: dict, field_name: str) -> str:
