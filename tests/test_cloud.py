@@ -218,3 +218,102 @@ def test_cli_empty_selection_says_so(seed_processed, tmp_path, capsys):
     cloud.render_cloud_cli(seed_processed, out, date_from="2030-01-01")
     assert "no terms" in capsys.readouterr().out
     assert not _ink(Image.open(out)).any()
+
+
+# ---- the page's query --------------------------------------------------------------------------
+
+
+def _mini_corpus():
+    articles = pd.DataFrame(
+        {
+            "article_id": ["k1", "k2", "y1", "u1"],
+            "source": ["KCNA", "KCNA", "Yonhap", "unknown"],
+        }
+    )
+    terms = _terms(
+        [
+            ("k1", "敬爱", 3),
+            ("k1", "军事", 2),
+            ("k2", "敬爱", 2),
+            ("y1", "导弹", 3),
+            ("y1", "军事", 2),
+            ("u1", "军事", 1),
+            ("u1", "条约", 4),
+        ]
+    )
+    return articles, terms
+
+
+def test_cloud_data_for_the_selection_and_an_outlet():
+    articles, terms = _mini_corpus()
+    selection = articles[articles["source"] != "unknown"]
+    whole = cloud.cloud_data(selection, terms, "frequency")
+    assert whole.articles == 3 and whole.note is None
+    assert whole.weights.to_dict() == {"敬爱": 5.0, "军事": 4.0, "导弹": 3.0}
+    assert whole.table["term"].tolist() == ["敬爱", "军事", "导弹"]
+    # Outlet vs the other outlets of the selection (the unknown outlet is outside it).
+    kcna = cloud.cloud_data(selection, terms, "distinctive", outlet="KCNA")
+    assert (
+        kcna.weights.index[0] == "敬爱"
+        and "导弹" not in kcna.weights
+        and "条约" not in kcna.weights
+    )
+    # The selection vs the rest of the corpus: 条约 is only outside, so it cannot be distinctive.
+    contrast = cloud.cloud_data(selection, terms, "distinctive")
+    assert "条约" not in contrast.weights and contrast.weights.index[0] in {"敬爱", "导弹"}
+
+
+def test_cloud_data_explains_empty_clouds():
+    articles, terms = _mini_corpus()
+    assert cloud.cloud_data(articles, terms, "frequency", outlet="TASS").note == "no_articles"
+    assert cloud.cloud_data(articles, terms, "distinctive").note == "no_contrast"
+    only_kcna = articles[articles["source"] == "KCNA"]
+    assert cloud.cloud_data(only_kcna, terms, "distinctive", outlet="KCNA").note == "no_contrast"
+
+
+def test_outlets_by_size():
+    articles, _ = _mini_corpus()
+    assert cloud.outlets_by_size(articles) == ["KCNA", "Yonhap", "unknown"]
+
+
+# ---- the page (AppTest: the real page script against the seed's processed tables) --------------
+
+
+def _keywords_page(seed_processed, monkeypatch, **params):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("DASHBOARD_DATA", str(seed_processed))
+    at = AppTest.from_file(
+        str(cloud.Path(__file__).parents[1] / "pages" / "keywords.py"), default_timeout=60
+    )
+    for name, value in params.items():
+        at.query_params[name] = value
+    return at.run()
+
+
+def test_page_shows_whole_selection_and_outlets_side_by_side(seed_processed, monkeypatch):
+    at = _keywords_page(seed_processed, monkeypatch, outlet=["KCNA", "Yonhap"], lang="en")
+    assert not at.exception
+    assert [s.value for s in at.subheader] == ["Whole selection", "KCNA", "Yonhap"]
+    assert any("Shown: raw frequency" in i.value for i in at.info)
+    tables = at.dataframe
+    assert len(tables) == 3
+    assert "金正恩" in tables[0].value["term"].head(5).tolist()
+    assert len(at.get("download_button")) == 6  # PNG and CSV per cloud
+
+
+def test_page_term_choice_lists_sentences_and_goes_to_the_url(seed_processed, monkeypatch):
+    at = _keywords_page(seed_processed, monkeypatch, weight="tfidf", term="代表团", lang="en")
+    assert not at.exception
+    assert any("TF-IDF" in i.value for i in at.info)
+    assert at.query_params["term"] == "代表团" and at.query_params["weight"] == "tfidf"
+    sentences = at.dataframe[-1].value
+    assert len(sentences) >= 3 and all("代表团" in s for s in sentences["sentence"])
+    assert all(link.startswith("articles?") for link in sentences["link"])
+
+
+def test_page_bad_weighting_in_link_is_a_notice(seed_processed, monkeypatch):
+    at = _keywords_page(seed_processed, monkeypatch, weight="bogus", lang="en")
+    assert not at.exception
+    assert any("weight=bogus" in w.value for w in at.warning)
+    assert any("Shown: raw frequency" in i.value for i in at.info)

@@ -1,0 +1,232 @@
+"""Keywords: a cloud of the filtered corpus and one per chosen outlet, side by side.
+
+Thin: filters -> cloud.cloud_data (pure, tested in tests/test_cloud.py) -> cloud image and table.
+Page parameters in the URL: ``weight`` (frequency|tfidf|distinctive), ``outlet`` (repeated:
+the outlets shown side by side), ``term`` (the term whose sentences are listed).
+"""
+
+from functools import partial
+
+import streamlit as st
+
+from dashboard import cloud, i18n, ui
+
+i18n.extend(
+    {
+        "keywords.weight": {"zh": "权重", "en": "Weighting"},
+        "keywords.weight.frequency": {"zh": "词频", "en": "Raw frequency"},
+        "keywords.weight.tfidf": {"zh": "TF-IDF", "en": "TF-IDF"},
+        "keywords.weight.distinctive": {"zh": "特色词(对数几率)", "en": "Distinctive (log-odds)"},
+        "keywords.explain.frequency": {
+            "zh": "当前显示:词频。字越大,该词在所选文章中出现次数越多。",
+            "en": "Shown: raw frequency. The bigger the word, the more often it occurs in the selected articles.",
+        },
+        "keywords.explain.tfidf": {
+            "zh": "当前显示:TF-IDF。出现次数乘以逆文档频率(见于越少文章的词权重越高)。",
+            "en": "Shown: TF-IDF. Occurrences times inverse document frequency (words found in fewer articles weigh more).",
+        },
+        "keywords.explain.distinctive": {
+            "zh": "当前显示:特色词。带信息性狄利克雷先验的对数几率比 z 值(Monroe 等, 2008):"
+            "全部筛选结果与语料库其余部分比较;各媒体与所显示的其他媒体比较。只显示 z > 0 的词。",
+            "en": "Shown: distinctive words. z-scores of the log-odds ratio with an informative Dirichlet "
+            "prior (Monroe, Colaresi & Quinn 2008): the whole selection against the rest of the corpus; "
+            "each outlet against the other outlets in the selection. Only words with z > 0.",
+        },
+        "keywords.outlets": {"zh": "并排比较的媒体", "en": "Outlets side by side"},
+        "keywords.outlets_help": {
+            "zh": "每个媒体一幅词云,数量不限",
+            "en": "One cloud per outlet, as many as you like",
+        },
+        "keywords.all": {"zh": "全部筛选结果", "en": "Whole selection"},
+        "keywords.n_articles": {"zh": "{n} 篇文章", "en": "{n} articles"},
+        "keywords.note.no_articles": {
+            "zh": "该媒体在当前筛选中没有文章。",
+            "en": "No article of this outlet in the selection.",
+        },
+        "keywords.note.no_terms": {"zh": "没有可显示的词。", "en": "No terms to show."},
+        "keywords.note.no_contrast": {
+            "zh": "没有可比较的文章(特色词需要筛选范围之外或其他媒体的文章)。",
+            "en": "Nothing to compare with (distinctive words need articles outside the selection or other outlets).",
+        },
+        "keywords.col.rank": {"zh": "名次", "en": "Rank"},
+        "keywords.col.term": {"zh": "词", "en": "Term"},
+        "keywords.col.weight": {"zh": "权重", "en": "Weight"},
+        "keywords.col.count": {"zh": "次数", "en": "Count"},
+        "keywords.col.articles": {"zh": "文章数", "en": "Articles"},
+        "keywords.table_help": {
+            "zh": "点选一行即可查看使用该词的句子。",
+            "en": "Select a row to see the sentences that use the term.",
+        },
+        "keywords.png": {"zh": "下载 PNG", "en": "Download PNG"},
+        "keywords.csv": {"zh": "下载 CSV", "en": "Download CSV"},
+        "keywords.term": {"zh": "查看句子的词", "en": "Show sentences for"},
+        "keywords.term_none": {"zh": "(未选择)", "en": "(none)"},
+        "keywords.sentences": {
+            "zh": "含“{term}”的句子:{n} 句",
+            "en": "Sentences with “{term}”: {n}",
+        },
+        "keywords.col.sentence": {"zh": "句子", "en": "Sentence"},
+        "keywords.col.source": {"zh": "媒体", "en": "Outlet"},
+        "keywords.col.published": {"zh": "日期", "en": "Date"},
+        "keywords.col.link": {"zh": "文章", "en": "Article"},
+        "keywords.open": {"zh": "打开", "en": "open"},
+        "keywords.cloud_alt": {"zh": "{label}的关键词云", "en": "Keyword cloud of {label}"},
+    }
+)
+
+K_OUTLETS, K_TERM = "kw_outlets", "kw_term"
+TOP = 30
+
+ctx = ui.page_setup("keywords")
+st.title(ctx.t("page.keywords"))
+if ctx.articles.empty:
+    ui.empty_selection(ctx)
+
+weighting = ui.url_selectbox(
+    ctx,
+    "weight",
+    list(cloud.WEIGHTINGS),
+    key="kw_weight",
+    label=ctx.t("keywords.weight"),
+    format_func=lambda w: ctx.t(f"keywords.weight.{w}"),
+)
+
+# The outlets side by side: from the link when it names any, else the two largest.
+available = cloud.outlets_by_size(ctx.articles)
+if K_OUTLETS not in st.session_state:
+    linked = ctx.query_values("outlet")
+    for bad in [o for o in linked if o not in available]:
+        ctx.notice(ctx.t("notice.bad_param", name="outlet", value=bad[:80]))
+    chosen = [o for o in linked if o in available]
+    st.session_state[K_OUTLETS] = chosen or [o for o in available if o != "unknown"][:2]
+else:  # the shared filters may have removed an outlet since
+    st.session_state[K_OUTLETS] = [o for o in st.session_state[K_OUTLETS] if o in available]
+outlets = st.multiselect(
+    ctx.t("keywords.outlets"),
+    available,
+    key=K_OUTLETS,
+    format_func=ctx.source_label,
+    help=ctx.t("keywords.outlets_help"),
+)
+ctx.set_query("outlet", outlets)
+st.info(ctx.t(f"keywords.explain.{weighting}"), icon=":material/info:")
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def cached_cloud(version, filters, weighting, outlet, width, _corpus, _articles):
+    """One cloud per (ingestion run, filters, weighting, outlet, size): image, table, note."""
+    data = cloud.cloud_data(_articles, _corpus.terms, weighting, outlet, top=TOP)
+    png = cloud.cloud_png(data.weights.head(cloud.MAX_CLOUD_WORDS).to_dict(), width, width // 2)
+    return png, data.table, data.articles, data.note
+
+
+def select_term(table_key: str, terms: list[str]) -> None:
+    rows = st.session_state[table_key].selection.rows
+    if rows:
+        st.session_state[K_TERM] = terms[rows[0]]
+
+
+panels = [None] + list(outlets)
+per_row = 1 if len(panels) == 1 else min(len(panels), 3)
+width = 900 if per_row == 1 else 600
+shown_terms: list[str] = []
+filter_key = (
+    ctx.filters.date_from,
+    ctx.filters.date_to,
+    tuple(ctx.filters.sources),
+    ctx.filters.once,
+)
+for row_start in range(0, len(panels), per_row):
+    columns = st.columns(per_row)
+    for column, outlet in zip(columns, panels[row_start : row_start + per_row], strict=False):
+        label = ctx.t("keywords.all") if outlet is None else ctx.source_label(outlet)
+        png, table, n_articles, note = cached_cloud(
+            ctx.corpus.version, filter_key, weighting, outlet, width, ctx.corpus, ctx.articles
+        )
+        slug = "all" if outlet is None else outlet.replace(" ", "_")
+        with column:
+            st.subheader(label)
+            st.caption(
+                ctx.t("keywords.n_articles", n=n_articles)
+                + " · "
+                + ctx.t(f"keywords.weight.{weighting}")
+            )
+            if note:
+                st.info(ctx.t(f"keywords.note.{note}"))
+                continue
+            st.image(png, width="stretch", alt=ctx.t("keywords.cloud_alt", label=label))
+            table_key = f"kw_table_{slug}"
+            st.dataframe(
+                table,
+                key=table_key,
+                hide_index=True,
+                height=300,
+                on_select=partial(select_term, table_key, table["term"].tolist()),
+                selection_mode="single-row",
+                column_config={
+                    "rank": st.column_config.NumberColumn(
+                        ctx.t("keywords.col.rank"), width="small"
+                    ),
+                    "term": st.column_config.TextColumn(ctx.t("keywords.col.term")),
+                    "weight": st.column_config.ProgressColumn(
+                        ctx.t("keywords.col.weight"),
+                        min_value=0.0,
+                        max_value=float(table["weight"].max()) if len(table) else 1.0,
+                        format="%.2f",
+                    ),
+                    "count": st.column_config.NumberColumn(ctx.t("keywords.col.count")),
+                    "articles": st.column_config.NumberColumn(ctx.t("keywords.col.articles")),
+                },
+            )
+            st.caption(ctx.t("keywords.table_help"))
+            left, right = st.columns(2)
+            left.download_button(
+                ctx.t("keywords.png"),
+                png,
+                file_name=f"keywords_{slug}_{weighting}.png",
+                mime="image/png",
+                key=f"kw_png_{slug}",
+                icon=":material/image:",
+                on_click="ignore",
+            )
+            right.download_button(
+                ctx.t("keywords.csv"),
+                table.to_csv(index=False).encode("utf-8-sig"),
+                file_name=f"keywords_{slug}_{weighting}.csv",
+                mime="text/csv",
+                key=f"kw_csv_{slug}",
+                icon=":material/table:",
+                on_click="ignore",
+            )
+        shown_terms += [t for t in table["term"] if t not in shown_terms]
+
+# Provenance: the sentences behind a term (from a table row or this box; kept in the URL).
+linked_term = st.session_state.get(K_TERM) or ctx.query_value("term")
+options = (
+    [""] + shown_terms + ([linked_term] if linked_term and linked_term not in shown_terms else [])
+)
+term = ui.url_selectbox(
+    ctx,
+    "term",
+    options,
+    key=K_TERM,
+    label=ctx.t("keywords.term"),
+    format_func=lambda t: t or ctx.t("keywords.term_none"),
+)
+if term:
+    sentences = cloud.term_sentences(ctx.articles, term, ctx.corpus.mentions, ctx.corpus.entities)
+    sentences["link"] = [ui.article_link(ctx, a) for a in sentences["article_id"]]
+    st.subheader(ctx.t("keywords.sentences", term=term, n=len(sentences)))
+    st.dataframe(
+        sentences[["published", "source", "sentence", "link"]],
+        key="kw_sentences",
+        hide_index=True,
+        column_config={
+            "published": st.column_config.DateColumn(ctx.t("keywords.col.published")),
+            "source": st.column_config.TextColumn(ctx.t("keywords.col.source")),
+            "sentence": st.column_config.TextColumn(ctx.t("keywords.col.sentence"), width="large"),
+            "link": st.column_config.LinkColumn(
+                ctx.t("keywords.col.link"), display_text=ctx.t("keywords.open")
+            ),
+        },
+    )
