@@ -1,0 +1,73 @@
+"""Near-duplicates: relayed copies point at the original, different stories never do."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from dashboard.dedup import find_duplicates
+
+ORIGINAL = (
+    "朝中社平壤7月19日电 朝鲜劳动党总书记、国务委员长金正恩同志7月18日会见了由俄罗斯联邦国防部"
+    "副部长率领的军事代表团。代表团团长郑重转达了俄罗斯联邦总统普京同志对金正恩同志的亲切问候。"
+    "在谈话中就维护相互安全利益的两国军事领域合作的重要性和必要性达成了共识。"
+)
+RELAY_EDITED = ORIGINAL.replace(
+    "朝中社平壤7月19日电", "俄罗斯莫斯科7月19日电 据朝鲜之声报道，"
+).replace("同志", "")
+RELAY_EXTENDED = (
+    ORIGINAL
+    + "分析人士认为，这是朝俄签署条约后俄方军事高官首次访问朝鲜，两国军事合作势必进入新阶段。"
+)
+OTHER_STORY = (
+    "韩联社首尔7月9日电 据朝中社9日报道，朝鲜金日成军事综合大学校长率领的人民军军事教育干部代表团"
+    "前一天从平壤启程赴俄罗斯。虽然报道未提及代表团访俄目的，但代表团很可能与俄方军事教育机构进行讨论。"
+)
+
+
+def frame(*rows: tuple[str, str, date]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "article_id": aid,
+                "text_simplified": text,
+                "published": day,
+                "doc": "d.txt",
+                "index": i,
+            }
+            for i, (aid, text, day) in enumerate(rows)
+        ]
+    )
+
+
+def test_relay_with_small_edits_points_at_the_earlier_original():
+    found = find_duplicates(
+        frame(("relay", RELAY_EDITED, date(2024, 7, 20)), ("orig", ORIGINAL, date(2024, 7, 19)))
+    )
+    assert found == {"relay": "orig"}
+
+
+def test_relay_that_adds_a_paragraph_is_caught_by_containment():
+    found = find_duplicates(
+        frame(("orig", ORIGINAL, date(2024, 7, 19)), ("ext", RELAY_EXTENDED, date(2024, 7, 19)))
+    )
+    assert found == {"ext": "orig"}
+
+
+def test_different_stories_on_the_same_topic_are_not_duplicates():
+    found = find_duplicates(
+        frame(("a", ORIGINAL, date(2024, 7, 19)), ("b", OTHER_STORY, date(2024, 7, 9)))
+    )
+    assert found == {}
+
+
+def test_chain_of_relays_points_at_the_first_original():
+    found = find_duplicates(
+        frame(
+            ("orig", ORIGINAL, date(2024, 7, 19)),
+            ("ext", RELAY_EXTENDED, date(2024, 7, 20)),
+            ("ext2", RELAY_EXTENDED + "完", date(2024, 7, 21)),
+        )
+    )
+    assert found["ext"] == "orig" and found["ext2"] == "orig"
