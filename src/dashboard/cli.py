@@ -59,6 +59,53 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _iso_date(value: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not an ISO date (YYYY-MM-DD): {value!r}") from exc
+
+
+def cmd_cloud(args: argparse.Namespace) -> int:
+    from . import cloud, store
+
+    data_dir = Path(args.data) if args.data else processed_dir()
+    try:
+        cloud.render_cloud_cli(
+            data_dir,
+            Path(args.out),
+            sources=args.source or None,
+            date_from=args.date_from,
+            date_to=args.date_to,
+            weight=args.weight,
+            width=args.width,
+            height=args.height,
+        )
+    except store.StoreError as exc:
+        print(f"error: {exc} Run `python -m dashboard ingest` first.", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_entities(args: argparse.Namespace) -> int:
+    from . import entities, store
+
+    data_dir = Path(args.data) if args.data else processed_dir()
+    try:
+        tables = store.load_tables(data_dir)
+    except store.StoreError as exc:
+        print(f"error: {exc} Run `python -m dashboard ingest` first.", file=sys.stderr)
+        return 1
+    rows = entities.suggest_rows(tables).head(args.limit)
+    if rows.empty:
+        print("no unverified names: every name found is in the gazetteer", file=sys.stderr)
+        return 0
+    sys.stdout.write(rows.to_csv(index=False))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m dashboard", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -73,6 +120,30 @@ def build_parser() -> argparse.ArgumentParser:
         "--max-file-mb", type=float, default=50.0, help="reject larger files (default 50)"
     )
     p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("entities", help="entity tools")
+    p.add_argument(
+        "--suggest",
+        action="store_true",
+        required=True,
+        help="print frequent names missing from data/gazetteer.csv as CSV rows ready to paste",
+    )
+    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--data", help="processed tables (default: data/processed or $DASHBOARD_DATA)")
+    p.set_defaults(func=cmd_entities)
+
+    from .cloud import WEIGHTINGS
+
+    p = sub.add_parser("cloud", help="render a keyword cloud to a PNG file")
+    p.add_argument("--out", required=True, help="PNG file to write")
+    p.add_argument("--source", action="append", help="outlet id (repeat for several)")
+    p.add_argument("--from", dest="date_from", type=_iso_date, help="first date, YYYY-MM-DD")
+    p.add_argument("--to", dest="date_to", type=_iso_date, help="last date, YYYY-MM-DD")
+    p.add_argument("--weight", choices=sorted(WEIGHTINGS), default="frequency")
+    p.add_argument("--width", type=int, default=1200)
+    p.add_argument("--height", type=int, default=600)
+    p.add_argument("--data", help="processed tables (default: data/processed or $DASHBOARD_DATA)")
+    p.set_defaults(func=cmd_cloud)
     return parser
 
 
