@@ -1,0 +1,265 @@
+"""The entity stage: what a reader of the entity tables would notice when it goes wrong.
+
+Matcher behaviours run against a small gazetteer (tests/data/gazetteer_small.csv) so they do not
+depend on the full one; the seed tests use data/gazetteer.csv through the real pipeline.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from dashboard import entities
+from dashboard.paths import GAZETTEER_CSV
+from dashboard.pipeline import PipelineContext
+from dashboard.report import IngestReport
+from dashboard.textnorm import to_simplified
+
+SMALL_GAZETTEER = Path(__file__).parent / "data" / "gazetteer_small.csv"
+
+
+def frame(*texts: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "article_id": [f"a{i}" for i in range(len(texts))],
+            "text": list(texts),
+            "text_simplified": [to_simplified(t) for t in texts],
+        }
+    )
+
+
+def extract(*texts: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return entities.extract(frame(*texts), entities.load_matcher(str(SMALL_GAZETTEER)))
+
+
+def found(text: str) -> list[tuple[str, str]]:
+    mentions, _ = extract(text)
+    return list(zip(mentions["surface"], mentions["entity_id"], strict=True))
+
+
+def test_honorifics_and_titles_are_not_part_of_the_name():
+    assert found("敬爱的金正恩同志会见了俄罗斯联邦总统普京同志。") == [
+        ("金正恩", "person:kim_jong_un"),
+        ("俄罗斯联邦", "RUS"),
+        ("普京", "person:vladimir_putin"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("朝俄关系进入新阶段。", [("朝", "PRK"), ("俄", "RUS")]),
+        ("俄方表示欢迎。", [("俄", "RUS")]),
+        ("代表团本月9日访朝。", [("朝", "PRK")]),
+        ("中朝是友好邻邦。", [("中", "CHN"), ("朝", "PRK")]),
+        ("美韩将举行联合军演。", [("美", "USA"), ("韩", "KOR")]),
+        ("朝媒对俄代表团访朝毫不隐瞒。", [("朝", "PRK"), ("俄", "RUS"), ("朝", "PRK")]),
+        ("日美韩三国将加强合作。", [("日", "JPN"), ("美", "USA"), ("韩", "KOR")]),
+    ],
+)
+def test_country_abbreviations_count_inside_compounds(text, expected):
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "党中央委员会会议在中央大楼举行。",
+        "其中包括能源合作。",
+        "中期选举即将举行。",
+        "在会谈中,双方交换了意见。",
+        "会谈于7月19日中午结束。",
+        "双方朝着既定目标迈进。",
+        "同日下午举行了宴会。",
+    ],
+)
+def test_abbreviation_characters_inside_ordinary_words_are_not_countries(text):
+    assert found(text) == []
+
+
+def test_a_short_name_inside_another_word_is_not_a_mention():
+    assert found("志愿者小李强调,垃圾分类需要每个人参与。") == []
+    assert found("总理李强强调开放。") == [("李强", "person:li_qiang")]
+    # 中国 is not in 其中国家, but is in 中国人民.
+    assert found("其中国家安全最重要。") == []
+    assert found("中国人民的伟大胜利。") == [("中国", "CHN")]
+
+
+def test_outlet_names_are_not_country_mentions():
+    assert found("据朝中社9日报道,朝鲜代表团启程。") == [("朝鲜", "PRK")]
+    assert found("据韩国《朝鲜日报》报道。") == [("韩国", "KOR")]
+    assert found("韩联社首尔7月9日电") == [("首尔", "place:seoul")]
+
+
+def test_separators_and_spaces_inside_names_and_offsets_point_at_the_surface():
+    text = (
+        "俄罗斯国防部副部长阿列克谢 • 克里沃鲁奇科率团访问。\n俄罗斯总统 弗拉基米尔·普京 签署命令。"
+    )
+    mentions, _ = extract(text)
+    by_id = dict(zip(mentions["entity_id"], mentions["surface"], strict=False))
+    assert by_id["person:alexei_krivoruchko"] == "阿列克谢 • 克里沃鲁奇科"
+    assert by_id["person:vladimir_putin"] == "弗拉基米尔·普京"
+    for row in mentions.itertuples():
+        assert text[row.start : row.end] == row.surface
+        assert row.surface in row.sentence
+        assert "\n" not in row.sentence
+
+
+def test_traditional_text_keeps_surfaces_as_written():
+    text = "北韓領導人金正恩會見俄羅斯代表團,美國與南韓密切協調。"
+    assert found(text) == [
+        ("北韓", "PRK"),
+        ("金正恩", "person:kim_jong_un"),
+        ("俄羅斯", "RUS"),
+        ("美國", "USA"),
+        ("南韓", "KOR"),
+    ]
+
+
+def test_the_sentence_is_the_one_containing_the_mention():
+    mentions, _ = extract("朝鲜代表团启程。金正恩会见了代表团!普京表示欢迎")
+    sentences = dict(zip(mentions["surface"], mentions["sentence"], strict=True))
+    assert sentences == {
+        "朝鲜": "朝鲜代表团启程。",
+        "金正恩": "金正恩会见了代表团!",
+        "普京": "普京表示欢迎",
+    }
+
+
+def test_unknown_names_are_found_and_marked_unverified():
+    mentions, table = extract(
+        "朝鲜金日成军事综合大学校长金琴铁(音)率领代表团启程。据悉金琴铁此前曾访俄。"
+    )
+    names = mentions[mentions["entity_id"] == "unverified:金琴铁"]
+    assert list(names["surface"]) == ["金琴铁", "金琴铁"]
+    assert set(names["type"]) == {"person"}
+    row = table.set_index("entity_id").loc["unverified:金琴铁"]
+    assert not row["verified"]
+    assert table.set_index("entity_id").loc["PRK", "verified"]
+    # 金日成 here names the university, not the man.
+    assert "unverified:金日成军事综合大学" in set(mentions["entity_id"])
+
+
+def test_names_that_sound_alike_and_short_forms_are_one_entity():
+    mentions, table = extract(
+        "俄罗斯国防部长安德烈·别洛乌索夫当天表示,别洛乌索夫将访问朝鲜。",
+        "俄罗斯国防部长别罗乌索夫抵达平壤。",  # 洛 / 罗: same toneless pinyin
+    )
+    people = mentions[mentions["type"] == "person"]
+    assert len(people) == 3
+    assert people["entity_id"].nunique() == 1
+    assert table.set_index("entity_id").loc[people["entity_id"].iloc[0], "aliases"] is not None
+
+
+def test_a_variant_spelling_of_a_gazetteer_name_joins_the_gazetteer_entity():
+    # 克里沃鲁齐科 is not in the small gazetteer; it sounds like 克里沃鲁奇科, which is.
+    assert found("俄副防长阿列克谢•克里沃鲁齐科率领代表团。") == [
+        ("俄", "RUS"),
+        ("阿列克谢•克里沃鲁齐科", "person:alexei_krivoruchko"),
+    ]
+
+
+def test_a_country_with_a_ministry_is_an_organization_of_that_country():
+    mentions, _ = extract("俄罗斯国防部副部长率团访朝。俄罗斯联邦国防部发表声明。")
+    orgs = mentions[mentions["type"] == "org"]
+    assert list(orgs["surface"]) == ["俄罗斯国防部", "俄罗斯联邦国防部"]
+    assert orgs["entity_id"].nunique() == 1
+    # 国防部长 is a title: the country stays a country.
+    assert found("俄罗斯国防部长表示。") == [("俄罗斯", "RUS")]
+
+
+def test_suggest_rows_lists_frequent_unverified_names_in_gazetteer_format():
+    mentions, table = extract(
+        "校长金琴铁(音)率团启程。金琴铁表示感谢。",
+        "国防部长安德烈·别洛乌索夫当天表示欢迎。",
+        "据悉金琴铁已抵达。",
+    )
+    rows = entities.suggest_rows({"mentions": mentions, "entities": table})
+    assert list(rows.columns[:9]) == entities.GAZETTEER_COLUMNS
+    assert list(rows["name_zh"][:2]) == ["金琴铁", "别洛乌索夫"] or list(rows["name_zh"][:2]) == [
+        "金琴铁",
+        "安德烈别洛乌索夫",
+    ]
+    first = rows.iloc[0]
+    assert first["type"] == "person" and first["mentions"] == 3
+    assert first["entity_id"] == "person:jin_qin_tie"
+    assert (
+        "安德烈·别洛乌索夫" in rows.iloc[1]["aliases"]
+        or rows.iloc[1]["name_zh"] == "安德烈别洛乌索夫"
+    )
+
+
+def test_missing_gazetteer_is_reported_and_the_fallback_still_runs(tmp_path):
+    report = IngestReport()
+    ctx = PipelineContext({"articles": frame("外务相崔善姬会见代表团。")}, report)
+    ctx.options["gazetteer"] = tmp_path / "none.csv"
+    entities.run(ctx)
+    assert any("gazetteer" in n for n in report.notices)
+    assert list(ctx.tables["mentions"]["entity_id"]) == ["unverified:崔善姬"]
+    assert report.counts["unverified entities"] == 1
+
+
+def test_empty_corpus_gives_contract_tables():
+    mentions, table = extract()
+    assert mentions.empty and table.empty
+    assert list(mentions.columns) == [
+        "article_id",
+        "entity_id",
+        "surface",
+        "type",
+        "start",
+        "end",
+        "sentence",
+    ]
+    assert {"entity_id", "aliases", "lat", "lon", "verified"} <= set(table.columns)
+
+
+needs_gazetteer = pytest.mark.skipif(
+    not GAZETTEER_CSV.exists(), reason="data/gazetteer.csv not written yet"
+)
+
+
+@needs_gazetteer
+def test_seed_top_person_is_kim_jong_un(seed_tables):
+    mentions = seed_tables["mentions"]
+    people = mentions[mentions["type"] == "person"]["entity_id"].value_counts()
+    assert people.index[0] == "person:kim_jong_un"
+
+
+@needs_gazetteer
+def test_seed_krivoruchko_spellings_are_one_entity(seed_tables):
+    mentions = seed_tables["mentions"]
+    krivoruchko = mentions[mentions["surface"].str.contains("克里沃鲁")]
+    assert set(krivoruchko["surface"]) >= {"克里沃鲁奇科", "克里沃鲁齐科"}
+    assert krivoruchko["entity_id"].nunique() == 1
+
+
+@needs_gazetteer
+def test_seed_kcna_is_not_a_mention_of_the_dprk(seed_tables):
+    articles = seed_tables["articles"].set_index("article_id")
+    mentions = seed_tables["mentions"]
+    checked = 0
+    for article_id, text in articles["text"].items():
+        start = text.find("朝中社")
+        while start >= 0:
+            inside = mentions[
+                (mentions["article_id"] == article_id)
+                & (mentions["start"] < start + 3)
+                & (mentions["end"] > start)
+            ]
+            assert inside.empty, inside
+            checked += 1
+            start = text.find("朝中社", start + 3)
+    assert checked >= 3
+
+
+@needs_gazetteer
+def test_seed_offsets_point_at_the_surface_and_entities_cover_mentions(seed_tables):
+    articles = seed_tables["articles"].set_index("article_id")["text"]
+    mentions = seed_tables["mentions"]
+    assert len(mentions) > 100
+    for row in mentions.itertuples():
+        assert articles[row.article_id][row.start : row.end] == row.surface
+    assert set(mentions["entity_id"]) == set(seed_tables["entities"]["entity_id"])
