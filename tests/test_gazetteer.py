@@ -82,6 +82,13 @@ def test_no_alias_is_a_single_character_or_blank(rows):
             assert alias == alias.strip(), (r["entity_id"], alias)
 
 
+def test_country_list_is_the_193_un_members_plus_extras(rows):
+    build = _load_build_module()
+    assert len(build.UN_MEMBERS) == len(set(build.UN_MEMBERS)) == 193
+    ids = {r["entity_id"] for r in rows if r["type"] == "country"}
+    assert ids == set(build.UN_MEMBERS) | set(build.EXTRA_COUNTRIES)
+
+
 def test_countries_have_iso3_coordinates_and_their_own_country(rows):
     countries = [r for r in rows if r["type"] == "country"]
     for r in countries:
