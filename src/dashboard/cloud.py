@@ -312,7 +312,9 @@ def term_sentences(
             if isinstance(name, str) and to_simplified(name.strip()) == term
         }
         sub = mentions[
-            mentions["entity_id"].isin(ids) & mentions["article_id"].isin(set(by_id.index))
+            mentions["entity_id"].isin(ids)
+            & mentions["article_id"].isin(set(by_id.index))
+            & (pd.to_numeric(mentions["start"], errors="coerce") >= 0)  # -1: offsets unknown
         ]
         hits += [
             (a, int(s), int(e))
