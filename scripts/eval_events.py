@@ -209,8 +209,9 @@ def _date_right(pred: dict, gold: dict) -> bool:
     return pred["date_precision"] != "day" and pred["date"] <= g <= pred["date_end"]
 
 
-def eval_events(mode: str, verbose: bool) -> None:
+def eval_events(mode: str, verbose: bool, split: str) -> None:
     rows = [json.loads(x) for x in (LABELS / "events.jsonl").read_text().splitlines() if x.strip()]
+    rows = [r for r in rows if split == "all" or r.get("split", "dev") == split]
     articles = _articles(rows)
     used = mode
     if mode in ("auto", "pipeline"):
@@ -256,7 +257,11 @@ def eval_events(mode: str, verbose: bool) -> None:
             m = [p for p in preds if _matches(p, g)]
             tp_gold += bool(m)
             if m:
-                date_ok += any(_date_right(p, g) for p in m)
+                right = any(_date_right(p, g) for p in m)
+                date_ok += right
+                if verbose and not right:
+                    got = sorted({(str(p["date"]), p["date_precision"], p["time_expr"]) for p in m})
+                    print(f"  DATE {r['id']}: want {g['date']} ({g['precision']}), got {got}")
                 if g.get("lead_name"):
                     lead_n += 1
                     lead_ok += any(
@@ -270,7 +275,7 @@ def eval_events(mode: str, verbose: bool) -> None:
     recall = tp_gold / n_gold if n_gold else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     print(
-        f"events: mentions from {used}; {len(rows)} articles, {n_gold} labelled events, {n_pred} predicted"
+        f"events [{split}]: mentions from {used}; {len(rows)} articles, {n_gold} labelled events, {n_pred} predicted"
     )
     print(
         f"  precision {precision:.3f} ({tp_pred}/{n_pred})  recall {recall:.3f} ({tp_gold}/{n_gold})  F1 {f1:.3f}"
@@ -280,18 +285,26 @@ def eval_events(mode: str, verbose: bool) -> None:
     )
     print(f"  lead found for matched events with a labelled lead {lead_ok}/{lead_n}")
     seed = events[events["article_id"].str.startswith("seed-")]
-    print(
-        f"  seed stories: {seed['story_id'].nunique()} from {len(seed)} event rows: {sorted(seed['story_id'].unique())}"
-    )
+    if not seed.empty:
+        print(
+            f"  seed stories: {seed['story_id'].nunique()} from {len(seed)} event rows: {sorted(seed['story_id'].unique())}"
+        )
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--mentions", choices=["auto", "pipeline", "hand"], default="auto")
     ap.add_argument("-v", "--verbose", action="store_true")
+    ap.add_argument(
+        "--split",
+        choices=["dev", "heldout", "all"],
+        default=None,
+        help="dev: written while building the rules; heldout: written afterwards, measured once (default: both)",
+    )
     args = ap.parse_args()
     eval_dates(args.verbose)
-    eval_events(args.mentions, args.verbose)
+    for split in [args.split] if args.split else ["dev", "heldout", "all"]:
+        eval_events(args.mentions, args.verbose, split)
 
 
 if __name__ == "__main__":

@@ -288,3 +288,31 @@ def test_a_vague_window_never_bridges_two_visits():
         ),
     )
     assert len(set(s)) == 2 and s[2] in s[:2]
+
+
+def test_a_meeting_without_place_takes_the_direction_the_article_already_gave():
+    ev = events_of(
+        article(
+            "b",
+            "2024-12-01",
+            "俄罗斯国防部长绍伊古于11月29日抵达平壤。次日，朝鲜国防相金正恩与绍伊古举行了会谈。",
+        )
+    )
+    assert set(zip(ev.kind, ev.from_country, ev.to_country, strict=True)) == {
+        ("visit", "RUS", "PRK"),
+        ("meeting", "RUS", "PRK"),
+    }
+    assert ev.story_id.nunique() == 1
+
+
+def test_a_multi_day_visit_starts_on_its_first_day():
+    ev = events_of(
+        article("r", "2024-04-14", "新华社北京4月14日电 朝鲜人民军代表团于4月10日至13日访华。")
+    )
+    row = ev.iloc[0]
+    assert (row.from_country, row.to_country, row.date, row.date_end) == (
+        "PRK",
+        "CHN",
+        date(2024, 4, 10),
+        date(2024, 4, 13),
+    )

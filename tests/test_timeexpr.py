@@ -107,3 +107,10 @@ def test_offsets_point_at_the_words():
     text = "朝中社 星期五(19日) 报道,金正恩 18 日 在平壤会见了代表团"
     for t in find_times(text, D("2024-07-20")):
         assert text[t.start : t.end] == t.text
+
+
+def test_a_range_is_one_expression_from_the_first_to_the_last_day():
+    t = only("朝鲜人民军代表团于4月10日至13日访华", "2024-06-20", "4月10日至13日")
+    assert (t.date, t.date_end, t.precision) == (D("2024-04-10"), D("2024-04-13"), "day")
+    t = only("普京于6月18日至19日对朝鲜进行国事访问", "2024-06-20", "6月18日至19日")
+    assert (t.date, t.date_end) == (D("2024-06-18"), D("2024-06-19"))

@@ -179,6 +179,8 @@ def _event_id(article_id: str, pos: int) -> str:
 def _article_mentions(text: str, rows: pd.DataFrame, entities: dict) -> list[Mention]:
     out: list[Mention] = []
     for r in rows.itertuples(index=False):
+        if int(r.end) - int(r.start) < 2:
+            continue  # one-character names (以, 美) are too ambiguous; the patterns below cover travel compounds
         ent = entities.get(r.entity_id, {})
         typ = r.type if isinstance(r.type, str) else ent.get("type", "")
         if typ == "country":
@@ -329,6 +331,23 @@ def _find_in_article(article, mentions: list[Mention]) -> list[dict]:
                 evidence=article.text[s0:s1].strip(),
             )
             events.append(ev)
+    # 次日，努光铁与别洛乌索夫举行了会谈: with no place and no host/guest cue, the direction
+    # is the one this article already gave the same pair of countries.
+    for ev in events:
+        if ev.pop("_order_only"):
+            pair = {ev["from_country"], ev["to_country"]}
+            known = [
+                o
+                for o in events
+                if o is not ev
+                and not o.get("_order_only")
+                and {o["from_country"], o["to_country"]} == pair
+            ]
+            if known:
+                ev["from_country"], ev["to_country"] = (
+                    known[0]["from_country"],
+                    known[0]["to_country"],
+                )
     return events
 
 
@@ -364,6 +383,7 @@ def _roles(kind, text, mentions, s0, s1, c0, c1, trig, trig_end, counts) -> dict
             lead_m = persons[-1]
             break
     frm = to = None
+    order_only = False  # direction guessed from word order alone
     if kind in ("visit", "departure"):
         dest = inside + [m for m in after if m not in inside]
         if kind == "departure":
@@ -377,18 +397,28 @@ def _roles(kind, text, mentions, s0, s1, c0, c1, trig, trig_end, counts) -> dict
                 ]
         else:
             origin_place = []
-        subj = [
-            m
-            for m in before
-            if m not in origin_place
-            and not (m.type == "place" and text[max(c0, m.start - 1) : m.start] in "在于")
-        ]
+        # 对朝鲜进行访问: the country after 对 is where the visit goes.
+        targets = [m for m in before if text[max(c0, m.start - 1) : m.start] == "对"]
+        dest = targets + [m for m in dest if m not in targets]
+
+        def subject(ms):
+            return [
+                m
+                for m in ms
+                if m not in origin_place
+                and m not in targets
+                and not (m.type == "place" and text[max(s0, m.start - 1) : m.start] in "在于")
+            ]
+
+        # The traveller: in this clause, else earlier in the sentence (赵乐际抵达平壤，应邀对朝鲜进行访问).
+        subj = subject(before) or subject(
+            [m for m in _countries_in(mentions, s0, c0) if m.type in ("person", "org", "country")]
+        )
         if lead_m is not None and lead_m.country:
             frm = lead_m.country
         elif origin_place:
             frm = origin_place[-1].country
         elif subj:
-            # The traveller: nearest person/org/country before the trigger.
             frm = subj[-1].country
         for m in dest:
             if m.country != frm:
@@ -445,6 +475,9 @@ def _roles(kind, text, mentions, s0, s1, c0, c1, trig, trig_end, counts) -> dict
             )
         else:
             frm, to = sides[0], sides[1]
+            order_only = True
+        if place_m is not None and place_m.country in (frm, to):
+            order_only = False
         if (
             place_m is not None
             and place_m.country in (frm, to)
@@ -482,6 +515,7 @@ def _roles(kind, text, mentions, s0, s1, c0, c1, trig, trig_end, counts) -> dict
         "from_country": frm,
         "to_country": to,
         "place": place,
+        "_order_only": order_only,
     }
 
 

@@ -328,6 +328,7 @@ _RULES: list[tuple[re.Pattern, object]] = [
     (re.compile(rf"(?<![0-9月年个第周期拜])(?P<d>{_N}){_S}[日](?![前后元本])"), _r_day),
 ]
 
+_RANGE_JOIN = re.compile(rf"{_S}(?:至|到|~|～|－|-|—){_S}")
 # A weekday right before a bracketed date: 星期四(7月18日). The bracketed date decides.
 _WEEKDAY_PREFIX = re.compile(rf"(?:[上本这]?个?(?:星期|周|礼拜){_WD}){_S}[（(]{_S}$")
 
@@ -351,9 +352,14 @@ def find_times(text: str, anchor: date, prev: date | None = None) -> list[TimeEx
             kept.append(s)
             last_end = s[1]
     out: list[TimeExpr] = []
+    range_from: TimeExpr | None = None
     for start, end, _p, m, resolver in kept:
+        in_range = (
+            bool(out) and range_from is out[-1] and _RANGE_JOIN.fullmatch(text, out[-1].end, start)
+        )
         try:
-            res = resolver(m, anchor, prev)
+            # 4月10日至13日: the bare day after a range sign belongs with the first day.
+            res = resolver(m, out[-1].date if in_range and resolver is _r_day else anchor, prev)
         except (ValueError, OverflowError, KeyError):
             res = None
         if not res:
@@ -368,7 +374,19 @@ def find_times(text: str, anchor: date, prev: date | None = None) -> list[TimeEx
             start = w.start()
             if close:
                 end += close.end()
+        # 18日至19日, 4月10日至13日: one expression from the first day to the last.
+        if (
+            out
+            and range_from is out[-1]
+            and precision == "day"
+            and not approx
+            and _RANGE_JOIN.fullmatch(text, out[-1].end, start)
+            and d > out[-1].date
+        ):
+            first = out.pop()
+            start, d = first.start, first.date
         out.append(TimeExpr(start, end, text[start:end], d, d_end, precision, approx, basis))
+        range_from = out[-1] if precision == "day" and not approx else None
         if precision == "day" and not approx:
             prev = d
     return out
