@@ -343,11 +343,10 @@ def _find_in_article(article, mentions: list[Mention]) -> list[dict]:
                 and not o.get("_order_only")
                 and {o["from_country"], o["to_country"]} == pair
             ]
-            if known:
-                ev["from_country"], ev["to_country"] = (
-                    known[0]["from_country"],
-                    known[0]["to_country"],
-                )
+            if known and known[0]["from_country"] != ev["from_country"]:
+                ev["from_country"] = known[0]["from_country"]
+                ev["to_country"] = known[0]["to_country"]
+                ev["lead"] = None  # it was picked for the other side
     return events
 
 
