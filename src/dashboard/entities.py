@@ -128,7 +128,8 @@ _NAMED_INSTITUTION_RE = re.compile(
 # A country's name followed by one of its government bodies names that body (俄罗斯国防部);
 # 国防部长 / 外交部长 are titles, not bodies.
 _GOVERNMENT_BODY_RE = re.compile(
-    "(国防部|外交部|国务院|外务省|国防省|防卫省|统一部|国家情报院|联邦安全局|总参谋部|参谋本部|联合参谋本部)(?!长)"
+    "(国防部|外交部|国务院|外务省|国防省|防卫省|统一部|国家情报院|联邦安全局|总参谋部|参谋本部|联合参谋本部"
+    "|军方|军队)(?!长)"
 )
 _POS_TYPES = {"nr": "person", "nrt": "person", "nrfg": "person", "ns": "place", "nt": "org"}
 
@@ -248,21 +249,37 @@ class Matcher:
         self.abbrev_re = re.compile(f"[{re.escape(abbrevs)}]+") if abbrevs else None
 
     def find(
-        self, simplified: str, boundaries: set[int]
+        self, simplified: str, boundaries: set[int], token_starts: list[int]
     ) -> tuple[list[Mention], list[tuple[int, int]]]:
         """Gazetteer mentions and outlet spans (masks) in one article."""
         normalized, offsets = _squeeze(simplified)
         mentions: list[Mention] = []
         masks: list[tuple[int, int]] = []
-        for index, start, end in self.automaton.find_matches_as_indexes(normalized):
+        matches = self.automaton.find_matches_as_indexes(normalized)
+        k = 0
+        while k < len(matches):
+            index, start, end = matches[k]
+            k += 1
+            entity_id = self.ids[index]
+            if (
+                entity_id is not None
+                and normalized.startswith("长", end)
+                and normalized[end - 1] in "部省院局厅署"
+                and self.gazetteer.entities[entity_id].type == "org"
+            ):
+                # 俄罗斯国防部长 is Russia's minister (a title), not the ministry: look again
+                # inside 俄罗斯国防 for the country.
+                inner = self.automaton.find_matches_as_indexes(normalized[start : end - 1])
+                matches[k:k] = [(i, start + a, start + b) for i, a, b in inner]
+                continue
             s = offsets[start] if offsets is not None else start
             e = (offsets[end - 1] + 1) if offsets is not None else end
-            entity_id = self.ids[index]
             if entity_id is None:
                 masks.append((s, e))
                 continue
-            # Short aliases must start a word: 李强 is not in 小李强调, 中国 not in 其中国家.
-            if end - start <= 2 and s not in boundaries:
+            # Short aliases must be a word: 李强 is not in 小李强调, 中国 not in 其中国家,
+            # 俄军 not in 朝俄军事.
+            if end - start <= 2 and (s not in boundaries or _glued_at_end(token_starts, s, e)):
                 continue
             mentions.append(Mention(s, e, entity_id, self.gazetteer.entities[entity_id].type))
         return mentions, masks
@@ -309,6 +326,15 @@ class Matcher:
             for i in range(start, end)
             if (eid := self.gazetteer.abbrev_to_id.get(text[i]))
         ]
+
+
+def _glued_at_end(token_starts: list[int], s: int, e: int) -> bool:
+    """True when the last character of s..e starts or sits in a word running past e (俄军 in
+    朝俄军事: 军事), but not when one word holds the whole span (韩国政府, 美国防长)."""
+    k = bisect.bisect_right(token_starts, e - 1) - 1
+    token_start = token_starts[k]
+    token_end = token_starts[k + 1] if k + 1 < len(token_starts) else e
+    return token_start > s and token_end > e
 
 
 def _squeeze(text: str) -> tuple[str, list[int] | None]:
@@ -477,13 +503,53 @@ def load_matcher(path: str | None = None) -> Matcher:
     return Matcher(gazetteer, outlet_aliases)
 
 
+def _short_forms(
+    text: str,
+    mentions: list[Mention],
+    covered: list[bool],
+    boundaries: set[int],
+    token_starts: list[int],
+) -> list[Mention]:
+    """A person named in full earlier in the article, named again in short: the last part of a
+    transliteration (阿列克谢•克里沃鲁奇科 -> 克里沃鲁奇科), the family name of a four-character
+    Japanese name (岸田文雄 -> 岸田)."""
+    shorts: dict[str, tuple[int, Mention]] = {}
+    for m in mentions:
+        if m.type != "person":
+            continue
+        surface = text[m.start : m.end]
+        parts = [p for p in re.split(f"[{re.escape(_SKIP_CHARS)}]+", surface) if p]
+        if len(parts) > 1 and len(parts[-1]) >= 2:
+            shorts.setdefault(parts[-1], (m.end, m))
+        elif (
+            len(surface) == 4
+            and _ONLY_HAN_RE.match(surface)
+            and not all(c in _TRANSLIT for c in surface)
+        ):
+            shorts.setdefault(surface[:2], (m.end, m))
+    found = []
+    for short, (after, m) in shorts.items():
+        pos = text.find(short, after)
+        while pos >= 0:
+            end = pos + len(short)
+            if (
+                not any(covered[pos:end])
+                and pos in boundaries
+                and not _glued_at_end(token_starts, pos, end)
+            ):
+                found.append(Mention(pos, end, m.entity_id, m.type, m.verified))
+                covered[pos:end] = [True] * len(short)
+            pos = text.find(short, end)
+    return found
+
+
 def analyse_article(
     matcher: Matcher, article_id: str, text: str, simplified: str
 ) -> _ArticleResult:
     tokens = _tag(simplified)
-    boundaries = {start for _, _, start in tokens}
-    boundaries.add(len(simplified))
-    mentions, masks = matcher.find(simplified, boundaries)
+    token_starts = [start for _, _, start in tokens] + [len(simplified)]
+    boundaries = set(token_starts)
+    mentions, masks = matcher.find(simplified, boundaries, token_starts)
     institutions: list[tuple[int, int, str]] = []
     bodies: list[Mention] = []
     for m in list(mentions):
@@ -508,6 +574,7 @@ def analyse_article(
         covered[s:e] = [True] * (e - s)
     for m in mentions:
         covered[m.start : m.end] = [True] * (m.end - m.start)
+    mentions.extend(_short_forms(simplified, mentions, covered, boundaries, token_starts))
     abbreviations = matcher.find_abbreviations(simplified, boundaries, covered)
     for m in abbreviations:
         covered[m.start] = True
