@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 
 import pandas as pd
 import pytest
@@ -235,24 +236,24 @@ def test_map_lines_are_weighted_by_strength(figure):
 
 
 def test_map_shows_visit_direction_with_arrows(figure):
-    arrows = [t for t in figure.data if t.type == "scattergeo" and t.marker.symbol == "triangle-up"]
-    assert len(arrows) == 1
-    arrow = arrows[0]
-    assert list(arrow.customdata) == ["PRK-RUS", "PRK-RUS"]
-    assert arrow.marker.angleref == "north"
-    # plotly.js applies marker angles in a geo subplot only if its first trace has them.
-    assert figure.data[0] is arrow
-    texts = list(arrow.hovertext)
-    to_rus = texts.index("访问 朝鲜→俄罗斯：1 次")
-    to_prk = texts.index("访问 俄罗斯→朝鲜：1 次")
-    # Arrows sit near the destination and point toward it: the one to PRK (south-east of
-    # RUS's centroid) points roughly south, the one to RUS roughly north.
-    # plotly's angleref="north" turns counter-clockwise (90 points west, checked in
-    # chromium), so the compass heading is the negated angle.
-    compass = [(-a) % 360 for a in arrow.marker.angle]
-    assert 90 < compass[to_prk] < 180  # south-east, from Siberia down to Korea
-    assert 270 < compass[to_rus] < 360  # north-west, from Korea up into Siberia
-    assert abs(arrow.lat[to_prk] - 40.3) < abs(arrow.lat[to_prk] - 61.5)
+    arrows = {t.name: t for t in figure.data if (t.name or "").startswith("visit:")}
+    assert set(arrows) == {"visit:PRK->RUS", "visit:RUS->PRK"}
+    prk, rus = (40.3, 127.5), (61.5, 105.3)
+
+    def dist(p, q):
+        return math.hypot(p[0] - q[0], p[1] - q[1])
+
+    for name, dest, origin in (("visit:PRK->RUS", rus, prk), ("visit:RUS->PRK", prk, rus)):
+        arrow = arrows[name]
+        assert arrow.fill == "toself"
+        wing1, tip, wing2 = [(arrow.lat[i], arrow.lon[i]) for i in range(3)]
+        # The tip is nearer the destination than both wings, and the arrow sits on the
+        # destination's half of the line.
+        assert dist(tip, dest) < min(dist(wing1, dest), dist(wing2, dest))
+        assert dist(tip, dest) < dist(tip, origin)
+        assert set(arrow.customdata) == {"PRK-RUS"}
+    assert arrows["visit:PRK->RUS"].hovertext[0] == "访问 朝鲜→俄罗斯：1 次"
+    assert arrows["visit:RUS->PRK"].hovertext[0] == "访问 俄罗斯→朝鲜：1 次"
 
 
 def test_map_hover_explains_pair_numbers_and_selection_resolves(figure):

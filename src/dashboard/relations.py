@@ -453,6 +453,43 @@ def bearing(start: tuple[float, float], end: tuple[float, float]) -> float:
     return (math.degrees(math.atan2(x, y)) + 360) % 360
 
 
+def destination_point(
+    start: tuple[float, float], heading: float, arc: float
+) -> tuple[float, float]:
+    """(lat, lon) reached from start going ``arc`` radians of great circle at ``heading``."""
+    la1, lo1, th = math.radians(start[0]), math.radians(start[1]), math.radians(heading)
+    la2 = math.asin(math.sin(la1) * math.cos(arc) + math.cos(la1) * math.sin(arc) * math.cos(th))
+    lo2 = lo1 + math.atan2(
+        math.sin(th) * math.sin(arc) * math.cos(la1),
+        math.cos(arc) - math.sin(la1) * math.sin(la2),
+    )
+    return (math.degrees(la2), (math.degrees(lo2) + 540) % 360 - 180)
+
+
+def arrowhead(
+    src: tuple[float, float], dst: tuple[float, float], at: float = 0.85
+) -> list[tuple[float, float]]:
+    """A closed triangle (lat, lon) on the src->dst great circle whose tip, at fraction
+    ``at``, points at dst: [wing, tip, other wing, wing].
+
+    Drawn as a filled geo polygon rather than a rotated marker symbol: plotly.js 3 turns
+    north-referenced markers correctly only on a geo subplot's first trace (its plot loop
+    sets ``_geo`` on ``e[0][0].trace`` only; the others fall back to 90 degrees, measured
+    in chromium), so marker arrows behind a choropleth all point east.
+    """
+    p, q = _to_xyz(*src), _to_xyz(*dst)
+    omega = math.acos(max(-1.0, min(1.0, sum(a * b for a, b in zip(p, q, strict=True)))))
+    if omega < 1e-9:
+        return [src]
+    length = min(0.14 * omega, math.radians(6))
+    tip = great_circle_point(src, dst, at)
+    base = great_circle_point(src, dst, at - length / omega)
+    heading = bearing(base, tip)
+    wing1 = destination_point(base, heading - 90, 0.55 * length)
+    wing2 = destination_point(base, heading + 90, 0.55 * length)
+    return [wing1, tip, wing2, wing1]
+
+
 def _pair_hover(row, names: dict[str, str], lang: str) -> str:
     t = _TEXT[lang]
     a_name, b_name = names.get(row.a, row.a), names.get(row.b, row.b)
@@ -474,11 +511,11 @@ def relations_map(
 ) -> go.Figure:
     """The relations map.
 
-    - a triangle trace (trace 0) near the destination of each visit direction, pointing
-      along the line (customdata = key), sized by the number of visits;
-    - choropleth (trace 1): countries shaded by mentions, hover splits direct/indirect;
+    - choropleth (first trace): countries shaded by mentions, hover splits direct/indirect;
     - one line trace per pair, width by strength (name ``pair:<key>``, customdata = key);
-    - a marker trace at each line's midpoint carrying the full explanation (customdata = key).
+    - a marker trace at each line's midpoint carrying the full explanation (customdata = key);
+    - per visit direction a filled arrowhead on the line near the destination (name
+      ``visit:<from>-><to>``, customdata = key), hover giving the number of visits.
     Framed on the countries in view (``fitbounds="locations"``). Country names and
     coordinates come from ``country_counts`` (columns of :func:`country_mentions`).
     """
@@ -519,7 +556,7 @@ def relations_map(
     pairs = pairs[pairs["a"].isin(coords) & pairs["b"].isin(coords)]
     top = max([int(s) for s in pairs["strength"]] or [1])
     mid_lat, mid_lon, mid_key, mid_text, mid_size = [], [], [], [], []
-    arr_lat, arr_lon, arr_key, arr_text, arr_angle, arr_size = [], [], [], [], [], []
+    arrows = []
     for row in pairs.itertuples(index=False):
         a, b = coords[row.a], coords[row.b]
         width = 1.5 + (max_width - 1.5) * (int(row.strength) / top)
@@ -529,7 +566,7 @@ def relations_map(
                 lat=[p[0] for p in path],
                 lon=[p[1] for p in path],
                 mode="lines",
-                line={"width": width, "color": "rgba(200, 60, 40, 0.75)"},
+                line={"width": width, "color": "rgba(200, 60, 40, 0.7)"},
                 customdata=[row.pair] * len(path),
                 hoverinfo="skip",
                 showlegend=False,
@@ -548,16 +585,22 @@ def relations_map(
         ):
             if n <= 0:
                 continue
-            tip = great_circle_point(src, dst, 0.8)
-            arr_lat.append(tip[0])
-            arr_lon.append(tip[1])
-            arr_key.append(row.pair)
-            # With angleref="north" plotly turns markers counter-clockwise (measured in
-            # the browser: 90 points west), compass bearings turn clockwise.
-            arr_angle.append((-bearing(tip, dst)) % 360)
-            arr_size.append(12 + 4 * min(n, 5))
-            arr_text.append(
-                t["visit"].format(a=names.get(s_code, s_code), b=names.get(d_code, d_code), n=n)
+            text = t["visit"].format(a=names.get(s_code, s_code), b=names.get(d_code, d_code), n=n)
+            triangle = arrowhead(src, dst)
+            arrows.append(
+                go.Scattergeo(
+                    lat=[v[0] for v in triangle],
+                    lon=[v[1] for v in triangle],
+                    mode="lines",
+                    fill="toself",
+                    fillcolor="rgb(130, 20, 10)",
+                    line={"color": "white", "width": 1},
+                    customdata=[row.pair] * len(triangle),
+                    hovertext=[text] * len(triangle),
+                    hoverinfo="text",
+                    showlegend=False,
+                    name=f"visit:{s_code}->{d_code}",
+                )
             )
     fig.add_trace(
         go.Scattergeo(
@@ -576,29 +619,8 @@ def relations_map(
             showlegend=False,
         )
     )
-    fig.add_trace(
-        go.Scattergeo(
-            lat=arr_lat,
-            lon=arr_lon,
-            mode="markers",
-            marker={
-                "symbol": "triangle-up",
-                "size": arr_size,
-                "angle": arr_angle,
-                "angleref": "north",
-                "color": "rgb(120, 20, 10)",
-                "line": {"color": "white", "width": 1},
-            },
-            customdata=arr_key,
-            hovertext=arr_text,
-            hoverinfo="text",
-            name=t["visits_trace"],
-            showlegend=False,
-        )
-    )
-    # The arrows go first: plotly.js 3 only applies marker angles in a geo subplot when its
-    # first trace has them (checked in chromium: behind a choropleth every arrow points east).
-    fig.data = (fig.data[-1], *fig.data[:-1])
+    for arrow in arrows:  # on top of the lines
+        fig.add_trace(arrow)
     fig.update_geos(
         scope="world",
         resolution=110,
