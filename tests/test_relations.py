@@ -324,3 +324,55 @@ def test_seed_pipeline_tables_go_through(seed_tables):
     )
     assert evidence["sentence"].str.contains("访俄").any()
     assert evidence["source"].notna().all()
+
+
+# ------------------------------------------------------------------ the page (AppTest)
+
+
+def _relations_page(seed_processed, monkeypatch, **params):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("DASHBOARD_DATA", str(seed_processed))
+    at = AppTest.from_file(str(STATIC_DIR.parent / "pages" / "relations.py"), default_timeout=60)
+    for name, value in params.items():
+        at.query_params[name] = value
+    return at.run()
+
+
+def test_page_draws_offline_map_and_pair_table(seed_processed, monkeypatch):
+    at = _relations_page(seed_processed, monkeypatch, lang="en")
+    assert not at.exception
+    chart = at.get("plotly_chart")[0]
+    spec = json.loads(chart.proto.spec)
+    config = json.loads(chart.proto.config)
+    assert config["topojsonURL"] == "app/static/topojson/"
+    (choro,) = [t for t in spec["data"] if t["type"] == "choropleth"]
+    assert {"PRK", "RUS"} <= set(choro["locations"])
+    pairs = at.dataframe[0].value
+    assert pairs.iloc[0]["pair"] == "PRK-RUS"
+    assert pairs.iloc[0]["a"] == "North Korea"
+    # Nothing picked yet: a hint, no evidence table.
+    assert len(at.dataframe) == 1
+    assert any("Select a pair" in c.value for c in at.caption)
+
+
+def test_page_pair_from_link_shows_evidence_and_strength(seed_processed, monkeypatch):
+    at = _relations_page(seed_processed, monkeypatch, pair="RUS-PRK", lang="en")
+    assert not at.exception
+    assert at.query_params["pair"] in ("PRK-RUS", ["PRK-RUS"])
+    evidence = at.dataframe[1].value
+    assert len(evidence) >= 10
+    # Countries tied through their people and places count: 金正恩与普京 (PRK, RUS).
+    assert evidence["sentence"].str.contains("金正恩与普京").any()
+    assert evidence["sentence"].str.contains("访俄").any()
+    assert all(link.startswith("articles?") for link in evidence["link"])
+    over_time = json.loads(at.get("plotly_chart")[1].proto.spec)
+    total = sum(sum(t["y"]) for t in over_time["data"])
+    assert total == len(evidence)
+
+
+def test_page_unknown_pair_in_link_is_a_notice(seed_processed, monkeypatch):
+    at = _relations_page(seed_processed, monkeypatch, pair="<b>XX", lang="en")
+    assert not at.exception
+    assert any("pair=<b>XX" in w.value for w in at.warning)
+    assert len(at.dataframe) == 1

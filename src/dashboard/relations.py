@@ -656,3 +656,56 @@ def selected_pair(fig: go.Figure, selection) -> str | None:
         if custom is not None and index < len(custom) and isinstance(custom[index], str):
             return custom[index]
     return None
+
+
+def strength_figure(over_time: pd.DataFrame, lang: str = "zh") -> go.Figure:
+    """Stacked bars per period: co-mentions, visits, meetings (the pair's strength)."""
+    labels = {
+        "zh": {"co_mentions": "同句共现", "visits": "访问", "meetings": "会见/会谈"},
+        "en": {"co_mentions": "co-mentions", "visits": "visits", "meetings": "meetings"},
+    }[lang if lang in _TEXT else "zh"]
+    colors = {"co_mentions": "#d98c7a", "visits": "#822014", "meetings": "#3b6fa0"}
+    fig = go.Figure()
+    for column, label in labels.items():
+        fig.add_trace(
+            go.Bar(
+                x=list(over_time["period"]),
+                y=[int(v) for v in over_time[column]],
+                name=label,
+                marker_color=colors[column],
+                hovertemplate=f"%{{x}}: {label} %{{y}}<extra></extra>",
+            )
+        )
+    fig.update_layout(
+        barmode="stack",
+        height=300,
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        legend={"orientation": "h", "y": -0.2},
+        xaxis={"type": "date"},
+    )
+    return fig
+
+
+def pairs_display(
+    pairs: pd.DataFrame, country_counts: pd.DataFrame, lang: str = "zh"
+) -> pd.DataFrame:
+    """The pair table as shown: country names, then the numbers (same row order as pairs)."""
+    names = dict(zip(country_counts["country"], country_counts["name"], strict=True))
+    out = pd.DataFrame(
+        {
+            "pair": pairs["pair"],
+            "a": [country_name(c, names, lang) for c in pairs["a"]],
+            "b": [country_name(c, names, lang) for c in pairs["b"]],
+        }
+    )
+    for column in (
+        "co_mentions",
+        "visits_ab",
+        "visits_ba",
+        "meetings",
+        "strength",
+        "first",
+        "last",
+    ):
+        out[column] = pairs[column].to_numpy()
+    return out.reset_index(drop=True)
