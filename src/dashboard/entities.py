@@ -364,8 +364,10 @@ def _tokenizer():
 def _tag(text: str) -> list[tuple[str, str, int]]:
     """(word, tag, start) for every token."""
     pairs = _tokenizer().tag(text)
-    starts = accumulate((len(w) for w, _ in pairs), initial=0)
-    return [(w, t, s) for (w, t), s in zip(pairs, starts, strict=False)]
+    if not pairs:
+        return []
+    words, tags = zip(*pairs, strict=True)
+    return list(zip(words, tags, accumulate(map(len, words), initial=0), strict=False))
 
 
 def _strip_honorifics(name: str) -> str:
@@ -387,11 +389,13 @@ def _fallback_candidates(text: str, tokens, covered: list[bool]) -> list[tuple[i
     def free(s: int, e: int) -> bool:
         return not any(covered[s:e])
 
-    token_at = {start: (word, tag) for word, tag, start in tokens}
+    token_at = None
     # Titles announce names: 校长金琴铁(音), 总统尹锡悦.
     for m in _TITLE_NAME_RE.finditer(text):
         name = m.group(1)
         s, e = m.start(1), m.end(1)
+        if token_at is None:
+            token_at = {start: (word, tag) for word, tag, start in tokens}
         token = token_at.get(s)
         if name in FALSE_NAMES or not free(s, e) or token is None:
             continue  # a name starts a word
@@ -400,13 +404,17 @@ def _fallback_candidates(text: str, tokens, covered: list[bool]) -> list[tuple[i
 
         squeezed = _SKIP_RE.sub("", name)
         translit = len(squeezed) >= 3 and all(c in _TRANSLIT for c in squeezed)
-        if (len(name) <= 3 and name[0] in _SURNAMES) or translit:
+        parts = [p for p in re.split(f"[{re.escape(_SKIP_CHARS)}]+", name) if p]
+        # A separator marks a foreign name even in characters outside the usual set (宋玛·奔舍那).
+        foreign = len(parts) > 1 and all(len(p) >= 2 for p in parts)
+        if (len(name) <= 3 and name[0] in _SURNAMES) or translit or foreign:
             found.append((s, e, "person"))
 
     # POS-tagged names; neighbouring name pieces (克里/nrt 沃鲁奇科/nr, • between) form one name.
     n = len(tokens)
     j = 0
-    for i in [k for k, token in enumerate(tokens) if token[1] in _POS_TYPES]:
+    pos_types = _POS_TYPES
+    for i in [k for k, (_, tag, _) in enumerate(tokens) if tag in pos_types]:
         if i < j:  # already part of the previous name
             continue
         word, tag, start = tokens[i]
@@ -673,7 +681,12 @@ def extract(
     results = []
     total = len(articles)
     for n, (article_id, text, simplified) in enumerate(
-        zip(articles["article_id"], articles["text"], articles["text_simplified"], strict=True)
+        zip(
+            articles["article_id"].tolist(),
+            articles["text"].tolist(),
+            articles["text_simplified"].tolist(),
+            strict=True,
+        )
     ):
         results.append(analyse_article(matcher, article_id, text or "", simplified or ""))
         if progress is not None and n % 200 == 0:
