@@ -1,0 +1,321 @@
+"""Timeline query and figure functions, on plain frames (no Streamlit)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pandas as pd
+import pytest
+
+from dashboard.timeline import (
+    MAX_LANES,
+    pair_options,
+    story_at,
+    story_reports,
+    timeline_figure,
+    timeline_frame,
+    timeline_table,
+)
+
+D = date.fromisoformat
+
+
+def ev(
+    event_id,
+    article_id,
+    story_id,
+    kind="visit",
+    frm="RUS",
+    to="PRK",
+    day="2024-07-18",
+    end=None,
+    precision="day",
+    approximate=False,
+    lead=None,
+    place=None,
+    time_expr="18日",
+    evidence="……",
+):
+    return {
+        "event_id": event_id,
+        "article_id": article_id,
+        "kind": kind,
+        "lead": lead,
+        "from_country": frm,
+        "to_country": to,
+        "place": place,
+        "date": D(day),
+        "date_end": D(end or day),
+        "date_precision": precision,
+        "approximate": approximate,
+        "time_expr": time_expr,
+        "evidence": evidence,
+        "story_id": story_id,
+    }
+
+
+ARTICLES = pd.DataFrame(
+    {
+        "article_id": ["a1", "a2", "a3", "a4"],
+        "source": ["KCNA", "Yonhap", "TASS", "Yonhap"],
+        "source_zh": ["朝中社", "韩联社", "塔斯社", "韩联社"],
+        "published": [D("2024-07-19"), D("2024-07-19"), D("2024-07-20"), D("2024-07-09")],
+        "title": ["t1", "t2", "t3", "t4"],
+    }
+)
+EVENTS = pd.DataFrame(
+    [
+        ev(
+            "e1",
+            "a1",
+            "travel:RUS-PRK:2024-07-18",
+            kind="meeting",
+            lead="krivoruchko",
+            place="平壤",
+            evidence="金正恩7月18日会见了由克里沃鲁奇科率领的军事代表团。",
+        ),
+        ev(
+            "e2",
+            "a2",
+            "travel:RUS-PRK:2024-07-18",
+            lead=None,
+            evidence="<b>俄代表团</b>18日抵达平壤",
+        ),
+        ev("e2b", "a2", "travel:RUS-PRK:2024-07-18", kind="meeting", evidence="second sentence"),
+        ev(
+            "e3",
+            "a3",
+            "summit:PRK-RUS:2024-06-19",
+            kind="summit",
+            day="2024-06-19",
+            lead="putin",
+            place="平壤",
+            time_expr="今年6月19日",
+        ),
+        ev(
+            "e4",
+            "a1",
+            "summit:PRK-RUS:2024-06-19",
+            kind="summit",
+            day="2024-06-01",
+            end="2024-06-30",
+            precision="month",
+            time_expr="今年6月",
+        ),
+        ev(
+            "e5",
+            "a4",
+            "travel:PRK-RUS:2024-07-08",
+            kind="departure",
+            frm="PRK",
+            to="RUS",
+            day="2024-07-08",
+            time_expr="前一天",
+        ),
+        ev(
+            "e6",
+            "a3",
+            "travel:RUS-PRK:2024-06-04",
+            day="2024-06-04",
+            end="2024-07-04",
+            precision="month",
+            approximate=True,
+            time_expr="一个月前",
+            lead="krivoruchko",
+        ),
+    ]
+)
+NAMES = {"krivoruchko": "克里沃鲁奇科", "putin": "普京"}
+
+
+def frame(**kw):
+    return timeline_frame(EVENTS, ARTICLES, entity_names=NAMES, **kw)
+
+
+def test_one_row_per_story_with_every_report_counted():
+    f = frame()
+    assert len(f) == 4
+    july18 = f.set_index("story_id").loc["travel:RUS-PRK:2024-07-18"]
+    assert july18["reports"] == 2  # two articles; a2 tells it twice
+    assert july18["lane"] == "俄→朝"
+    assert july18["kind"] == "meeting"
+    assert july18["lead_name"] == "克里沃鲁奇科"
+    assert set(july18["outlets"].split("、")) == {"KCNA", "Yonhap"}
+
+
+def test_a_story_with_an_exact_day_is_placed_on_that_day_not_on_the_month():
+    summit = frame().set_index("story_id").loc["summit:PRK-RUS:2024-06-19"]
+    assert (summit["start"], summit["end"], summit["precision"]) == (
+        D("2024-06-19"),
+        D("2024-06-19"),
+        "day",
+    )
+    assert summit["milestone"] and summit["reports"] == 2
+    assert "今年6月" in summit["time_expr"] and "今年6月19日" in summit["time_expr"]
+
+
+def test_a_vague_only_story_keeps_its_window():
+    vague = frame().set_index("story_id").loc["travel:RUS-PRK:2024-06-04"]
+    assert vague["approximate"] and (vague["start"], vague["end"]) == (
+        D("2024-06-04"),
+        D("2024-07-04"),
+    )
+
+
+def test_filters_kind_pair_and_articles():
+    assert set(frame(kinds=["summit"])["kind"]) == {"summit"}
+    assert set(frame(pair="PRK-RUS")["story_id"]) == set(EVENTS["story_id"])
+    assert frame(pair="CHN-PRK").empty
+    only_yonhap = timeline_frame(EVENTS, ARTICLES[ARTICLES.source == "Yonhap"])
+    assert set(only_yonhap["story_id"]) == {
+        "travel:RUS-PRK:2024-07-18",
+        "travel:PRK-RUS:2024-07-08",
+    }
+    assert pair_options(EVENTS) == ["PRK-RUS"]
+
+
+def test_english_lanes_use_iso_codes():
+    assert set(frame(lang="en")["lane"]) == {"RUS→PRK", "PRK→RUS"}
+
+
+def _marker_traces(fig):
+    return [tr for tr in fig.data if tr.mode == "markers"]
+
+
+def test_figure_markers_carry_story_ids_and_kind_symbols():
+    f = frame()
+    fig = timeline_figure(f, "zh")
+    markers = _marker_traces(fig)
+    ids = [cd[0] for tr in markers for cd in tr.customdata]
+    assert sorted(ids) == sorted(f["story_id"])
+    summit = next(tr for tr in markers if tr.name == "峰会")
+    assert summit.marker.symbol[0] == "star"
+    visit = next(tr for tr in markers if tr.name == "访问")
+    assert visit.marker.symbol[0] == "circle-open"  # the vague visit: drawn open, at its middle
+    meeting = next(tr for tr in markers if tr.name == "会见")
+    # size grows with reports: the 2-report meeting is bigger than a 1-report marker
+    assert (
+        meeting.marker.size[0]
+        > _marker_traces(timeline_figure(frame(kinds=["departure"])))[0].marker.size[0]
+    )
+    assert summit.marker.size[0] > meeting.marker.size[0]  # milestones stand out
+    assert set(fig.layout.yaxis.categoryarray) == {"俄→朝", "朝→俄"}
+
+
+def test_figure_draws_rough_dates_as_spans():
+    fig = timeline_figure(frame(), "zh")
+    spans = [tr for tr in fig.data if tr.mode == "lines"]
+    assert len(spans) == 1
+    xs = [x for x in spans[0].x if x is not None]
+    assert (xs[0], xs[1]) == (D("2024-06-04"), D("2024-07-04"))
+    assert spans[0].customdata[0][0] == "travel:RUS-PRK:2024-06-04"
+
+
+def test_hover_escapes_text_from_articles():
+    evil = EVENTS.assign(place="<img src=x onerror=alert(1)>")
+    fig = timeline_figure(timeline_frame(evil, ARTICLES), "zh")
+    places = {cd[2] for tr in _marker_traces(fig) for cd in tr.customdata}
+    assert places == {"&lt;img src=x onerror=alert(1)&gt;"}
+
+
+def test_story_at_resolves_a_selection():
+    fig = timeline_figure(frame(), "zh")
+    for curve, tr in enumerate(fig.data):
+        if tr.mode == "markers":
+            assert story_at(fig, curve, 0) == tr.customdata[0][0]
+            assert story_at(fig.to_plotly_json(), curve, 0) == tr.customdata[0][0]
+    assert story_at(fig, 99, 0) is None
+
+
+def test_story_reports_lists_each_article_once_with_its_evidence():
+    rep = story_reports(EVENTS, ARTICLES, "travel:RUS-PRK:2024-07-18")
+    assert rep["article_id"].tolist() == ["a1", "a2"]
+    assert (
+        rep.set_index("article_id").loc["a2", "evidence"]
+        == "<b>俄代表团</b>18日抵达平壤\nsecond sentence"
+    )
+    assert set(rep["source"]) == {"KCNA", "Yonhap"}
+    assert story_reports(EVENTS, ARTICLES, "nope").empty
+
+
+def test_empty_selection_gives_an_empty_figure_not_an_error():
+    empty = timeline_frame(EVENTS, ARTICLES.iloc[0:0])
+    assert empty.empty
+    assert len(timeline_figure(empty, "zh").data) == 0
+    assert timeline_table(empty).empty
+
+
+def test_ten_thousand_stories_stay_readable():
+    rows = []
+    countries = [
+        "CHN",
+        "PRK",
+        "RUS",
+        "KOR",
+        "JPN",
+        "USA",
+        "UKR",
+        "VNM",
+        "LAO",
+        "MNG",
+        "GBR",
+        "FRA",
+        "DEU",
+        "IND",
+    ]
+    for i in range(10_000):
+        a, b = countries[i % 14], countries[(i * 7 + 3) % 14]
+        if a == b:
+            b = "IRN"
+        day = (D("2020-01-01") + timedelta(days=i % 1500)).isoformat()
+        rows.append(
+            ev(
+                f"e{i}",
+                f"a{i % 50}",
+                f"s{i}",
+                frm=a,
+                to=b,
+                day=day,
+                kind=["visit", "meeting", "summit"][i % 3],
+            )
+        )
+    arts = pd.DataFrame(
+        {
+            "article_id": [f"a{i}" for i in range(50)],
+            "source": "X",
+            "source_zh": "X",
+            "published": D("2024-01-01"),
+            "title": "",
+        }
+    )
+    f = timeline_frame(pd.DataFrame(rows), arts)
+    assert len(f) == 10_000
+    fig = timeline_figure(f, "zh")
+    assert len(fig.layout.yaxis.categoryarray) <= MAX_LANES  # extra directions merged into one lane
+    assert sum(len(tr.customdata) for tr in _marker_traces(fig)) == 10_000
+    assert {tr.type for tr in _marker_traces(fig)} == {"scattergl"}
+
+
+def test_table_matches_the_frame():
+    f = frame()
+    table = timeline_table(f, "zh")
+    assert len(table) == len(f)
+    assert table.set_index("story_id").loc["summit:PRK-RUS:2024-06-19", "date"] == "2024-06-19"
+    assert table.set_index("story_id").loc["travel:RUS-PRK:2024-06-04", "date"].startswith("约")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_seed_corpus_timeline(seed_tables, lang):
+    from dashboard.corpus import prepare
+
+    corpus = prepare(seed_tables)
+    f = timeline_frame(corpus.events, corpus.articles, lang=lang)
+    lanes = {"zh": {"俄→朝", "朝→俄"}, "en": {"RUS→PRK", "PRK→RUS"}}[lang]
+    assert lanes <= set(f["lane"])
+    days = set(zip(f["from_country"], f["to_country"], f["start"], strict=True))
+    assert ("RUS", "PRK", D("2024-07-18")) in days
+    assert ("PRK", "RUS", D("2024-07-08")) in days
+    summit = f[f["kind"] == "summit"]
+    assert len(summit) == 1 and summit.iloc[0]["start"] == D("2024-06-19")
+    july18 = f[(f["start"] == D("2024-07-18")) & (f["from_country"] == "RUS")]
+    assert len(july18) == 1 and july18.iloc[0]["reports"] >= 2
