@@ -73,6 +73,8 @@ def test_country_abbreviations_count_inside_compounds(text, expected):
         "会谈于7月19日中午结束。",
         "双方朝着既定目标迈进。",
         "同日下午举行了宴会。",
+        "西方国家对此表示关切。",  # 西 is Spain's abbreviation, 西方 is the West
+        "双方表示,将以友好年开幕式为契机。",  # 以 (Israel) as a preposition
     ],
 )
 def test_abbreviation_characters_inside_ordinary_words_are_not_countries(text):
@@ -140,6 +142,19 @@ def test_unknown_names_are_found_and_marked_unverified():
     assert table.set_index("entity_id").loc["PRK", "verified"]
     # 金日成 here names the university, not the man.
     assert "unverified:金日成军事综合大学" in set(mentions["entity_id"])
+
+
+def test_weak_abbreviations_count_only_after_a_stronger_partner():
+    assert found("双方表示,将以中朝友好年开幕式为契机。") == [("中", "CHN"), ("朝", "PRK")]
+
+
+def test_reporters_in_bylines_are_not_mentions_and_buildings_are_places():
+    mentions, _ = extract(
+        "新华社北京4月11日电(记者王小明)会议在平壤万寿台议事堂举行。(责编:刘军涛)"
+    )
+    assert "王小明" not in set(mentions["surface"])
+    assert "刘军涛" not in set(mentions["surface"])
+    assert ("万寿台议事堂", "place") in set(zip(mentions["surface"], mentions["type"], strict=True))
 
 
 def test_names_that_sound_alike_and_short_forms_are_one_entity():

@@ -66,6 +66,15 @@ _ABBREV_SUFFIXES = (
     "元首", "大使", "使馆", "边境", "同盟", "三国", "三方", "三边", "双边", "四国",
 )  # fmt: skip
 
+# Abbreviations that are also everyday characters (以 = by, 加 = add, 马, 沙, 白 ...): they count
+# after a travel/stance verb or before a suffix, or after another abbreviation (中以, 美加),
+# never at the start of a run.
+_WEAK_ABBREVS = set("以加沙马哈古白老波秘塔土台智吉希伊黎孟丹捷奥埃")
+# Abbreviation + suffix pairs that are ordinary words.
+_ABBREV_WORDS = {
+    "西方", "西部", "东方", "以上", "以下", "以及", "以来", "以后", "以前", "以便", "以为", "以外",
+    "以免", "以致", "加上", "加之", "日方才", "中方向", "南方", "北方", "马上", "台方向",
+}  # fmt: skip
 # Honorifics and titles: never part of a name (金正恩同志 -> 金正恩); titles also announce one.
 HONORIFICS = ("同志", "先生", "女士", "阁下", "总书记", "委员长", "主席", "总统", "总理")
 _TITLES = (
@@ -87,6 +96,25 @@ _SURNAMES = set(
     "丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤"
     "尹黎易常武乔贺赖龚文朴申安柳洪全严权裴河成车具禹闵俞玄元表延明玉边卓都池千咸卞廉秋鲁慎宣吉"
     "琴奇印诸郑温庞翁"
+)
+# Surnames that are also common characters in ordinary words (延伸线, 全面, 表示): enough after a
+# title (外务相全…), too weak for a name the tagger guessed.
+_WEAK_SURNAMES = set("延表明都成车具全元玉边卓池千咸卞廉秋慎宣吉琴奇印诸方文常武万段龙史江石")
+# Bylines and credits: the reporter is not in the news (记者王小明, 责编：刘军涛).
+_BYLINE_RE = re.compile(r"(记者|编辑|责编|摄影|摄|撰稿|作者|通讯员)[：:/／\s]*$")
+_BUILDINGS = (
+    "议事堂",
+    "大厦",
+    "大楼",
+    "广场",
+    "宫",
+    "公园",
+    "机场",
+    "车站",
+    "酒店",
+    "宾馆",
+    "体育场",
+    "纪念碑",
 )
 # Characters of transliterated foreign names (Xinhua style); a run of them is name-like.
 _TRANSLIT = set(
@@ -305,9 +333,14 @@ class Matcher:
             prev = text[s - 1] if s > 0 else ""
             if prev.isdigit():  # 19日 is a date
                 return False
-            return s in boundaries or prev in _ABBREV_PREFIXES
+            if prev in _ABBREV_PREFIXES:
+                return True
+            # 以 in 将以中朝友好年… is a preposition: weak abbreviations never open a run.
+            return s in boundaries and text[s] not in _WEAK_ABBREVS
 
         def right_ok(e: int) -> bool:
+            if text[e - 1 : e + 1] in _ABBREV_WORDS:  # 西方 is the West, not Spain's side
+                return False
             return e in boundaries or text.startswith(_ABBREV_SUFFIXES, e)
 
         while start < end and not left_ok(start):
@@ -316,6 +349,8 @@ class Matcher:
             end -= 1
         if end - start == 1:
             prev = text[start - 1] if start > 0 else ""
+            if text[start : start + 2] in _ABBREV_WORDS:
+                return []
             # A lone abbreviation needs a compound partner on one side: 访朝 or 俄方.
             if not (prev in _ABBREV_PREFIXES or text.startswith(_ABBREV_SUFFIXES, end)):
                 return []
@@ -452,6 +487,13 @@ def _fallback_candidates(text: str, tokens, covered: list[bool]) -> list[tuple[i
         if not _ONLY_HAN_RE.match(squeezed) or squeezed in FALSE_NAMES or not free(start, end):
             continue
         translit = len(squeezed) >= 3 and all(c in _TRANSLIT for c in squeezed)
+        if kind == "person" and _BYLINE_RE.search(text, max(0, start - 8), start):
+            continue
+        if kind in ("person", "place") and text.startswith(_BUILDINGS, end):
+            building = next(b for b in _BUILDINGS if text.startswith(b, end))
+            if free(start, end + len(building)):
+                found.append((start, end + len(building), "place"))  # 万寿台议事堂
+            continue
         if kind == "person" and (inst := _NAMED_INSTITUTION_RE.match(text, end)):
             if free(start, inst.end()):
                 found.append((start, inst.end(), "org"))
@@ -466,7 +508,10 @@ def _fallback_candidates(text: str, tokens, covered: list[bool]) -> list[tuple[i
                 ):
                     kind = "place"
             elif not (
-                2 <= len(squeezed) <= 3 and squeezed[0] in _SURNAMES and tag in ("nr", "nrfg")
+                2 <= len(squeezed) <= 3
+                and squeezed[0] in _SURNAMES
+                and squeezed[0] not in _WEAK_SURNAMES
+                and tag in ("nr", "nrfg")
             ):
                 continue
         elif kind == "place":
