@@ -319,3 +319,61 @@ def test_seed_corpus_timeline(seed_tables, lang):
     assert len(summit) == 1 and summit.iloc[0]["start"] == D("2024-06-19")
     july18 = f[(f["start"] == D("2024-07-18")) & (f["from_country"] == "RUS")]
     assert len(july18) == 1 and july18.iloc[0]["reports"] >= 2
+
+
+def test_selected_story_from_plotly_selection():
+    from dashboard.timeline import pair_label, selected_story
+
+    fig = timeline_figure(frame(), "zh")
+    curve = next(i for i, tr in enumerate(fig.data) if tr.mode == "markers")
+    want = fig.data[curve].customdata[0][0]
+    assert selected_story(fig, {"points": [{"curve_number": curve, "point_index": 0}]}) == want
+    assert selected_story(fig, {"points": [{"customdata": ["s-1", "x"]}]}) == "s-1"
+    assert selected_story(fig, {"points": []}) is None and selected_story(fig, None) is None
+    assert pair_label("PRK-RUS") == "朝–俄" and pair_label("PRK-RUS", "en") == "PRK–RUS"
+
+
+# ---------------------------------------------------------------- the page (AppTest)
+
+
+def _timeline_page(seed_processed, monkeypatch, **params):
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard.paths import PROJECT_ROOT
+
+    monkeypatch.setenv("DASHBOARD_DATA", str(seed_processed))
+    at = AppTest.from_file(str(PROJECT_ROOT / "pages" / "timeline.py"), default_timeout=60)
+    for name, value in params.items():
+        at.query_params[name] = value
+    return at.run()
+
+
+def test_page_draws_the_seed_timeline_with_story_ids(seed_processed, monkeypatch):
+    import json
+
+    at = _timeline_page(seed_processed, monkeypatch, lang="en")
+    assert not at.exception
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    ids = {cd[0] for tr in spec["data"] if tr["mode"] == "markers" for cd in tr["customdata"]}
+    table = at.dataframe[0].value
+    assert ids == set(table["story_id"])
+    assert {"RUS→PRK", "PRK→RUS"} <= set(table["direction"])
+    assert len(at.dataframe) == 1  # nothing selected yet: no reports table
+    assert any("Click a mark" in c.value for c in at.caption)
+
+
+def test_page_story_from_link_lists_its_reports_with_reader_links(seed_processed, monkeypatch):
+    at = _timeline_page(seed_processed, monkeypatch, story="travel:RUS-PRK:2024-07-18", lang="en")
+    assert not at.exception
+    reports = at.dataframe[1].value
+    assert len(reports) >= 2
+    assert reports["evidence"].str.contains("克里沃鲁").any()
+    assert all(link.startswith("articles?") and "article=" in link for link in reports["link"])
+
+
+def test_page_kind_filter_and_junk_link(seed_processed, monkeypatch):
+    at = _timeline_page(seed_processed, monkeypatch, kind="summit", story="<b>nope", lang="en")
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert set(table["kind"]) == {"Summit"}
+    assert any("story=<b>nope" in w.value for w in at.warning)

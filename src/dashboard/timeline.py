@@ -454,3 +454,24 @@ def timeline_table(frame: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
             "story_id": frame["story_id"],
         }
     )
+
+
+def selected_story(figure: go.Figure, selection) -> str | None:
+    """The story a plotly selection (st.plotly_chart's ``event.selection``) points at."""
+    points = (selection or {}).get("points") or []
+    for point in points:
+        data = point.get("customdata")
+        if isinstance(data, list | tuple) and data and isinstance(data[0], str):
+            return data[0]
+        curve, index = point.get("curve_number"), point.get("point_index")
+        if curve is not None and index is not None:
+            story = story_at(figure, int(curve), int(index))
+            if story:
+                return story
+    return None
+
+
+def pair_label(pair: str, lang: str = "zh", names: dict[str, str] | None = None) -> str:
+    """'PRK-RUS' -> '朝–俄' (zh) or 'PRK–RUS'."""
+    a, _, b = pair.partition("-")
+    return f"{country_short(a, lang, names)}–{country_short(b, lang, names)}"

@@ -1,0 +1,173 @@
+"""Timeline: who went where, and when. One mark per story (the same visit told by several
+reports); selecting a mark lists every report of it with a link to the reader."""
+
+import streamlit as st
+
+from dashboard import i18n, queries, timeline, ui
+
+i18n.extend(
+    {
+        "timeline.title": {"zh": "访问时间线", "en": "Visit timeline"},
+        "timeline.pair": {"zh": "国家对", "en": "Country pair"},
+        "timeline.kind": {"zh": "类型", "en": "Kind"},
+        "timeline.all_pairs": {"zh": "全部国家对", "en": "All pairs"},
+        "kind.all": {"zh": "全部类型", "en": "All kinds"},
+        "timeline.how": {
+            "zh": "每个标记是一个事件（多篇报道合并为一个），按出访方向分行；形状表示类型，大小表示报道篇数，"
+            "峰会/签约以星形/菱形突出；只知月份或大致时间的事件画成横条，空心标记在中点。"
+            "点击标记查看所有报道。",
+            "en": "Each mark is one event (several reports merged), one lane per direction of "
+            "travel; shape = kind, size = number of reports, summits and signings stand out. "
+            "Dates known only to the month or roughly are drawn as bars with an open mark in the "
+            "middle. Click a mark to see every report.",
+        },
+        "timeline.none": {
+            "zh": "所选范围内没有可标注日期的访问、会见或峰会。",
+            "en": "No dated visit, meeting or summit in the selection.",
+        },
+        "timeline.table": {"zh": "事件列表", "en": "Events"},
+        "timeline.download": {"zh": "下载事件 CSV", "en": "Download events CSV"},
+        "timeline.pick_hint": {
+            "zh": "点击图中的标记，查看该事件的所有报道。",
+            "en": "Click a mark in the chart to see every report of that event.",
+        },
+        "timeline.reports": {"zh": "报道：{story}", "en": "Reports: {story}"},
+        "timeline.download_reports": {"zh": "下载报道 CSV", "en": "Download reports CSV"},
+        "timeline.col.date": {"zh": "日期", "en": "Date"},
+        "timeline.col.direction": {"zh": "方向", "en": "Direction"},
+        "timeline.col.kind": {"zh": "类型", "en": "Kind"},
+        "timeline.col.lead": {"zh": "率团", "en": "Lead"},
+        "timeline.col.place": {"zh": "地点", "en": "Place"},
+        "timeline.col.reports": {"zh": "报道数", "en": "Reports"},
+        "timeline.col.outlets": {"zh": "媒体", "en": "Outlets"},
+        "timeline.col.time_expr": {"zh": "原文时间", "en": "Resolved from"},
+        "timeline.col.published": {"zh": "发布日期", "en": "Published"},
+        "timeline.col.source": {"zh": "媒体", "en": "Outlet"},
+        "timeline.col.evidence": {"zh": "依据句子", "en": "Evidence"},
+        "timeline.col.link": {"zh": "文章", "en": "Article"},
+        "timeline.open": {"zh": "打开", "en": "open"},
+    }
+)
+
+ctx = ui.page_setup("timeline")
+st.title(ctx.t("timeline.title"))
+if ctx.articles.empty:
+    ui.empty_selection(ctx)
+
+corpus = ctx.corpus
+col_pair, col_kind = st.columns(2)
+pair = ui.url_selectbox(
+    ctx,
+    "pair",
+    ["all", *timeline.pair_options(corpus.events)],
+    key="tl_pair",
+    label=ctx.t("timeline.pair"),
+    format_func=lambda p: (
+        ctx.t("timeline.all_pairs") if p == "all" else timeline.pair_label(p, ctx.lang)
+    ),
+    container=col_pair,
+)
+kind = ui.url_selectbox(
+    ctx,
+    "kind",
+    ["all", "summit", "meeting", "visit", "departure"],
+    key="tl_kind",
+    label=ctx.t("timeline.kind"),
+    format_func=lambda k: ctx.t(f"kind.{k}"),
+    container=col_kind,
+)
+
+leads = corpus.events["lead"].dropna().unique().tolist()
+frame = timeline.timeline_frame(
+    corpus.events,
+    ctx.articles,
+    kinds=None if kind == "all" else [kind],
+    pair=None if pair == "all" else pair,
+    lang=ctx.lang,
+    entity_names=queries.entity_names(corpus, leads),
+    source_label=ctx.source_label,
+)
+if frame.empty:
+    st.info(ctx.t("timeline.none"))
+    st.stop()
+
+st.caption(ctx.t("timeline.how"))
+figure = timeline.timeline_figure(frame, ctx.lang)
+chart_event = st.plotly_chart(
+    figure,
+    key="tl_chart",
+    on_select="rerun",
+    selection_mode="points",
+    config={"displaylogo": False},
+)
+
+st.subheader(ctx.t("timeline.table"))
+table = timeline.timeline_table(frame, ctx.lang)
+st.dataframe(
+    table,
+    hide_index=True,
+    column_order=[c for c in table.columns if c != "story_id"],
+    column_config={c: ctx.t(f"timeline.col.{c}") for c in table.columns if c != "story_id"},
+    key="tl_table",
+)
+st.download_button(
+    ctx.t("timeline.download"),
+    data=queries.to_csv(table),
+    file_name="timeline.csv",
+    mime="text/csv",
+    key="tl_csv",
+)
+
+# The selected story: a clicked mark, else (first visit) the link's `story`.
+ss = st.session_state
+pick = timeline.selected_story(figure, getattr(chart_event, "selection", None))
+if pick:
+    selected, ss["tl_had_pick"] = pick, True
+elif ss.get("tl_had_pick"):  # the user cleared the chart selection
+    selected, ss["tl_had_pick"] = None, False
+elif "tl_story" in ss:
+    selected = ss["tl_story"]
+else:
+    selected = ctx.query_value("story")
+    if selected is not None and selected not in set(frame["story_id"]):
+        ctx.notice(ctx.t("notice.bad_param", name="story", value=selected[:80]))
+        selected = None
+if selected is not None and selected not in set(frame["story_id"]):
+    selected = None  # filtered out since it was picked
+ss["tl_story"] = selected
+ctx.set_query("story", selected)
+
+if selected is None:
+    st.caption(ctx.t("timeline.pick_hint"))
+    st.stop()
+
+row = frame.set_index("story_id").loc[selected]
+st.subheader(
+    ctx.t(
+        "timeline.reports",
+        story=f"{row['lane']} · {table.set_index('story_id').loc[selected, 'date']}",
+    )
+)
+reports = timeline.story_reports(corpus.events, ctx.articles, selected)
+reports["link"] = [ui.article_link(ctx, a) for a in reports["article_id"]]
+reports["source"] = [ctx.source_label(s) if isinstance(s, str) else "" for s in reports["source"]]
+columns = ["published", "source", "evidence", "time_expr", "link"]
+st.dataframe(
+    reports,
+    hide_index=True,
+    column_order=columns,
+    column_config={
+        **{c: ctx.t(f"timeline.col.{c}") for c in columns if c != "link"},
+        "link": st.column_config.LinkColumn(
+            ctx.t("timeline.col.link"), display_text=ctx.t("timeline.open")
+        ),
+    },
+    key="tl_reports",
+)
+st.download_button(
+    ctx.t("timeline.download_reports"),
+    data=queries.to_csv(reports[columns[:-1] + ["article_id"]]),
+    file_name="timeline_reports.csv",
+    mime="text/csv",
+    key="tl_reports_csv",
+)
