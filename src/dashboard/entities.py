@@ -454,6 +454,8 @@ def _fallback_candidates(text: str, tokens, covered: list[bool]) -> list[tuple[i
             continue
         word, tag, start = tokens[i]
         j = i + 1
+        if covered[start] and covered[start + len(word) - 1]:
+            continue  # the gazetteer already has it (most tagged names)
         kind = _POS_TYPES[tag]
         while j < n:
             w2, t2, _ = tokens[j]
