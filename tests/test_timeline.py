@@ -377,3 +377,15 @@ def test_page_kind_filter_and_junk_link(seed_processed, monkeypatch):
     table = at.dataframe[0].value
     assert set(table["kind"]) == {"Summit"}
     assert any("story=<b>nope" in w.value for w in at.warning)
+
+
+def test_an_exact_multi_day_story_is_a_filled_marker_on_its_first_day():
+    two_days = pd.DataFrame(
+        [
+            ev("d1", "a4", "s", kind="departure", frm="PRK", to="RUS", day="2024-07-08"),
+            ev("d2", "a1", "s", kind="visit", frm="PRK", to="RUS", day="2024-07-09"),
+        ]
+    )
+    fig = timeline_figure(timeline_frame(two_days, ARTICLES), "zh")
+    assert [tr.mode for tr in fig.data] == ["markers"]  # no span
+    assert fig.data[0].x[0] == D("2024-07-08") and fig.data[0].marker.symbol[0] == "circle"

@@ -312,9 +312,12 @@ def timeline_figure(frame: pd.DataFrame, lang: str = "zh", height: int | None = 
         lanes = [x for x in lanes if x != other] + [other]
 
     frame["date_label"] = [_date_label(r, lang) for r in frame.to_dict("records")]
+    # Rough dates (month only, vague windows) are spans; an exact multi-day visit is a
+    # filled marker on its first day.
+    frame["rough"] = (frame["precision"] != "day") | frame["approximate"].astype(bool)
     frame["mid"] = [
-        s + (e - s) / 2 if e is not None and e != s else s
-        for s, e in zip(frame["start"], frame["end"], strict=True)
+        s + (e - s) / 2 if rough and e is not None else s
+        for s, e, rough in zip(frame["start"], frame["end"], frame["rough"], strict=True)
     ]
     big = len(frame) > 1500
     scatter = go.Scattergl if big else go.Scatter
@@ -345,7 +348,7 @@ def timeline_figure(frame: pd.DataFrame, lang: str = "zh", height: int | None = 
             for r in rows.to_dict("records")
         ]
 
-    spans = frame[frame["end"].notna() & (frame["end"] != frame["start"])]
+    spans = frame[frame["rough"] & frame["end"].notna()]
     if len(spans):
         xs, ys, cd = [], [], []
         for r, c in zip(spans.to_dict("records"), customdata(spans), strict=True):
@@ -369,9 +372,7 @@ def timeline_figure(frame: pd.DataFrame, lang: str = "zh", height: int | None = 
         milestone = kind in MILESTONES
         sizes = [_marker_size(n) * (1.6 if milestone else 1.0) for n in rows["reports"]]
         # A span's marker sits at its middle, drawn open, so a rough date reads as rough.
-        open_ = [
-            (e is not None and e != s) for s, e in zip(rows["start"], rows["end"], strict=True)
-        ]
+        open_ = rows["rough"].tolist()
         symbol = KIND_SYMBOLS.get(kind, "circle")
         fig.add_trace(
             scatter(
