@@ -28,7 +28,7 @@ article = queries.article_by_id(ctx.corpus, article_id)
 if article_id not in set(listing["article_id"]):
     st.caption(ctx.t("articles.filtered_out"))
 
-st.subheader(article["title"] or article_id)
+st.html(ui.heading_html(article["title"] or article_id))
 st.caption(
     ctx.t(
         "articles.meta",
@@ -40,7 +40,7 @@ st.caption(
 if article.get("dup_of"):
     original = queries.article_by_id(ctx.corpus, article["dup_of"])
     title = original["title"] if original else article["dup_of"]
-    st.warning(ctx.t("articles.dup_of", title=title), icon=":material/content_copy:")
+    st.warning(ctx.t("articles.dup_of", title=title), icon="⧉")
     if original:
         st.html(ui.link_html(ui.article_link(ctx, article["dup_of"]), title[:60]))
 

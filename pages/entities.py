@@ -44,7 +44,6 @@ st.download_button(
     file_name="entities.csv",
     mime="text/csv",
     key="ent_csv",
-    icon=":material/download:",
 )
 
 # The selected entity: a clicked bar, else the link's `entity` on the first visit.
@@ -72,7 +71,6 @@ else:
         file_name=f"sentences_{selected}.csv",
         mime="text/csv",
         key="ent_sentences_csv",
-        icon=":material/download:",
     )
 
 shown = top["entity_id"].tolist()

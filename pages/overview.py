@@ -10,14 +10,13 @@ if ctx.articles.empty:
     ui.empty_selection(ctx)
 
 stats = queries.overview_stats(ctx.corpus, ctx.filters)
-cols = st.columns(5)
+cols = st.columns([1, 1, 2, 1, 1])
 cols[0].metric(ctx.t("overview.articles"), stats["articles"])
 cols[1].metric(ctx.t("overview.outlets"), stats["outlets"])
 cols[2].metric(
     ctx.t("overview.span"),
-    ctx.t("overview.span_value", start=stats["date_min"], end=stats["date_max"])
-    if stats["date_min"]
-    else "—",
+    ui.short_span(stats["date_min"], stats["date_max"]),
+    help=ctx.t("overview.span_value", start=stats["date_min"], end=stats["date_max"]),
 )
 cols[3].metric(ctx.t("overview.entities"), stats["entities"])
 cols[4].metric(ctx.t("overview.events"), stats["events"])

@@ -280,9 +280,9 @@ def event_rows(events: pd.DataFrame, lang: str, source_label=str) -> pd.DataFram
     from .i18n import t
 
     def route(row) -> str:
-        parts = [str(row[c]) for c in ("from_country", "to_country") if row[c]]
+        parts = [str(row[c]) for c in ("from_country", "to_country") if _present(row[c])]
         text = " → ".join(parts)
-        return f"{text} ({row['place']})" if row.get("place") else text
+        return f"{text} ({row['place']})" if _present(row.get("place")) else text
 
     return pd.DataFrame(
         {
@@ -298,3 +298,7 @@ def event_rows(events: pd.DataFrame, lang: str, source_label=str) -> pd.DataFram
 def to_csv(frame: pd.DataFrame) -> bytes:
     """CSV bytes with a BOM so spreadsheet programs read the Chinese correctly."""
     return frame.to_csv(index=False).encode("utf-8-sig")
+
+
+def _present(value) -> bool:
+    return value is not None and not (isinstance(value, float) and pd.isna(value)) and value != ""

@@ -63,14 +63,16 @@ from .queries import Filters
 
 PAGES_DIR = PROJECT_ROOT / "pages"
 
-# (page id == file stem == URL path, icon). Order is the menu order.
-PAGES: list[tuple[str, str]] = [
-    ("overview", ":material/dashboard:"),
-    ("entities", ":material/bar_chart:"),
-    ("timeline", ":material/timeline:"),
-    ("relations", ":material/public:"),
-    ("keywords", ":material/cloud:"),
-    ("articles", ":material/article:"),
+# (page id == file stem == URL path, icon). Order is the menu order. No icons: Material
+# icons make the browser fetch SVGs from fonts.gstatic.com (breaks the offline guarantee)
+# and emoji need a colour-emoji font the server's users may not have.
+PAGES: list[tuple[str, str | None]] = [
+    ("overview", None),
+    ("entities", None),
+    ("timeline", None),
+    ("relations", None),
+    ("keywords", None),
+    ("articles", None),
 ]
 
 # Session keys of the shared sidebar widgets, and the URL parameter each one lives in.
@@ -91,23 +93,30 @@ _build_lock = threading.Lock()
 # ---------------------------------------------------------------- navigation
 
 
-def existing_pages() -> list[tuple[str, str]]:
+def existing_pages() -> list[tuple[str, str | None]]:
     """The registered pages whose file exists (others are being written and are skipped)."""
     return [(pid, icon) for pid, icon in PAGES if (PAGES_DIR / f"{pid}.py").exists()]
 
 
-def navigation_pages(lang: str = i18n.DEFAULT_LANG) -> list:
-    """st.Page objects for app.py's st.navigation. url_path == file stem in both routing modes."""
-    return [
+def navigation_pages(lang: str = i18n.DEFAULT_LANG, entry_default: bool = False) -> list:
+    """st.Page objects for st.navigation; url_path == file stem, as in pages-directory mode.
+
+    ``entry_default``: make app.py a hidden default page (as pages-directory mode does), so
+    that a cold deep link to the first page keeps its own path instead of "page not found".
+    """
+    pages = [
         st.Page(
             PAGES_DIR / f"{pid}.py",
             title=i18n.t(f"page.{pid}", lang),
             icon=icon,
             url_path=pid,
-            default=(i == 0),
+            default=(i == 0 and not entry_default),
         )
         for i, (pid, icon) in enumerate(existing_pages())
     ]
+    if entry_default:
+        pages.insert(0, st.Page(PROJECT_ROOT / "app.py", default=True, visibility="hidden"))
+    return pages
 
 
 def _in_pages_directory_mode() -> bool:
@@ -135,7 +144,7 @@ class PageContext:
         return i18n.t(key, self.lang, **fields)
 
     def notice(self, text: str) -> None:
-        st.warning(text, icon=":material/link_off:")
+        st.warning(text, icon="⚠️")
 
     @staticmethod
     def query_value(name: str) -> str | None:
@@ -290,11 +299,17 @@ def page_setup(page_id: str) -> PageContext:
     if _in_pages_directory_mode():
         # Cold deep link: Streamlit ran this file directly. Register the real menu (same
         # url paths) so the sidebar and later reruns behave exactly as via app.py.
-        st.navigation(navigation_pages(lang), position="sidebar")
+        st.navigation(navigation_pages(lang, entry_default=True), position="sidebar")
 
     corpus = _load_corpus_or_stop(lang)
     state = _sidebar(corpus, lang)
-    filters = Filters(state.date_from, state.date_to, state.sources, state.once)
+    # A bound equal to the corpus edge is no bound: undated articles stay in.
+    filters = Filters(
+        None if state.date_from == corpus.date_min else state.date_from,
+        None if state.date_to == corpus.date_max else state.date_to,
+        state.sources,
+        state.once,
+    )
     articles = queries.filter_articles(corpus, filters)
     ctx = PageContext(page_id, corpus, filters, articles, state.lang)
     for name, value in st.session_state.get(_NOTICES, []):
@@ -305,7 +320,7 @@ def page_setup(page_id: str) -> PageContext:
 
 def empty_selection(ctx: PageContext) -> None:
     """Tell the user the filters left nothing, and stop the page."""
-    st.info(ctx.t("empty.selection"), icon=":material/filter_alt_off:")
+    st.info(ctx.t("empty.selection"))
     st.stop()
 
 
@@ -325,7 +340,7 @@ def _load_corpus_or_stop(lang: str) -> Corpus:
     try:
         return cached_corpus(data_dir)
     except store.StoreError as exc:
-        st.error(i18n.t("data.broken", lang, error=str(exc)), icon=":material/error:")
+        st.error(i18n.t("data.broken", lang, error=str(exc)))
         if st.button(i18n.t("data.rebuild", lang), key="data_rebuild", type="primary"):
             _build(raw, data_dir, lang)
             st.rerun()
@@ -444,7 +459,6 @@ def _sidebar(corpus: Corpus, lang_hint: str) -> UrlFilters:
         key="flt_reset",
         on_click=_reset,
         args=(date_min, date_max),
-        icon=":material/restart_alt:",
     )
 
     date_from, date_to = ss.get(K_FROM), ss.get(K_TO)
@@ -641,3 +655,19 @@ def article_picker(ctx: PageContext, listing: pd.DataFrame, key: str, label: str
     value = st.selectbox(label, options, key=key, format_func=describe)
     set_query("article", value)
     return value
+
+
+def short_span(start: date | None, end: date | None) -> str:
+    """A compact date range for a metric tile: 07-09 – 07-20 (year only when they differ)."""
+    if start is None or end is None:
+        return "—"
+    if start.year == end.year:
+        return f"{start:%m-%d} – {end:%m-%d}"
+    return f"{start:%Y-%m} – {end:%Y-%m}"
+
+
+def heading_html(text: str) -> str:
+    """An untrusted title as a heading: escaped, so markup and Markdown show as text."""
+    import html
+
+    return f'<h3 style="margin:0">{html.escape(str(text))}</h3>'
