@@ -102,7 +102,12 @@ def cmd_entities(args: argparse.Namespace) -> int:
     if rows.empty:
         print("no unverified names: every name found is in the gazetteer", file=sys.stderr)
         return 0
+    # stdout: rows in the gazetteer's own columns, ready to paste; stderr: how often each occurs.
+    counts = rows.pop("mentions") if "mentions" in rows.columns else None
     sys.stdout.write(rows.to_csv(index=False))
+    if counts is not None:
+        for name, n in zip(rows["name_zh"], counts, strict=True):
+            print(f"# {name}: {n} mention(s)", file=sys.stderr)
     return 0
 
 

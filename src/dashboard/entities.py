@@ -799,7 +799,7 @@ def build_tables(
             entity_rows.append(
                 (entity_id, types[entity_id], name, "", aliases, "", None, None, False)
             )
-    entities = pd.DataFrame(entity_rows, columns=[*COLUMNS["entities"], "verified"])
+    entities = pd.DataFrame(entity_rows, columns=COLUMNS["entities"])
     entities["lat"] = entities["lat"].astype("float64")
     entities["lon"] = entities["lon"].astype("float64")
     entities["verified"] = entities["verified"].astype("bool")

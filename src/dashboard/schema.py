@@ -38,6 +38,8 @@ ENTITY_COLUMNS = [
     "country",
     "lat",
     "lon",
+    # added column
+    "verified",  # False for names found by the fallback, not in the gazetteer
 ]
 EVENT_COLUMNS = [
     "event_id",
