@@ -166,7 +166,11 @@ with left:
     evidence = relations.pair_evidence(
         ctx.articles, corpus.mentions, corpus.entities, corpus.events, selected
     )
+    names = dict(zip(counts["country"], counts["name"], strict=True))
     evidence["source"] = [ctx.source_label(s) for s in evidence["source"]]
+    evidence["kind"] = [
+        relations.kind_label(r, names, ctx.lang) for r in evidence.to_dict("records")
+    ]
     evidence["link"] = [ui.article_link(ctx, a) for a in evidence["article_id"]]
     # st.dataframe shows article text as plain text (no HTML rendering).
     st.dataframe(

@@ -171,8 +171,24 @@ def test_pair_evidence_lists_sentences_with_outlet_and_date():
     assert set(co["sentence"]) == {S1, S2, S4, S5, S6}
     assert co.set_index("sentence").loc[S6, "source"] == "CNA"
     assert co.set_index("sentence").loc[S6, "published"] == dt.date(2024, 7, 22)
-    kinds = {"co-mention", "visit RUS→PRK", "visit PRK→RUS", "departure PRK→RUS", "meeting"}
-    assert set(ev["kind"]) == kinds
+    assert set(ev["kind"]) == {"co-mention", "visit", "departure", "meeting"}
+    visits = ev[ev["kind"] == "visit"]
+    assert sorted(zip(visits["from_country"], visits["to_country"], strict=True)) == [
+        ("PRK", "RUS"),
+        ("RUS", "PRK"),
+        ("RUS", "PRK"),  # the same trip in two reports: both are evidence
+    ]
+    names = {"PRK": "朝鲜", "RUS": "俄罗斯"}
+    labels = {relations.kind_label(r, names) for r in ev.to_dict("records")}
+    assert labels == {
+        "同句共现",
+        "访问 俄罗斯→朝鲜",
+        "访问 朝鲜→俄罗斯",
+        "启程前往 朝鲜→俄罗斯",
+        "会见/会谈",
+    }
+    first_visit = visits.iloc[0].to_dict()
+    assert relations.kind_label(first_visit, {}, "en").startswith("visit North Korea→Russia")
     # Oldest first: the July 1 trip to Moscow.
     assert ev.iloc[0]["date"] == dt.date(2024, 7, 1)
     assert relations.pair_evidence(*tables(), "KOR-UKR").empty

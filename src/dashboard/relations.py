@@ -53,7 +53,17 @@ PAIR_COLUMNS = [
     "last",
 ]
 COUNTRY_COLUMNS = ["country", "mentions", "direct", "indirect", "articles", "name", "lat", "lon"]
-EVIDENCE_COLUMNS = ["pair", "kind", "article_id", "source", "published", "date", "sentence"]
+EVIDENCE_COLUMNS = [
+    "pair",
+    "kind",
+    "from_country",
+    "to_country",
+    "article_id",
+    "source",
+    "published",
+    "date",
+    "sentence",
+]
 
 _TEXT = {
     "zh": {
@@ -332,8 +342,9 @@ def pair_evidence(
     pair,
 ) -> pd.DataFrame:
     """The sentences behind a pair's numbers: one row per co-mention sentence, visit and
-    meeting, with article_id, outlet (source), publication date, the event date and the kind
-    (``co-mention``, ``visit A→B``, ``departure A→B``, ``meeting``). Oldest first.
+    meeting, with article_id, outlet (source), publication date, the event date, the kind
+    (``co-mention``, ``visit``, ``departure``, ``meeting``; summits count as meetings) and,
+    for events, from_country/to_country. Oldest first.
     Unlike the pair table, reports of the same story are all listed: each is evidence."""
     key = _normalize_pair(pair)
     art = articles.drop_duplicates("article_id").set_index("article_id")
@@ -344,6 +355,8 @@ def pair_evidence(
             {
                 "pair": key,
                 "kind": "co-mention",
+                "from_country": None,
+                "to_country": None,
                 "article_id": co["article_id"],
                 "date": pd.NaT,
                 "sentence": co["sentence"],
@@ -353,16 +366,14 @@ def pair_evidence(
     ev = _event_rows(events, articles)
     ev = ev[ev["pair"] == key]
     if not ev.empty:
-        kind = ev["kind"].where(
-            ~ev["kind"].isin(VISIT_KINDS),
-            ev["kind"] + " " + ev["from_country"] + "→" + ev["to_country"],
-        )
-        kind = kind.where(~ev["kind"].isin(MEETING_KINDS), "meeting")
+        kind = ev["kind"].where(~ev["kind"].isin(MEETING_KINDS), "meeting")
         rows.append(
             pd.DataFrame(
                 {
                     "pair": key,
                     "kind": kind,
+                    "from_country": ev["from_country"],
+                    "to_country": ev["to_country"],
                     "article_id": ev["article_id"],
                     "date": ev["when"],
                     "sentence": ev["evidence"],
@@ -548,6 +559,9 @@ def relations_map(
             hovertemplate=t["country_hover"],
             colorbar={"title": {"text": t["colorbar"]}, "thickness": 12, "len": 0.6},
             marker={"line": {"color": "#555", "width": 0.5}},
+            # Picking a pair must not fade the shading (plotly dims unselected points).
+            selected={"marker": {"opacity": 1}},
+            unselected={"marker": {"opacity": 1}},
             name=t["countries_trace"],
         )
     )
@@ -709,3 +723,30 @@ def pairs_display(
     ):
         out[column] = pairs[column].to_numpy()
     return out.reset_index(drop=True)
+
+
+_KIND_LABELS = {
+    "zh": {
+        "co-mention": "同句共现",
+        "visit": "访问",
+        "departure": "启程前往",
+        "meeting": "会见/会谈",
+    },
+    "en": {
+        "co-mention": "co-mention",
+        "visit": "visit",
+        "departure": "departure",
+        "meeting": "meeting",
+    },
+}
+
+
+def kind_label(row: dict, names: dict[str, str], lang: str = "zh") -> str:
+    """``访问 朝鲜→俄罗斯`` for a visit, ``同句共现`` for a co-mention (display text)."""
+    labels = _KIND_LABELS[lang if lang in _KIND_LABELS else "zh"]
+    text = labels.get(row["kind"], str(row["kind"]))
+    if row["kind"] in VISIT_KINDS and row.get("from_country") and row.get("to_country"):
+        a = country_name(row["from_country"], names, lang)
+        b = country_name(row["to_country"], names, lang)
+        text += f" {a}→{b}"
+    return text
