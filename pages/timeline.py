@@ -77,14 +77,13 @@ kind = ui.url_selectbox(
     container=col_kind,
 )
 
-leads = corpus.events["lead"].dropna().unique().tolist()
 frame = timeline.timeline_frame(
     corpus.events,
     ctx.articles,
     kinds=None if kind == "all" else [kind],
     pair=None if pair == "all" else pair,
     lang=ctx.lang,
-    entity_names=queries.entity_names(corpus, leads),
+    entity_names=timeline.lead_names(corpus.entities, ctx.lang),
     source_label=ctx.source_label,
 )
 if frame.empty:

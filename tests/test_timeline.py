@@ -389,3 +389,17 @@ def test_an_exact_multi_day_story_is_a_filled_marker_on_its_first_day():
     fig = timeline_figure(timeline_frame(two_days, ARTICLES), "zh")
     assert [tr.mode for tr in fig.data] == ["markers"]  # no span
     assert fig.data[0].x[0] == D("2024-07-08") and fig.data[0].marker.symbol[0] == "circle"
+
+
+def test_lead_names_follow_the_language():
+    from dashboard.timeline import lead_names
+
+    ents = pd.DataFrame(
+        {
+            "entity_id": ["putin", "x"],
+            "name_zh": ["普京", "某人"],
+            "name_en": ["Vladimir Putin", None],
+        }
+    )
+    assert lead_names(ents, "zh") == {"putin": "普京", "x": "某人"}
+    assert lead_names(ents, "en") == {"putin": "Vladimir Putin", "x": "某人"}

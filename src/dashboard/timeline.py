@@ -476,3 +476,16 @@ def pair_label(pair: str, lang: str = "zh", names: dict[str, str] | None = None)
     """'PRK-RUS' -> '朝–俄' (zh) or 'PRK–RUS'."""
     a, _, b = pair.partition("-")
     return f"{country_short(a, lang, names)}–{country_short(b, lang, names)}"
+
+
+def lead_names(entities: pd.DataFrame, lang: str = "zh") -> dict[str, str]:
+    """entity_id -> display name of a lead: English name in English when there is one."""
+    if entities.empty:
+        return {}
+    zh = entities["name_zh"] if "name_zh" in entities else pd.Series(None, index=entities.index)
+    en = entities["name_en"] if "name_en" in entities else pd.Series(None, index=entities.index)
+    names = {}
+    for eid, z, e in zip(entities["entity_id"], zh, en, strict=True):
+        pick = e if lang == "en" and isinstance(e, str) and e else z
+        names[eid] = pick if isinstance(pick, str) and pick else eid
+    return names
