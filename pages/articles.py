@@ -40,7 +40,7 @@ st.caption(
 if article.get("dup_of"):
     original = queries.article_by_id(ctx.corpus, article["dup_of"])
     title = original["title"] if original else article["dup_of"]
-    st.warning(ctx.t("articles.dup_of", title=title), icon="⧉")
+    st.warning(ctx.t("articles.dup_of"))
     if original:
         st.html(ui.link_html(ui.article_link(ctx, article["dup_of"]), title[:60]))
 

@@ -176,8 +176,8 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "articles.pick": {"zh": "选择文章", "en": "Choose an article"},
     "articles.dup_of": {
-        "zh": "此文与较早的文章《{title}》近似重复。",
-        "en": "This article near-duplicates the earlier article “{title}”.",
+        "zh": "此文与下面这篇较早的文章近似重复(转载或改写):",
+        "en": "This article near-duplicates (relays or rewrites) this earlier article:",
     },
     "articles.not_found": {
         "zh": "链接中的文章 {id} 不存在,已显示列表中的第一篇。",

@@ -46,6 +46,7 @@ give every widget and chart a ``key`` prefixed with the page id; link to the rea
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -144,7 +145,8 @@ class PageContext:
         return i18n.t(key, self.lang, **fields)
 
     def notice(self, text: str) -> None:
-        st.warning(text, icon="⚠️")
+        """A visible notice; the text is Markdown-escaped (it often quotes link values)."""
+        st.warning(md_escape(text))
 
     @staticmethod
     def query_value(name: str) -> str | None:
@@ -671,3 +673,11 @@ def heading_html(text: str) -> str:
     import html
 
     return f'<h3 style="margin:0">{html.escape(str(text))}</h3>'
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def md_escape(text: str) -> str:
+    """Text from a link or an article made inert for st.markdown-based elements."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text))

@@ -1,0 +1,179 @@
+"""Each page under Streamlit's AppTest: defaults, narrowed filters, an empty result, junk
+link values, and broken or missing processed tables."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import store
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = ["overview", "entities", "articles"]
+EMPTY_RANGE = {"from": "2024-07-10", "to": "2024-07-18"}  # between the seed's dates
+
+
+@pytest.fixture
+def data_env(seed_processed, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_DATA", str(seed_processed))
+    return seed_processed
+
+
+def run_page(page: str, params: dict | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "pages" / f"{page}.py"), default_timeout=60)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def _texts(elements) -> str:
+    return " ".join(str(e.value) for e in elements)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_renders_with_defaults(data_env, page):
+    at = run_page(page)
+    assert not at.exception
+    assert at.title and at.title[0].value
+    assert not at.warning  # no notice without a bad link
+    assert at.sidebar.multiselect and at.sidebar.toggle  # the shared filters
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_shows_a_message_for_an_empty_selection(data_env, page):
+    at = run_page(page, EMPTY_RANGE)
+    assert not at.exception
+    assert "没有文章" in _texts(at.info)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_junk_link_values_give_notices_and_defaults(data_env, page):
+    junk = {
+        "from": "not-a-date",
+        "to": "2024-13-45",
+        "source": ["NoSuchOutlet"],
+        "once": "maybe",
+        "lang": "fr",
+    }
+    junk |= {"type": "monsters", "n": "many", "entity": "nobody", "article": "0000000000000000"}
+    at = run_page(page, junk)
+    assert not at.exception
+    notices = _texts(at.warning)
+    for name in ("from", "to", "source", "once", "lang"):
+        assert f"{name}=" in notices
+    assert at.sidebar.multiselect[0].value == []  # defaults used
+    assert at.sidebar.toggle[0].value is False
+
+
+def test_overview_counts_follow_the_outlet_filter(data_env, seed_tables):
+    kcna = int((seed_tables["articles"]["source"] == "KCNA").sum())
+    at = run_page("overview", {"source": "KCNA"})
+    assert not at.exception
+    assert at.metric[0].value == str(kcna)
+    everything = run_page("overview")
+    assert everything.metric[0].value == str(len(seed_tables["articles"]))
+    chart = json.loads(everything.get("plotly_chart")[0].proto.spec)
+    dated = int(seed_tables["articles"]["published"].notna().sum())
+    assert sum(sum(trace["y"]) for trace in chart["data"]) == dated
+
+
+def test_count_each_story_once_lowers_the_article_count(data_env, seed_tables):
+    dups = int(seed_tables["articles"]["dup_of"].notna().sum())
+    assert dups > 0
+    at = run_page("overview")
+    before = int(at.metric[0].value)
+    at.sidebar.toggle[0].set_value(True).run()
+    assert int(at.metric[0].value) == before - dups
+
+
+def test_english_switch_translates_the_interface(data_env):
+    at = run_page("overview", {"lang": "en"})
+    assert at.title[0].value == "Overview"
+    assert at.sidebar.toggle[0].label == "Count each story once"
+
+
+def test_entities_page_offers_type_and_csv_of_what_is_shown(data_env, seed_tables):
+    at = run_page("entities", {"type": "person", "n": "5"})
+    assert not at.exception
+    if seed_tables["mentions"].empty:
+        pytest.skip("no mentions in the seed yet")
+    assert at.selectbox(key="ent_type").value == "person"
+    bars = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]
+    assert len(bars["y"]) <= 5
+    person_ids = set(seed_tables["mentions"].query("type == 'person'")["entity_id"])
+    assert {row[0] for row in bars["customdata"]} <= person_ids
+
+
+def test_entities_link_to_an_entity_lists_its_sentences(data_env, seed_tables):
+    if seed_tables["mentions"].empty:
+        pytest.skip("no mentions in the seed yet")
+    top = seed_tables["mentions"]["entity_id"].value_counts().index[0]
+    at = run_page("entities", {"entity": top})
+    assert not at.exception
+    html_blocks = [h.proto.body for h in at.get("html")]
+    assert any("<mark>" in body for body in html_blocks)
+
+
+def test_articles_reader_opens_the_linked_article_with_marker(data_env, seed_tables):
+    articles = seed_tables["articles"]
+    dup = articles[articles["dup_of"].notna()].iloc[0]
+    at = run_page("articles", {"article": dup["article_id"]})
+    assert not at.exception
+    assert at.selectbox(key="art_pick").value == dup["article_id"]
+    assert "近似重复" in _texts(at.warning)  # the duplicate marker
+    bodies = " ".join(h.proto.body for h in at.get("html"))
+    assert "article-text" in bodies
+
+
+def test_articles_search_narrows_the_list(data_env, seed_tables):
+    at = run_page("articles", {"q": "溺水"})
+    assert not at.exception
+    options = at.selectbox(key="art_pick").options
+    assert len(options) == 1
+    at = run_page("articles", {"q": "没有这个词语"})
+    assert "没有文章包含" in _texts(at.info)
+
+
+def test_app_router_runs_the_default_page(data_env):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception
+    assert at.title[0].value == "概览"
+
+
+def test_corrupted_table_shows_a_message_and_a_rebuild_button(
+    seed_processed, tmp_path, monkeypatch
+):
+    data = tmp_path / "processed"
+    shutil.copytree(seed_processed, data)
+    (data / "articles.parquet").write_bytes(b"not parquet at all")
+    monkeypatch.setenv("DASHBOARD_DATA", str(data))
+    monkeypatch.setenv("DASHBOARD_RAW", str(ROOT / "data" / "raw"))
+    at = run_page("overview")
+    assert not at.exception
+    assert "无法读取" in _texts(at.error)
+    at.button(key="data_rebuild").click().run()
+    assert not at.exception
+    assert store.load_tables(data)["articles"].shape[0] > 0  # rebuilt
+    assert at.title and at.title[0].value == "概览"
+
+
+def test_missing_tables_are_built_from_the_raw_documents(tmp_path, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_DATA", str(tmp_path / "fresh"))
+    monkeypatch.setenv("DASHBOARD_RAW", str(ROOT / "data" / "raw"))
+    at = run_page("overview")
+    assert not at.exception
+    assert (tmp_path / "fresh" / "manifest.json").exists()
+    assert int(at.metric[0].value) > 0
+
+
+def test_no_raw_documents_is_a_message_not_a_crash(tmp_path, monkeypatch):
+    (tmp_path / "raw").mkdir()
+    monkeypatch.setenv("DASHBOARD_DATA", str(tmp_path / "fresh"))
+    monkeypatch.setenv("DASHBOARD_RAW", str(tmp_path / "raw"))
+    at = run_page("overview")
+    assert not at.exception
+    assert at.error

@@ -1,0 +1,242 @@
+"""Query functions on a small hand-built corpus (exact numbers) and on the real seed corpus."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from dashboard import queries
+from dashboard.corpus import load_corpus, prepare
+from dashboard.queries import Filters
+
+
+def _article(aid, source, source_zh, published, text, dup_of=None, title=None):
+    return {
+        "article_id": aid,
+        "doc": "d.txt",
+        "index": 0,
+        "source": source,
+        "source_zh": source_zh,
+        "published": published,
+        "title": title or text[:10],
+        "text": text,
+        "dup_of": dup_of,
+        "text_simplified": text,
+        "script": "hans",
+    }
+
+
+@pytest.fixture
+def corpus():
+    articles = pd.DataFrame(
+        [
+            _article(
+                "a1", "KCNA", "朝中社", date(2024, 7, 1), "金正恩会见俄罗斯代表团。普京致电。"
+            ),
+            _article("a2", "Yonhap", "韩联社", date(2024, 7, 2), "韩联社报道,金正恩会见俄方。"),
+            _article(
+                "a3", "Yonhap", "韩联社", date(2024, 7, 2), "金正恩会见俄罗斯代表团。", dup_of="a1"
+            ),
+            _article("a4", "TASS", "塔斯社", None, "普京在莫斯科表示。"),
+            _article("a5", "TASS", "塔斯社", date(2024, 7, 5), "俄國總統普京訪問平壤。"),
+        ]
+    )
+    articles.loc[4, "text_simplified"] = "俄国总统普京访问平壤。"
+    articles.loc[4, "script"] = "hant"
+    m = [
+        ("a1", "kim", "金正恩", "person", 0, 3, "金正恩会见俄罗斯代表团。"),
+        ("a1", "rus", "俄罗斯", "country", 5, 8, "金正恩会见俄罗斯代表团。"),
+        ("a1", "putin", "普京", "person", 12, 14, "普京致电。"),
+        ("a2", "kim", "金正恩", "person", 6, 9, "韩联社报道,金正恩会见俄方。"),
+        ("a3", "kim", "金正恩", "person", 0, 3, "金正恩会见俄罗斯代表团。"),
+        ("a4", "putin", "普京", "person", 0, 2, "普京在莫斯科表示。"),
+        ("a5", "putin", "普京", "person", 4, 6, "俄國總統普京訪問平壤。"),
+        ("a5", "pyongyang", "平壤", "place", 8, 10, "俄國總統普京訪問平壤。"),
+    ]
+    mentions = pd.DataFrame(
+        m, columns=["article_id", "entity_id", "surface", "type", "start", "end", "sentence"]
+    )
+    entities = pd.DataFrame(
+        [
+            ("kim", "person", "金正恩", "Kim Jong Un", ["金正恩", "金委员长"], "PRK", None, None),
+            ("putin", "person", "普京", "Vladimir Putin", ["普京", "普丁"], "RUS", None, None),
+            ("rus", "country", "俄罗斯", "Russia", ["俄罗斯", "俄国"], "RUS", 61.5, 105.3),
+        ],
+        columns=["entity_id", "type", "name_zh", "name_en", "aliases", "country", "lat", "lon"],
+    )
+    events = pd.DataFrame(
+        [
+            (
+                "e1",
+                "a1",
+                "meeting",
+                "kim",
+                "RUS",
+                "PRK",
+                "平壤",
+                date(2024, 6, 30),
+                "day",
+                "昨天",
+                "金正恩会见俄罗斯代表团。",
+            ),
+            (
+                "e2",
+                "a5",
+                "visit",
+                "putin",
+                "RUS",
+                "PRK",
+                "平壤",
+                None,
+                "day",
+                "",
+                "俄國總統普京訪問平壤。",
+            ),
+        ],
+        columns=[
+            "event_id",
+            "article_id",
+            "kind",
+            "lead",
+            "from_country",
+            "to_country",
+            "place",
+            "date",
+            "date_precision",
+            "time_expr",
+            "evidence",
+        ],
+    )
+    return prepare(
+        {"articles": articles, "mentions": mentions, "entities": entities, "events": events}
+    )
+
+
+ALL = Filters()
+
+
+def test_default_filters_keep_every_article_including_undated(corpus):
+    assert sorted(queries.filter_articles(corpus, ALL)["article_id"]) == [
+        "a1",
+        "a2",
+        "a3",
+        "a4",
+        "a5",
+    ]
+
+
+def test_date_outlet_and_once_filters_narrow_the_selection(corpus):
+    july2 = Filters(date_from=date(2024, 7, 2), date_to=date(2024, 7, 2))
+    assert sorted(queries.filter_articles(corpus, july2)["article_id"]) == ["a2", "a3"]
+    yonhap_once = Filters(sources=("Yonhap",), once=True)
+    assert queries.filter_articles(corpus, yonhap_once)["article_id"].tolist() == ["a2"]
+    # A date bound drops undated articles: they cannot be said to fall inside it.
+    assert "a4" not in set(
+        queries.filter_articles(corpus, Filters(date_from=date(2024, 7, 1)))["article_id"]
+    )
+
+
+def test_outlet_counts_list_every_outlet_with_its_articles(corpus):
+    counts = queries.outlet_counts(corpus).set_index("source")["articles"].to_dict()
+    assert counts == {"Yonhap": 2, "TASS": 2, "KCNA": 1}
+
+
+def test_overview_stats_and_articles_per_day(corpus):
+    stats = queries.overview_stats(corpus, ALL)
+    assert stats["articles"] == 5 and stats["outlets"] == 3 and stats["entities"] == 4
+    assert stats["date_min"] == date(2024, 7, 1) and stats["date_max"] == date(2024, 7, 5)
+    assert stats["events"] == 2
+    per_day = queries.articles_per_day(corpus, ALL)
+    assert per_day["articles"].sum() == 4  # the undated article has no day
+    july2 = per_day[per_day["published"] == date(2024, 7, 2)]
+    assert july2["source"].tolist() == ["Yonhap"] and july2["articles"].tolist() == [2]
+
+
+def test_top_entities_counts_mentions_and_respects_type_and_once(corpus):
+    top = queries.top_entities(corpus, ALL)
+    assert set(top["entity_id"].tolist()[:2]) == {"kim", "putin"}  # 3 mentions each
+    assert top.set_index("entity_id").loc["kim", "mentions"] == 3
+    assert top.set_index("entity_id").loc["kim", "name_en"] == "Kim Jong Un"
+    assert "金委员长" in top.set_index("entity_id").loc["kim", "aliases"]
+    once = queries.top_entities(corpus, Filters(once=True)).set_index("entity_id")
+    assert once.loc["kim", "mentions"] == 2  # the relayed copy no longer counts
+    places = queries.top_entities(corpus, ALL, entity_type="place")
+    assert places["entity_id"].tolist() == ["pyongyang"]
+    # Not in the entities table: shown under its surface form.
+    assert places["name_zh"].tolist() == ["平壤"]
+    assert len(queries.top_entities(corpus, ALL, n=1)) == 1
+
+
+def test_entity_breakdowns_by_outlet_and_day(corpus):
+    by_outlet = queries.entity_counts_by_outlet(corpus, ALL, ["kim"])
+    assert by_outlet.set_index("source")["mentions"].to_dict() == {"KCNA": 1, "Yonhap": 2}
+    trend = queries.entity_trend(corpus, ALL, ["putin"])
+    assert trend["published"].tolist() == [date(2024, 7, 1), date(2024, 7, 5)]
+
+
+def test_entity_sentences_carry_outlet_date_and_the_surface(corpus):
+    rows = queries.entity_sentences(corpus, ALL, "putin")
+    assert set(rows["article_id"]) == {"a1", "a4", "a5"}
+    assert rows.iloc[0]["published"] == date(2024, 7, 5)  # newest first
+    assert "普京" in rows.iloc[0]["sentence"] and rows.iloc[0]["surface"] == "普京"
+    narrowed = queries.entity_sentences(corpus, Filters(sources=("KCNA",)), "putin")
+    assert narrowed["article_id"].tolist() == ["a1"]
+
+
+def test_search_finds_traditional_text_with_a_simplified_query(corpus):
+    hits = queries.list_articles(corpus, ALL, "俄国总统")
+    assert hits["article_id"].tolist() == ["a5"]
+    assert queries.list_articles(corpus, ALL, "俄國總統")["article_id"].tolist() == ["a5"]
+    assert queries.list_articles(corpus, ALL, "不存在的词").empty
+    assert queries.list_articles(corpus, ALL)["article_id"].iloc[0] == "a5"  # newest first
+
+
+def test_article_mentions_are_ordered_without_overlaps(corpus):
+    mentions = queries.article_mentions(corpus, "a1")
+    assert mentions["start"].tolist() == [0, 5, 12]
+
+
+def test_latest_events_fall_back_to_the_article_date(corpus):
+    events = queries.latest_events(corpus, ALL)
+    assert events["event_id" if "event_id" in events else "article_id"].tolist()[0] == "a5"
+    assert events["date"].tolist() == [date(2024, 7, 5), date(2024, 6, 30)]
+    rows = queries.event_rows(events, "en")
+    assert rows["kind"].tolist() == ["Visit", "Meeting"]
+    assert rows["route"].iloc[0] == "RUS → PRK (平壤)"
+
+
+def test_empty_selection_gives_empty_frames_with_columns(corpus):
+    nothing = Filters(sources=("Reuters",))
+    assert queries.filter_articles(corpus, nothing).empty
+    assert list(queries.top_entities(corpus, nothing).columns) == queries.TOP_ENTITY_COLUMNS
+    assert queries.articles_per_day(corpus, nothing).empty
+    assert queries.entity_trend(corpus, nothing, ["kim"]).empty
+    assert queries.latest_events(corpus, nothing).empty
+    assert queries.overview_stats(corpus, nothing)["articles"] == 0
+
+
+def test_empty_tables_do_not_break_queries():
+    empty = prepare(
+        {"articles": pd.DataFrame([_article("x", "KCNA", "朝中社", date(2024, 7, 1), "文本")])}
+    )
+    assert queries.top_entities(empty, ALL).empty
+    assert queries.latest_events(empty, ALL).empty
+    assert queries.overview_stats(empty, ALL)["entities"] == 0
+
+
+def test_csv_export_opens_in_spreadsheets(corpus):
+    data = queries.to_csv(queries.top_entities(corpus, ALL))
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert "金正恩" in data.decode("utf-8-sig")
+
+
+def test_seed_corpus_queries(seed_processed):
+    corpus = load_corpus(seed_processed)
+    assert len(queries.filter_articles(corpus, ALL)) == len(corpus.articles)
+    once = queries.filter_articles(corpus, Filters(once=True))
+    assert len(once) == len(corpus.articles) - corpus.articles["dup_of"].notna().sum()
+    assert len(once) < len(corpus.articles)  # the seed has a relayed KCNA report
+    kcna = queries.filter_articles(corpus, Filters(sources=("KCNA",)))
+    assert set(kcna["source"]) == {"KCNA"}
