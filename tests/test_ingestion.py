@@ -299,3 +299,20 @@ def test_cli_ingest_prints_summary_and_exit_status(tmp_path):
     failed = run_cli("ingest", str(tmp_path / "empty.txt"), "--out", str(tmp_path / "o2"))
     assert failed.returncode != 0
     assert "No article could be read" in failed.stderr
+
+
+# --- the labelled sets -----------------------------------------------------------------------
+
+
+def test_labelled_sets_keep_their_accuracy():
+    """The hand-labelled sets (scripts/eval_ingestion.py prints the full figures): a change that
+    breaks splitting, outlets or dates on any of them fails here."""
+    sys.path.insert(0, str(PROJECT_ROOT / "scripts"))
+    import eval_ingestion
+
+    for name, (labels, roots) in eval_ingestion.LABEL_SETS.items():
+        result = eval_ingestion.evaluate(labels, roots)
+        assert result["split_precision"] >= 0.95, (name, result["errors"])
+        assert result["split_recall"] >= 0.95, (name, result["errors"])
+        assert result["outlet_accuracy"] >= 0.95, (name, result["errors"])
+        assert result["date_accuracy"] >= 0.95, (name, result["errors"])

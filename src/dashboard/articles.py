@@ -68,7 +68,7 @@ def _cn_number(s: str) -> int | None:
 
 _NUM = r"[0-9]{1,4}|[〇零○一二三四五六七八九十]{1,4}"
 FULL_DATE = re.compile(
-    rf"(?P<y>(?:19|20)[0-9]{{2}}|[一二][〇零○一二三四五六七八九]{{3}})\s*[-/.年]\s*(?P<m>{_NUM})\s*[-/.月]\s*(?P<d>{_NUM})(?![0-9])\s*日?"
+    rf"[(（]?(?P<y>(?:19|20)[0-9]{{2}}|[一二][〇零○一二三四五六七八九]{{3}})[)）]?\s*[-/.年]\s*(?P<m>{_NUM})\s*[-/.月]\s*(?P<d>{_NUM})(?![0-9])\s*日?"
 )
 MONTH_DAY = re.compile(rf"(?<![0-9年/\-.])(?P<m>{_NUM})\s*月\s*(?P<d>{_NUM})\s*[日号]")
 
@@ -128,12 +128,20 @@ _BOILERPLATE = [
         r"^(发表于|發表於|本帖最后由|责任编辑|責任編輯|编辑[:：]|校对[:：]|版权所有|版權所有|copyright|©|all rights reserved|扫一扫|关注我们|相关阅读|相关新闻|相关内容|推荐阅读|热门推荐|分享到|分享|订阅|跳过此内容|图像来源|图片来源|图像加注文字|图片说明|签名[:：]|转载请注明)",
         r"^(首页|主页|当前位置[:：]?)\s*[>＞»/]|[>＞»]\s*正文$",
         r"^[【\[]?(责编|編輯|编辑)[:：]",
-        r"版权所有|版權所有|all rights reserved",
+        r"版权所有|版權所有|all rights reserved|未经授权.{0,6}不得转载|只看该作者",
+        r"^(小字号|大字号|中字号|字号[:：]|引用[:：]|阅读原文|点击关注|在看$)",
     ]
 ]
 # A navigation row: several short words separated by spaces or bars, no sentence punctuation.
 _NAV_ROW = re.compile(r"^(?:[^\s|｜，。,.!?！？]{1,4}[\s|｜]+){4,}[^\s|｜，。,.!?！？]{1,4}$")
-_IMAGE_LINE = re.compile(r"^[\w\-.()\[\] ]+\.(png|jpe?g|gif|webp|bmp|svg|tiff?)$", re.IGNORECASE)
+# An image file name, possibly followed by forum attachment details "(86.3 KB, 下载次数: 3)".
+_IMAGE_LINE = re.compile(
+    r"^[\w\-.()\[\] ]+\.(png|jpe?g|gif|webp|bmp|svg|tiff?)(\s*[(（][^)）]{0,40}[)）])?$",
+    re.IGNORECASE,
+)
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
+# "引用：某网友 发表于 ...": the lines below it, up to a blank line, quote another post.
+_QUOTE_HEADER = re.compile(r"^(引用|引用自|quote)\s*[:：]", re.IGNORECASE)
 _HAS_WORD = re.compile(rf"[{HAN}A-Za-z0-9]")
 _SHORT_LATIN = re.compile(r"^[A-Za-z]{1,2}$")  # the 'x' of a close button, stray 'OK'
 _TERMINAL = tuple("。！？!?；;…”」』\"'.")
@@ -147,7 +155,10 @@ DATELINE = re.compile(
 )
 # A date line: opens with a full date (after an optional 发布时间： / 发布/ label) and carries
 # little else: a time, a weekday, 更新, or 来源：outlet.
-DATE_LINE = re.compile(r"^(?:[^\d，。,]{0,6}?[:：/]\s*)?" + FULL_DATE.pattern + r"(?P<rest>.*)$")
+# DPRK media prefix the Juche year: 主体113(2024)年7月21日.
+DATE_LINE = re.compile(
+    r"^(?:[^\d，。,]{0,6}?[:：/]\s*)?(?:主体\s*\d{1,3}\s*)?" + FULL_DATE.pattern + r"(?P<rest>.*)$"
+)
 DATE_LINE_SOURCE = re.compile(
     r"(?:来源|來源|稿源)\s*[:：]\s*(?P<src>[^|｜\s].{0,30}?)\s*(?:[|｜]|$)"
 )
@@ -234,12 +245,15 @@ def clean_page(text: str) -> tuple[list[Line], list[str]]:
     removed: list[str] = []
     raw_lines = normalize_width(text).splitlines()
     spaced_page = _is_spaced_page(raw_lines)
+    in_quote = False
     for raw in raw_lines:
-        tight = tighten_spaces(raw)
+        tight = _MARKDOWN_HEADING.sub("", tighten_spaces(raw))
         if not tight:
+            in_quote = False  # a forum quote block ends at a blank line
             continue
         simplified = to_simplified(tight)
-        if _is_boilerplate(simplified, to_simplified(raw), spaced_page):
+        if in_quote or _is_boilerplate(simplified, to_simplified(raw), spaced_page):
+            in_quote = in_quote or bool(_QUOTE_HEADER.match(simplified))
             removed.append(simplified)
             continue
         line = Line(tight, simplified)
@@ -268,9 +282,64 @@ def _segment_starts(lines: list[Line]) -> list[int]:
             after = i + 1
             while after < len(kinds) and kinds[after] in ("date", "byline"):
                 after += 1
-            if after > i + 1 and not (after < len(kinds) and kinds[after] == "dateline") or kinds[i + 1] == "body" and ATTRIBUTION_LEAD.match(lines[i + 1].simplified):
+            if (
+                after > i + 1
+                and not (after < len(kinds) and kinds[after] == "dateline")
+                or kinds[i + 1] == "body"
+                and ATTRIBUTION_LEAD.match(lines[i + 1].simplified)
+            ):
                 starts.add(i)
     return sorted(starts)
+
+
+def _segments(lines: list[Line], page_date: date | None) -> list[list[Line]]:
+    starts = _segment_starts(lines)
+    if len(starts) > 1:
+        # A page that bundles reports: here a headline directly above running text starts
+        # a report too (in a single report it would be a cross-head).
+        starts = sorted(
+            set(starts)
+            | {
+                i
+                for i in range(1, len(lines) - 1)
+                if lines[i].kind == "headline"
+                and lines[i + 1].kind == "body"
+                and _has_body([lines[i + 1]])
+                and lines[i - 1].kind == "body"
+            }
+        )
+    segments = [lines[a:b] for a, b in zip(starts, [*starts[1:], len(lines)], strict=True)]
+    merged: list[list[Line]] = []
+    carry: list[Line] = []
+    for seg in segments:
+        if not _has_body(seg) and any(ln.kind in ("headline", "date") for ln in seg):
+            carry += seg  # a headline or date stranded above a dateline belongs below
+            continue
+        merged.append(carry + seg)
+        carry = []
+    if carry:
+        merged.append(carry)
+    if len(merged) > 1 and merged[0] and merged[0][0].kind == "headline" and _has_body(merged[0]):
+        first = merged[0]
+        # A page title above several reports belongs to none of them.
+        if len(first) > 1 and first[1].kind not in ("date", "byline", "dateline"):
+            merged[0] = first[1:]
+    return [part for seg in merged for part in _split_later_reports(seg, page_date)]
+
+
+def _leading_context(seg: list[Line], registry: OutletRegistry) -> tuple[list[Line], list[Line]]:
+    """Split off masthead and date lines that sit above the segment's headline."""
+    for i, ln in enumerate(seg[:4]):
+        if ln.kind == "headline" and byline_outlet(ln, registry) is None:
+            above = seg[:i]
+            if above and all(
+                a.kind == "date" or byline_outlet(a, registry) is not None for a in above
+            ):
+                return above, seg[i:]
+            break
+        if ln.kind in ("body", "dateline"):
+            break
+    return [], seg
 
 
 def _has_body(lines: list[Line]) -> bool:
@@ -284,6 +353,9 @@ def _has_body(lines: list[Line]) -> bool:
 class Draft:
     lines: list[Line]
     doc: RawDocument
+    # Masthead and date lines above the headline: not part of the text, still read for
+    # the outlet and the date.
+    context: list[Line] = field(default_factory=list)
     title: str = ""
     source: Outlet | None = None
     source_name: str = ""  # a metadata outlet name the registry does not know
@@ -376,7 +448,9 @@ def byline_outlet(line: Line, registry: OutletRegistry) -> Outlet | None:
     return None
 
 
-def _page_outlet(lines: list[Line], removed: list[str], registry: OutletRegistry) -> Outlet | None:
+def _page_outlet(
+    lines: list[Line], removed: list[str], registry: OutletRegistry, masthead: str = ""
+) -> Outlet | None:
     """An outlet the page names outside any report: a masthead line above the first paragraph
     or a copyright footer (© 2024 BBC, 人民网版权所有). Used only for single-report pages."""
     for ln in lines:
@@ -390,13 +464,18 @@ def _page_outlet(lines: list[Line], removed: list[str], registry: OutletRegistry
             found = registry.find_all(text)
             if found:
                 return found[0]
+    if masthead:
+        found = registry.find_all(to_simplified(masthead))
+        if found:
+            return found[0]
     return None
 
 
 def _resolve_article(draft: Draft, registry: OutletRegistry, page_date: date | None) -> None:
     lines, meta = draft.lines, draft.doc.meta
     dl = _dateline_of(lines)
-    date_line = next((ln for ln in lines[:4] if ln.kind == "date"), None)
+    head = [*draft.context, *lines[:5]]
+    date_line = next((ln for ln in head if ln.kind == "date"), None)
     is_record = draft.doc.kind == "record"
 
     # Outlet: record metadata is explicit; then the dateline; then a byline; then the page's
@@ -413,7 +492,7 @@ def _resolve_article(draft: Draft, registry: OutletRegistry, page_date: date | N
             ).strip()
         else:
             draft.place = dl.dateline["pre"].strip()
-    for ln in lines[:5]:
+    for ln in head:
         outlet = byline_outlet(ln, registry)
         if outlet:
             candidates.append((outlet, ""))
@@ -480,24 +559,17 @@ def document_drafts(doc: RawDocument, registry: OutletRegistry) -> list[Draft]:
     if not lines:
         return []
     page_date = _page_date(removed, lines, doc.meta.get("published", ""))
-    if doc.kind == "record":
-        segments = [lines]
-    else:
-        starts = _segment_starts(lines)
-        segments = [lines[a:b] for a, b in zip(starts, [*starts[1:], len(lines)], strict=True)]
-        if len(segments) > 1 and segments[0] and segments[0][0].kind == "headline":
-            # A page title above several reports belongs to none of them.
-            segments[0] = segments[0][1:]
-        segments = [part for seg in segments for part in _split_later_reports(seg, page_date)]
+    segments = [lines] if doc.kind == "record" else _segments(lines, page_date)
     drafts = []
     for seg in segments:
         if not _has_body(seg):
             continue
-        draft = Draft(seg, doc)
+        context, seg = _leading_context(seg, registry)
+        draft = Draft(seg, doc, context=context)
         _resolve_article(draft, registry, page_date)
         drafts.append(draft)
     if len(drafts) == 1 and drafts[0].source is None and not drafts[0].source_name:
-        page_outlet = _page_outlet(lines, removed, registry)
+        page_outlet = _page_outlet(lines, removed, registry, doc.meta.get("masthead", ""))
         if page_outlet is not None:
             drafts[0].source = page_outlet
             drafts[0].quoted = [q for q in drafts[0].quoted if q != page_outlet.id]

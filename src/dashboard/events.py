@@ -48,6 +48,7 @@ exact day) and ``approximate`` (True for vague expressions such as 日前).
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -176,20 +177,26 @@ def _event_id(article_id: str, pos: int) -> str:
     return hashlib.sha1(f"{article_id}:{pos}".encode()).hexdigest()[:16]
 
 
-def _article_mentions(text: str, rows: pd.DataFrame, entities: dict) -> list[Mention]:
+# One mention row as plain values: (entity_id, surface, type, start, end). Plain tuples, not
+# DataFrame rows: this loop runs for every mention of the corpus.
+MentionRow = tuple
+
+
+def _article_mentions(text: str, rows: list[MentionRow], entities: dict) -> list[Mention]:
     out: list[Mention] = []
-    for r in rows.itertuples(index=False):
-        if int(r.end) - int(r.start) < 2:
+    for entity_id, surface, mtype, start, end in rows:
+        start, end = int(start), int(end)
+        if end - start < 2:
             continue  # one-character names (以, 美) are too ambiguous; the patterns below cover travel compounds
-        ent = entities.get(r.entity_id, {})
-        typ = r.type if isinstance(r.type, str) else ent.get("type", "")
+        ent = entities.get(entity_id, {})
+        typ = mtype if isinstance(mtype, str) else ent.get("type", "")
         if typ == "country":
-            country = r.entity_id
+            country = entity_id
         else:
             country = ent.get("country")
             country = country if isinstance(country, str) and country else None
-        name = ent.get("name_zh") if isinstance(ent.get("name_zh"), str) else r.surface
-        out.append(Mention(int(r.start), int(r.end), r.entity_id, typ, country, name or r.surface))
+        name = ent.get("name_zh") if isinstance(ent.get("name_zh"), str) else surface
+        out.append(Mention(start, end, entity_id, typ, country, name or surface))
     taken = [(m.start, m.end) for m in out]
 
     def free(s: int, e: int) -> bool:
@@ -525,10 +532,11 @@ def extract_events(
     ent = {}
     if entities is not None and not entities.empty:
         ent = entities.drop_duplicates("entity_id").set_index("entity_id").to_dict("index")
-    by_article = {}
+    by_article: dict[str, list[MentionRow]] = defaultdict(list)
     if mentions is not None and not mentions.empty:
-        by_article = {k: g for k, g in mentions.groupby("article_id", sort=False)}
-    empty_m = pd.DataFrame(columns=["article_id", "entity_id", "surface", "type", "start", "end"])
+        columns = ["article_id", "entity_id", "surface", "type", "start", "end"]
+        for article_id, *rest in zip(*(mentions[c].tolist() for c in columns), strict=True):
+            by_article[article_id].append(tuple(rest))
     rows: list[dict] = []
     for art in articles.itertuples(index=False):
         text = (
@@ -536,7 +544,7 @@ def extract_events(
             if isinstance(getattr(art, "text_simplified", None), str)
             else to_simplified(art.text)
         )
-        ms = _article_mentions(text, by_article.get(art.article_id, empty_m), ent)
+        ms = _article_mentions(text, by_article.get(art.article_id, []), ent)
         rows.extend(_find_in_article(art, ms))
     frame = pd.DataFrame(rows, columns=[c for c in COLUMNS if c != "story_id"])
     return frame

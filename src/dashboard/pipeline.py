@@ -6,6 +6,8 @@ updates its own. Adding a stage means writing that function and listing it in ``
 
 from __future__ import annotations
 
+import time
+
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,11 +55,15 @@ def build_tables(
     progress: ProgressFn = _no_progress,
     max_file_mb: float = 50.0,
 ) -> dict[str, pd.DataFrame]:
+    started = time.perf_counter()
     articles = extract_articles(list(paths), report, progress=progress, max_file_mb=max_file_mb)
+    report.timings["articles"] = round(time.perf_counter() - started, 3)
     ctx = PipelineContext({"articles": articles}, report, progress)
     for name, stage in STAGES:
         progress(name, 0, 1)
+        started = time.perf_counter()
         stage(ctx)
+        report.timings[name] = round(time.perf_counter() - started, 3)
         progress(name, 1, 1)
     tables = {}
     for name, columns in COLUMNS.items():

@@ -265,12 +265,34 @@ def _read_html(rel: str, html: str, encoding: str, report: IngestReport) -> RawD
         "published": result.date or "",
         "url": result.url or "",
     }
+    meta["masthead"] = _masthead_text(html)
     text = result.text
     title = (result.title or "").strip()
     # Extraction often drops the <h1>; the headline is part of what the page wrote.
     if title and title not in text[: len(title) + 200]:
         text = f"{title}\n{text}"
     return RawDocument(rel, "page", text, encoding, meta=meta, is_html=True)
+
+
+def _masthead_text(html: str) -> str:
+    """Text of the page's header, logo, footer and <title>: where a site names itself when
+    its article does not (main-text extraction drops them)."""
+    import lxml.html
+
+    try:
+        tree = lxml.html.fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return ""
+    parts = []
+    for xpath in (
+        "//header",
+        "//*[contains(@class,'logo') or contains(@id,'logo')]",
+        "//footer",
+        "//title",
+    ):
+        for node in tree.xpath(xpath)[:3]:
+            parts.append(" ".join(node.text_content().split()))
+    return "\n".join(parts)[:2000]
 
 
 def _pick(record: dict, field_name: str) -> str:

@@ -23,6 +23,7 @@ class IngestReport:
     counts: dict[str, int] = field(default_factory=dict)
     articles_per_source: dict[str, int] = field(default_factory=dict)
     unregistered_sources: dict[str, int] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
 
     def reject(self, file: str, line: int | None, reason: str) -> None:
         self.rejected.append(Rejected(file, line, reason))
