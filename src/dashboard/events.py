@@ -48,8 +48,8 @@ exact day) and ``approximate`` (True for vague expressions such as 日前).
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 

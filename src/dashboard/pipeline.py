@@ -7,7 +7,6 @@ updates its own. Adding a stage means writing that function and listing it in ``
 from __future__ import annotations
 
 import time
-
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
