@@ -99,24 +99,30 @@ def existing_pages() -> list[tuple[str, str | None]]:
     return [(pid, icon) for pid, icon in PAGES if (PAGES_DIR / f"{pid}.py").exists()]
 
 
-def navigation_pages(lang: str = i18n.DEFAULT_LANG, entry_default: bool = False) -> list:
+def navigation_pages(lang: str = i18n.DEFAULT_LANG) -> list:
     """st.Page objects for st.navigation; url_path == file stem, as in pages-directory mode.
 
-    ``entry_default``: make app.py a hidden default page (as pages-directory mode does), so
-    that a cold deep link to the first page keeps its own path instead of "page not found".
+    The default page (served at ``/``) is a hidden copy of the first page: Streamlit's
+    frontend answers "page not found" for the default page's own path, and ``/overview``
+    must work as a link like every other page.
     """
+    found = existing_pages()
     pages = [
-        st.Page(
-            PAGES_DIR / f"{pid}.py",
-            title=i18n.t(f"page.{pid}", lang),
-            icon=icon,
-            url_path=pid,
-            default=(i == 0 and not entry_default),
-        )
-        for i, (pid, icon) in enumerate(existing_pages())
+        st.Page(PAGES_DIR / f"{pid}.py", title=i18n.t(f"page.{pid}", lang), icon=icon, url_path=pid)
+        for pid, icon in found
     ]
-    if entry_default:
-        pages.insert(0, st.Page(PROJECT_ROOT / "app.py", default=True, visibility="hidden"))
+    if found:
+        first = found[0][0]
+        pages.insert(
+            0,
+            st.Page(
+                PAGES_DIR / f"{first}.py",
+                title=i18n.t(f"page.{first}", lang),
+                url_path="home",
+                default=True,
+                visibility="hidden",
+            ),
+        )
     return pages
 
 
@@ -301,7 +307,7 @@ def page_setup(page_id: str) -> PageContext:
     if _in_pages_directory_mode():
         # Cold deep link: Streamlit ran this file directly. Register the real menu (same
         # url paths) so the sidebar and later reruns behave exactly as via app.py.
-        st.navigation(navigation_pages(lang, entry_default=True), position="sidebar")
+        st.navigation(navigation_pages(lang), position="sidebar")
 
     corpus = _load_corpus_or_stop(lang)
     state = _sidebar(corpus, lang)
