@@ -80,12 +80,10 @@ def test_a_mention_keeps_an_unknown_name_whole():
 
 
 def test_stage_writes_the_table():
-    class Ctx:
-        def __init__(self):
-            self.tables = {"articles": _articles(["军事合作。"])}
-            self.report = type("R", (), {"counts": {}})()
+    from dashboard.pipeline import PipelineContext
+    from dashboard.report import IngestReport
 
-    ctx = Ctx()
+    ctx = PipelineContext({"articles": _articles(["军事合作。"])}, IngestReport())
     run(ctx)
     assert set(ctx.tables["terms"]["term"]) == {"军事", "合作"}
     assert ctx.report.counts["terms"] == 2

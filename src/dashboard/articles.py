@@ -21,8 +21,9 @@ from pathlib import Path
 import pandas as pd
 
 from .outlets import UNKNOWN, Outlet, OutletRegistry, load_registry
-from .readers import RawDocument, read_documents
-from .report import IngestReport
+from .parallel import map_chunks
+from .readers import RawDocument, iter_files, read_file
+from .report import IngestReport, Rejected
 from .schema import ARTICLE_COLUMNS
 from .textnorm import (
     HAN,
@@ -586,59 +587,95 @@ def article_id(text: str) -> str:
     return hashlib.sha1(compact(text).encode("utf-8")).hexdigest()[:16]
 
 
+@dataclass
+class FileResult:
+    """What one input file yields: article rows (ids not yet assigned) and its problems."""
+
+    rows: list[dict]
+    rejected: list[Rejected]
+    documents_read: int
+    unregistered: list[str]
+
+
+def _draft_row(doc: RawDocument, position: int, draft: Draft) -> dict:
+    text = "\n".join(ln.text for ln in draft.lines)
+    simplified = to_simplified(text)
+    source = draft.source
+    return {
+        "article_id": None,
+        "doc": doc.doc,
+        "index": doc.index if doc.kind == "record" else position,
+        "source": source.id if source else (draft.source_name or UNKNOWN),
+        "source_zh": source.name_zh if source else (draft.source_name or "未知"),
+        "published": draft.published,
+        "title": draft.title,
+        "text": text,
+        "dup_of": None,
+        "text_simplified": simplified,
+        "script": script_of(text, simplified),
+        "date_source": draft.date_source,
+        "place": draft.place or None,
+        "url": doc.meta.get("url") or None,
+        "quoted_sources": draft.quoted,
+        "encoding": doc.encoding,
+    }
+
+
+_max_file_mb = 50.0  # set before the pool forks, read by _read_chunk in the workers
+
+
+def _read_chunk(files: list[tuple[Path, Path]]) -> list[FileResult]:
+    registry = load_registry()
+    results = []
+    for file, root in files:
+        local = IngestReport()
+        rows, unregistered = [], []
+        for doc in read_file(file, root, local, _max_file_mb):
+            drafts = document_drafts(doc, registry)
+            if not drafts:
+                local.reject(
+                    doc.doc, doc.line, "no article text found (only boilerplate or headings)"
+                )
+            for position, draft in enumerate(drafts):
+                rows.append(_draft_row(doc, position, draft))
+                if draft.source is None and draft.source_name:
+                    unregistered.append(draft.source_name)
+        results.append(FileResult(rows, local.rejected, local.documents_read, unregistered))
+    return results
+
+
 def extract_articles(
     paths: list[Path],
     report: IngestReport,
     progress: Callable[[str, int, int], None] | None = None,
     max_file_mb: float = 50.0,
-    registry: OutletRegistry | None = None,
+    workers: int = 1,
 ) -> pd.DataFrame:
-    registry = registry or load_registry()
+    """The articles table of every input under ``paths``; files are read on ``workers``
+    processes, ids are assigned here in input order (the output does not depend on workers)."""
+    global _max_file_mb
+    _max_file_mb = max_file_mb
+    files = list(iter_files(paths, report))
+    if progress:
+        progress("reading", 0, len(files))
+    load_registry()  # built once before the pool forks
     rows = []
-    seen_ids: dict[str, str] = {}
-    for n, doc in enumerate(read_documents(paths, report, max_file_mb), start=1):
-        if progress:
-            progress("reading", n, 0)
-        drafts = document_drafts(doc, registry)
-        if not drafts:
-            report.reject(doc.doc, doc.line, "no article text found (only boilerplate or headings)")
-            continue
-        for position, draft in enumerate(drafts):
-            text = "\n".join(ln.text for ln in draft.lines)
-            aid = article_id(text)
-            exact_dup = None
+    seen_ids: set[str] = set()
+    for result in map_chunks(_read_chunk, files, workers):
+        report.rejected.extend(result.rejected)
+        report.documents_read += result.documents_read
+        for name in result.unregistered:
+            report.unregistered_sources[name] = report.unregistered_sources.get(name, 0) + 1
+        for row in result.rows:
+            aid = article_id(row["text"])
             if aid in seen_ids:  # the same text twice: keep both, the later one points back
-                exact_dup = aid
+                row["dup_of"] = aid
                 aid = hashlib.sha1(
-                    f"{compact(text)}\0{doc.doc}\0{doc.index}\0{position}".encode()
+                    f"{compact(row['text'])}\0{row['doc']}\0{row['index']}".encode()
                 ).hexdigest()[:16]
-            seen_ids[aid] = doc.doc
-            simplified = to_simplified(text)
-            source = draft.source
-            if source is None and draft.source_name:
-                report.unregistered_sources[draft.source_name] = (
-                    report.unregistered_sources.get(draft.source_name, 0) + 1
-                )
-            rows.append(
-                {
-                    "article_id": aid,
-                    "doc": doc.doc,
-                    "index": doc.index if doc.kind == "record" else position,
-                    "source": source.id if source else (draft.source_name or UNKNOWN),
-                    "source_zh": source.name_zh if source else (draft.source_name or "未知"),
-                    "published": draft.published,
-                    "title": draft.title,
-                    "text": text,
-                    "dup_of": exact_dup,
-                    "text_simplified": simplified,
-                    "script": script_of(text, simplified),
-                    "date_source": draft.date_source,
-                    "place": draft.place or None,
-                    "url": doc.meta.get("url") or None,
-                    "quoted_sources": draft.quoted,
-                    "encoding": doc.encoding,
-                }
-            )
+            seen_ids.add(aid)
+            row["article_id"] = aid
+            rows.append(row)
     frame = pd.DataFrame(rows, columns=ARTICLE_COLUMNS)
     if not frame.empty:
         frame["index"] = frame["index"].astype("int64")

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from .parallel import default_workers
 from .paths import processed_dir, raw_dir
 
 
@@ -42,7 +43,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else processed_dir()
     progress = TerminalProgress(enabled=not args.quiet and sys.stderr.isatty())
     try:
-        report = ingest(paths, out, progress=progress, max_file_mb=args.max_file_mb)
+        report = ingest(
+            paths, out, progress=progress, max_file_mb=args.max_file_mb, workers=args.workers
+        )
     except NothingIngested as exc:
         progress.close()
         print(f"error: {exc}", file=sys.stderr)
@@ -123,6 +126,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
     p.add_argument(
         "--max-file-mb", type=float, default=50.0, help="reject larger files (default 50)"
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=default_workers(),
+        help="processes to use (default: every core); the output is the same for any number",
     )
     p.set_defaults(func=cmd_ingest)
 

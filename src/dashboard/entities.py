@@ -33,6 +33,7 @@ from pathlib import Path
 import ahocorasick_rs
 import pandas as pd
 
+from .parallel import map_chunks
 from .paths import GAZETTEER_CSV
 from .schema import COLUMNS
 from .textnorm import HAN, NAME_SEPARATORS, to_simplified
@@ -721,23 +722,37 @@ def _resolve_unverified(results: list[_ArticleResult], matcher: Matcher) -> None
                 r.mentions.append(Mention(s, e, UNVERIFIED + canonical, kind, verified=False))
 
 
+# The matcher used by _analyse_chunk; set before the pool forks so workers share it.
+_active_matcher: Matcher | None = None
+
+
+def _analyse_chunk(rows: list[tuple[str, str, str]]) -> list[_ArticleResult]:
+    return [
+        analyse_article(_active_matcher, aid, text, simplified) for aid, text, simplified in rows
+    ]
+
+
 def extract(
-    articles: pd.DataFrame, matcher: Matcher, progress=None
+    articles: pd.DataFrame, matcher: Matcher, progress=None, workers: int = 1
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The ``mentions`` and ``entities`` tables of ``articles`` (article_id, text, text_simplified)."""
-    results = []
-    total = len(articles)
-    for n, (article_id, text, simplified) in enumerate(
+    """The ``mentions`` and ``entities`` tables of ``articles`` (article_id, text, text_simplified).
+
+    Articles are analysed independently (on ``workers`` processes); names are then resolved
+    across the whole corpus in this process, so the output does not depend on ``workers``.
+    """
+    global _active_matcher
+    _active_matcher = matcher
+    rows = list(
         zip(
             articles["article_id"].tolist(),
-            articles["text"].tolist(),
-            articles["text_simplified"].tolist(),
+            [t or "" for t in articles["text"].tolist()],
+            [t or "" for t in articles["text_simplified"].tolist()],
             strict=True,
         )
-    ):
-        results.append(analyse_article(matcher, article_id, text or "", simplified or ""))
-        if progress is not None and n % 200 == 0:
-            progress("entities", n, total)
+    )
+    if progress is not None:
+        progress("entities", 0, len(rows))
+    results = map_chunks(_analyse_chunk, rows, workers)
     _resolve_unverified(results, matcher)
     return build_tables(results, matcher.gazetteer)
 
@@ -749,7 +764,9 @@ def run(ctx) -> None:
         ctx.report.notices.append(
             f"gazetteer {path or GAZETTEER_CSV} missing or empty: only the fallback found names"
         )
-    mentions, entities = extract(ctx.tables["articles"], matcher, ctx.progress)
+    mentions, entities = extract(
+        ctx.tables["articles"], matcher, ctx.progress, ctx.options.get("workers", 1)
+    )
     ctx.tables["mentions"] = mentions
     ctx.tables["entities"] = entities
     ctx.report.counts["unverified entities"] = int((~entities["verified"]).sum())

@@ -52,9 +52,11 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 import pandas as pd
 
+from .parallel import map_chunks
 from .schema import EVENT_COLUMNS
 from .textnorm import to_simplified
 from .timeexpr import TimeExpr, find_times
@@ -525,29 +527,44 @@ def _roles(kind, text, mentions, s0, s1, c0, c1, trig, trig_end, counts) -> dict
     }
 
 
-def extract_events(
-    articles: pd.DataFrame, mentions: pd.DataFrame, entities: pd.DataFrame
-) -> pd.DataFrame:
-    """Events of every article (no grouping yet)."""
-    ent = {}
-    if entities is not None and not entities.empty:
-        ent = entities.drop_duplicates("entity_id").set_index("entity_id").to_dict("index")
-    by_article: dict[str, list[MentionRow]] = defaultdict(list)
-    if mentions is not None and not mentions.empty:
-        columns = ["article_id", "entity_id", "surface", "type", "start", "end"]
-        for article_id, *rest in zip(*(mentions[c].tolist() for c in columns), strict=True):
-            by_article[article_id].append(tuple(rest))
-    rows: list[dict] = []
-    for art in articles.itertuples(index=False):
+_entities_by_id: dict = {}  # entity_id -> entity row, shared with forked workers
+
+
+def _events_chunk(rows: list[tuple]) -> list[dict]:
+    out: list[dict] = []
+    for art, mention_rows in rows:
         text = (
             art.text_simplified
             if isinstance(getattr(art, "text_simplified", None), str)
             else to_simplified(art.text)
         )
-        ms = _article_mentions(text, by_article.get(art.article_id, []), ent)
-        rows.extend(_find_in_article(art, ms))
-    frame = pd.DataFrame(rows, columns=[c for c in COLUMNS if c != "story_id"])
-    return frame
+        out.extend(_find_in_article(art, _article_mentions(text, mention_rows, _entities_by_id)))
+    return out
+
+
+def extract_events(
+    articles: pd.DataFrame, mentions: pd.DataFrame, entities: pd.DataFrame, workers: int = 1
+) -> pd.DataFrame:
+    """Events of every article (no grouping yet); articles are independent, so they may be
+    spread over ``workers`` processes."""
+    global _entities_by_id
+    _entities_by_id = {}
+    if entities is not None and not entities.empty:
+        _entities_by_id = (
+            entities.drop_duplicates("entity_id").set_index("entity_id").to_dict("index")
+        )
+    by_article: dict[str, list[MentionRow]] = defaultdict(list)
+    if mentions is not None and not mentions.empty:
+        columns = ["article_id", "entity_id", "surface", "type", "start", "end"]
+        for article_id, *rest in zip(*(mentions[c].tolist() for c in columns), strict=True):
+            by_article[article_id].append(tuple(rest))
+    # SimpleNamespace rows: attribute access like itertuples, and picklable for the pool.
+    work = [
+        (art, by_article.get(art.article_id, []))
+        for art in (SimpleNamespace(**r) for r in articles.to_dict("records"))
+    ]
+    rows = map_chunks(_events_chunk, work, workers)
+    return pd.DataFrame(rows, columns=[c for c in COLUMNS if c != "story_id"])
 
 
 def _family(kind: str) -> str:
@@ -646,9 +663,9 @@ def assign_stories(events: pd.DataFrame) -> pd.Series:
 
 
 def build_events(
-    articles: pd.DataFrame, mentions: pd.DataFrame, entities: pd.DataFrame
+    articles: pd.DataFrame, mentions: pd.DataFrame, entities: pd.DataFrame, workers: int = 1
 ) -> pd.DataFrame:
-    frame = extract_events(articles, mentions, entities)
+    frame = extract_events(articles, mentions, entities, workers)
     frame["story_id"] = assign_stories(frame)
     frame = frame.drop_duplicates("event_id")
     return frame[COLUMNS].reset_index(drop=True)
@@ -659,6 +676,6 @@ def run(ctx) -> None:
     articles = tables["articles"]
     mentions = tables.get("mentions")
     entities = tables.get("entities")
-    events = build_events(articles, mentions, entities)
+    events = build_events(articles, mentions, entities, ctx.options.get("workers", 1))
     ctx.tables["events"] = events
     ctx.report.counts["stories"] = int(events["story_id"].nunique()) if not events.empty else 0

@@ -53,11 +53,14 @@ def build_tables(
     report: IngestReport,
     progress: ProgressFn = _no_progress,
     max_file_mb: float = 50.0,
+    workers: int = 1,
 ) -> dict[str, pd.DataFrame]:
     started = time.perf_counter()
-    articles = extract_articles(list(paths), report, progress=progress, max_file_mb=max_file_mb)
+    articles = extract_articles(
+        list(paths), report, progress=progress, max_file_mb=max_file_mb, workers=workers
+    )
     report.timings["articles"] = round(time.perf_counter() - started, 3)
-    ctx = PipelineContext({"articles": articles}, report, progress)
+    ctx = PipelineContext({"articles": articles}, report, progress, {"workers": workers})
     for name, stage in STAGES:
         progress(name, 0, 1)
         started = time.perf_counter()
@@ -85,10 +88,15 @@ def ingest(
     out_dir: Path,
     progress: ProgressFn = _no_progress,
     max_file_mb: float = 50.0,
+    workers: int = 1,
 ) -> IngestReport:
-    """Run every stage and replace the tables in ``out_dir`` atomically."""
+    """Run every stage and replace the tables in ``out_dir`` atomically.
+
+    ``workers`` > 1 forks processes: call it from a process without other threads (the
+    command line), not from inside the app's server.
+    """
     report = IngestReport()
-    tables = build_tables(paths, report, progress, max_file_mb)
+    tables = build_tables(paths, report, progress, max_file_mb, workers)
     if tables["articles"].empty:
         raise NothingIngested(
             "No article could be read from the input; nothing was written. "

@@ -210,40 +210,47 @@ def read_documents(
     paths: list[Path], report: IngestReport, max_file_mb: float = 50.0
 ) -> Iterator[RawDocument]:
     for file, root in iter_files(paths, report):
-        rel = str(file.relative_to(root))
-        size = file.stat().st_size
-        if size > max_file_mb * 1024 * 1024:
-            report.reject(
-                rel,
-                None,
-                f"file too large: {size / 1024 / 1024:.1f} MB (limit {max_file_mb:g} MB, "
-                "raise it with --max-file-mb)",
-            )
-            continue
-        try:
-            data = file.read_bytes()
-        except OSError as exc:
-            report.reject(rel, None, f"cannot read file: {exc.strerror or exc}")
-            continue
-        try:
-            text, encoding = decode_bytes(data)
-        except DecodeError as exc:
-            report.reject(rel, None, str(exc))
-            continue
-        report.documents_read += 1
-        suffix = file.suffix.lower()
-        if suffix in PAGE_SUFFIXES:
-            yield RawDocument(rel, "page", text, encoding)
-        elif suffix in HTML_SUFFIXES:
-            doc = _read_html(rel, text, encoding, report)
-            if doc is not None:
-                yield doc
-        elif suffix in {".jsonl", ".ndjson"}:
-            yield from _read_jsonl(rel, text, encoding, report)
-        elif suffix == ".json":
-            yield from _read_json(rel, text, encoding, report)
-        elif suffix == ".csv":
-            yield from _read_csv(rel, text, encoding, report)
+        yield from read_file(file, root, report, max_file_mb)
+
+
+def read_file(
+    file: Path, root: Path, report: IngestReport, max_file_mb: float = 50.0
+) -> Iterator[RawDocument]:
+    """The raw documents of one file; problems go to ``report``."""
+    rel = str(file.relative_to(root))
+    size = file.stat().st_size
+    if size > max_file_mb * 1024 * 1024:
+        report.reject(
+            rel,
+            None,
+            f"file too large: {size / 1024 / 1024:.1f} MB (limit {max_file_mb:g} MB, "
+            "raise it with --max-file-mb)",
+        )
+        return
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        report.reject(rel, None, f"cannot read file: {exc.strerror or exc}")
+        return
+    try:
+        text, encoding = decode_bytes(data)
+    except DecodeError as exc:
+        report.reject(rel, None, str(exc))
+        return
+    report.documents_read += 1
+    suffix = file.suffix.lower()
+    if suffix in PAGE_SUFFIXES:
+        yield RawDocument(rel, "page", text, encoding)
+    elif suffix in HTML_SUFFIXES:
+        doc = _read_html(rel, text, encoding, report)
+        if doc is not None:
+            yield doc
+    elif suffix in {".jsonl", ".ndjson"}:
+        yield from _read_jsonl(rel, text, encoding, report)
+    elif suffix == ".json":
+        yield from _read_json(rel, text, encoding, report)
+    elif suffix == ".csv":
+        yield from _read_csv(rel, text, encoding, report)
 
 
 def _read_html(rel: str, html: str, encoding: str, report: IngestReport) -> RawDocument | None:

@@ -19,6 +19,7 @@ from collections import Counter
 import pandas as pd
 
 from .language import Tokenizer, tokenizer
+from .parallel import map_chunks
 from .schema import empty
 from .textnorm import to_simplified
 
@@ -72,21 +73,35 @@ def article_terms(text: str, spans: list, tok: Tokenizer) -> Counter:
     return counts
 
 
+_active: tuple[Tokenizer, dict] | None = None  # (tokenizer, spans) shared with forked workers
+
+
+def _terms_chunk(rows: list[tuple[str, str]]) -> list[tuple[str, list[tuple[str, int]]]]:
+    tok, spans = _active
+    out = []
+    for article_id, text in rows:
+        article_counts = article_terms(text or "", spans.get(str(article_id), []), tok)
+        # Sorted for a deterministic table: most frequent first, then by term.
+        out.append((article_id, sorted(article_counts.items(), key=lambda kv: (-kv[1], kv[0]))))
+    return out
+
+
 def build_terms(
     articles: pd.DataFrame,
     mentions: pd.DataFrame | None = None,
     entities: pd.DataFrame | None = None,
     tok: Tokenizer | None = None,
+    workers: int = 1,
 ) -> pd.DataFrame:
+    global _active
     tok = tok or tokenizer()
     if articles is None or articles.empty:
         return empty("terms")
-    spans = spans_by_article(mentions, canonical_names(entities))
+    _active = (tok, spans_by_article(mentions, canonical_names(entities)))
+    rows = list(zip(articles["article_id"], articles["text_simplified"], strict=True))
     ids, terms, counts = [], [], []
-    for article_id, text in zip(articles["article_id"], articles["text_simplified"], strict=True):
-        article_counts = article_terms(text or "", spans.get(str(article_id), []), tok)
-        # Sorted for a deterministic table: most frequent first, then by term.
-        for term, n in sorted(article_counts.items(), key=lambda kv: (-kv[1], kv[0])):
+    for article_id, pairs in map_chunks(_terms_chunk, rows, workers):
+        for term, n in pairs:
             ids.append(article_id)
             terms.append(term)
             counts.append(n)
@@ -101,6 +116,9 @@ def build_terms(
 
 def run(ctx) -> None:
     ctx.tables["terms"] = build_terms(
-        ctx.tables.get("articles"), ctx.tables.get("mentions"), ctx.tables.get("entities")
+        ctx.tables.get("articles"),
+        ctx.tables.get("mentions"),
+        ctx.tables.get("entities"),
+        workers=ctx.options.get("workers", 1),
     )
     ctx.report.counts["terms"] = len(ctx.tables["terms"])
