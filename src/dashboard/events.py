@@ -575,18 +575,16 @@ def assign_stories(events: pd.DataFrame) -> pd.Series:
     """story_id per event, by the rules in the module docstring."""
     if events.empty:
         return pd.Series([], dtype="object", index=events.index)
-    story = pd.Series(None, index=events.index, dtype="object")
     ev = events.copy()
-    ev["_family"] = ev["kind"].map(_family)
-    ev["_a"] = ev.apply(
-        lambda r: min(r.from_country, r.to_country) if r._family == "summit" else r.from_country,
-        axis=1,
-    )
-    ev["_b"] = ev.apply(
-        lambda r: max(r.from_country, r.to_country) if r._family == "summit" else r.to_country,
-        axis=1,
-    )
-    ev["_exact"] = (ev["date_precision"] == "day") & ~ev["approximate"].fillna(False).astype(bool)
+    ev["family_"] = ev["kind"].map(_family)
+    ordered = [
+        (min(f, t), max(f, t)) if fam == "summit" else (f, t)
+        for fam, f, t in zip(ev["family_"], ev["from_country"], ev["to_country"], strict=True)
+    ]
+    ev["side_a"] = [a for a, _ in ordered]
+    ev["side_b"] = [b for _, b in ordered]
+    ev["exact_"] = (ev["date_precision"] == "day") & ~ev["approximate"].fillna(False).astype(bool)
+    a_of, exact_of, date_of = ev["side_a"].to_dict(), ev["exact_"].to_dict(), ev["date"].to_dict()
     used_ids: dict[str, int] = {}
 
     def new_id(fam, a, b, d) -> str:
@@ -595,18 +593,20 @@ def assign_stories(events: pd.DataFrame) -> pd.Series:
         used_ids[base] = n
         return base if n == 1 else f"{base}#{n}"
 
-    for (fam, b), grp in ev.groupby(["_family", "_b"], sort=True):
-        clusters: list[dict] = []  # {a, leads, lo, hi, members}
-        exact = grp[grp["_exact"]].sort_values("date")
-        for idx, r in exact.iterrows():
+    story_of: dict = {}
+    for (fam, b), grp in ev.groupby(["family_", "side_b"], sort=True):
+        clusters: list[dict] = []  # {a, leads, lo, hi, members}, in creation order
+        active: list[dict] = []  # clusters an event on or after the current day can still join
+        exact = grp[grp["exact_"]].sort_values("date", kind="stable")
+        for r in exact.itertuples():
             d = r.date
+            # Events come in date order, so a cluster that ended more than a day ago is closed.
+            active = [c for c in active if (d - c["hi"]).days <= 1]
             placed = None
-            for c in clusters:
-                if (d - c["hi"]).days > 1 or (c["lo"] - d).days > 1:
+            for c in active:
+                if (c["lo"] - d).days > 1:
                     continue
-                if r._a and c["a"] and r._a != c["a"] and fam == "summit":
-                    continue
-                if fam == "travel" and r._a and c["a"] and r._a != c["a"]:
+                if r.side_a and c["a"] and r.side_a != c["a"]:
                     continue
                 if (
                     fam == "travel"
@@ -618,47 +618,64 @@ def assign_stories(events: pd.DataFrame) -> pd.Series:
                 placed = c
                 break
             if placed is None:
-                placed = {"a": r._a, "leads": set(), "lo": d, "hi": d, "members": []}
+                placed = {"a": r.side_a, "leads": set(), "lo": d, "hi": d, "members": []}
                 clusters.append(placed)
-            placed["members"].append(idx)
+                active.append(placed)
+            placed["members"].append(r.Index)
             placed["lo"], placed["hi"] = min(placed["lo"], d), max(placed["hi"], d)
-            placed["a"] = placed["a"] or r._a
+            placed["a"] = placed["a"] or r.side_a
             if isinstance(r.lead, str):
                 placed["leads"].add(r.lead)
+        # Day buckets find the exact clusters a rough window overlaps without scanning all.
+        by_day: dict = defaultdict(list)
+        for n, c in enumerate(clusters):
+            for k in range((c["hi"] - c["lo"]).days + 1):
+                by_day[c["lo"] + timedelta(days=k)].append(n)
         coarse_clusters: list[dict] = []
-        for idx, r in grp[~grp["_exact"]].sort_values("date").iterrows():
+        for r in grp[~grp["exact_"]].sort_values("date", kind="stable").itertuples():
             lo, hi = r.date, r.date_end if pd.notna(r.date_end) else r.date
+            overlapping = sorted(
+                {
+                    n
+                    for k in range((hi - lo).days + 1)
+                    for n in by_day.get(lo + timedelta(days=k), ())
+                }
+            )
             fits = [
-                c
-                for c in clusters
-                if c["lo"] <= hi
-                and c["hi"] >= lo
-                and (not r._a or not c["a"] or r._a == c["a"])
+                clusters[n]
+                for n in overlapping
+                if (not r.side_a or not clusters[n]["a"] or r.side_a == clusters[n]["a"])
                 and (
                     fam == "summit"
                     or not isinstance(r.lead, str)
-                    or not c["leads"]
-                    or r.lead in c["leads"]
+                    or not clusters[n]["leads"]
+                    or r.lead in clusters[n]["leads"]
                 )
             ]
             if fits:
-                max(fits, key=lambda c: len(c["members"]))["members"].append(idx)
+                max(fits, key=lambda c: len(c["members"]))["members"].append(r.Index)
                 continue
             for c in coarse_clusters:
-                if c["lo"] <= hi and c["hi"] >= lo and (not r._a or not c["a"] or r._a == c["a"]):
-                    c["members"].append(idx)
+                if (
+                    c["lo"] <= hi
+                    and c["hi"] >= lo
+                    and (not r.side_a or not c["a"] or r.side_a == c["a"])
+                ):
+                    c["members"].append(r.Index)
                     c["lo"], c["hi"] = max(c["lo"], lo), min(c["hi"], hi)
                     break
             else:
                 coarse_clusters.append(
-                    {"a": r._a, "leads": set(), "lo": lo, "hi": hi, "members": [idx]}
+                    {"a": r.side_a, "leads": set(), "lo": lo, "hi": hi, "members": [r.Index]}
                 )
         for c in clusters + coarse_clusters:
-            a = c["a"] or next((ev.at[i, "_a"] for i in c["members"] if ev.at[i, "_a"]), None)
-            exact_members = [i for i in c["members"] if ev.at[i, "_exact"]]
-            first = min(ev.loc[exact_members or c["members"], "date"])
+            a = c["a"] or next((a_of[i] for i in c["members"] if a_of[i]), None)
+            exact_members = [i for i in c["members"] if exact_of[i]]
+            first = min(date_of[i] for i in (exact_members or c["members"]))
             sid = new_id(fam, a, b, first)
-            story.loc[c["members"]] = sid
+            for i in c["members"]:
+                story_of[i] = sid
+    story = pd.Series([story_of.get(i) for i in events.index], index=events.index, dtype="object")
     return story
 
 
