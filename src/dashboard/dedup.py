@@ -1,12 +1,14 @@
 """Near-duplicate detection: a relayed copy of an earlier report points at the original.
 
-Character 3-gram shingles of the whitespace-free Simplified text; MinHash-LSH (datasketch)
-finds candidate pairs cheaply, then exact Jaccard or containment decides. Containment
+Character 3-gram shingles of the whitespace-free Simplified text; MinHash signatures banded
+for locality-sensitive hashing find candidate pairs cheaply, then exact Jaccard or
+containment decides. Containment
 matters because a relay often quotes the original nearly whole and adds a paragraph of its
 own (measured on the seed in NOTES.md: Jaccard >= 0.5 or containment >= 0.8, no false pair).
 
-Shingles are hashed and MinHash signatures computed with numpy (the same universal hashing
-datasketch uses, without a SHA-1 call per shingle), which keeps 100,000 articles in seconds.
+Shingles are hashed and signatures computed with numpy, and the bands are plain dict keys
+(datasketch's LSH index cost more than the hashing itself), which keeps 100,000 articles in
+seconds.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ import re
 
 import numpy as np
 import pandas as pd
-from datasketch import LeanMinHash, MinHashLSH
+
+from .parallel import map_chunks
 
 SHINGLE = 3
 NUM_PERM = 128
@@ -42,15 +45,14 @@ def shingle_hashes(text: str) -> np.ndarray:
     if len(s) < SHINGLE:
         return np.empty(0, dtype=np.uint64)
     cp = np.frombuffer(s.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    with np.errstate(over="ignore"):  # wrapping multiplication is the hash
-        h = (cp[:-2] * np.uint64(0x9E3779B1) + cp[1:-1]) * np.uint64(0x85EBCA77) + cp[2:]
-        h = (h ^ (h >> np.uint64(29))) * np.uint64(0xBF58476D1CE4E5B9)
+    # Wrapping multiplication is the hash (callers silence numpy's overflow warnings).
+    h = (cp[:-2] * np.uint64(0x9E3779B1) + cp[1:-1]) * np.uint64(0x85EBCA77) + cp[2:]
+    h = (h ^ (h >> np.uint64(29))) * np.uint64(0xBF58476D1CE4E5B9)
     return np.unique(h & _MAX_HASH)
 
 
 def signature(hashes: np.ndarray) -> np.ndarray:
-    with np.errstate(over="ignore"):
-        permuted = (np.outer(_A, hashes) + _B[:, None]) >> np.uint64(32)
+    permuted = (np.outer(_A, hashes) + _B[:, None]) >> np.uint64(32)
     return permuted.min(axis=1)
 
 
@@ -63,42 +65,68 @@ def is_near_duplicate(a: np.ndarray, b: np.ndarray) -> bool:
     return jaccard >= MIN_JACCARD or containment >= MIN_CONTAINMENT
 
 
-def find_duplicates(articles: pd.DataFrame) -> dict[str, str]:
+_BAND_MIX = np.array(
+    [0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x27D4EB2F165667C5],
+    dtype=np.uint64,
+)
+
+
+def band_keys(sig: np.ndarray) -> list[int]:
+    """One key per band of rows: articles sharing a key are candidate pairs."""
+    bands, rows = LSH_BANDS
+    mixed = (sig.reshape(bands, rows) * _BAND_MIX[:rows]).sum(axis=1)  # wraps: a hash
+    # The band number goes into the key so equal rows in different bands do not collide.
+    return [int(k) ^ (b << 58) for b, k in enumerate(mixed)]
+
+
+def _sketch_chunk(texts: list[str]) -> list[tuple[np.ndarray, np.ndarray]]:
+    out = []
+    with np.errstate(over="ignore"):  # wrapping multiplication is the hash
+        for text in texts:
+            hashes = shingle_hashes(text)
+            out.append((hashes, signature(hashes) if len(hashes) >= MIN_SHINGLES else None))
+    return out
+
+
+def find_duplicates(articles: pd.DataFrame, workers: int = 1) -> dict[str, str]:
     """article_id -> article_id of the earliest article it near-duplicates."""
     order = articles.assign(_pub=pd.to_datetime(articles["published"])).sort_values(
         ["_pub", "doc", "index"], kind="stable", na_position="last"
     )
-    lsh = MinHashLSH(num_perm=NUM_PERM, params=LSH_BANDS)
-    kept: dict[str, np.ndarray] = {}
-    signatures: dict[str, np.ndarray] = {}
-    rank: dict[str, int] = {}
+    # Shingling and signatures are per article: spread over the workers.
+    sketches = map_chunks(_sketch_chunk, order["text_simplified"].tolist(), workers)
+    ids: list[str] = []
+    shingles: list[np.ndarray] = []
+    signatures = np.zeros((len(order), NUM_PERM), dtype=np.uint64)
+    sizes = np.zeros(len(order), dtype=np.float64)
+    buckets: dict[int, list[int]] = {}
     dup_of: dict[str, str] = {}
-    for aid, text in zip(order["article_id"], order["text_simplified"], strict=True):
-        hashes = shingle_hashes(text)
+    for aid, (hashes, sig) in zip(order["article_id"], sketches, strict=True):
         if len(hashes) < MIN_SHINGLES:
             continue
-        # The scheme label only has to match between our own signatures.
-        mh = LeanMinHash(seed=SEED, hashvalues=signature(hashes), scheme="legacy")
-        # Earlier articles come first, so any verified candidate is an earlier original.
-        candidates = lsh.query(mh)
+        n = len(ids)
+        keys = band_keys(sig)
+        candidates = {c for k in keys for c in buckets.get(k, ())}
         if candidates:
+            # Earlier articles come first, so any verified candidate is an earlier original.
             # Cheap screen first: the signatures estimate Jaccard (and with the set sizes,
             # containment); only plausible pairs get the exact set comparison.
-            sigs = np.stack([signatures[c] for c in candidates])
-            est_j = (sigs == mh.hashvalues).mean(axis=1)
-            sizes = np.array([len(kept[c]) for c in candidates])
-            est_inter = est_j / (1 + est_j) * (sizes + len(hashes))
-            est_c = est_inter / np.minimum(sizes, len(hashes))
-            plausible = (est_j >= MIN_JACCARD - 0.15) | (est_c >= MIN_CONTAINMENT - 0.2)
-            candidates = [c for c, ok in zip(candidates, plausible, strict=True) if ok]
-        matches = [c for c in candidates if is_near_duplicate(hashes, kept[c])]
-        if matches:
-            original = min(matches, key=rank.__getitem__)
-            dup_of[aid] = dup_of.get(original, original)
-        lsh.insert(aid, mh, check_duplication=False)
-        kept[aid] = hashes
-        signatures[aid] = mh.hashvalues
-        rank[aid] = len(rank)
+            idx = np.fromiter(candidates, dtype=np.int64, count=len(candidates))
+            idx.sort()
+            est_j = (signatures[idx] == sig).mean(axis=1)
+            est_inter = est_j / (1 + est_j) * (sizes[idx] + len(hashes))
+            est_c = est_inter / np.minimum(sizes[idx], len(hashes))
+            plausible = idx[(est_j >= MIN_JACCARD - 0.15) | (est_c >= MIN_CONTAINMENT - 0.2)]
+            matches = [c for c in plausible.tolist() if is_near_duplicate(hashes, shingles[c])]
+            if matches:
+                original = ids[min(matches)]
+                dup_of[aid] = dup_of.get(original, original)
+        for k in keys:
+            buckets.setdefault(k, []).append(n)
+        ids.append(aid)
+        shingles.append(hashes)
+        signatures[n] = sig
+        sizes[n] = len(hashes)
     return dup_of
 
 
@@ -106,7 +134,7 @@ def run(ctx) -> None:
     articles = ctx.tables["articles"]
     if articles.empty:
         return
-    found = find_duplicates(articles)
+    found = find_duplicates(articles, ctx.options.get("workers", 1))
     # Exact copies were already marked while ids were assigned; keep those.
     articles["dup_of"] = [
         existing if isinstance(existing, str) and existing else found.get(aid)

@@ -89,6 +89,103 @@ SLOTS = {
     "attitude": ["关切", "欢迎", "不满", "谨慎", "积极", "强烈反对", "密切关注"],
     "event": ["访问", "会谈", "军演", "导弹试射", "高层互访", "联合声明", "条约签署"],
 }
+# Sentences assembled from fragments: thousands of combinations, so that two unrelated
+# reports share about as little wording as two real ones on the same topic do.
+GRAMMAR = {
+    "when": [
+        "当天",
+        "此前",
+        "近日",
+        "去年以来",
+        "本周早些时候",
+        "会谈期间",
+        "访问期间",
+        "同日晚些时候",
+        "据悉",
+        "与此同时",
+        "会后",
+        "不久前",
+        "今年上半年",
+        "过去一年",
+        "此次访问前",
+    ],
+    "who": [
+        "双方代表",
+        "两国外交部门",
+        "有关专家",
+        "军方高层",
+        "智库学者",
+        "议会议员",
+        "地方官员",
+        "企业代表",
+        "驻外使节",
+        "国防部门官员",
+        "经济部门负责人",
+        "民间团体",
+        "青年代表团成员",
+        "媒体评论员",
+        "边境地区负责人",
+    ],
+    "act": ["就", "围绕", "针对", "聚焦", "着眼于", "结合", "回顾了", "讨论了", "评估了", "交流了"],
+    "topic": [
+        "港口基础设施建设",
+        "粮食和化肥供应",
+        "导弹技术转让传闻",
+        "劳务人员往来",
+        "铁路和公路联通",
+        "电力和能源项目",
+        "渔业资源管理",
+        "边境口岸开放",
+        "人文和体育交流",
+        "医疗卫生援助",
+        "航天发射合作",
+        "联合海上巡航",
+        "网络安全威胁",
+        "制裁执行情况",
+        "朝鲜半岛无核化议题",
+        "乌克兰局势走向",
+        "远东开发规划",
+        "留学生互派计划",
+        "旅游线路开通",
+        "货币结算安排",
+    ],
+    "result": [
+        "深入交换了意见",
+        "达成多项共识",
+        "签署了备忘录",
+        "同意成立工作组",
+        "表示将保持沟通",
+        "提出了具体建议",
+        "未透露更多细节",
+        "强调了各自立场",
+        "决定扩大合作规模",
+        "同意年内再次会晤",
+        "发表了联合新闻稿",
+        "承诺加快项目进度",
+        "对成果表示满意",
+        "未能弥合分歧",
+        "确定了下阶段日程",
+    ],
+    "tail": [
+        "。",
+        "，外界对此高度关注。",
+        "，相关报道引发热议。",
+        "，但未公布时间表。",
+        "，有关细节仍在商谈中。",
+        "，分析认为此举意义重大。",
+        "，这一动向值得关注。",
+        "，双方均未作进一步说明。",
+    ],
+}
+
+
+def _grammar_sentence(rng: random.Random) -> str:
+    g = {k: rng.choice(v) for k, v in GRAMMAR.items()}
+    return f"{g['when']}，{g['who']}{g['act']}{g['topic']}{g['result']}{g['tail']}".replace(
+        "。。", "。"
+    )
+
+
 FORUM_HEADER = [
     "马上注册,结交更多好友,享用更多功能,让你轻松玩转社区。",
     "您需要 登录 才可以下载或查看,没有账号?立即注册",
@@ -134,7 +231,9 @@ def _report(rng: random.Random, start: date, span_days: int) -> Report:
         lead_sentence = f"{lead}率领的{guest}{delegation}前一天从{guest_capital}启程赴{host}。"
     people = guest_people + host_people
     body = [lead_sentence]
-    for template in rng.sample(FILLER_TEMPLATES, rng.randint(4, 9)):
+    for _ in range(rng.randint(3, 8)):
+        body.append(_grammar_sentence(rng))
+    for template in rng.sample(FILLER_TEMPLATES, rng.randint(2, 4)):
         values = {k: rng.choice(v) for k, v in SLOTS.items()}
         c1, c2 = rng.sample([guest, host], 2)
         values.update(
@@ -147,7 +246,7 @@ def _report(rng: random.Random, start: date, span_days: int) -> Report:
             n=rng.randint(2, 9),
             year=rng.randint(2000, 2023),
         )
-        body.append(template.format(**values))
+        body.insert(rng.randint(1, len(body)), template.format(**values))
     return Report(outlet_zh, home, published, title, body)
 
 
