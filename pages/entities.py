@@ -34,7 +34,7 @@ st.caption(ctx.t("entities.bar_how"))
 event = st.plotly_chart(
     charts.top_entities_figure(top, ctx.lang),
     key="ent_bar",
-    on_select="rerun",
+    on_select=ui.keep_selection("ent_bar"),
     selection_mode="points",
     config={"displaylogo": False},
 )
@@ -54,11 +54,12 @@ selected = ui.selected_from_chart(
     "entity",
     "ent_selected",
     valid=lambda e: bool((ctx.corpus.mentions["entity_id"] == e).any()),
+    chart_key="ent_bar",
 )
 st.subheader(
     ctx.t("entities.sentences", name=queries.entity_names(ctx.corpus, [selected])[selected])
     if selected
-    else ctx.t("entities.sentences", name="…")
+    else ctx.t("entities.sentences_none")
 )
 if selected is None:
     st.caption(ctx.t("entities.sentences_hint"))

@@ -43,7 +43,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "filters.reset": {"zh": "重置筛选", "en": "Reset filters"},
     "filters.summary": {
         "zh": "当前筛选:{n} 篇文章",
-        "en": "Current selection: {n} articles",
+        "en": "Articles in the selection: {n}",
     },
     "notice.bad_param": {
         "zh": "链接参数 {name}={value} 无效,已改用默认值。",
@@ -154,6 +154,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "How counted: mentions of the chosen entities per day (article publication date).",
     },
     "entities.sentences": {"zh": "提及“{name}”的句子", "en": "Sentences that mention “{name}”"},
+    "entities.sentences_none": {"zh": "原句", "en": "Sentences"},
     "entities.sentences_hint": {
         "zh": "点击上方条形图中的一个实体,即可在此列出提及它的句子。",
         "en": "Click an entity's bar above to list the sentences that mention it.",

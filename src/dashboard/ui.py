@@ -39,6 +39,11 @@ link, where Streamlit may run the page file without ``app.py``; see NOTES.md):
 ``notice(text)``, ``query_value(name)`` / ``query_values(name)`` (raw link values) and
 ``set_query(name, value)`` (None removes; a list repeats the parameter).
 
+Other URL-bound page widgets: ``url_slider``, ``url_text``, ``article_picker``; a clickable
+chart: ``st.plotly_chart(fig, key=k, on_select=ui.keep_selection(k))`` then
+``ui.selected_from_chart(ctx, event, ids, "param", "state_key", chart_key=k)`` (use these
+helpers rather than plain widgets: they survive the routing switch after a cold deep link).
+
 Rules: never render article text as HTML unescaped (use ``html.escape`` before markup);
 give every widget and chart a ``key`` prefixed with the page id; link to the reader with
 ``ui.article_link(ctx, article_id)`` (a relative URL that keeps the shared filters).
@@ -432,15 +437,15 @@ def _sidebar(corpus: Corpus, lang_hint: str) -> UrlFilters:
     lang = ss[K_LANG] or lang  # a deselected segmented control keeps the language
     side.header(i18n.t("filters.header", lang))
     if date_min is not None:
-        col_from, col_to = side.columns(2)
-        col_from.date_input(
+        # Stacked, not side by side: the sidebar is too narrow for two full dates.
+        side.date_input(
             i18n.t("filters.from", lang),
             min_value=date_min,
             max_value=date_max,
             key=K_FROM,
             on_change=_on_change,
         )
-        col_to.date_input(
+        side.date_input(
             i18n.t("filters.to", lang),
             min_value=date_min,
             max_value=date_max,
@@ -503,6 +508,27 @@ def _reset(date_min: date | None, date_max: date | None) -> None:
 
 
 # ---------------------------------------------------------------- page widgets in the URL
+#
+# A page widget's value is kept under a second session key and copied back into the widget
+# key before every run: Streamlit gives widgets a new identity when the routing mode or
+# the page changes, and would otherwise silently fall back to the widget default.
+
+
+def _kept(key: str) -> str:
+    return f"_kept__{key}"
+
+
+def _keep(key: str) -> None:
+    st.session_state[_kept(key)] = st.session_state[key]
+
+
+def _seed(
+    key: str, initial: Callable[[], object], valid: Callable[[object], bool] | None = None
+) -> None:
+    ss = st.session_state
+    if _kept(key) not in ss or (valid is not None and not valid(ss[_kept(key)])):
+        ss[_kept(key)] = initial()
+    ss[key] = ss[_kept(key)]
 
 
 def url_selectbox(
@@ -520,12 +546,17 @@ def url_selectbox(
     A link value that is not an option shows a notice and falls back to the first option.
     """
     by_text = {str(o): o for o in options}
-    if key not in st.session_state:
+
+    def from_link():
         raw = st.query_params.get(name)
         if raw is not None and raw not in by_text:
             ctx.notice(ctx.t("notice.bad_param", name=name, value=raw[:80]))
-        st.session_state[key] = by_text.get(raw, options[0]) if options else None
-    value = container.selectbox(label, options, key=key, format_func=format_func, **kwargs)
+        return by_text.get(raw, options[0]) if options else None
+
+    _seed(key, from_link, valid=lambda v: v in options)
+    value = container.selectbox(
+        label, options, key=key, format_func=format_func, on_change=_keep, args=(key,), **kwargs
+    )
     set_query(name, None if value == options[0] else str(value))
     return value
 
@@ -547,11 +578,39 @@ def url_slider(
     ctx: PageContext, name: str, default: int, lo: int, hi: int, key: str, label: str, container=st
 ) -> int:
     """An integer slider whose value lives in URL parameter ``name`` (omitted at the default)."""
-    if key not in st.session_state:
-        st.session_state[key] = url_int(ctx, name, default, lo, hi)
-    value = container.slider(label, min_value=lo, max_value=hi, key=key)
+    _seed(key, lambda: url_int(ctx, name, default, lo, hi))
+    value = container.slider(
+        label, min_value=lo, max_value=hi, key=key, on_change=_keep, args=(key,)
+    )
     set_query(name, None if value == default else str(value))
     return value
+
+
+def keep_selection(chart_key: str) -> Callable[[], None]:
+    """An ``on_select`` callback that keeps the chart's selected points.
+
+    Pass it as ``st.plotly_chart(..., key=chart_key, on_select=ui.keep_selection(chart_key))``
+    and give the same ``chart_key`` to :func:`selected_from_chart`. Callbacks still fire
+    when Streamlit gives the chart a new identity (the first rerun after a cold deep link),
+    where the returned selection event comes back empty.
+    """
+
+    def callback() -> None:
+        st.session_state[_kept(chart_key)] = _points(st.session_state.get(chart_key))
+
+    return callback
+
+
+def _points(event) -> list[dict]:
+    selection = getattr(event, "selection", None)
+    if selection is None and isinstance(event, dict):
+        selection = event.get("selection")
+    if selection is None:
+        return []
+    points = getattr(selection, "points", None)
+    if points is None and isinstance(selection, dict):
+        points = selection.get("points")
+    return [dict(p) for p in (points or [])]
 
 
 def selected_from_chart(
@@ -561,6 +620,7 @@ def selected_from_chart(
     name: str,
     state_key: str,
     valid: Callable[[str], bool] | None = None,
+    chart_key: str | None = None,
 ) -> str | None:
     """The item picked on a chart (``ids[point_index]``), kept in URL parameter ``name``.
 
@@ -568,8 +628,14 @@ def selected_from_chart(
     clicks; clearing the chart selection clears it. Unknown link values show a notice.
     """
     ss = st.session_state
-    had_key = f"{state_key}__had_points"
-    points = list(getattr(getattr(event, "selection", None), "points", None) or [])
+    had_key, ids_key = f"{state_key}__had_points", f"{state_key}__ids"
+    points = _points(event)
+    if chart_key is not None:
+        if ss.get(ids_key) not in (None, tuple(ids)):
+            ss.pop(_kept(chart_key), None)  # the bars changed: an old index means nothing
+        if not points:
+            points = ss.get(_kept(chart_key)) or []
+    ss[ids_key] = tuple(ids)
     selected: str | None
     if points:
         index = points[0].get("point_index", points[0].get("point_number", -1))
@@ -625,9 +691,8 @@ def link_html(href: str, text: str) -> str:
 
 def url_text(ctx: PageContext, name: str, key: str, label: str, container=st, **kwargs) -> str:
     """A text input whose value lives in URL parameter ``name``."""
-    if key not in st.session_state:
-        st.session_state[key] = (st.query_params.get(name) or "")[:200]
-    value = container.text_input(label, key=key, **kwargs)
+    _seed(key, lambda: (st.query_params.get(name) or "")[:200])
+    value = container.text_input(label, key=key, on_change=_keep, args=(key,), **kwargs)
     set_query(name, value.strip() or None)
     return value.strip()
 
@@ -641,7 +706,7 @@ def article_picker(ctx: PageContext, listing: pd.DataFrame, key: str, label: str
     ss = st.session_state
     known = set(ctx.corpus.articles["article_id"])
     options = listing["article_id"].tolist()
-    current = ss.get(key)
+    current = ss.get(_kept(key))
     if current is None:
         raw = st.query_params.get("article")
         if raw is not None and raw not in known:
@@ -651,7 +716,7 @@ def article_picker(ctx: PageContext, listing: pd.DataFrame, key: str, label: str
         options = [current, *options]
     if not options:
         return None
-    ss[key] = current if current in options else options[0]
+    ss[key] = ss[_kept(key)] = current if current in options else options[0]
     rows = ctx.corpus.articles.set_index("article_id")
 
     def describe(article_id: str) -> str:
@@ -660,7 +725,9 @@ def article_picker(ctx: PageContext, listing: pd.DataFrame, key: str, label: str
         dup = " ⧉" if row["dup_of"] else ""
         return f"{date_text} · {ctx.source_label(row['source'])} · {str(row['title'])[:50]}{dup}"
 
-    value = st.selectbox(label, options, key=key, format_func=describe)
+    value = st.selectbox(
+        label, options, key=key, format_func=describe, on_change=_keep, args=(key,)
+    )
     set_query("article", value)
     return value
 

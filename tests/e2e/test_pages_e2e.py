@@ -127,3 +127,26 @@ def test_html_in_articles_shows_as_text_and_never_runs(hostile_processed, page):
         assert page.locator(".article-text a").count() == 0
         shot(page, "hostile_reader")
         _assert_clean(page)
+
+
+def test_clicking_an_entity_bar_lists_its_sentences_and_links_it(server, page):
+    page.goto(f"{server}/entities")
+    wait_ready(page)
+    bars = page.locator("[data-testid='stPlotlyChart'] .bars path")
+    if bars.count() == 0:
+        pytest.skip("no entity in the seed corpus yet")
+    bars.first.scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    box = bars.first.bounding_box()  # plotly's drag layer covers the bars: click by position
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_url("**entity=*")
+    wait_ready(page)
+    marks = page.locator("ul.sentences mark")
+    assert marks.count() > 0
+    # The sentence list links to the reader, which opens that article.
+    page.locator("ul.sentences a").first.click()
+    page.wait_for_url("**/articles?*article=*")
+    wait_ready(page)
+    assert page.locator(".article-text").count() == 1
+    _assert_clean(page)
+    shot(page, "entity_sentence_to_reader")
