@@ -45,6 +45,5 @@ if article.get("dup_of"):
         st.html(ui.link_html(ui.article_link(ctx, article["dup_of"]), title[:60]))
 
 mentions = queries.article_mentions(ctx.corpus, article_id)
-if not mentions.empty:
-    st.caption(ctx.t("articles.legend"))
-st.html(charts.READER_CSS + charts.highlight_html(article["text"], mentions))
+legend = charts.legend_html(ctx.lang) if not mentions.empty else ""
+st.html(charts.READER_CSS + legend + charts.highlight_html(article["text"], mentions))

@@ -127,3 +127,10 @@ def test_reader_skips_offsets_outside_the_text():
 def test_sentence_marking_escapes_both_sentence_and_surface():
     out = charts.mark_in_sentence("<b>普京</b>访问平壤", "普京")
     assert out == "&lt;b&gt;<mark>普京</mark>&lt;/b&gt;访问平壤"
+
+
+def test_reader_legend_names_every_type_in_the_ui_language():
+    assert all(
+        word in charts.legend_html("en") for word in ("Person", "Country", "Organization", "Place")
+    )
+    assert "人物" in charts.legend_html("zh")

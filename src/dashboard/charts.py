@@ -199,14 +199,24 @@ def mark_in_sentence(sentence: str, surface: str) -> str:
     return marked.join(html.escape(p) for p in pieces)
 
 
+def legend_html(lang: str) -> str:
+    """The reader's colour key: one marked sample per entity type."""
+    items = "".join(
+        f'<mark class="ent ent-{kind}">{html.escape(i18n.t(f"type.{kind}", lang))}</mark> '
+        for kind in TYPE_COLORS
+    )
+    return f'<div class="reader-legend">{items}</div>'
+
+
 READER_CSS = """
 <style>
 .article-text { line-height: 1.9; font-size: 1.05rem; }
-.article-text mark.ent { padding: 0 .15em; border-radius: .2em; }
-.article-text mark.ent-person { background: #f5b7b1; }
-.article-text mark.ent-country { background: #aed6f1; }
-.article-text mark.ent-org { background: #d7bde2; }
-.article-text mark.ent-place { background: #abebc6; }
-.article-text mark.ent-other { background: #f9e79f; }
+mark.ent { padding: 0 .15em; border-radius: .2em; }
+mark.ent-person { background: #f5b7b1; }
+mark.ent-country { background: #aed6f1; }
+mark.ent-org { background: #d7bde2; }
+mark.ent-place { background: #abebc6; }
+mark.ent-other { background: #f9e79f; }
+.reader-legend { font-size: .85rem; line-height: 1.4; margin-bottom: .5rem; }
 </style>
 """

@@ -325,8 +325,11 @@ def page_setup(page_id: str) -> PageContext:
     )
     articles = queries.filter_articles(corpus, filters)
     ctx = PageContext(page_id, corpus, filters, articles, state.lang)
-    for name, value in st.session_state.get(_NOTICES, []):
-        ctx.notice(i18n.t("notice.bad_param", state.lang, name=name, value=value[:80]))
+    bad = st.session_state.get(_NOTICES, [])
+    if bad:  # one notice for the whole link
+        ctx.notice(
+            " ".join(i18n.t("notice.bad_param", state.lang, name=n, value=v[:80]) for n, v in bad)
+        )
     st.sidebar.caption(i18n.t("filters.summary", state.lang, n=len(articles)))
     return ctx
 
