@@ -177,3 +177,36 @@ def test_no_raw_documents_is_a_message_not_a_crash(tmp_path, monkeypatch):
     at = run_page("overview")
     assert not at.exception
     assert at.error
+
+
+def test_link_parsing_clamps_dates_reports_junk_and_omits_defaults():
+    from datetime import date
+
+    from dashboard.ui import UrlFilters, parse_url_filters, url_params_for
+
+    lo, hi = date(2024, 7, 9), date(2024, 7, 20)
+    params = {
+        "from": ["2024-01-01"],
+        "to": ["2024-07-15"],
+        "source": ["kcna", "KCNA", "Nope"],
+        "once": ["1"],
+    }
+    state, bad = parse_url_filters(params, ["KCNA", "Yonhap"], lo, hi)
+    assert state == UrlFilters(
+        "zh", lo, date(2024, 7, 15), ("KCNA",), True
+    )  # clamped, case-folded, deduped
+    assert bad == [("source", "Nope")]
+    assert url_params_for(state, lo, hi) == {
+        "to": ["2024-07-15"],
+        "source": ["KCNA"],
+        "once": ["1"],
+    }
+    _, bad = parse_url_filters({"once": ["2"], "from": ["07/09/2024"]}, [], lo, hi)
+    assert {name for name, _ in bad} == {"once", "from"}
+
+
+def test_link_values_cannot_inject_markdown_links(data_env):
+    at = run_page("overview", {"source": "[click me](https://evil.example)"})
+    assert not at.exception
+    notice = _texts(at.warning)
+    assert "\\[click me\\]\\(https\\:" in notice  # shown as text, not as a link

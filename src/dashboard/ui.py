@@ -751,7 +751,9 @@ def heading_html(text: str) -> str:
     return f'<h3 style="margin:0">{html.escape(str(text))}</h3>'
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+# Markdown that could make a link, an image, emphasis, LaTeX ($) or an icon (:name:) out
+# of quoted text. Raw HTML needs no escaping: Streamlit does not render it in Markdown.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]()!~$:])")
 
 
 def md_escape(text: str) -> str:
