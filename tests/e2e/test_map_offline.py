@@ -4,16 +4,17 @@ map comes from the app itself, country shapes are drawn, and a click on the map 
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from .conftest import shot, wait_ready
+from .conftest import ARTIFACTS, shot, wait_ready
 
 pytestmark = pytest.mark.e2e
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# Test runs write screenshots under artifacts/ (not tracked); docs/screenshots holds copies
+# that were looked at and committed on purpose.
+SCREENSHOTS = ARTIFACTS
 
 
 def _topojson_responses(pg) -> list:
