@@ -62,6 +62,7 @@ else:
             "route": st.column_config.TextColumn(ctx.t("col.route")),
             "evidence": st.column_config.TextColumn(ctx.t("col.evidence"), width="large"),
             "source": st.column_config.TextColumn(ctx.t("col.source")),
+            "reports": st.column_config.NumberColumn(ctx.t("col.reports")),
             "link": st.column_config.LinkColumn(ctx.t("col.link"), display_text="↗"),
         },
         key="ov_events",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 import pandas as pd
@@ -205,6 +206,19 @@ def test_latest_events_fall_back_to_the_article_date(corpus):
     rows = queries.event_rows(events, "en")
     assert rows["kind"].tolist() == ["Visit", "Meeting"]
     assert rows["route"].iloc[0] == "RUS → PRK (平壤)"
+
+
+def test_one_visit_told_by_several_reports_is_one_event(corpus):
+    events = corpus.events.copy()
+    relay = events.iloc[[0]].assign(event_id="e3", article_id="a2")  # a second report of e1
+    events = pd.concat([events, relay], ignore_index=True)
+    events["story_id"] = ["s-meeting", "s-visit", "s-meeting"]
+    told_twice = dataclasses.replace(corpus, events=events)
+    assert queries.overview_stats(told_twice, ALL)["events"] == 2
+    assert queries.overview_stats(told_twice, ALL)["event_reports"] == 3
+    latest = queries.latest_events(told_twice, ALL)
+    assert len(latest) == 2
+    assert latest.set_index("kind").loc["meeting", "reports"] == 2
 
 
 def test_empty_selection_gives_empty_frames_with_columns(corpus):

@@ -86,6 +86,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "col.date": {"zh": "日期", "en": "Date"},
     "col.source": {"zh": "媒体", "en": "Outlet"},
+    "col.reports": {"zh": "报道篇数", "en": "Reports"},
     "col.title": {"zh": "标题", "en": "Title"},
     "col.count": {"zh": "次数", "en": "Count"},
     "col.mentions": {"zh": "提及次数", "en": "Mentions"},
@@ -130,8 +131,8 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "overview.latest_events": {"zh": "最新的访问与会谈", "en": "Latest visits and meetings"},
     "overview.latest_events_how": {
-        "zh": "按事件日期从新到旧;每行来自一篇文章中的一句话。",
-        "en": "Newest event date first; each row comes from one sentence of one article.",
+        "zh": "按事件日期从新到旧;每行是一个事件(多篇报道合并),显示最新一篇报道中的原句和报道篇数。",
+        "en": "Newest event date first; one row per event (several reports merged), showing the newest report's sentence and how many reports tell it.",
     },
     # entities page
     "entities.title": {"zh": "实体频次", "en": "Entity frequencies"},

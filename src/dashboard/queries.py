@@ -73,6 +73,7 @@ def overview_stats(corpus: Corpus, filters: Filters) -> dict:
     mentions = corpus.mentions[corpus.mentions["article_id"].isin(ids)]
     events = corpus.events[corpus.events["article_id"].isin(ids)]
     dates = articles["published"].dropna()
+    stories = _story_keys(events)
     return {
         "articles": len(articles),
         "outlets": articles["source"].nunique(),
@@ -80,7 +81,8 @@ def overview_stats(corpus: Corpus, filters: Filters) -> dict:
         "date_max": dates.max() if len(dates) else None,
         "entities": mentions["entity_id"].nunique(),
         "mentions": len(mentions),
-        "events": len(events),
+        "events": stories.nunique(),  # one visit told by five reports is one event
+        "event_reports": len(events),
     }
 
 
@@ -261,17 +263,33 @@ EVENT_LIST_COLUMNS = [
     "evidence",
     "source",
     "article_id",
+    "reports",
 ]
 
 
+def _story_keys(events: pd.DataFrame) -> pd.Series:
+    """The story each event row belongs to (several reports of one visit share it); rows
+    without a story are their own."""
+    own = (
+        events["event_id"] if "event_id" in events else pd.Series(events.index, index=events.index)
+    )
+    if "story_id" not in events:
+        return own.astype(str)
+    return events["story_id"].where(events["story_id"].notna(), own).astype(str)
+
+
 def latest_events(corpus: Corpus, filters: Filters, n: int = 10) -> pd.DataFrame:
-    """The ``n`` most recent events (by event date, else article date) in the selected articles."""
+    """The ``n`` most recent events (by event date, else article date) in the selected
+    articles, one row per story: the newest report's sentence, and how many reports tell it."""
     ids = selected_ids(corpus, filters)
     events = corpus.events[corpus.events["article_id"].isin(ids)].copy()
     if events.empty:
         return pd.DataFrame({c: [] for c in EVENT_LIST_COLUMNS})
     events["date"] = events["date"].where(events["date"].notna(), events["article_published"])
+    events["story"] = _story_keys(events)
+    events["reports"] = events.groupby("story")["article_id"].transform("nunique")
     events = events.sort_values("date", ascending=False, na_position="last", kind="stable")
+    events = events.drop_duplicates("story")
     return events.head(n)[EVENT_LIST_COLUMNS].reset_index(drop=True)
 
 
@@ -291,6 +309,7 @@ def event_rows(events: pd.DataFrame, lang: str, source_label=str) -> pd.DataFram
             "route": [route(r) for r in events.to_dict("records")],
             "evidence": events["evidence"].fillna("").tolist(),
             "source": [source_label(s) if isinstance(s, str) else "" for s in events["source"]],
+            "reports": events["reports"].tolist() if "reports" in events else [1] * len(events),
         }
     )
 
