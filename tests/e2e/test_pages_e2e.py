@@ -109,12 +109,37 @@ def hostile_processed(tmp_path_factory) -> Path:
     return out
 
 
+# Views where the hostile sentence itself is on screen: the sentences of an entity, of a
+# country pair, of a term, and the article list.
+HOSTILE_VIEWS = {
+    "entities": "entity=person:vladimir_putin",
+    "relations": "pair=PRK-RUS",
+    "keywords": "term=普京",
+    "articles": "q=script",
+}
+
+
 def test_html_in_articles_shows_as_text_and_never_runs(hostile_processed, page):
     with streamlit_server(hostile_processed) as base:
         for page_id in PAGE_IDS:
-            page.goto(f"{base}/{page_id}?q=script")
+            page.goto(f"{base}/{page_id}?{HOSTILE_VIEWS.get(page_id, 'q=script')}")
             wait_ready(page)
             _assert_clean(page)
+            if page_id in HOSTILE_VIEWS:
+                main = page.locator("[data-testid='stMain']")
+                # The payload is on screen as text, and none of its elements exist.
+                page.wait_for_function(
+                    "() => document.querySelector(\"[data-testid='stMain']\").innerText"
+                    ".includes('onerror') || document.querySelectorAll('canvas').length > 0",
+                    timeout=30_000,
+                )
+                assert (
+                    main.locator(
+                        "script:not([type]), img[src='x'], iframe[src^='javascript']"
+                    ).count()
+                    == 0
+                )
+                assert main.locator("a[href^='javascript']").count() == 0
         # The reader shows the tags as text.
         page.goto(f"{base}/articles?q=onerror")
         wait_ready(page)
