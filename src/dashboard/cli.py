@@ -114,6 +114,13 @@ def cmd_entities(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from . import bench
+
+    bench.run(args.articles, args.json, page_runs=args.page_runs, workers=args.workers)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m dashboard", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -158,6 +165,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--height", type=int, default=600)
     p.add_argument("--data", help="processed tables (default: data/processed or $DASHBOARD_DATA)")
     p.set_defaults(func=cmd_cloud)
+
+    p = sub.add_parser(
+        "bench", help="benchmark ingestion, data load and pages on a synthetic corpus"
+    )
+    p.add_argument("--articles", type=int, default=10_000, help="corpus size (default 10000)")
+    p.add_argument("--json", action="store_true", help="print the figures as JSON on the last line")
+    p.add_argument("--page-runs", type=int, default=20, help="filter changes per page (default 20)")
+    p.add_argument("--workers", type=int, default=None, help="ingestion processes (default: all)")
+    p.set_defaults(func=cmd_bench)
     return parser
 
 
