@@ -109,7 +109,7 @@ outlets = st.multiselect(
     help=ctx.t("keywords.outlets_help"),
 )
 ctx.set_query("outlet", outlets)
-st.info(ctx.t(f"keywords.explain.{weighting}"), icon=":material/info:")
+st.info(ctx.t(f"keywords.explain.{weighting}"))
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
@@ -186,7 +186,6 @@ for row_start in range(0, len(panels), per_row):
                 file_name=f"keywords_{slug}_{weighting}.png",
                 mime="image/png",
                 key=f"kw_png_{slug}",
-                icon=":material/image:",
                 on_click="ignore",
             )
             right.download_button(
@@ -195,7 +194,6 @@ for row_start in range(0, len(panels), per_row):
                 file_name=f"keywords_{slug}_{weighting}.csv",
                 mime="text/csv",
                 key=f"kw_csv_{slug}",
-                icon=":material/table:",
                 on_click="ignore",
             )
         shown_terms += [t for t in table["term"] if t not in shown_terms]
