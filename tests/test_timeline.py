@@ -304,6 +304,15 @@ def test_table_matches_the_frame():
     assert table.set_index("story_id").loc["travel:RUS-PRK:2024-06-04", "date"].startswith("约")
 
 
+def test_table_shows_an_unknown_place_as_blank_not_none(seed_tables):
+    from dashboard.corpus import prepare
+
+    corpus = prepare(seed_tables)
+    table = timeline_table(timeline_frame(corpus.events, corpus.articles, lang="zh"), "zh")
+    departure = table[table["story_id"] == "travel:PRK-RUS:2024-07-08"].iloc[0]
+    assert departure["place"] == ""
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_seed_corpus_timeline(seed_tables, lang):
     from dashboard.corpus import prepare

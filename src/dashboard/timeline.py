@@ -448,7 +448,7 @@ def timeline_table(frame: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
             "direction": frame["lane"],
             "kind": [i18n.t(f"kind.{k}", lang) for k in frame["kind"]],
             "lead": frame["lead_name"],
-            "place": frame["place"],
+            "place": frame["place"].fillna(""),
             "reports": frame["reports"],
             "outlets": frame["outlets"],
             "time_expr": frame["time_expr"],
