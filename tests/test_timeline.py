@@ -308,9 +308,11 @@ def test_table_shows_an_unknown_place_as_blank_not_none(seed_tables):
     from dashboard.corpus import prepare
 
     corpus = prepare(seed_tables)
-    table = timeline_table(timeline_frame(corpus.events, corpus.articles, lang="zh"), "zh")
-    departure = table[table["story_id"] == "travel:PRK-RUS:2024-07-08"].iloc[0]
-    assert departure["place"] == ""
+    # Without Yonhap's report (the one naming Pyongyang) the trip has no known place.
+    articles = corpus.articles[corpus.articles["source"] != "Yonhap"]
+    table = timeline_table(timeline_frame(corpus.events, articles, lang="zh"), "zh")
+    trip = table[table["story_id"] == "travel:PRK-RUS:2024-07-08"].iloc[0]
+    assert trip["place"] == ""
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
