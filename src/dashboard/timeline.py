@@ -190,29 +190,40 @@ def timeline_frame(
         return pd.DataFrame({c: pd.Series(dtype="object") for c in FRAME_COLUMNS})
     names = entity_names or {}
     label = source_label or (lambda s: s)
-    exact = (ev["date_precision"] == "day") & ~ev["approximate"]
-    ev = ev.assign(_exact=exact)
+    ev = ev.assign(_exact=(ev["date_precision"] == "day") & ~ev["approximate"])
+    # Plain records grouped in a dict: a pandas groupby with per-group frames cost seconds
+    # for ten thousand stories.
+    by_story: dict[str, list[dict]] = {}
+    for rec in ev.to_dict("records"):
+        by_story.setdefault(rec["story_id"], []).append(rec)
+    has_source = "source" in ev
     rows = []
-    for story_id, g in ev.groupby("story_id", sort=False):
-        ex = g[g["_exact"]]
-        if len(ex):
-            start, end, precision, approx = min(ex["date"]), max(ex["date_end"]), "day", False
+    for story_id, g in by_story.items():
+        ex = [r for r in g if r["_exact"]]
+        if ex:
+            start, end, precision, approx = (
+                min(r["date"] for r in ex),
+                max(r["date_end"] for r in ex),
+                "day",
+                False,
+            )
             direction = ex
         else:
-            spans = g.assign(
-                _span=[(e - s).days for s, e in zip(g["date"], g["date_end"], strict=True)]
-            )
-            best = spans.sort_values(["_span", "date"]).iloc[0]
+            best = min(g, key=lambda r: ((r["date_end"] - r["date"]).days, r["date"]))
             start, end, precision = best["date"], best["date_end"], best["date_precision"]
             approx = bool(best["approximate"])
             direction = g
-        kinds_here = sorted(set(g["kind"]), key=lambda k: _KIND_PRIORITY.get(k, 99))
+        kinds_here = sorted({r["kind"] for r in g}, key=lambda k: _KIND_PRIORITY.get(k, 99))
         kind = kinds_here[0]
-        frm, to = Counter(
-            zip(direction["from_country"], direction["to_country"], strict=True)
-        ).most_common(1)[0][0]
-        lead = _most_common(g["lead"])
-        outlets = sorted({label(s) for s in g["source"].dropna()}) if "source" in g else []
+        frm, to = Counter((r["from_country"], r["to_country"]) for r in direction).most_common(1)[
+            0
+        ][0]
+        lead = _most_common(r["lead"] for r in g)
+        outlets = (
+            sorted({label(r["source"]) for r in g if isinstance(r["source"], str)})
+            if has_source
+            else []
+        )
         rows.append(
             {
                 "story_id": story_id,
@@ -225,13 +236,17 @@ def timeline_frame(
                 "end": end,
                 "precision": precision,
                 "approximate": approx,
-                "reports": int(g["article_id"].nunique()),
+                "reports": len({r["article_id"] for r in g}),
                 "outlets": "、".join(outlets) if lang == "zh" else ", ".join(outlets),
                 "lead": lead,
                 "lead_name": names.get(lead, lead) if lead else None,
-                "place": _most_common(g["place"]),
+                "place": _most_common(r["place"] for r in g),
                 "time_expr": " / ".join(
-                    dict.fromkeys(t for t in g["time_expr"] if isinstance(t, str) and t)
+                    dict.fromkeys(
+                        r["time_expr"]
+                        for r in g
+                        if isinstance(r["time_expr"], str) and r["time_expr"]
+                    )
                 ),
                 "milestone": kind in MILESTONES,
             }
