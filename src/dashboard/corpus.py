@@ -29,6 +29,8 @@ class Corpus:
     terms: pd.DataFrame
     report: dict = field(default_factory=dict)
     version: str = ""
+    # source -> its Chinese display name, looked up for every label on every rerun.
+    source_names: dict = field(default_factory=dict)
 
     @property
     def date_min(self):
@@ -96,6 +98,11 @@ def prepare(
         terms=frames["terms"],
         report=report or {},
         version=version,
+        source_names=dict(
+            articles.drop_duplicates("source")[["source", "source_zh"]].itertuples(
+                index=False, name=None
+            )
+        ),
     )
 
 

@@ -190,9 +190,9 @@ def source_label(corpus: Corpus, source: str, lang: str) -> str:
     if source == "unknown":
         return i18n.t("source.unknown", lang)
     if lang == "zh":
-        rows = corpus.articles.loc[corpus.articles["source"] == source, "source_zh"]
-        if len(rows) and rows.iloc[0]:
-            return str(rows.iloc[0])
+        name = corpus.source_names.get(source)
+        if name:
+            return str(name)
     return source
 
 
