@@ -20,6 +20,8 @@ if listing.empty and not linked:
     st.stop()
 
 st.caption(ctx.t("articles.list_how", n=len(listing)))
+if len(listing) > ui.PICKER_LIMIT:
+    st.caption(ctx.t("articles.list_capped", n=ui.PICKER_LIMIT))
 article_id = ui.article_picker(ctx, listing, key="art_pick", label=ctx.t("articles.pick"))
 if article_id is None:
     st.stop()

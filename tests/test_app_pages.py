@@ -210,3 +210,13 @@ def test_link_values_cannot_inject_markdown_links(data_env):
     assert not at.exception
     notice = _texts(at.warning)
     assert "\\[click me\\]\\(https\\:" in notice  # shown as text, not as a link
+
+
+def test_reader_list_is_capped_with_a_hint_to_search(data_env, monkeypatch):
+    from dashboard import ui
+
+    monkeypatch.setattr(ui, "PICKER_LIMIT", 2)
+    at = run_page("articles")
+    assert not at.exception
+    assert len(at.selectbox[0].options) == 2  # of the seed's five
+    assert "只列出最新的 2 篇" in _texts(at.caption)

@@ -168,6 +168,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "繁体和简体都可以;在标题和正文中查找",
         "en": "Simplified or Traditional; searches titles and text",
     },
+    "articles.list_capped": {
+        "zh": "下拉列表只列出最新的 {n} 篇;用搜索框或筛选缩小范围以找到其他文章。",
+        "en": "The list offers the newest {n}; search or narrow the filters to reach the others.",
+    },
     "articles.list_how": {
         "zh": "共 {n} 篇,按发布日期从新到旧。",
         "en": "{n} articles, newest first.",

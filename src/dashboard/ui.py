@@ -700,6 +700,9 @@ def url_text(ctx: PageContext, name: str, key: str, label: str, container=st, **
     return value.strip()
 
 
+PICKER_LIMIT = 500  # articles offered in the reader's picker
+
+
 def article_picker(ctx: PageContext, listing: pd.DataFrame, key: str, label: str) -> str | None:
     """Pick one article of ``listing``; the choice lives in URL parameter ``article``.
 
@@ -708,7 +711,9 @@ def article_picker(ctx: PageContext, listing: pd.DataFrame, key: str, label: str
     """
     ss = st.session_state
     known = set(ctx.corpus.articles["article_id"])
-    options = listing["article_id"].tolist()
+    # A list of a hundred thousand titles is neither fast nor usable: the newest ones are
+    # offered, and the page tells the reader to narrow with the search box.
+    options = listing["article_id"].head(PICKER_LIMIT).tolist()
     current = ss.get(_kept(key))
     if current is None:
         raw = st.query_params.get("article")
@@ -720,16 +725,22 @@ def article_picker(ctx: PageContext, listing: pd.DataFrame, key: str, label: str
     if not options:
         return None
     ss[key] = ss[_kept(key)] = current if current in options else options[0]
-    rows = ctx.corpus.articles.set_index("article_id")
-
-    def describe(article_id: str) -> str:
-        row = rows.loc[article_id]
-        date_text = row["published"].isoformat() if row["published"] else "—"
-        dup = " ⧉" if row["dup_of"] else ""
-        return f"{date_text} · {ctx.source_label(row['source'])} · {str(row['title'])[:50]}{dup}"
-
+    arts = ctx.corpus.articles
+    shown = arts[arts["article_id"].isin(set(options))]
+    labels = {
+        aid: f"{published.isoformat() if published else '—'} · {ctx.source_label(source)} · "
+        f"{str(title)[:50]}{' ⧉' if dup else ''}"
+        for aid, published, source, title, dup in zip(
+            shown["article_id"],
+            shown["published"],
+            shown["source"],
+            shown["title"],
+            shown["dup_of"],
+            strict=True,
+        )
+    }
     value = st.selectbox(
-        label, options, key=key, format_func=describe, on_change=_keep, args=(key,)
+        label, options, key=key, format_func=labels.__getitem__, on_change=_keep, args=(key,)
     )
     set_query("article", value)
     return value
