@@ -14,6 +14,7 @@ import math
 from collections import Counter
 from collections.abc import Callable, Iterable
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -348,20 +349,24 @@ def timeline_figure(frame: pd.DataFrame, lang: str = "zh", height: int | None = 
         f"{t('timeline.hover_reports')}: %{{customdata[6]}}<extra></extra>"
     )
 
-    def customdata(rows: pd.DataFrame) -> list[list]:
-        return [
+    def customdata(rows: pd.DataFrame) -> np.ndarray:
+        # A numpy array: plotly validates it in one step, a list of lists item by item.
+        return np.array(
             [
-                r["story_id"],
-                esc(r["lead_name"]),
-                esc(r["place"]),
-                esc(r["date_label"]),
-                esc(r["time_expr"]),
-                esc(r["outlets"]),
-                int(r["reports"]),
-                esc(i18n.t(f"kind.{r['kind']}", lang)),
-            ]
-            for r in rows.to_dict("records")
-        ]
+                [
+                    r["story_id"],
+                    esc(r["lead_name"]),
+                    esc(r["place"]),
+                    esc(r["date_label"]),
+                    esc(r["time_expr"]),
+                    esc(r["outlets"]),
+                    int(r["reports"]),
+                    esc(i18n.t(f"kind.{r['kind']}", lang)),
+                ]
+                for r in rows.to_dict("records")
+            ],
+            dtype=object,
+        )
 
     spans = frame[frame["rough"] & frame["end"].notna()]
     if len(spans):
@@ -392,12 +397,12 @@ def timeline_figure(frame: pd.DataFrame, lang: str = "zh", height: int | None = 
         fig.add_trace(
             scatter(
                 x=rows["mid"].tolist(),
-                y=rows["lane"].tolist(),
+                y=rows["lane"].to_numpy(dtype=object),
                 mode="markers",
                 name=i18n.t(f"kind.{kind}", lang),
                 marker={
-                    "symbol": [f"{symbol}-open" if o else symbol for o in open_],
-                    "size": sizes,
+                    "symbol": np.array([f"{symbol}-open" if o else symbol for o in open_]),
+                    "size": np.array(sizes),
                     "color": KIND_COLORS.get(kind, "#555"),
                     "opacity": 0.85,
                     "line": {
