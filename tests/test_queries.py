@@ -254,3 +254,26 @@ def test_seed_corpus_queries(seed_processed):
     assert len(once) < len(corpus.articles)  # the seed has a relayed KCNA report
     kcna = queries.filter_articles(corpus, Filters(sources=("KCNA",)))
     assert set(kcna["source"]) == {"KCNA"}
+
+
+def test_memoised_selection_belongs_to_its_own_corpus():
+    one = prepare(
+        {"articles": pd.DataFrame([_article("x", "KCNA", "朝中社", date(2024, 7, 1), "甲")])}
+    )
+    two = prepare(
+        {
+            "articles": pd.DataFrame(
+                [
+                    _article("y", "Yonhap", "韩联社", date(2024, 7, 2), "乙"),
+                    _article("z", "Yonhap", "韩联社", date(2024, 7, 3), "丙"),
+                ]
+            )
+        }
+    )
+    july = Filters(date_from=date(2024, 7, 1), date_to=date(2024, 7, 2))
+    assert queries.filter_articles(one, july)["article_id"].tolist() == ["x"]
+    assert queries.filter_articles(two, july)["article_id"].tolist() == ["y"]
+    del one  # a new corpus may reuse the id of a dead one: it must not see its selection
+    three = prepare({"articles": pd.DataFrame([_article("w", "TASS", "塔斯社", None, "丁")])})
+    assert queries.filter_articles(three, july).empty
+    assert queries.filter_articles(three, Filters())["article_id"].tolist() == ["w"]

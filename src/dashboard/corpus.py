@@ -32,15 +32,10 @@ class Corpus:
     # source -> its Chinese display name, looked up for every label on every rerun.
     source_names: dict = field(default_factory=dict)
 
-    @property
-    def date_min(self):
-        dates = self.articles["published"].dropna()
-        return dates.min() if len(dates) else None
-
-    @property
-    def date_max(self):
-        dates = self.articles["published"].dropna()
-        return dates.max() if len(dates) else None
+    # The corpus's first and last publication dates (None without dated articles): the
+    # defaults of the date filter, read by every link a page builds.
+    date_min: object = None
+    date_max: object = None
 
 
 def _as_date(series: pd.Series) -> pd.Series:
@@ -90,6 +85,7 @@ def prepare(
         meta.rename(columns={"published": "article_published"}), on="article_id", how="left"
     )
 
+    dated = articles["published"].dropna()
     return Corpus(
         articles=articles,
         mentions=mentions,
@@ -98,6 +94,8 @@ def prepare(
         terms=frames["terms"],
         report=report or {},
         version=version,
+        date_min=dated.min() if len(dated) else None,
+        date_max=dated.max() if len(dated) else None,
         source_names=dict(
             articles.drop_duplicates("source")[["source", "source_zh"]].itertuples(
                 index=False, name=None
