@@ -277,3 +277,18 @@ def test_memoised_selection_belongs_to_its_own_corpus():
     three = prepare({"articles": pd.DataFrame([_article("w", "TASS", "塔斯社", None, "丁")])})
     assert queries.filter_articles(three, july).empty
     assert queries.filter_articles(three, Filters())["article_id"].tolist() == ["w"]
+
+
+def test_isin_mask_matches_pandas_isin_with_missing_values():
+    values = pd.Series(["a1", None, "b2", "a1", "zz"], dtype="object")
+    allowed = pd.Series(["a1", "zz"])
+    expected = values.isin(allowed).to_numpy()
+    assert queries.isin_mask(values, allowed).tolist() == expected.tolist()
+    assert queries.isin_mask(values.astype("string"), {"b2"}).tolist() == [
+        False,
+        False,
+        True,
+        False,
+        False,
+    ]
+    assert queries.isin_mask(values.iloc[0:0], allowed).tolist() == []

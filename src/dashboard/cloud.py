@@ -33,6 +33,8 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
+from .queries import isin_mask
+
 WEIGHTINGS = {
     "frequency": "raw frequency (occurrences)",
     "tfidf": "TF-IDF (occurrences × inverse document frequency)",
@@ -81,7 +83,7 @@ def select_articles(
 
 
 def terms_of(terms: pd.DataFrame, article_ids) -> pd.DataFrame:
-    return terms[terms["article_id"].isin(set(article_ids))]
+    return terms[isin_mask(terms["article_id"], article_ids)]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -12,6 +12,8 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .corpus import Corpus
 from .textnorm import to_simplified
@@ -95,6 +97,21 @@ def rows_of_selection(corpus: Corpus, filters: Filters, table: str) -> pd.DataFr
     mask = selected_mask(corpus, filters)
     keep = (positions >= 0) & mask[np.clip(positions, 0, None)] if len(mask) else positions < -1
     return frame[keep]
+
+
+def _arrow_strings(values) -> pa.Array:
+    if isinstance(values, pd.Series | pd.Index):
+        return pa.array(values, type=pa.string(), from_pandas=True)
+    return pa.array(list(values), type=pa.string(), from_pandas=True)
+
+
+def isin_mask(values: pd.Series, allowed) -> np.ndarray:
+    """``values.isin(allowed)`` for string ids, as a numpy mask, through Arrow's hash lookup:
+    on a million ids it takes milliseconds where pandas takes a second."""
+    if len(values) == 0:
+        return np.zeros(0, dtype=bool)
+    found = pc.is_in(_arrow_strings(values), value_set=_arrow_strings(allowed))
+    return found.fill_null(False).to_numpy(zero_copy_only=False)
 
 
 def filter_articles(corpus: Corpus, filters: Filters) -> pd.DataFrame:

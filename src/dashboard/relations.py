@@ -31,6 +31,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .paths import STATIC_DIR
+from .queries import isin_mask
 
 TOPOJSON_DIR = STATIC_DIR / "topojson"
 WORLD_TOPOJSON = TOPOJSON_DIR / "world_110m.json"
@@ -139,7 +140,7 @@ def _in_view(frame: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
     """Rows of frame whose article passed the filters (is in ``articles``)."""
     if frame is None or frame.empty:
         return frame.iloc[0:0] if frame is not None else pd.DataFrame()
-    return frame[frame["article_id"].isin(articles["article_id"])]
+    return frame[isin_mask(frame["article_id"], articles["article_id"])]
 
 
 def _country_of(entities: pd.DataFrame) -> pd.Series:
