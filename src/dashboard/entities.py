@@ -25,6 +25,7 @@ import bisect
 import csv
 import re
 from collections import Counter, defaultdict
+from collections.abc import Container
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
@@ -278,7 +279,7 @@ class Matcher:
         self.abbrev_re = re.compile(f"[{re.escape(abbrevs)}]+") if abbrevs else None
 
     def find(
-        self, simplified: str, boundaries: set[int], token_starts: list[int]
+        self, simplified: str, boundaries: Container[int], token_starts: list[int]
     ) -> tuple[list[Mention], list[tuple[int, int]]]:
         """Gazetteer mentions and outlet spans (masks) in one article."""
         normalized, offsets = _squeeze(simplified)
@@ -314,7 +315,7 @@ class Matcher:
         return mentions, masks
 
     def find_abbreviations(
-        self, simplified: str, boundaries: set[int], covered: list[bool]
+        self, simplified: str, boundaries: Container[int], covered: bytearray
     ) -> list[Mention]:
         if self.abbrev_re is None:
             return []
@@ -329,7 +330,9 @@ class Matcher:
                     start = i + 1
         return found
 
-    def _abbrev_run(self, text: str, start: int, end: int, boundaries: set[int]) -> list[Mention]:
+    def _abbrev_run(
+        self, text: str, start: int, end: int, boundaries: Container[int]
+    ) -> list[Mention]:
         def left_ok(s: int) -> bool:
             prev = text[s - 1] if s > 0 else ""
             if prev.isdigit():  # 19日 is a date
@@ -418,7 +421,7 @@ def _strip_honorifics(name: str) -> str:
     return name
 
 
-def _fallback_candidates(text: str, tokens, covered: list[bool]) -> list[tuple[int, int, str]]:
+def _fallback_candidates(text: str, tokens, covered: bytearray) -> list[tuple[int, int, str]]:
     """Names the gazetteer does not know: (start, end, type). Filtered hard."""
     found: list[tuple[int, int, str]] = []
 
@@ -533,8 +536,8 @@ class _ArticleResult:
     simplified: str
     mentions: list[Mention]
     unverified: list[tuple[int, int, str, str]]  # start, end, type, name
-    covered: list[bool]  # characters taken by a mention or an outlet name
-    boundaries: set[int]  # token starts
+    covered: bytearray  # characters taken by a mention or an outlet name
+    boundaries: Positions  # token starts
 
 
 def _sentence_spans(text: str) -> tuple[list[int], list[int]]:
@@ -562,8 +565,8 @@ def load_matcher(path: str | None = None) -> Matcher:
 def _short_forms(
     text: str,
     mentions: list[Mention],
-    covered: list[bool],
-    boundaries: set[int],
+    covered: bytearray,
+    boundaries: Container[int],
     token_starts: list[int],
 ) -> list[Mention]:
     """A person named in full earlier in the article, named again in short: the last part of a
@@ -599,12 +602,26 @@ def _short_forms(
     return found
 
 
+class Positions:
+    """A set of character positions (token starts) as a bitmap: ``i in positions``."""
+
+    __slots__ = ("bits",)
+
+    def __init__(self, positions: list[int], size: int):
+        self.bits = bytearray(size + 1)
+        for i in positions:
+            self.bits[i] = 1
+
+    def __contains__(self, i: int) -> bool:
+        return 0 <= i < len(self.bits) and self.bits[i] == 1
+
+
 def analyse_article(
     matcher: Matcher, article_id: str, text: str, simplified: str
 ) -> _ArticleResult:
     tokens = _tag(simplified)
     token_starts = [start for _, _, start in tokens] + [len(simplified)]
-    boundaries = set(token_starts)
+    boundaries = Positions(token_starts, len(simplified))
     mentions, masks = matcher.find(simplified, boundaries, token_starts)
     institutions: list[tuple[int, int, str]] = []
     bodies: list[Mention] = []
@@ -625,7 +642,9 @@ def analyse_article(
             else:
                 institutions.append((m.start, body.end(), canonical))
     mentions.extend(bodies)
-    covered = [False] * (len(simplified) + 1)
+    # One byte per character (a list of bools costs eight): kept for every article until
+    # names are resolved across the corpus.
+    covered = bytearray(len(simplified) + 1)
     for s, e in masks:
         covered[s:e] = [True] * (e - s)
     for m in mentions:

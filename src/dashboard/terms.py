@@ -100,10 +100,12 @@ def build_terms(
     _active = (tok, spans_by_article(mentions, canonical_names(entities)))
     rows = list(zip(articles["article_id"], articles["text_simplified"], strict=True))
     ids, terms, counts = [], [], []
+    # One string object per distinct term: millions of rows share a vocabulary of thousands.
+    vocabulary: dict[str, str] = {}
     for article_id, pairs in map_chunks(_terms_chunk, rows, workers):
         for term, n in pairs:
             ids.append(article_id)
-            terms.append(term)
+            terms.append(vocabulary.setdefault(term, term))
             counts.append(n)
     return pd.DataFrame(
         {
