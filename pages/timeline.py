@@ -21,6 +21,18 @@ i18n.extend(
             "Dates known only to the month or roughly are drawn as bars with an open mark in the "
             "middle. Click a mark to see every report.",
         },
+        "timeline.aggregated": {
+            "zh": "当前筛选有 {n} 个事件，逐个画出无法阅读：每个标记汇总同一方向、同一类型在一周（跨度超过两年时为一个月）内的事件，"
+            "大小表示事件数。点击标记在下表中列出这些事件；缩小日期范围或选择国家对可看到单个事件。",
+            "en": "{n} events are too many to draw one by one: each mark sums the events of one "
+            "direction and kind in a week (a month over spans beyond two years), sized by their "
+            "number. Click a mark to list its events below; narrow the dates or pick a country "
+            "pair to see single events.",
+        },
+        "timeline.bucket_table": {
+            "zh": "所选标记中的 {n} 个事件。",
+            "en": "The {n} events of the chosen mark.",
+        },
         "timeline.none": {
             "zh": "所选范围内没有可标注日期的访问、会见或峰会。",
             "en": "No dated visit, meeting or summit in the selection.",
@@ -77,21 +89,37 @@ kind = ui.url_selectbox(
     container=col_kind,
 )
 
-frame = timeline.timeline_frame(
-    corpus.events,
-    ctx.articles,
-    kinds=None if kind == "all" else [kind],
-    pair=None if pair == "all" else pair,
-    lang=ctx.lang,
-    entity_names=timeline.lead_names(corpus.entities, ctx.lang),
-    source_label=ctx.source_label,
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def story_frame(version: str, filters: tuple, kind: str, pair: str, lang: str, _ctx):
+    """The stories of one view, cached per corpus run and selection: a click on a mark
+    reruns the page, and on a large corpus the frame is the slow part."""
+    return timeline.timeline_frame(
+        _ctx.corpus.events,
+        _ctx.articles,
+        kinds=None if kind == "all" else [kind],
+        pair=None if pair == "all" else pair,
+        lang=lang,
+        entity_names=timeline.lead_names(_ctx.corpus.entities, lang),
+        source_label=_ctx.source_label,
+    )
+
+
+f = ctx.filters
+frame = story_frame(
+    corpus.version, (f.date_from, f.date_to, f.sources, f.once), kind, pair, ctx.lang, ctx
 )
 if frame.empty:
     st.info(ctx.t("timeline.none"))
     st.stop()
 
-st.caption(ctx.t("timeline.how"))
-figure = timeline.timeline_figure(frame, ctx.lang)
+aggregated = len(frame) > timeline.MAX_MARKS
+if aggregated:
+    st.caption(ctx.t("timeline.aggregated", n=len(frame)))
+    figure = timeline.bucket_figure(frame, ctx.lang)
+else:
+    st.caption(ctx.t("timeline.how"))
+    figure = timeline.timeline_figure(frame, ctx.lang)
 chart_event = st.plotly_chart(
     figure,
     key="tl_chart",
@@ -100,8 +128,17 @@ chart_event = st.plotly_chart(
     config={"displaylogo": False},
 )
 
+# With many stories a mark is a week or month of them: choosing one narrows the table.
+picked = timeline.selected_story(figure, getattr(chart_event, "selection", None))
+in_bucket = (
+    timeline.bucket_stories(frame, picked)
+    if aggregated and picked and picked.startswith(timeline.BUCKET_PREFIX)
+    else frame
+)
 st.subheader(ctx.t("timeline.table"))
-table = timeline.timeline_table(frame, ctx.lang)
+if in_bucket is not frame:
+    st.caption(ctx.t("timeline.bucket_table", n=len(in_bucket)))
+table = timeline.timeline_table(in_bucket, ctx.lang)
 st.dataframe(
     table,
     hide_index=True,
@@ -119,7 +156,7 @@ st.download_button(
 
 # The selected story: a clicked mark, else (first visit) the link's `story`.
 ss = st.session_state
-pick = timeline.selected_story(figure, getattr(chart_event, "selection", None))
+pick = None if aggregated else picked
 if pick:
     selected, ss["tl_had_pick"] = pick, True
 elif ss.get("tl_had_pick"):  # the user cleared the chart selection

@@ -415,3 +415,46 @@ def test_lead_names_follow_the_language():
     )
     assert lead_names(ents, "zh") == {"putin": "普京", "x": "某人"}
     assert lead_names(ents, "en") == {"putin": "Vladimir Putin", "x": "某人"}
+
+
+# ---------------------------------------------------------------- many stories: weekly marks
+
+
+def test_buckets_count_stories_per_lane_kind_and_week():
+    from dashboard.timeline import bucket_frame, bucket_period, bucket_stories
+
+    f = frame()
+    assert bucket_period(f) == "W"  # the stories span weeks, not years
+    buckets = bucket_frame(f)
+    assert buckets["stories"].sum() == len(f)
+    assert buckets["reports"].sum() == f["reports"].sum()
+    # Every bucket leads back to exactly its stories.
+    for bucket_id, n in zip(buckets["bucket_id"], buckets["stories"], strict=True):
+        assert len(bucket_stories(f, bucket_id)) == n
+    assert bucket_stories(f, "bucket:junk").empty
+
+
+def test_bucket_figure_marks_resolve_to_their_bucket():
+    from dashboard.timeline import bucket_figure, bucket_frame, selected_story
+
+    f = frame()
+    fig = bucket_figure(f, "en")
+    marks = [cd for tr in fig.data for cd in tr.customdata]
+    assert sorted(cd[0] for cd in marks) == sorted(bucket_frame(f)["bucket_id"])
+    first = fig.data[0]
+    picked = selected_story(fig, {"points": [{"curve_number": 0, "point_index": 0}]})
+    assert picked == first.customdata[0][0] and picked.startswith("bucket:W|")
+
+
+def test_page_aggregates_many_stories_and_a_mark_lists_them(seed_processed, monkeypatch):
+    from dashboard import timeline
+
+    monkeypatch.setattr(timeline, "MAX_MARKS", 1)  # the seed's four stories count as many
+    at = _timeline_page(seed_processed, monkeypatch, lang="en")
+    assert not at.exception
+    assert any("too many to draw one by one" in c.value for c in at.caption)
+    import json
+
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert all(cd[0].startswith("bucket:") for tr in spec["data"] for cd in tr["customdata"])
+    assert len(at.dataframe[0].value) == 4  # no mark chosen: every event in the table

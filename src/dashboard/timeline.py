@@ -104,6 +104,9 @@ i18n.extend(
         "timeline.hover_words": {"zh": "原文时间", "en": "Resolved from"},
         "timeline.hover_outlets": {"zh": "媒体", "en": "Outlets"},
         "timeline.hover_reports": {"zh": "报道数", "en": "Reports"},
+        "timeline.hover_stories": {"zh": "事件数", "en": "Events"},
+        "timeline.unit_week": {"zh": "周", "en": "Week of"},
+        "timeline.unit_month": {"zh": "月", "en": "Month"},
         "timeline.span": {"zh": "日期仅知月份或大致时间", "en": "Date known only roughly"},
         "kind.signing": {"zh": "签约", "en": "Signing"},
     }
@@ -427,6 +430,102 @@ def timeline_figure(frame: pd.DataFrame, lang: str = "zh", height: int | None = 
             "title": None,
         },
         dragmode="zoom",
+        hovermode="closest",
+    )
+    return fig
+
+
+# Beyond this many stories single marks are neither readable nor quick to draw: the chart
+# shows one mark per lane, kind and week (or month, over long spans) instead.
+MAX_MARKS = 2000
+BUCKET_PREFIX = "bucket:"
+
+
+def bucket_period(frame: pd.DataFrame) -> str:
+    """'W' (weeks) or 'M' (months, when the stories span more than two years)."""
+    span = (pd.to_datetime(frame["start"]).max() - pd.to_datetime(frame["start"]).min()).days
+    return "M" if span > 730 else "W"
+
+
+def bucket_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Stories counted per lane, kind and period: lane, kind, period (its first day), stories,
+    reports, bucket_id (what a selection of the mark returns)."""
+    freq = bucket_period(frame)
+    starts = pd.to_datetime(frame["start"])
+    period = (starts.dt.to_period(freq).dt.start_time).dt.date
+    grouped = (
+        frame.assign(period=period)
+        .groupby(["lane", "kind", "period"], sort=True)
+        .agg(stories=("story_id", "size"), reports=("reports", "sum"))
+        .reset_index()
+    )
+    grouped["bucket_id"] = [
+        f"{BUCKET_PREFIX}{freq}|{lane}|{kind}|{day.isoformat()}"
+        for lane, kind, day in zip(grouped["lane"], grouped["kind"], grouped["period"], strict=True)
+    ]
+    return grouped
+
+
+def bucket_stories(frame: pd.DataFrame, bucket_id: str) -> pd.DataFrame:
+    """The stories of ``frame`` inside one bucket mark (empty for an unknown bucket)."""
+    try:
+        freq, lane, kind, day = bucket_id[len(BUCKET_PREFIX) :].split("|")
+        first = pd.Timestamp(day).to_period(freq)
+    except ValueError:
+        return frame.iloc[0:0]
+    starts = pd.to_datetime(frame["start"]).dt.to_period(freq)
+    return frame[(frame["lane"] == lane) & (frame["kind"] == kind) & (starts == first)]
+
+
+def bucket_figure(frame: pd.DataFrame, lang: str = "zh", height: int | None = None) -> go.Figure:
+    """The timeline for many stories: one mark per lane, kind and period, sized by stories."""
+    buckets = bucket_frame(frame)
+    lanes = list(buckets.groupby("lane")["reports"].sum().sort_values(ascending=False).index)
+    t = lambda k, **kw: i18n.t(k, lang, **kw)  # noqa: E731
+    unit = t("timeline.unit_month" if bucket_period(frame) == "M" else "timeline.unit_week")
+    fig = go.Figure()
+    for kind in sorted(set(buckets["kind"]), key=lambda k: _KIND_PRIORITY.get(k, 99)):
+        rows = buckets[buckets["kind"] == kind]
+        fig.add_trace(
+            go.Scatter(
+                x=rows["period"].tolist(),
+                y=rows["lane"].tolist(),
+                mode="markers",
+                name=t(f"kind.{kind}"),
+                marker={
+                    "symbol": KIND_SYMBOLS.get(kind, "circle"),
+                    "size": np.clip(6 + 3 * np.sqrt(rows["stories"].to_numpy()), 6, 40),
+                    "color": KIND_COLORS.get(kind, "#555"),
+                    "opacity": 0.8,
+                    "line": {"width": 1, "color": "#fff"},
+                },
+                customdata=np.array(
+                    [
+                        [b, int(n), int(r), html.escape(t(f"kind.{kind}"))]
+                        for b, n, r in zip(
+                            rows["bucket_id"], rows["stories"], rows["reports"], strict=True
+                        )
+                    ],
+                    dtype=object,
+                ),
+                hovertemplate=(
+                    f"<b>%{{customdata[3]}}</b> %{{y}}<br>{unit}: %{{x}}<br>"
+                    f"{t('timeline.hover_stories')}: %{{customdata[1]}}<br>"
+                    f"{t('timeline.hover_reports')}: %{{customdata[2]}}<extra></extra>"
+                ),
+            )
+        )
+    fig.update_layout(
+        height=height or max(220, 90 + 46 * len(lanes)),
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        xaxis={"type": "date", "rangeslider": {"visible": True}},
+        yaxis={
+            "type": "category",
+            "categoryorder": "array",
+            "categoryarray": list(reversed(lanes)),
+            "title": None,
+        },
         hovermode="closest",
     )
     return fig
