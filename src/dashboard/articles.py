@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from .cache import ResultCache, key_of, version_of
 from .outlets import UNKNOWN, Outlet, OutletRegistry, load_registry
-from .parallel import map_chunks
 from .readers import RawDocument, iter_files, read_file
 from .report import IngestReport, Rejected
 from .schema import ARTICLE_COLUMNS
@@ -644,12 +644,25 @@ def _read_chunk(files: list[tuple[Path, Path]]) -> list[FileResult]:
     return results
 
 
+# What a file's articles depend on besides the file itself.
+ARTICLES_VERSION = version_of(
+    "articles.py", "readers.py", "textnorm.py", "outlets.py", "outlets.csv"
+)
+
+
+def _file_key(file: Path, max_file_mb: float) -> str:
+    """A file is read again when its path, size or modification time changed."""
+    stat = file.stat()
+    return key_of(str(file.resolve()), stat.st_size, stat.st_mtime_ns, max_file_mb)
+
+
 def extract_articles(
     paths: list[Path],
     report: IngestReport,
     progress: Callable[[str, int, int], None] | None = None,
     max_file_mb: float = 50.0,
     workers: int = 1,
+    cache: ResultCache | None = None,
 ) -> pd.DataFrame:
     """The articles table of every input under ``paths``; files are read on ``workers``
     processes, ids are assigned here in input order (the output does not depend on workers)."""
@@ -659,9 +672,11 @@ def extract_articles(
     if progress:
         progress("reading", 0, len(files))
     load_registry()  # built once before the pool forks
+    cache = cache or ResultCache(None, "")
+    keys = [_file_key(file, max_file_mb) for file, _root in files]
     rows = []
     seen_ids: set[str] = set()
-    for result in map_chunks(_read_chunk, files, workers):
+    for result in cache.map(_read_chunk, files, keys, workers):
         report.rejected.extend(result.rejected)
         report.documents_read += result.documents_read
         for name in result.unregistered:

@@ -18,7 +18,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from .parallel import map_chunks
+from .cache import ResultCache, key_of, version_of
 
 SHINGLE = 3
 NUM_PERM = 128
@@ -88,13 +88,17 @@ def _sketch_chunk(texts: list[str]) -> list[tuple[np.ndarray, np.ndarray]]:
     return out
 
 
-def find_duplicates(articles: pd.DataFrame, workers: int = 1) -> dict[str, str]:
+def find_duplicates(
+    articles: pd.DataFrame, workers: int = 1, cache: ResultCache | None = None
+) -> dict[str, str]:
     """article_id -> article_id of the earliest article it near-duplicates."""
     order = articles.assign(_pub=pd.to_datetime(articles["published"])).sort_values(
         ["_pub", "doc", "index"], kind="stable", na_position="last"
     )
     # Shingling and signatures are per article: spread over the workers.
-    sketches = map_chunks(_sketch_chunk, order["text_simplified"].tolist(), workers)
+    texts = order["text_simplified"].tolist()
+    cache = cache or ResultCache(None, "")
+    sketches = cache.map(_sketch_chunk, texts, (key_of(t) for t in texts), workers)
     ids: list[str] = []
     shingles: list[np.ndarray] = []
     signatures = np.zeros((len(order), NUM_PERM), dtype=np.uint64)
@@ -134,7 +138,9 @@ def run(ctx) -> None:
     articles = ctx.tables["articles"]
     if articles.empty:
         return
-    found = find_duplicates(articles, ctx.options.get("workers", 1))
+    found = find_duplicates(
+        articles, ctx.options.get("workers", 1), ctx.caches.stage("dedup", version_of("dedup.py"))
+    )
     # Exact copies were already marked while ids were assigned; keep those.
     articles["dup_of"] = [
         existing if isinstance(existing, str) and existing else found.get(aid)

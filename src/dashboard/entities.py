@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import bisect
 import csv
+import dataclasses
 import re
 from collections import Counter, defaultdict
 from collections.abc import Container
@@ -34,7 +35,7 @@ from pathlib import Path
 import ahocorasick_rs
 import pandas as pd
 
-from .parallel import map_chunks
+from .cache import ResultCache, key_of, version_of
 from .paths import GAZETTEER_CSV
 from .schema import COLUMNS
 from .textnorm import HAN, NAME_SEPARATORS, to_simplified
@@ -752,7 +753,11 @@ def _analyse_chunk(rows: list[tuple[str, str, str]]) -> list[_ArticleResult]:
 
 
 def extract(
-    articles: pd.DataFrame, matcher: Matcher, progress=None, workers: int = 1
+    articles: pd.DataFrame,
+    matcher: Matcher,
+    progress=None,
+    workers: int = 1,
+    cache: ResultCache | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The ``mentions`` and ``entities`` tables of ``articles`` (article_id, text, text_simplified).
 
@@ -771,7 +776,13 @@ def extract(
     )
     if progress is not None:
         progress("entities", 0, len(rows))
-    results = map_chunks(_analyse_chunk, rows, workers)
+    cache = cache or ResultCache(None, "")
+    results = cache.map(_analyse_chunk, rows, (key_of(t, s) for _, t, s in rows), workers)
+    # A cached result may come from the same text under another id (an exact copy).
+    results = [
+        r if r.article_id == aid else dataclasses.replace(r, article_id=aid)
+        for r, (aid, _, _) in zip(results, rows, strict=True)
+    ]
     _resolve_unverified(results, matcher)
     return build_tables(results, matcher.gazetteer)
 
@@ -783,8 +794,15 @@ def run(ctx) -> None:
         ctx.report.notices.append(
             f"gazetteer {path or GAZETTEER_CSV} missing or empty: only the fallback found names"
         )
+    version = version_of(
+        "entities.py", "textnorm.py", "outlets.py", "outlets.csv", path or GAZETTEER_CSV
+    )
     mentions, entities = extract(
-        ctx.tables["articles"], matcher, ctx.progress, ctx.options.get("workers", 1)
+        ctx.tables["articles"],
+        matcher,
+        ctx.progress,
+        ctx.options.get("workers", 1),
+        ctx.caches.stage("entities", version),
     )
     ctx.tables["mentions"] = mentions
     ctx.tables["entities"] = entities

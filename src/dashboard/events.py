@@ -56,7 +56,7 @@ from types import SimpleNamespace
 
 import pandas as pd
 
-from .parallel import map_chunks
+from .cache import ResultCache, key_of, version_of
 from .schema import EVENT_COLUMNS
 from .textnorm import to_simplified
 from .timeexpr import TimeExpr, find_times
@@ -530,20 +530,34 @@ def _roles(kind, text, mentions, s0, s1, c0, c1, trig, trig_end, counts) -> dict
 _entities_by_id: dict = {}  # entity_id -> entity row, shared with forked workers
 
 
-def _events_chunk(rows: list[tuple]) -> list[dict]:
-    out: list[dict] = []
+def _events_chunk(rows: list[tuple]) -> list[list[dict]]:
+    """The events of each article (one list per article)."""
+    out: list[list[dict]] = []
     for art, mention_rows in rows:
         text = (
             art.text_simplified
             if isinstance(getattr(art, "text_simplified", None), str)
             else to_simplified(art.text)
         )
-        out.extend(_find_in_article(art, _article_mentions(text, mention_rows, _entities_by_id)))
+        out.append(_find_in_article(art, _article_mentions(text, mention_rows, _entities_by_id)))
     return out
 
 
+def _event_key(art: SimpleNamespace, mention_rows: list) -> str:
+    """Everything an article's events depend on: the article, its mentions (they change when
+    names are resolved across the corpus) and what the table says of those entities."""
+    ids = sorted({row[0] for row in mention_rows if isinstance(row[0], str)})
+    return key_of(
+        sorted(vars(art).items()), mention_rows, [(e, _entities_by_id.get(e)) for e in ids]
+    )
+
+
 def extract_events(
-    articles: pd.DataFrame, mentions: pd.DataFrame, entities: pd.DataFrame, workers: int = 1
+    articles: pd.DataFrame,
+    mentions: pd.DataFrame,
+    entities: pd.DataFrame,
+    workers: int = 1,
+    cache: ResultCache | None = None,
 ) -> pd.DataFrame:
     """Events of every article (no grouping yet); articles are independent, so they may be
     spread over ``workers`` processes."""
@@ -563,7 +577,9 @@ def extract_events(
         (art, by_article.get(art.article_id, []))
         for art in (SimpleNamespace(**r) for r in articles.to_dict("records"))
     ]
-    rows = map_chunks(_events_chunk, work, workers)
+    cache = cache or ResultCache(None, "")
+    per_article = cache.map(_events_chunk, work, (_event_key(a, m) for a, m in work), workers)
+    rows = [event for events in per_article for event in events]
     return pd.DataFrame(rows, columns=[c for c in COLUMNS if c != "story_id"])
 
 
@@ -680,9 +696,13 @@ def assign_stories(events: pd.DataFrame) -> pd.Series:
 
 
 def build_events(
-    articles: pd.DataFrame, mentions: pd.DataFrame, entities: pd.DataFrame, workers: int = 1
+    articles: pd.DataFrame,
+    mentions: pd.DataFrame,
+    entities: pd.DataFrame,
+    workers: int = 1,
+    cache: ResultCache | None = None,
 ) -> pd.DataFrame:
-    frame = extract_events(articles, mentions, entities, workers)
+    frame = extract_events(articles, mentions, entities, workers, cache)
     frame["story_id"] = assign_stories(frame)
     frame = frame.drop_duplicates("event_id")
     return frame[COLUMNS].reset_index(drop=True)
@@ -693,6 +713,13 @@ def run(ctx) -> None:
     articles = tables["articles"]
     mentions = tables.get("mentions")
     entities = tables.get("entities")
-    events = build_events(articles, mentions, entities, ctx.options.get("workers", 1))
+    version = version_of("events.py", "timeexpr.py", "textnorm.py")
+    events = build_events(
+        articles,
+        mentions,
+        entities,
+        ctx.options.get("workers", 1),
+        ctx.caches.stage("events", version),
+    )
     ctx.tables["events"] = events
     ctx.report.counts["stories"] = int(events["story_id"].nunique()) if not events.empty else 0

@@ -14,11 +14,13 @@ from pathlib import Path
 import pandas as pd
 
 from . import dedup, entities, events, store, terms
-from .articles import extract_articles
+from .articles import ARTICLES_VERSION, extract_articles
+from .cache import Caches
 from .report import IngestReport
 from .schema import COLUMNS, empty
 
 ProgressFn = Callable[[str, int, int], None]
+CACHE_DIR = ".cache"  # inside the output folder: per-item results for the next run
 
 
 def _no_progress(stage: str, done: int, total: int) -> None:
@@ -31,6 +33,7 @@ class PipelineContext:
     report: IngestReport
     progress: ProgressFn = _no_progress
     options: dict = field(default_factory=dict)
+    caches: Caches = field(default_factory=lambda: Caches(None))
 
 
 Stage = Callable[[PipelineContext], None]
@@ -54,13 +57,22 @@ def build_tables(
     progress: ProgressFn = _no_progress,
     max_file_mb: float = 50.0,
     workers: int = 1,
+    caches: Caches | None = None,
 ) -> dict[str, pd.DataFrame]:
+    """All tables from raw inputs. ``caches`` (see cache.py) lets per-item work of an earlier
+    run be reused; the tables are the same either way."""
+    caches = caches or Caches(None)
     started = time.perf_counter()
     articles = extract_articles(
-        list(paths), report, progress=progress, max_file_mb=max_file_mb, workers=workers
+        list(paths),
+        report,
+        progress=progress,
+        max_file_mb=max_file_mb,
+        workers=workers,
+        cache=caches.stage("files", ARTICLES_VERSION),
     )
     report.timings["articles"] = round(time.perf_counter() - started, 3)
-    ctx = PipelineContext({"articles": articles}, report, progress, {"workers": workers})
+    ctx = PipelineContext({"articles": articles}, report, progress, {"workers": workers}, caches)
     for name, stage in STAGES:
         progress(name, 0, 1)
         started = time.perf_counter()
@@ -77,6 +89,7 @@ def build_tables(
             raise RuntimeError(f"stage output for {name} lacks contract columns {missing}")
         tables[name] = frame.reset_index(drop=True)
     report.articles = len(tables["articles"])
+    report.cache = caches.summary() if caches.directory is not None else {}
     report.count_sources(tables["articles"]["source"].tolist())
     for name in ("mentions", "entities", "events"):
         report.counts[name] = len(tables[name])
@@ -89,6 +102,7 @@ def ingest(
     progress: ProgressFn = _no_progress,
     max_file_mb: float = 50.0,
     workers: int = 1,
+    incremental: bool = True,
 ) -> IngestReport:
     """Run every stage and replace the tables in ``out_dir`` atomically.
 
@@ -96,11 +110,13 @@ def ingest(
     command line), not from inside the app's server.
     """
     report = IngestReport()
-    tables = build_tables(paths, report, progress, max_file_mb, workers)
+    caches = Caches(Path(out_dir) / CACHE_DIR if incremental else None)
+    tables = build_tables(paths, report, progress, max_file_mb, workers, caches)
     if tables["articles"].empty:
         raise NothingIngested(
             "No article could be read from the input; nothing was written. "
             + (f"{len(report.rejected)} input(s) rejected." if report.rejected else "")
         )
     store.write_tables(Path(out_dir), tables, report.to_json())
+    caches.save()  # only after the tables landed: a failed run leaves the old cache
     return report

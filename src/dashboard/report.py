@@ -24,6 +24,7 @@ class IngestReport:
     articles_per_source: dict[str, int] = field(default_factory=dict)
     unregistered_sources: dict[str, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
+    cache: dict[str, str] = field(default_factory=dict)  # per stage: reused / computed
 
     def reject(self, file: str, line: int | None, reason: str) -> None:
         self.rejected.append(Rejected(file, line, reason))
@@ -52,6 +53,10 @@ class IngestReport:
             lines.append(
                 "outlets named in metadata but missing from data/outlets.csv: "
                 + ", ".join(f"{k} ({v})" for k, v in self.unregistered_sources.items())
+            )
+        if self.cache:
+            lines.append(
+                "reused from the last run: " + "; ".join(f"{k} {v}" for k, v in self.cache.items())
             )
         for notice in self.notices:
             lines.append(f"note: {notice}")

@@ -18,8 +18,8 @@ from collections import Counter
 
 import pandas as pd
 
+from .cache import ResultCache, key_of, version_of
 from .language import Tokenizer, tokenizer
-from .parallel import map_chunks
 from .schema import empty
 from .textnorm import to_simplified
 
@@ -92,17 +92,23 @@ def build_terms(
     entities: pd.DataFrame | None = None,
     tok: Tokenizer | None = None,
     workers: int = 1,
+    cache: ResultCache | None = None,
 ) -> pd.DataFrame:
     global _active
     tok = tok or tokenizer()
     if articles is None or articles.empty:
         return empty("terms")
-    _active = (tok, spans_by_article(mentions, canonical_names(entities)))
+    spans = spans_by_article(mentions, canonical_names(entities))
+    _active = (tok, spans)
     rows = list(zip(articles["article_id"], articles["text_simplified"], strict=True))
+    cache = cache or ResultCache(None, "")
+    keys = (key_of(text, spans.get(str(aid), [])) for aid, text in rows)
+    per_article = cache.map(_terms_chunk, rows, keys, workers)
     ids, terms, counts = [], [], []
     # One string object per distinct term: millions of rows share a vocabulary of thousands.
     vocabulary: dict[str, str] = {}
-    for article_id, pairs in map_chunks(_terms_chunk, rows, workers):
+    # The id from this run: a cached result may be the same text under another id.
+    for (article_id, _), (_, pairs) in zip(rows, per_article, strict=True):
         for term, n in pairs:
             ids.append(article_id)
             terms.append(vocabulary.setdefault(term, term))
@@ -122,5 +128,9 @@ def run(ctx) -> None:
         ctx.tables.get("mentions"),
         ctx.tables.get("entities"),
         workers=ctx.options.get("workers", 1),
+        cache=ctx.caches.stage(
+            "terms",
+            version_of("terms.py", "language.py", "stopwords_news.txt", "gazetteer.csv"),
+        ),
     )
     ctx.report.counts["terms"] = len(ctx.tables["terms"])
