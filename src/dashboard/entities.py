@@ -747,8 +747,12 @@ _active_matcher: Matcher | None = None
 
 
 def _analyse_chunk(rows: list[tuple[str, str, str]]) -> list[_ArticleResult]:
+    # Returned without the texts (the caller has them): smaller to pass back and to cache.
     return [
-        analyse_article(_active_matcher, aid, text, simplified) for aid, text, simplified in rows
+        dataclasses.replace(
+            analyse_article(_active_matcher, aid, text, simplified), text="", simplified=""
+        )
+        for aid, text, simplified in rows
     ]
 
 
@@ -778,10 +782,10 @@ def extract(
         progress("entities", 0, len(rows))
     cache = cache or ResultCache(None, "")
     results = cache.map(_analyse_chunk, rows, (key_of(t, s) for _, t, s in rows), workers)
-    # A cached result may come from the same text under another id (an exact copy).
+    # The texts go back in; a cached result may be the same text under another id.
     results = [
-        r if r.article_id == aid else dataclasses.replace(r, article_id=aid)
-        for r, (aid, _, _) in zip(results, rows, strict=True)
+        dataclasses.replace(r, article_id=aid, text=text, simplified=simplified)
+        for r, (aid, text, simplified) in zip(results, rows, strict=True)
     ]
     _resolve_unverified(results, matcher)
     return build_tables(results, matcher.gazetteer)
