@@ -713,15 +713,7 @@ def pairs_display(
             "b": [country_name(c, names, lang) for c in pairs["b"]],
         }
     )
-    for column in (
-        "co_mentions",
-        "visits_ab",
-        "visits_ba",
-        "meetings",
-        "strength",
-        "first",
-        "last",
-    ):
+    for column in PAIR_COLUMNS[3:]:  # the counts and dates, after pair, a, b
         out[column] = pairs[column].to_numpy()
     return out.reset_index(drop=True)
 
