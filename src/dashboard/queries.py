@@ -119,10 +119,6 @@ def filter_articles(corpus: Corpus, filters: Filters) -> pd.DataFrame:
     return corpus.articles[selected_mask(corpus, filters)]
 
 
-def selected_ids(corpus: Corpus, filters: Filters) -> pd.Index:
-    return pd.Index(filter_articles(corpus, filters)["article_id"])
-
-
 def outlet_counts(corpus: Corpus) -> pd.DataFrame:
     """Every outlet with its article count in the whole corpus: source, source_zh, articles."""
     articles = corpus.articles

@@ -206,13 +206,6 @@ def iter_files(paths: list[Path], report: IngestReport) -> Iterator[tuple[Path, 
             report.reject(str(path), None, f"unsupported file type '{path.suffix}'")
 
 
-def read_documents(
-    paths: list[Path], report: IngestReport, max_file_mb: float = 50.0
-) -> Iterator[RawDocument]:
-    for file, root in iter_files(paths, report):
-        yield from read_file(file, root, report, max_file_mb)
-
-
 def read_file(
     file: Path, root: Path, report: IngestReport, max_file_mb: float = 50.0
 ) -> Iterator[RawDocument]:

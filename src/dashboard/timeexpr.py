@@ -42,10 +42,6 @@ class TimeExpr:
     approximate: bool = False
     basis: str = "absolute"  # absolute | dispatch | passage
 
-    @property
-    def exact_day(self) -> bool:
-        return self.precision == "day" and not self.approximate
-
 
 _S = r"[ \t\u3000\u00a0]*"  # optional spacing between the parts of an expression
 _CN_DIGITS = "〇零一二三四五六七八九"
