@@ -9,7 +9,7 @@ from functools import partial
 
 import streamlit as st
 
-from dashboard import cloud, i18n, ui
+from dashboard import cloud, i18n, queries, ui
 
 i18n.extend(
     {
@@ -212,7 +212,12 @@ term = ui.url_selectbox(
     format_func=lambda t: t or ctx.t("keywords.term_none"),
 )
 if term:
-    sentences = cloud.term_sentences(ctx.articles, term, ctx.corpus.mentions, ctx.corpus.entities)
+    sentences = cloud.term_sentences(
+        queries.filter_articles(ctx.corpus, ctx.filters, with_text=True),
+        term,
+        ctx.corpus.mentions,
+        ctx.corpus.entities,
+    )
     sentences["link"] = [ui.article_link(ctx, a) for a in sentences["article_id"]]
     st.subheader(ctx.t("keywords.sentences", term=term, n=len(sentences)))
     st.dataframe(

@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
-from .queries import isin_mask
+from .queries import rows_in
 
 WEIGHTINGS = {
     "frequency": "raw frequency (occurrences)",
@@ -82,8 +82,9 @@ def select_articles(
     return articles[mask]
 
 
-def terms_of(terms: pd.DataFrame, article_ids) -> pd.DataFrame:
-    return terms[isin_mask(terms["article_id"], article_ids)]
+def terms_of(terms: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    """The term rows of ``articles``."""
+    return terms[rows_in(terms, articles)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -372,7 +373,7 @@ def render_cloud_cli(
     tables = store.load_tables(Path(data_dir), ("articles", "terms"))
     articles, terms = tables["articles"], tables["terms"]
     chosen = select_articles(articles, sources, date_from, date_to)
-    selected_terms = terms_of(terms, chosen["article_id"])
+    selected_terms = terms_of(terms, chosen)
     weights = cloud_weights(selected_terms, weight, corpus=terms)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -430,8 +431,8 @@ def cloud_data(
             0,
             "no_articles",
         )
-    comparison = terms if outlet is None else terms_of(terms, articles["article_id"])
-    selected_terms = terms_of(comparison, selection["article_id"])
+    comparison = terms if outlet is None else terms_of(terms, articles)
+    selected_terms = terms_of(comparison, selection)
     weights = cloud_weights(selected_terms, weighting, corpus=comparison)
     note = None
     if weights.empty:

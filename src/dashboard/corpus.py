@@ -12,10 +12,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import store
 from .schema import COLUMNS, empty
+
+TEXT_COLUMNS = ("text", "text_simplified")
 
 
 @dataclass(frozen=True)
@@ -37,11 +42,25 @@ class Corpus:
     date_min: object = None
     date_max: object = None
 
+    # ``articles`` without the two full-text columns: what a filter selects on every rerun.
+    # Copying 200 MB of text for each new filter cost more than the rest of a page.
+    meta: pd.DataFrame | None = None
+
 
 def _as_date(series: pd.Series) -> pd.Series:
     """Dates as python ``date`` objects (or None), whatever Parquet gave back."""
     converted = pd.to_datetime(series, errors="coerce")
     return converted.dt.date.astype("object").where(converted.notna(), None)
+
+
+def article_positions_of(ids: pd.Series, article_ids: pd.Series) -> np.ndarray:
+    """For each id in ``ids``, the position of its first occurrence in ``article_ids``
+    (-1 when absent), through Arrow's hash lookup: 8 million rows in a tenth of a second."""
+    found = pc.index_in(
+        pa.array(ids, type=pa.string(), from_pandas=True),
+        value_set=pa.array(article_ids, type=pa.string(), from_pandas=True),
+    )
+    return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int32)
 
 
 def prepare(
@@ -85,7 +104,14 @@ def prepare(
         meta.rename(columns={"published": "article_published"}), on="article_id", how="left"
     )
 
+    # Every row carries its article's position in ``articles``: selecting rows of the
+    # filtered articles is then an array lookup, not a string join (see queries.rows_in).
+    articles["article_pos"] = np.arange(len(articles), dtype=np.int32)
+    for frame in (mentions, events, frames["terms"]):
+        frame["article_pos"] = article_positions_of(frame["article_id"], articles["article_id"])
+
     dated = articles["published"].dropna()
+    meta = articles.drop(columns=list(TEXT_COLUMNS))
     return Corpus(
         articles=articles,
         mentions=mentions,
@@ -96,6 +122,7 @@ def prepare(
         version=version,
         date_min=dated.min() if len(dated) else None,
         date_max=dated.max() if len(dated) else None,
+        meta=meta,
         source_names=dict(
             articles.drop_duplicates("source")[["source", "source_zh"]].itertuples(
                 index=False, name=None

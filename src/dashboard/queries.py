@@ -41,6 +41,24 @@ _MASKS: dict[tuple, tuple[weakref.ref, np.ndarray]] = {}
 _POSITIONS: dict[tuple, tuple[weakref.ref, np.ndarray]] = {}
 
 
+_DERIVED: dict[tuple, tuple[list[weakref.ref], object]] = {}
+
+
+def derived(name: str, build, *frames: pd.DataFrame):
+    """``build(*frames)``, computed once per set of frame objects: the per-corpus work
+    (joins, pairings) that no filter changes. Corpus frames are read-only and live as long
+    as their corpus; a weak reference per frame makes sure a recycled id never matches."""
+    key = (name, *map(id, frames))
+    hit = _DERIVED.get(key)
+    if hit is not None and all(ref() is f for ref, f in zip(hit[0], frames, strict=True)):
+        return hit[1]
+    value = build(*frames)
+    if len(_DERIVED) > 32:
+        _DERIVED.clear()
+    _DERIVED[key] = ([weakref.ref(f) for f in frames], value)
+    return value
+
+
 def _memo_get(cache: dict, key: tuple, corpus: Corpus) -> np.ndarray | None:
     hit = cache.get(key)
     return hit[1] if hit is not None and hit[0]() is corpus else None
@@ -81,22 +99,36 @@ def selected_mask(corpus: Corpus, filters: Filters) -> np.ndarray:
 def article_positions(corpus: Corpus, table: str) -> np.ndarray:
     """For each row of ``corpus.<table>`` (mentions, events, terms), the position of its
     article in ``corpus.articles`` (-1 when unknown); computed once per corpus run."""
+    frame = getattr(corpus, table)
+    if "article_pos" in frame:  # added by corpus.prepare
+        return frame["article_pos"].to_numpy()
     key = (id(corpus), table)
     positions = _memo_get(_POSITIONS, key, corpus)
     if positions is None:
         index = pd.Index(corpus.articles["article_id"])
-        positions = index.get_indexer(getattr(corpus, table)["article_id"])
+        positions = index.get_indexer(frame["article_id"])
         _memo_put(_POSITIONS, key, corpus, positions)
     return positions
 
 
-def rows_of_selection(corpus: Corpus, filters: Filters, table: str) -> pd.DataFrame:
-    """The rows of ``corpus.<table>`` that belong to the selected articles."""
+def rows_of_selection(
+    corpus: Corpus, filters: Filters, table: str, columns: list[str] | None = None
+) -> pd.DataFrame:
+    """The rows of ``corpus.<table>`` that belong to the selected articles (only ``columns``
+    when given: copying a million sentences nobody reads is most of a query's cost)."""
     frame = getattr(corpus, table)
+    if columns is not None:
+        frame = frame[columns]
+    return frame[selection_rows(corpus, filters, table)]
+
+
+def selection_rows(corpus: Corpus, filters: Filters, table: str) -> np.ndarray:
+    """Boolean array over ``corpus.<table>``: rows of the selected articles."""
     positions = article_positions(corpus, table)
     mask = selected_mask(corpus, filters)
-    keep = (positions >= 0) & mask[np.clip(positions, 0, None)] if len(mask) else positions < -1
-    return frame[keep]
+    if not len(mask):
+        return np.zeros(len(positions), dtype=bool)
+    return (positions >= 0) & mask[np.clip(positions, 0, None)]
 
 
 def _arrow_strings(values) -> pa.Array:
@@ -114,9 +146,42 @@ def isin_mask(values: pd.Series, allowed) -> np.ndarray:
     return found.fill_null(False).to_numpy(zero_copy_only=False)
 
 
-def filter_articles(corpus: Corpus, filters: Filters) -> pd.DataFrame:
-    """The articles the filters keep (see ``selected_mask``)."""
-    return corpus.articles[selected_mask(corpus, filters)]
+def rows_in(frame: pd.DataFrame, articles: pd.DataFrame) -> np.ndarray:
+    """Boolean array over ``frame``: rows whose article is one of ``articles``.
+
+    Frames of one corpus carry ``article_pos`` (see corpus.prepare) and the lookup is an
+    array index; other frames fall back to matching ``article_id`` strings."""
+    if "article_pos" in frame and "article_pos" in articles:
+        rows = frame["article_pos"].to_numpy()
+        chosen = articles["article_pos"].to_numpy()
+        size = int(max(rows.max(initial=-1), chosen.max(initial=-1))) + 1
+        present = np.zeros(size, dtype=bool)
+        present[chosen] = True
+        return (rows >= 0) & present[np.clip(rows, 0, None)]
+    return isin_mask(frame["article_id"], articles["article_id"])
+
+
+def filter_articles(corpus: Corpus, filters: Filters, with_text: bool = False) -> pd.DataFrame:
+    """The articles the filters keep (see ``selected_mask``), without their full text unless
+    ``with_text`` (see ``Corpus.meta``)."""
+    frame = corpus.articles if with_text or corpus.meta is None else corpus.meta
+    return frame[selected_mask(corpus, filters)]
+
+
+def text_contains(corpus: Corpus, filters: Filters, query: str) -> np.ndarray:
+    """Boolean array over ``corpus.articles``: selected articles whose Simplified text or
+    title contains ``query`` (already Simplified). Arrow scans the text without copying it."""
+    mask = selected_mask(corpus, filters).copy()
+    if not query or not mask.any():
+        return mask & False
+    articles = corpus.articles
+    text = _arrow_strings(articles["text_simplified"])
+    title = _arrow_strings(articles["title"].map(to_simplified))
+    hit = pc.or_(
+        pc.match_substring(text, query).fill_null(False),
+        pc.match_substring(title, query).fill_null(False),
+    )
+    return mask & hit.to_numpy(zero_copy_only=False)
 
 
 def outlet_counts(corpus: Corpus) -> pd.DataFrame:
@@ -137,19 +202,21 @@ def outlet_counts(corpus: Corpus) -> pd.DataFrame:
 def overview_stats(corpus: Corpus, filters: Filters) -> dict:
     """Headline numbers of the selection."""
     articles = filter_articles(corpus, filters)
-    mentions = rows_of_selection(corpus, filters, "mentions")
-    events = rows_of_selection(corpus, filters, "events")
+    mentions = selection_rows(corpus, filters, "mentions")
+    events = selection_rows(corpus, filters, "events")
     dates = articles["published"].dropna()
-    stories = _story_keys(events)
+    entity_codes = mention_index(corpus).entity[mentions]
+    story_codes = event_index(corpus).story[events]
     return {
         "articles": len(articles),
         "outlets": articles["source"].nunique(),
         "date_min": dates.min() if len(dates) else None,
         "date_max": dates.max() if len(dates) else None,
-        "entities": mentions["entity_id"].nunique(),
-        "mentions": len(mentions),
-        "events": stories.nunique(),  # one visit told by five reports is one event
-        "event_reports": len(events),
+        "entities": int(np.count_nonzero(np.bincount(entity_codes))) if len(entity_codes) else 0,
+        "mentions": int(mentions.sum()),
+        # one visit told by five reports is one event
+        "events": int(np.count_nonzero(np.bincount(story_codes))) if len(story_codes) else 0,
+        "event_reports": int(events.sum()),
     }
 
 
@@ -174,14 +241,12 @@ def list_articles(corpus: Corpus, filters: Filters, search: str = "") -> pd.Data
     The search runs on the Simplified text, so a Traditional query finds Simplified
     articles and the other way round.
     """
-    articles = filter_articles(corpus, filters)
     query = to_simplified(search.strip()) if search else ""
     if query:
-        title_simplified = articles["title"].map(to_simplified)
-        hit = articles["text_simplified"].str.contains(
-            query, regex=False
-        ) | title_simplified.str.contains(query, regex=False)
-        articles = articles[hit]
+        meta = corpus.meta if corpus.meta is not None else corpus.articles
+        articles = meta[text_contains(corpus, filters, query)]
+    else:
+        articles = filter_articles(corpus, filters)
     columns = ["article_id", "published", "source", "source_zh", "title", "dup_of", "script"]
     return articles.sort_values(
         ["published", "source", "index"], ascending=[False, True, True], na_position="last"
@@ -226,10 +291,16 @@ def _aliases_text(value) -> str:
     return "、".join(str(v) for v in list(value))
 
 
+MENTION_COUNT_COLUMNS = ["article_id", "entity_id", "surface", "type", "source", "published"]
+
+
 def _selected_mentions(
-    corpus: Corpus, filters: Filters, entity_type: str | None = None
+    corpus: Corpus,
+    filters: Filters,
+    entity_type: str | None = None,
+    columns: list[str] | None = MENTION_COUNT_COLUMNS,
 ) -> pd.DataFrame:
-    mentions = rows_of_selection(corpus, filters, "mentions")
+    mentions = rows_of_selection(corpus, filters, "mentions", columns)
     if entity_type:
         mentions = mentions[mentions["type"] == entity_type]
     return mentions
@@ -238,35 +309,98 @@ def _selected_mentions(
 TOP_ENTITY_COLUMNS = ["entity_id", "name_zh", "name_en", "aliases", "type", "mentions", "articles"]
 
 
+@dataclass(frozen=True)
+class MentionIndex:
+    """Integer codes over ``corpus.mentions``, built once per corpus: counting a selection is
+    then ``np.bincount`` over a mask instead of a string groupby over a million rows."""
+
+    entity: np.ndarray  # per mention: code into ``entity_ids``
+    entity_ids: np.ndarray  # code -> entity_id
+    entity_type: np.ndarray  # code -> type of the entity's first mention
+    first_in_article: np.ndarray  # per mention: the first of its entity in its article
+    source: np.ndarray  # per mention: code into ``sources`` (its article's outlet)
+    sources: np.ndarray
+    day: np.ndarray  # per mention: its article's day (datetime64[D], NaT when undated)
+
+
+def mention_index(corpus: Corpus) -> MentionIndex:
+    def build(mentions: pd.DataFrame, articles: pd.DataFrame) -> MentionIndex:
+        entity, entity_ids = pd.factorize(
+            mentions["entity_id"].astype(object), sort=True, use_na_sentinel=False
+        )
+        first_row = np.full(len(entity_ids), -1, dtype=np.int64)
+        # Reversed assignment: the earliest row of each code wins.
+        first_row[entity[::-1]] = np.arange(len(entity) - 1, -1, -1)
+        types = mentions["type"].astype(object).to_numpy()
+        positions = article_positions(corpus, "mentions")
+        pairs = pd.DataFrame({"a": positions, "e": entity})
+        source, sources = pd.factorize(articles["source"].astype(object), sort=True)
+        days = pd.to_datetime(articles["published"]).to_numpy(dtype="datetime64[D]")
+        inside = positions >= 0
+        safe = np.clip(positions, 0, None)
+        return MentionIndex(
+            entity=entity.astype(np.int32),
+            entity_ids=np.asarray(entity_ids, dtype=object),
+            entity_type=types[first_row] if len(types) else np.array([], dtype=object),
+            first_in_article=~pairs.duplicated().to_numpy(),
+            source=np.where(inside, source[safe] if len(source) else -1, -1).astype(np.int32),
+            sources=np.asarray(sources, dtype=object),
+            day=np.where(
+                inside, days[safe] if len(days) else np.datetime64("NaT"), np.datetime64("NaT")
+            ),
+        )
+
+    return derived("queries.mention_index", build, corpus.mentions, corpus.articles)
+
+
+def _mention_keep(corpus: Corpus, filters: Filters, entity_type: str | None) -> np.ndarray:
+    keep = selection_rows(corpus, filters, "mentions")
+    if entity_type:
+        is_type = derived(
+            f"queries.mentions_of_type:{entity_type}",
+            lambda m: (m["type"] == entity_type).to_numpy(dtype=bool, na_value=False),
+            corpus.mentions,
+        )
+        keep = keep & is_type
+    return keep
+
+
 def top_entities(
     corpus: Corpus, filters: Filters, entity_type: str | None = None, n: int = 20
 ) -> pd.DataFrame:
     """The ``n`` most mentioned entities: TOP_ENTITY_COLUMNS, most mentions first."""
-    mentions = _selected_mentions(corpus, filters, entity_type)
-    if mentions.empty:
+    keep = _mention_keep(corpus, filters, entity_type)
+    if not keep.any():
         return pd.DataFrame({c: [] for c in TOP_ENTITY_COLUMNS})
-    counts = (
-        mentions.groupby("entity_id")
-        .agg(
-            mentions=("article_id", "size"),
-            articles=("article_id", "nunique"),
-            mention_type=("type", "first"),
-        )
-        .reset_index()
+    index = mention_index(corpus)
+    size = len(index.entity_ids)
+    mentions = np.bincount(index.entity[keep], minlength=size)
+    articles = np.bincount(index.entity[keep & index.first_in_article], minlength=size)
+    present = np.flatnonzero(mentions)
+    counts = pd.DataFrame(
+        {
+            "entity_id": index.entity_ids[present],
+            "mentions": mentions[present],
+            "articles": articles[present],
+            "mention_type": index.entity_type[present],
+        }
     )
-    # The commonest surface of each entity (ties: the alphabetically first), without a
-    # Python call per entity.
-    surfaces = (
-        mentions.groupby(["entity_id", "surface"])
-        .size()
-        .reset_index(name="n")
-        .sort_values(["entity_id", "n", "surface"], ascending=[True, False, True], kind="stable")
-        .drop_duplicates("entity_id")
-    )
-    counts = counts.merge(surfaces[["entity_id", "surface"]], on="entity_id", how="left")
     counts = counts.merge(_entity_frame(corpus), on="entity_id", how="left")
-    # An entity missing from the entities table still shows, under its commonest surface.
-    counts["name_zh"] = counts["name_zh"].fillna(counts["surface"])
+    unnamed = counts["name_zh"].isna()
+    if unnamed.any():
+        # An entity missing from the entities table still shows, under its commonest
+        # surface in the selection (ties: the alphabetically first).
+        codes = present[unnamed.to_numpy()]
+        rows = corpus.mentions.loc[keep & np.isin(index.entity, codes), ["entity_id", "surface"]]
+        surfaces = (
+            rows.groupby(["entity_id", "surface"])
+            .size()
+            .reset_index(name="n")
+            .sort_values(["entity_id", "n", "surface"], ascending=[True, False, True])
+            .drop_duplicates("entity_id")
+            .set_index("entity_id")["surface"]
+        )
+        counts["name_zh"] = counts["name_zh"].fillna(counts["entity_id"].map(surfaces))
     counts["name_en"] = counts["name_en"].fillna("")
     counts["aliases"] = counts["aliases"].fillna("")
     counts["type"] = counts["type"].fillna(counts["mention_type"])
@@ -276,40 +410,63 @@ def top_entities(
     return counts.head(max(int(n), 0))[TOP_ENTITY_COLUMNS].reset_index(drop=True)
 
 
+def _codes_of(index: MentionIndex, entity_ids: list[str]) -> np.ndarray:
+    return np.flatnonzero(np.isin(index.entity_ids, list(entity_ids)))
+
+
 def entity_counts_by_outlet(
     corpus: Corpus, filters: Filters, entity_ids: list[str]
 ) -> pd.DataFrame:
     """entity_id, source, mentions: mentions of the given entities per outlet."""
-    mentions = _selected_mentions(corpus, filters)
-    mentions = mentions[mentions["entity_id"].isin(entity_ids)]
-    if mentions.empty:
+    index = mention_index(corpus)
+    keep = _mention_keep(corpus, filters, None) & np.isin(
+        index.entity, _codes_of(index, entity_ids)
+    )
+    keep &= index.source >= 0
+    if not keep.any():
         return pd.DataFrame({"entity_id": [], "source": [], "mentions": []})
-    return (
-        mentions.groupby(["entity_id", "source"])
-        .size()
-        .reset_index(name="mentions")
-        .sort_values(["entity_id", "source"])
-    ).reset_index(drop=True)
+    width = len(index.sources)
+    combined = index.entity[keep].astype(np.int64) * width + index.source[keep]
+    keys, counts = np.unique(combined, return_counts=True)
+    out = pd.DataFrame(
+        {
+            "entity_id": index.entity_ids[keys // width],
+            "source": index.sources[keys % width],
+            "mentions": counts,
+        }
+    )
+    return out.sort_values(["entity_id", "source"]).reset_index(drop=True)
 
 
 def entity_trend(corpus: Corpus, filters: Filters, entity_ids: list[str]) -> pd.DataFrame:
     """published, entity_id, mentions: mentions per day (article date) of the given entities."""
-    mentions = _selected_mentions(corpus, filters)
-    mentions = mentions[mentions["entity_id"].isin(entity_ids) & mentions["published"].notna()]
-    if mentions.empty:
+    index = mention_index(corpus)
+    keep = _mention_keep(corpus, filters, None) & np.isin(
+        index.entity, _codes_of(index, entity_ids)
+    )
+    keep &= ~np.isnat(index.day)
+    if not keep.any():
         return pd.DataFrame({"published": [], "entity_id": [], "mentions": []})
-    return (
-        mentions.groupby(["published", "entity_id"])
-        .size()
-        .reset_index(name="mentions")
-        .sort_values(["published", "entity_id"])
-    ).reset_index(drop=True)
+    days = index.day[keep].astype(np.int64)
+    first = days.min()
+    span = int(days.max() - first) + 1
+    combined = index.entity[keep].astype(np.int64) * span + (days - first)
+    keys, counts = np.unique(combined, return_counts=True)
+    out = pd.DataFrame(
+        {
+            "published": (first + keys % span).astype("datetime64[D]").astype(object),
+            "entity_id": index.entity_ids[keys // span],
+            "mentions": counts,
+        }
+    )
+    return out.sort_values(["published", "entity_id"]).reset_index(drop=True)
 
 
 def entity_sentences(corpus: Corpus, filters: Filters, entity_id: str) -> pd.DataFrame:
     """The sentences that mention one entity: article_id, published, source, title, surface, sentence."""
-    mentions = _selected_mentions(corpus, filters)
-    mentions = mentions[mentions["entity_id"] == entity_id]
+    keep = selection_rows(corpus, filters, "mentions")
+    keep &= (corpus.mentions["entity_id"] == entity_id).to_numpy(dtype=bool, na_value=False)
+    mentions = corpus.mentions[keep]
     columns = ["article_id", "published", "source", "title", "surface", "sentence"]
     if mentions.empty:
         return pd.DataFrame({c: [] for c in columns})
@@ -353,18 +510,51 @@ def _story_keys(events: pd.DataFrame) -> pd.Series:
     return events["story_id"].where(events["story_id"].notna(), own).astype(str)
 
 
+@dataclass(frozen=True)
+class EventIndex:
+    """Integer codes over ``corpus.events``, built once per corpus (see MentionIndex)."""
+
+    story: np.ndarray  # per event row: code of its story
+    first_of_story_in_article: np.ndarray  # the first row of its story in its article
+    when: np.ndarray  # per row: event date, else article date (datetime64[D])
+
+
+def event_index(corpus: Corpus) -> EventIndex:
+    def build(events: pd.DataFrame) -> EventIndex:
+        story, _ = pd.factorize(_story_keys(events))
+        pairs = pd.DataFrame({"a": events["article_id"].astype(object), "s": story})
+        when = pd.to_datetime(events["date"], errors="coerce")
+        if "article_published" in events:
+            when = when.fillna(pd.to_datetime(events["article_published"], errors="coerce"))
+        return EventIndex(
+            story=story.astype(np.int64),
+            first_of_story_in_article=~pairs.duplicated().to_numpy(),
+            when=when.to_numpy(dtype="datetime64[D]"),
+        )
+
+    return derived("queries.event_index", build, corpus.events)
+
+
 def latest_events(corpus: Corpus, filters: Filters, n: int = 10) -> pd.DataFrame:
     """The ``n`` most recent events (by event date, else article date) in the selected
     articles, one row per story: the newest report's sentence, and how many reports tell it."""
-    events = rows_of_selection(corpus, filters, "events").copy()
-    if events.empty:
+    keep = selection_rows(corpus, filters, "events")
+    if not keep.any():
         return pd.DataFrame({c: [] for c in EVENT_LIST_COLUMNS})
-    events["date"] = events["date"].where(events["date"].notna(), events["article_published"])
-    events["story"] = _story_keys(events)
-    events["reports"] = events.groupby("story")["article_id"].transform("nunique")
-    events = events.sort_values("date", ascending=False, na_position="last", kind="stable")
-    events = events.drop_duplicates("story")
-    return events.head(n)[EVENT_LIST_COLUMNS].reset_index(drop=True)
+    index = event_index(corpus)
+    reports = np.bincount(index.story[keep & index.first_of_story_in_article])
+    rows = np.flatnonzero(keep)
+    days = index.when[rows]
+    # Newest first, undated last; ties keep table order (a stable sort on the negated day).
+    key = np.where(np.isnat(days), np.iinfo(np.int64).max, -days.astype(np.int64))
+    ordered = rows[np.argsort(key, kind="stable")]
+    _, first = np.unique(index.story[ordered], return_index=True)
+    chosen = ordered[np.sort(first)[:n]]
+    events = corpus.events.iloc[chosen].copy()
+    if "article_published" in events:
+        events["date"] = events["date"].where(events["date"].notna(), events["article_published"])
+    events["reports"] = reports[index.story[chosen]]
+    return events[EVENT_LIST_COLUMNS].reset_index(drop=True)
 
 
 def event_rows(events: pd.DataFrame, lang: str, source_label=str) -> pd.DataFrame:

@@ -31,7 +31,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .paths import STATIC_DIR
-from .queries import isin_mask
+from .queries import derived, rows_in
 
 TOPOJSON_DIR = STATIC_DIR / "topojson"
 WORLD_TOPOJSON = TOPOJSON_DIR / "world_110m.json"
@@ -140,7 +140,7 @@ def _in_view(frame: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
     """Rows of frame whose article passed the filters (is in ``articles``)."""
     if frame is None or frame.empty:
         return frame.iloc[0:0] if frame is not None else pd.DataFrame()
-    return frame[isin_mask(frame["article_id"], articles["article_id"])]
+    return frame[rows_in(frame, articles)]
 
 
 def _country_of(entities: pd.DataFrame) -> pd.Series:
@@ -166,6 +166,24 @@ def _country_mentions_rows(mentions: pd.DataFrame, entities: pd.DataFrame) -> pd
     rows = rows[rows["country"].notna()].copy()
     rows["direct"] = rows["type"] == "country"
     return rows
+
+
+_MENTION_COLUMNS = ["article_id", "article_pos", "entity_id", "type", "sentence", "published"]
+
+
+def _country_rows_in_view(
+    mentions: pd.DataFrame, entities: pd.DataFrame, articles: pd.DataFrame
+) -> pd.DataFrame:
+    """The country mention rows of the articles in view. On a corpus's own tables the rows
+    of every article are worked out once (``derived``); a filter only picks its share."""
+    if mentions is None or mentions.empty:
+        return _country_mentions_rows(mentions, entities)
+
+    def build(m, e):
+        return _country_mentions_rows(m[[c for c in _MENTION_COLUMNS if c in m]], e)
+
+    rows = derived("relations.country_rows", build, mentions, entities)
+    return _in_view(rows, articles)
 
 
 def _names(entities: pd.DataFrame, lang: str) -> dict[str, str]:
@@ -211,7 +229,7 @@ def country_mentions(
 
     Sorted by mentions, most first.
     """
-    rows = _country_mentions_rows(_in_view(mentions, articles), entities)
+    rows = _country_rows_in_view(mentions, entities, articles)
     if rows.empty:
         return pd.DataFrame(columns=COUNTRY_COLUMNS)
     grouped = rows.groupby("country")
@@ -233,14 +251,18 @@ def country_mentions(
     return out[COUNTRY_COLUMNS].reset_index(drop=True)
 
 
-def _co_mention_rows(mentions: pd.DataFrame, entities: pd.DataFrame) -> pd.DataFrame:
-    """One row per (sentence, pair of different countries named in it)."""
-    rows = _country_mentions_rows(mentions, entities)
-    cols = ["article_id", "sentence", "a", "b", "pair"]
-    if rows.empty:
+def _co_mention_rows(country_rows: pd.DataFrame) -> pd.DataFrame:
+    """One row per (sentence, pair of different countries named in it), from country
+    mention rows; keeps ``article_pos`` and ``published`` when the rows have them."""
+    keys = [c for c in ("article_id", "article_pos", "sentence") if c in country_rows]
+    extra = ["published"] if "published" in country_rows else []
+    cols = [*keys, *extra, "a", "b", "pair"]
+    if country_rows.empty:
         return pd.DataFrame(columns=cols)
-    per_sentence = rows[["article_id", "sentence", "country"]].drop_duplicates()
-    merged = per_sentence.merge(per_sentence, on=["article_id", "sentence"], suffixes=("_x", "_y"))
+    per_sentence = country_rows[[*keys, "country"]].drop_duplicates()
+    if extra:  # one article, one date: carried along, not matched on
+        per_sentence = per_sentence.join(country_rows["published"])
+    merged = per_sentence.merge(per_sentence.drop(columns=extra), on=keys, suffixes=("_x", "_y"))
     merged = merged[merged["country_x"] < merged["country_y"]]
     if merged.empty:
         return pd.DataFrame(columns=cols)
@@ -249,12 +271,23 @@ def _co_mention_rows(mentions: pd.DataFrame, entities: pd.DataFrame) -> pd.DataF
     return merged[cols].reset_index(drop=True)
 
 
-def _event_rows(events: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
-    """Visits and meetings between two different known countries, dated, with their pair."""
-    cols = ["event_id", "article_id", "kind", "from_country", "to_country", "date", "evidence"]
-    events = _in_view(events, articles)
-    if events is None or events.empty:
-        return pd.DataFrame(columns=[*cols, "a", "b", "pair", "story", "when"])
+def _co_rows_in_view(
+    mentions: pd.DataFrame, entities: pd.DataFrame, articles: pd.DataFrame
+) -> pd.DataFrame:
+    """Co-mention rows of the articles in view (per-corpus work done once, see above)."""
+    if mentions is None or mentions.empty:
+        return _co_mention_rows(_country_mentions_rows(mentions, entities))
+
+    def build(m, e):
+        rows = _country_mentions_rows(m[[c for c in _MENTION_COLUMNS if c in m]], e)
+        return _co_mention_rows(rows)
+
+    return _in_view(derived("relations.co_rows", build, mentions, entities), articles)
+
+
+def _pair_events(events: pd.DataFrame) -> pd.DataFrame:
+    """Visits and meetings between two different known countries, with their pair and
+    story; ``when`` is the event date, else the article date when the events carry it."""
     ev = events[events["kind"].isin(VISIT_KINDS + MEETING_KINDS)]
     ev = ev[ev["from_country"].notna() & ev["to_country"].notna()]
     ev = ev[(ev["from_country"] != "") & (ev["to_country"] != "")]
@@ -266,12 +299,24 @@ def _event_rows(events: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
         ev["story"] = ev["story_id"].where(ev["story_id"].notna(), ev["event_id"])
     else:
         ev["story"] = ev["event_id"]
-    published = ev["article_id"].map(
-        articles.drop_duplicates("article_id").set_index("article_id")["published"]
-    )
-    ev["when"] = pd.to_datetime(ev["date"], errors="coerce").fillna(
-        pd.to_datetime(published, errors="coerce")
-    )
+    ev["when"] = pd.to_datetime(ev["date"], errors="coerce")
+    if "article_published" in ev:
+        ev["when"] = ev["when"].fillna(pd.to_datetime(ev["article_published"], errors="coerce"))
+    return ev
+
+
+def _event_rows(events: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    """Visits and meetings between two different known countries in the articles in view,
+    dated (event date, else article date), with their pair."""
+    cols = ["event_id", "article_id", "kind", "from_country", "to_country", "date", "evidence"]
+    if events is None or events.empty:
+        return pd.DataFrame(columns=[*cols, "a", "b", "pair", "story", "when"])
+    ev = _in_view(derived("relations.pair_events", _pair_events, events), articles)
+    if "article_published" not in ev and not ev.empty:
+        published = ev["article_id"].map(
+            articles.drop_duplicates("article_id").set_index("article_id")["published"]
+        )
+        ev = ev.assign(when=ev["when"].fillna(pd.to_datetime(published, errors="coerce")))
     return ev
 
 
@@ -283,9 +328,11 @@ def country_pairs(
 ) -> pd.DataFrame:
     """One row per unordered country pair (a < b): co-mentions, visits a->b and b->a,
     meetings, strength, first and last date. Sorted by strength, strongest first."""
-    published = articles.drop_duplicates("article_id").set_index("article_id")["published"]
-    co = _co_mention_rows(_in_view(mentions, articles), entities)
-    co = co.assign(when=pd.to_datetime(co["article_id"].map(published), errors="coerce"))
+    co = _co_rows_in_view(mentions, entities, articles)
+    if "published" not in co:
+        published = articles.drop_duplicates("article_id").set_index("article_id")["published"]
+        co = co.assign(published=co["article_id"].map(published))
+    co = co.assign(when=pd.to_datetime(co["published"], errors="coerce"))
     ev = _event_rows(events, articles)
 
     parts = []
@@ -349,7 +396,7 @@ def pair_evidence(
     Unlike the pair table, reports of the same story are all listed: each is evidence."""
     key = _normalize_pair(pair)
     art = articles.drop_duplicates("article_id").set_index("article_id")
-    co = _co_mention_rows(_in_view(mentions, articles), entities)
+    co = _co_rows_in_view(mentions, entities, articles)
     co = co[co["pair"] == key]
     rows = [
         pd.DataFrame(

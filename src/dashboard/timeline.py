@@ -19,7 +19,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from . import i18n
-from .queries import isin_mask
+from .queries import rows_in
 
 # Chinese abbreviations used for directions of travel (俄→朝); others fall back to the
 # entity's Chinese name, then to the ISO code.
@@ -132,7 +132,7 @@ def _to_date(series: pd.Series) -> pd.Series:
 
 def _events_in(events: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
     """Events of the given (already filtered) articles, with outlet and publication date."""
-    ev = events[isin_mask(events["article_id"], articles["article_id"])].copy()
+    ev = events[rows_in(events, articles)].copy()
     ev = ev.drop(columns=["source", "source_zh", "published"], errors="ignore")
     meta_cols = [
         c for c in ("article_id", "source", "source_zh", "published", "title") if c in articles
