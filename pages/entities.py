@@ -1,5 +1,7 @@
 """Entity frequencies: top N by type, per outlet, over time; a bar leads to its sentences."""
 
+from functools import partial
+
 import streamlit as st
 
 from dashboard import charts, queries, ui
@@ -40,7 +42,7 @@ event = st.plotly_chart(
 )
 st.download_button(
     ctx.t("entities.download"),
-    data=queries.to_csv(top),
+    data=partial(queries.to_csv, top),
     file_name="entities.csv",
     mime="text/csv",
     key="ent_csv",
@@ -68,7 +70,7 @@ else:
     st.html(ui.sentences_html(ctx, sentences))
     st.download_button(
         ctx.t("entities.download"),
-        data=queries.to_csv(sentences),
+        data=partial(queries.to_csv, sentences),
         file_name=f"sentences_{selected}.csv",
         mime="text/csv",
         key="ent_sentences_csv",

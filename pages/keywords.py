@@ -190,7 +190,7 @@ for row_start in range(0, len(panels), per_row):
             )
             right.download_button(
                 ctx.t("keywords.csv"),
-                table.to_csv(index=False).encode("utf-8-sig"),
+                partial(queries.to_csv, table),
                 file_name=f"keywords_{slug}_{weighting}.csv",
                 mime="text/csv",
                 key=f"kw_csv_{slug}",

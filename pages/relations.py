@@ -1,6 +1,8 @@
 """Bilateral relations: a map of countries tied together in the coverage, a pair table, and
 for the selected pair its evidence sentences and its strength over time."""
 
+from functools import partial
+
 import streamlit as st
 
 from dashboard import i18n, queries, relations, ui
@@ -102,7 +104,7 @@ table_event = st.dataframe(
 )
 st.download_button(
     ctx.t("relations.download_pairs"),
-    data=queries.to_csv(shown),
+    data=partial(queries.to_csv, shown),
     file_name="relations_pairs.csv",
     mime="text/csv",
     key="rel_pairs_csv",
@@ -190,7 +192,7 @@ with left:
     )
     st.download_button(
         ctx.t("relations.download_evidence"),
-        data=queries.to_csv(evidence.drop(columns=["link"])),
+        data=partial(queries.to_csv, evidence.drop(columns=["link"])),
         file_name=f"relations_{selected}.csv",
         mime="text/csv",
         key="rel_evidence_csv",

@@ -1,6 +1,8 @@
 """Timeline: who went where, and when. One mark per story (the same visit told by several
 reports); selecting a mark lists every report of it with a link to the reader."""
 
+from functools import partial
+
 import streamlit as st
 
 from dashboard import i18n, queries, timeline, ui
@@ -38,6 +40,11 @@ i18n.extend(
             "en": "No dated visit, meeting or summit in the selection.",
         },
         "timeline.table": {"zh": "事件列表", "en": "Events"},
+        "timeline.table_capped": {
+            "zh": "表中列出最近的 {shown} 个事件（共 {n} 个）；CSV 包含全部。点击图中标记或缩小日期范围可查看其余事件。",
+            "en": "The table lists the latest {shown} of {n} events; the CSV has them all. "
+            "Click a mark or narrow the dates to see the others.",
+        },
         "timeline.download": {"zh": "下载事件 CSV", "en": "Download events CSV"},
         "timeline.pick_hint": {
             "zh": "点击图中的标记，查看该事件的所有报道。",
@@ -138,7 +145,11 @@ in_bucket = (
 st.subheader(ctx.t("timeline.table"))
 if in_bucket is not frame:
     st.caption(ctx.t("timeline.bucket_table", n=len(in_bucket)))
-table = timeline.timeline_table(in_bucket, ctx.lang)
+# Tens of thousands of rows are for the CSV, not for reading: the table shows the latest.
+shown = in_bucket.tail(timeline.MAX_TABLE_ROWS)
+if len(shown) < len(in_bucket):
+    st.caption(ctx.t("timeline.table_capped", shown=len(shown), n=len(in_bucket)))
+table = timeline.timeline_table(shown, ctx.lang)
 st.dataframe(
     table,
     hide_index=True,
@@ -148,7 +159,7 @@ st.dataframe(
 )
 st.download_button(
     ctx.t("timeline.download"),
-    data=queries.to_csv(table),
+    data=lambda: queries.to_csv(timeline.timeline_table(in_bucket, ctx.lang)),
     file_name="timeline.csv",
     mime="text/csv",
     key="tl_csv",
@@ -202,7 +213,7 @@ st.dataframe(
 )
 st.download_button(
     ctx.t("timeline.download_reports"),
-    data=queries.to_csv(reports[columns[:-1] + ["article_id"]]),
+    data=partial(queries.to_csv, reports[columns[:-1] + ["article_id"]]),
     file_name="timeline_reports.csv",
     mime="text/csv",
     key="tl_reports_csv",

@@ -19,7 +19,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from . import i18n
-from .queries import rows_in
+from .queries import derived, rows_in
 
 # Chinese abbreviations used for directions of travel (俄→朝); others fall back to the
 # entity's Chinese name, then to the ISO code.
@@ -151,9 +151,14 @@ def _events_in(events: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
 
 
 def pair_options(events: pd.DataFrame) -> list[str]:
-    """Country pairs present in the events, as 'AAA-BBB' (sorted codes), most frequent first."""
+    """Country pairs present in the events, as 'AAA-BBB' (sorted codes), most frequent first
+    (worked out once per events table)."""
     if events.empty:
         return []
+    return derived("timeline.pair_options", _pair_options, events)
+
+
+def _pair_options(events: pd.DataFrame) -> list[str]:
     pairs = Counter(
         "-".join(sorted((a, b)))
         for a, b in zip(events["from_country"], events["to_country"], strict=True)
@@ -162,9 +167,63 @@ def pair_options(events: pd.DataFrame) -> list[str]:
     return [p for p, _ in sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
-def _most_common(values: Iterable) -> object:
-    vals = [v for v in values if isinstance(v, str) and v]
-    return Counter(vals).most_common(1)[0][0] if vals else None
+def _mode_per_group(
+    groups: np.ndarray, values: np.ndarray, valid: np.ndarray, n_groups: int
+) -> np.ndarray:
+    """Per group, its commonest valid value (ties: the one seen first), else None.
+    ``values`` are integer codes; the result holds codes, -1 for none."""
+    out = np.full(n_groups, -1, dtype=np.int64)
+    if not valid.any():
+        return out
+    width = int(values[valid].max()) + 1
+    key = groups[valid].astype(np.int64) * width + values[valid]
+    keys, first, counts = np.unique(key, return_index=True, return_counts=True)
+    group, value = keys // width, keys % width
+    order = np.lexsort((first, -counts, group))
+    _, winners = np.unique(group[order], return_index=True)
+    chosen = order[winners]
+    out[group[chosen]] = value[chosen]
+    return out
+
+
+def _joined_per_group(
+    groups: np.ndarray, labels: np.ndarray, valid: np.ndarray, n_groups: int, sep: str, by: str
+) -> list[str]:
+    """Per group, its distinct valid labels joined by ``sep``: in order of first appearance
+    (``by="first"``) or alphabetical (``by="name"``)."""
+    out = np.full(n_groups, "", dtype=object)
+    if not valid.any():
+        return out
+    codes, uniques = pd.factorize(labels[valid], sort=(by == "name"))
+    uniques, width = np.asarray(uniques, dtype=object), len(uniques)
+    key = groups[valid].astype(np.int64) * width + codes
+    keys, first = np.unique(key, return_index=True)
+    group, value = keys // width, keys % width
+    order = np.lexsort((first, group)) if by == "first" else np.arange(len(keys))
+    group, value = group[order], value[order]
+    # Most groups have one label: assigned in one step; only the others are joined.
+    single = np.bincount(group, minlength=n_groups)[group] == 1
+    out[group[single]] = uniques[value[single]]
+    parts: dict[int, list[str]] = {}
+    for g, v in zip(group[~single].tolist(), value[~single].tolist(), strict=True):
+        parts.setdefault(g, []).append(uniques[v])
+    for g, names in parts.items():
+        out[g] = sep.join(names)
+    return out
+
+
+def _is_text(values: pd.Series) -> np.ndarray:
+    """Non-empty strings (not None, NaN or other objects)."""
+    if isinstance(values.dtype, pd.StringDtype):
+        return (values.str.len() > 0).to_numpy(dtype=bool, na_value=False)
+    objects = values.to_numpy(dtype=object)
+    return np.fromiter((isinstance(v, str) and v != "" for v in objects), bool, len(objects))
+
+
+def _codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes and their values (None and NaN are values too), as numpy arrays."""
+    codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=False)
+    return codes, np.asarray(uniques, dtype=object)
 
 
 def timeline_frame(
@@ -182,81 +241,121 @@ def timeline_frame(
     kinds; ``pair`` ('PRK-RUS', either direction) keeps one country pair. ``start``/``end``
     are the exact days the reports give (first to last), or, when no report gives an exact
     day, the narrowest window they give (``precision`` month/year, maybe ``approximate``).
+    The direction, lead and place are the commonest among the reports (exact-day reports
+    decide the direction when there are any); ties go to the report listed first.
     """
     ev = _events_in(events, articles)
     if kinds:
         ev = ev[ev["kind"].isin(set(kinds))]
     if pair:
-        codes = set(pair.split("-"))
-        ev = ev[
-            [{a, b} == codes for a, b in zip(ev["from_country"], ev["to_country"], strict=True)]
-        ]
+        a, _, b = pair.partition("-")
+        frm, to = ev["from_country"], ev["to_country"]
+        ev = ev[((frm == a) & (to == b)) | ((frm == b) & (to == a))]
     if ev.empty:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in FRAME_COLUMNS})
     names = entity_names or {}
     label = source_label or (lambda s: s)
-    ev = ev.assign(_exact=(ev["date_precision"] == "day") & ~ev["approximate"])
-    # Plain records grouped in a dict: a pandas groupby with per-group frames cost seconds
-    # for ten thousand stories.
-    by_story: dict[str, list[dict]] = {}
-    for rec in ev.to_dict("records"):
-        by_story.setdefault(rec["story_id"], []).append(rec)
-    has_source = "source" in ev
-    rows = []
-    for story_id, g in by_story.items():
-        ex = [r for r in g if r["_exact"]]
-        if ex:
-            start, end, precision, approx = (
-                min(r["date"] for r in ex),
-                max(r["date_end"] for r in ex),
-                "day",
-                False,
-            )
-            direction = ex
-        else:
-            best = min(g, key=lambda r: ((r["date_end"] - r["date"]).days, r["date"]))
-            start, end, precision = best["date"], best["date_end"], best["date_precision"]
-            approx = bool(best["approximate"])
-            direction = g
-        kinds_here = sorted({r["kind"] for r in g}, key=lambda k: _KIND_PRIORITY.get(k, 99))
-        kind = kinds_here[0]
-        frm, to = Counter((r["from_country"], r["to_country"]) for r in direction).most_common(1)[
-            0
-        ][0]
-        lead = _most_common(r["lead"] for r in g)
-        outlets = (
-            sorted({label(r["source"]) for r in g if isinstance(r["source"], str)})
-            if has_source
-            else []
-        )
-        rows.append(
-            {
-                "story_id": story_id,
-                "lane": lane_label(frm, to, lang, names),
-                "from_country": frm,
-                "to_country": to,
-                "kind": kind,
-                "kinds": ", ".join(kinds_here),
-                "start": start,
-                "end": end,
-                "precision": precision,
-                "approximate": approx,
-                "reports": len({r["article_id"] for r in g}),
-                "outlets": "、".join(outlets) if lang == "zh" else ", ".join(outlets),
-                "lead": lead,
-                "lead_name": names.get(lead, lead) if lead else None,
-                "place": _most_common(r["place"] for r in g),
-                "time_expr": " / ".join(
-                    dict.fromkeys(
-                        r["time_expr"]
-                        for r in g
-                        if isinstance(r["time_expr"], str) and r["time_expr"]
-                    )
-                ),
-                "milestone": kind in MILESTONES,
-            }
-        )
-    frame = pd.DataFrame(rows, columns=FRAME_COLUMNS)
+    ev = ev.reset_index(drop=True)
+    # Vectorised over the event rows (a Python loop per story took seconds at 100,000
+    # articles): stories, kinds and countries become integer codes.
+    story, story_ids = pd.factorize(ev["story_id"])
+    n = len(story_ids)
+    position = np.arange(len(ev))
+    exact = ((ev["date_precision"] == "day") & ~ev["approximate"]).to_numpy(dtype=bool)
+    day = pd.to_datetime(ev["date"]).to_numpy(dtype="datetime64[D]").astype(np.int64)
+    day_end = pd.to_datetime(ev["date_end"]).to_numpy(dtype="datetime64[D]").astype(np.int64)
+    has_exact = np.bincount(story[exact], minlength=n) > 0
+
+    start = np.zeros(n, dtype=np.int64)
+    end = np.zeros(n, dtype=np.int64)
+    precision = np.empty(n, dtype=object)
+    approximate = np.zeros(n, dtype=bool)
+    if exact.any():
+        by_story = pd.DataFrame({"s": story[exact], "d": day[exact], "e": day_end[exact]})
+        spans = by_story.groupby("s").agg(d=("d", "min"), e=("e", "max"))
+        start[spans.index], end[spans.index] = spans["d"], spans["e"]
+        precision[spans.index] = "day"
+    # Stories without an exact day: the narrowest window (then the earliest) wins.
+    rough = ~has_exact[story]
+    if rough.any():
+        rows = np.flatnonzero(rough)
+        order = rows[
+            np.lexsort((position[rows], day[rows], day_end[rows] - day[rows], story[rows]))
+        ]
+        _, firsts = np.unique(story[order], return_index=True)
+        best = order[firsts]
+        start[story[best]], end[story[best]] = day[best], day_end[best]
+        precision[story[best]] = ev["date_precision"].to_numpy(dtype=object)[best]
+        approximate[story[best]] = ev["approximate"].to_numpy(dtype=bool)[best]
+
+    # Kinds by priority (unknown kinds last, by name): ranks order the rows, so a story's
+    # kinds in order of first appearance are its kinds in priority order.
+    kind_names = np.array(
+        sorted(set(ev["kind"].unique()), key=lambda k: (_KIND_PRIORITY.get(k, 99), str(k))),
+        dtype=object,
+    )
+    kind_codes, kinds_seen = _codes(ev["kind"])
+    rank_of = {k: i for i, k in enumerate(kind_names)}
+    kind_rank = np.array([rank_of[k] for k in kinds_seen], dtype=np.int64)[kind_codes]
+    by_rank = np.lexsort((position, kind_rank))
+    every = np.ones(len(ev), dtype=bool)
+    kinds_joined = _joined_per_group(
+        story[by_rank], kind_names[kind_rank[by_rank]], every, n, ", ", "first"
+    )
+    kind = kind_names[pd.Series(kind_rank).groupby(story).min().to_numpy()]
+
+    from_codes, from_names = _codes(ev["from_country"])
+    to_codes, to_names = _codes(ev["to_country"])
+    route = from_codes.astype(np.int64) * len(to_names) + to_codes
+    direction = exact | rough
+    route_code = _mode_per_group(story, route, direction, n)
+    lead_codes, leads = _codes(ev["lead"])
+    lead = _mode_per_group(story, lead_codes, _is_text(ev["lead"]), n)
+    place_codes, places = _codes(ev["place"])
+    place = _mode_per_group(story, place_codes, _is_text(ev["place"]), n)
+
+    article_codes = pd.factorize(ev["article_id"])[0]
+    width = int(article_codes.max()) + 1
+    story_articles = np.unique(story.astype(np.int64) * width + article_codes)
+    reports = np.bincount(story_articles // width, minlength=n)
+    if "source" in ev:
+        source_codes, source_names = _codes(ev["source"])
+        has_source = np.array([isinstance(x, str) for x in source_names], dtype=bool)[source_codes]
+        labels = np.array(
+            [label(x) if isinstance(x, str) else "" for x in source_names], dtype=object
+        )[source_codes]
+        sep = "、" if lang == "zh" else ", "
+        outlets = _joined_per_group(story, labels, has_source, n, sep, "name")
+    else:
+        outlets = [""] * n
+    time_exprs = ev["time_expr"].to_numpy(dtype=object)
+    time_expr = _joined_per_group(story, time_exprs, _is_text(ev["time_expr"]), n, " / ", "first")
+
+    pairs = [(from_names[c // len(to_names)], to_names[c % len(to_names)]) for c in route_code]
+    lane_of = {p: lane_label(p[0], p[1], lang, names) for p in set(pairs)}
+    lead_ids = [leads[c] if c >= 0 else None for c in lead]
+    frame = pd.DataFrame(
+        {
+            "story_id": np.asarray(story_ids, dtype=object),
+            "lane": [lane_of[p] for p in pairs],
+            "from_country": [p[0] for p in pairs],
+            "to_country": [p[1] for p in pairs],
+            "kind": kind,
+            "kinds": kinds_joined,
+            "start": start.astype("datetime64[D]").astype(object),
+            "end": end.astype("datetime64[D]").astype(object),
+            "precision": precision,
+            "approximate": approximate,
+            "reports": reports,
+            "outlets": outlets,
+            "lead": lead_ids,
+            "lead_name": [names.get(x, x) if x else None for x in lead_ids],
+            "place": [places[c] if c >= 0 else None for c in place],
+            "time_expr": time_expr,
+            "milestone": pd.Series(kind).isin(MILESTONES).to_numpy(),
+        },
+        columns=FRAME_COLUMNS,
+    )
     return frame.sort_values(["start", "lane", "story_id"], kind="stable").reset_index(drop=True)
 
 
@@ -292,16 +391,36 @@ def story_reports(events: pd.DataFrame, articles: pd.DataFrame, story_id: str) -
     return out[REPORT_COLUMNS].reset_index(drop=True)
 
 
-def _date_label(row, lang: str) -> str:
-    s, e = row["start"], row["end"]
-    if row["precision"] == "day" and s == e:
-        return s.isoformat()
-    if row["precision"] == "month" and not row["approximate"] and s.day == 1 and s.month == e.month:
-        return s.strftime("%Y-%m")
-    if row["precision"] == "year" and s.month == 1 and s.day == 1 and e.month == 12:
-        return str(s.year)
-    text = f"{s.isoformat()} – {e.isoformat()}"
-    return ("约 " if lang == "zh" else "about ") + text if row["approximate"] else text
+def date_labels(frame: pd.DataFrame, lang: str = "zh") -> list[str]:
+    """How each story's date reads: '2024-07-19', '2024-07' (known to the month), '2024'
+    (to the year), else 'start – end', prefixed 'about' when the report is vague."""
+    if frame.empty:
+        return []
+    start = pd.to_datetime(frame["start"]).to_numpy(dtype="datetime64[D]")
+    end = pd.to_datetime(frame["end"]).to_numpy(dtype="datetime64[D]")
+    end = np.where(np.isnat(end), start, end)
+    first, last = np.datetime_as_string(start), np.datetime_as_string(end)
+    precision = frame["precision"].to_numpy(dtype=object)
+    approximate = frame["approximate"].astype(bool).to_numpy()
+    month_of = lambda days: days.astype("datetime64[M]")  # noqa: E731
+    first_of_month = month_of(start).astype("datetime64[D]") == start
+    month_s = month_of(start).astype(np.int64) % 12
+    month_e = month_of(end).astype(np.int64) % 12
+    one_day = (precision == "day") & (start == end)
+    one_month = (precision == "month") & ~approximate & first_of_month & (month_s == month_e)
+    whole_year = (precision == "year") & first_of_month & (month_s == 0) & (month_e == 11)
+    about = "约 " if lang == "zh" else "about "
+    labels = []
+    for i, (a, b) in enumerate(zip(first.tolist(), last.tolist(), strict=True)):
+        if one_day[i]:
+            labels.append(a)
+        elif one_month[i]:
+            labels.append(a[:7])
+        elif whole_year[i]:
+            labels.append(a[:4])
+        else:
+            labels.append(f"{about}{a} – {b}" if approximate[i] else f"{a} – {b}")
+    return labels
 
 
 def _marker_size(reports: int) -> float:
@@ -331,7 +450,7 @@ def timeline_figure(frame: pd.DataFrame, lang: str = "zh", height: int | None = 
     if other in lanes:  # the merged lane goes last
         lanes = [x for x in lanes if x != other] + [other]
 
-    frame["date_label"] = [_date_label(r, lang) for r in frame.to_dict("records")]
+    frame["date_label"] = date_labels(frame, lang)
     # Rough dates (month only, vague windows) are spans; an exact multi-day visit is a
     # filled marker on its first day.
     frame["rough"] = (frame["precision"] != "day") | frame["approximate"].astype(bool)
@@ -438,6 +557,7 @@ def timeline_figure(frame: pd.DataFrame, lang: str = "zh", height: int | None = 
 # Beyond this many stories single marks are neither readable nor quick to draw: the chart
 # shows one mark per lane, kind and week (or month, over long spans) instead.
 MAX_MARKS = 2000
+MAX_TABLE_ROWS = 1000  # rows the page's table shows; the CSV has every story
 BUCKET_PREFIX = "bucket:"
 
 
@@ -451,8 +571,13 @@ def bucket_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Stories counted per lane, kind and period: lane, kind, period (its first day), stories,
     reports, bucket_id (what a selection of the mark returns)."""
     freq = bucket_period(frame)
-    starts = pd.to_datetime(frame["start"])
-    period = (starts.dt.to_period(freq).dt.start_time).dt.date
+    days = pd.to_datetime(frame["start"]).to_numpy(dtype="datetime64[D]")
+    if freq == "M":
+        first_days = days.astype("datetime64[M]").astype("datetime64[D]")
+    else:  # weeks from Monday (1970-01-05 was one), as pandas' W periods
+        monday = np.datetime64("1970-01-05")
+        first_days = monday + (days - monday) // np.timedelta64(7, "D") * np.timedelta64(7, "D")
+    period = first_days.astype(object)
     grouped = (
         frame.assign(period=period)
         .groupby(["lane", "kind", "period"], sort=True)
@@ -564,7 +689,7 @@ def timeline_table(frame: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
         )
     return pd.DataFrame(
         {
-            "date": [_date_label(r, lang) for r in frame.to_dict("records")],
+            "date": date_labels(frame, lang),
             "direction": frame["lane"],
             "kind": [i18n.t(f"kind.{k}", lang) for k in frame["kind"]],
             "lead": frame["lead_name"],
