@@ -25,15 +25,16 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from PIL import Image
+from PIL import Image, ImageFont
 
-from .queries import rows_in
+from .queries import derived, rows_in
 
 WEIGHTINGS = {
     "frequency": "raw frequency (occurrences)",
@@ -107,9 +108,14 @@ def tfidf(terms: pd.DataFrame, corpus: pd.DataFrame | None = None) -> pd.Series:
     n_docs = corpus["article_id"].nunique()
     doc_freq = corpus.groupby("term")["article_id"].nunique()
     tf = terms.groupby("term")["count"].sum().astype("float64")
+    return _tfidf_from(tf, doc_freq, n_docs)
+
+
+def _tfidf_from(tf: pd.Series, doc_freq: pd.Series, n_docs: int) -> pd.Series:
+    """term counts × smoothed idf (``doc_freq``: articles per term among ``n_docs``)."""
     df = doc_freq.reindex(tf.index).fillna(0)
     idf = np.log((1 + n_docs) / (1 + df)) + 1.0
-    return _ranked(tf * idf)
+    return _ranked(tf.astype("float64") * idf)
 
 
 def log_odds_z(target: pd.Series, reference: pd.Series, prior: pd.Series) -> pd.Series:
@@ -144,7 +150,13 @@ def distinctive(terms: pd.DataFrame, corpus: pd.DataFrame) -> pd.Series:
         return pd.Series(dtype="float64", name="weight")
     target = terms.groupby("term")["count"].sum()
     reference = rest.groupby("term")["count"].sum()
-    prior = pd.concat([terms, rest]).groupby("term")["count"].sum()
+    return _distinctive_from(target, reference)
+
+
+def _distinctive_from(target: pd.Series, reference: pd.Series) -> pd.Series:
+    """Positive log-odds z-scores of ``target`` counts against ``reference`` counts, with
+    both together as the prior."""
+    prior = target.add(reference, fill_value=0)
     z = log_odds_z(target, reference, prior)
     return _ranked(z[z > 0])
 
@@ -224,12 +236,35 @@ def cloud_png(
     return buf.getvalue()
 
 
+class _ReusedFonts:
+    """Stands in for ``PIL.ImageFont`` inside wordcloud, which opens the font file again for
+    every word and size it tries: with an 8 MB CJK font that was a third of a cloud's time.
+    Fonts are reused per thread (a FreeType face must not be shared across threads)."""
+
+    _local = threading.local()
+
+    def __getattr__(self, name: str):
+        return getattr(ImageFont, name)
+
+    def truetype(self, font=None, size: float = 10, *args, **kwargs):
+        fonts = self._local.__dict__.setdefault("fonts", {})
+        key = (str(font), size, args, tuple(sorted(kwargs.items())))
+        if key not in fonts:
+            if len(fonts) > 256:
+                fonts.clear()
+            fonts[key] = ImageFont.truetype(font, size, *args, **kwargs)
+        return fonts[key]
+
+
 @lru_cache(maxsize=64)
 def _render_png(items: tuple[tuple[str, float], ...], width: int, height: int) -> bytes:
     if not items:
         image = Image.new("RGB", (width, height), "white")
     else:
+        import wordcloud.wordcloud
         from wordcloud import WordCloud
+
+        wordcloud.wordcloud.ImageFont = _ReusedFonts()
 
         # Lay out at half size and draw at twice that: the same crisp glyphs in about half the
         # time (font loading and placement scale with the layout canvas).
@@ -411,6 +446,49 @@ class CloudData:
     note: str | None = None
 
 
+@dataclass(frozen=True)
+class TermIndex:
+    """Integer codes over a terms table, built once per table: a cloud of any selection is
+    then a few ``np.bincount`` calls instead of copying and grouping millions of rows."""
+
+    term: np.ndarray  # per row: code into ``vocabulary``
+    vocabulary: pd.Index
+    count: np.ndarray  # per row
+    article: np.ndarray  # per row: code of its article
+
+
+def term_index(terms: pd.DataFrame) -> TermIndex:
+    def build(frame: pd.DataFrame) -> TermIndex:
+        codes, vocabulary = pd.factorize(frame["term"].astype(object), use_na_sentinel=False)
+        article = (
+            frame["article_pos"].to_numpy()
+            if "article_pos" in frame
+            else pd.factorize(frame["article_id"])[0]
+        )
+        return TermIndex(
+            term=codes.astype(np.int32),
+            vocabulary=pd.Index(np.asarray(vocabulary, dtype=object).astype(str), name="term"),
+            count=frame["count"].to_numpy(dtype=np.float64),
+            article=np.clip(article, 0, None),
+        )
+
+    return derived("cloud.term_index", build, terms)
+
+
+def _counts(index: TermIndex, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per vocabulary code: summed count and number of rows (= articles: one row per article
+    and term) over the chosen rows."""
+    size = len(index.vocabulary)
+    total = np.bincount(index.term[rows], weights=index.count[rows], minlength=size)
+    articles = np.bincount(index.term[rows], minlength=size)
+    return total, articles
+
+
+def _series(index: TermIndex, values: np.ndarray, where: np.ndarray) -> pd.Series:
+    chosen = np.flatnonzero(where)
+    return pd.Series(values[chosen], index=index.vocabulary[chosen])
+
+
 def cloud_data(
     articles: pd.DataFrame,
     terms: pd.DataFrame,
@@ -422,24 +500,47 @@ def cloud_data(
 
     Comparison corpus: for the filtered selection, the whole corpus (``terms``); for an outlet,
     the filtered selection, so "distinctive" means "compared with the other outlets shown".
+    The weights are those of ``frequency``, ``tfidf`` and ``distinctive`` above, counted
+    through a TermIndex.
     """
+    if weighting not in WEIGHTINGS:
+        raise ValueError(f"unknown weighting {weighting!r}; choose one of {', '.join(WEIGHTINGS)}")
     selection = articles if outlet is None else articles[articles["source"] == outlet]
+    empty = pd.Series(dtype="float64", name="weight")
     if selection.empty:
-        return CloudData(
-            pd.Series(dtype="float64", name="weight"),
-            ranked_terms(pd.Series(dtype="float64")),
-            0,
-            "no_articles",
+        return CloudData(empty, ranked_terms(empty), 0, "no_articles")
+    index = term_index(terms)
+    chosen = rows_in(terms, selection)
+    compared = np.ones(len(terms), dtype=bool) if outlet is None else rows_in(terms, articles)
+    total, articles_with = _counts(index, chosen)
+    present = articles_with > 0
+    if not present.any():
+        weights = empty
+    elif weighting == "frequency":
+        weights = _ranked(_series(index, total, present))
+    elif weighting == "tfidf":
+        _, doc_freq = _counts(index, compared)
+        n_docs = int(np.count_nonzero(np.bincount(index.article[compared])))
+        weights = _tfidf_from(
+            _series(index, total, present), _series(index, doc_freq, doc_freq > 0), n_docs
         )
-    comparison = terms if outlet is None else terms_of(terms, articles)
-    selected_terms = terms_of(comparison, selection)
-    weights = cloud_weights(selected_terms, weighting, corpus=comparison)
+    else:
+        rest_total, rest_articles = _counts(index, compared & ~chosen)
+        weights = (
+            _distinctive_from(
+                _series(index, total, present), _series(index, rest_total, rest_articles > 0)
+            )
+            if rest_articles.any()
+            else empty
+        )
     note = None
     if weights.empty:
-        note = (
-            "no_contrast" if weighting == "distinctive" and not selected_terms.empty else "no_terms"
-        )
-    return CloudData(weights, ranked_terms(weights, selected_terms, top), len(selection), note)
+        note = "no_contrast" if weighting == "distinctive" and present.any() else "no_terms"
+    table = ranked_terms(weights.rename("weight"), top=top)
+    codes = index.vocabulary.get_indexer(table["term"])
+    table["count"] = total[codes].astype("int64")
+    table["articles"] = articles_with[codes].astype("int64")
+    return CloudData(weights.rename("weight"), table, len(selection), note)
 
 
 def outlets_by_size(articles: pd.DataFrame) -> list[str]:
