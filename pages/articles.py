@@ -27,7 +27,7 @@ if article_id is None:
     st.stop()
 
 article = queries.article_by_id(ctx.corpus, article_id)
-if article_id not in set(listing["article_id"]):
+if not (listing["article_id"] == article_id).any():
     st.caption(ctx.t("articles.filtered_out"))
 
 st.html(ui.heading_html(article["title"] or article_id))

@@ -253,14 +253,55 @@ def list_articles(corpus: Corpus, filters: Filters, search: str = "") -> pd.Data
     )[columns].reset_index(drop=True)
 
 
+def _article_lookup(corpus: Corpus) -> pd.Series:
+    """article_id -> position of its first row in ``corpus.articles`` (ids are unique after
+    ingestion; the first wins if a hand-made table repeats one)."""
+
+    def build(articles: pd.DataFrame) -> pd.Series:
+        ids = articles["article_id"].astype(object)
+        positions = pd.Series(np.arange(len(ids)), index=pd.Index(ids))
+        return positions[~ids.duplicated().to_numpy()]
+
+    return derived("queries.article_lookup", build, corpus.articles)
+
+
+def article_positions_for(corpus: Corpus, article_ids) -> np.ndarray:
+    """Positions in ``corpus.articles`` of the given ids (-1 for unknown ones)."""
+    lookup = _article_lookup(corpus)
+    found = lookup.index.get_indexer(list(article_ids))
+    return np.where(found >= 0, lookup.to_numpy()[found], -1)
+
+
+def has_article(corpus: Corpus, article_id) -> bool:
+    return isinstance(article_id, str) and article_id in _article_lookup(corpus).index
+
+
 def article_by_id(corpus: Corpus, article_id: str) -> dict | None:
-    rows = corpus.articles[corpus.articles["article_id"] == article_id]
-    return None if rows.empty else rows.iloc[0].to_dict()
+    position = article_positions_for(corpus, [article_id])
+    return None if position[0] < 0 else corpus.articles.iloc[int(position[0])].to_dict()
+
+
+def _mention_rows_by_article(corpus: Corpus) -> tuple[np.ndarray, np.ndarray]:
+    """Mention rows ordered by article, and where each article's rows start in that order."""
+
+    def build(mentions: pd.DataFrame, articles: pd.DataFrame):
+        positions = article_positions(corpus, "mentions")
+        order = np.argsort(positions, kind="stable")
+        bounds = np.searchsorted(positions[order], np.arange(len(articles) + 1))
+        return order, bounds
+
+    return derived("queries.mentions_by_article", build, corpus.mentions, corpus.articles)
 
 
 def article_mentions(corpus: Corpus, article_id: str) -> pd.DataFrame:
     """Mentions inside one article with valid offsets, in text order, overlaps removed."""
-    mentions = corpus.mentions[corpus.mentions["article_id"] == article_id]
+    position = int(article_positions_for(corpus, [article_id])[0])
+    if position < 0:
+        rows = np.zeros(0, dtype=np.int64)
+    else:
+        order, bounds = _mention_rows_by_article(corpus)
+        rows = order[bounds[position] : bounds[position + 1]]
+    mentions = corpus.mentions.iloc[rows]
     mentions = mentions[(mentions["start"] >= 0) & (mentions["end"] > mentions["start"])]
     mentions = mentions.sort_values(["start", "end"], ascending=[True, False])
     keep, last_end = [], -1

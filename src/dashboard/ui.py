@@ -710,23 +710,23 @@ def article_picker(ctx: PageContext, listing: pd.DataFrame, key: str, label: str
     what it points to); an id that does not exist shows a notice.
     """
     ss = st.session_state
-    known = set(ctx.corpus.articles["article_id"])
     # A list of a hundred thousand titles is neither fast nor usable: the newest ones are
     # offered, and the page tells the reader to narrow with the search box.
     options = listing["article_id"].head(PICKER_LIMIT).tolist()
     current = ss.get(_kept(key))
     if current is None:
         raw = st.query_params.get("article")
-        if raw is not None and raw not in known:
+        known = queries.has_article(ctx.corpus, raw)
+        if raw is not None and not known:
             ctx.notice(ctx.t("articles.not_found", id=raw[:40]))
-        current = raw if raw in known else None
-    if current is not None and current in known and current not in options:
+        current = raw if known else None
+    if current is not None and current not in options and queries.has_article(ctx.corpus, current):
         options = [current, *options]
     if not options:
         return None
     ss[key] = ss[_kept(key)] = current if current in options else options[0]
-    arts = ctx.corpus.articles
-    shown = arts[arts["article_id"].isin(set(options))]
+    meta = ctx.corpus.meta if ctx.corpus.meta is not None else ctx.corpus.articles
+    shown = meta.iloc[queries.article_positions_for(ctx.corpus, options)]
     labels = {
         aid: f"{published.isoformat() if published else '—'} · {ctx.source_label(source)} · "
         f"{str(title)[:50]}{' ⧉' if dup else ''}"
