@@ -185,8 +185,12 @@ def text_contains(corpus: Corpus, filters: Filters, query: str) -> np.ndarray:
 
 
 def outlet_counts(corpus: Corpus) -> pd.DataFrame:
-    """Every outlet with its article count in the whole corpus: source, source_zh, articles."""
-    articles = corpus.articles
+    """Every outlet with its article count in the whole corpus: source, source_zh, articles
+    (counted once per corpus: the sidebar asks on every rerun)."""
+    return derived("queries.outlet_counts", _outlet_counts, corpus.articles)
+
+
+def _outlet_counts(articles: pd.DataFrame) -> pd.DataFrame:
     if articles.empty:
         return pd.DataFrame({"source": [], "source_zh": [], "articles": []})
     counts = (
