@@ -97,7 +97,9 @@ kind = ui.url_selectbox(
 )
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+# cache_resource, not cache_data: the same frame object back, without pickling tens of
+# thousands of rows on every miss and unpickling them on every hit. It is never modified.
+@st.cache_resource(max_entries=32, show_spinner=False)
 def story_frame(version: str, filters: tuple, kind: str, pair: str, lang: str, _ctx):
     """The stories of one view, cached per corpus run and selection: a click on a mark
     reruns the page, and on a large corpus the frame is the slow part."""

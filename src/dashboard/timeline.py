@@ -13,6 +13,7 @@ import html
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -159,11 +160,11 @@ def pair_options(events: pd.DataFrame) -> list[str]:
 
 
 def _pair_options(events: pd.DataFrame) -> list[str]:
-    pairs = Counter(
-        "-".join(sorted((a, b)))
-        for a, b in zip(events["from_country"], events["to_country"], strict=True)
-        if isinstance(a, str) and isinstance(b, str)
-    )
+    routes = events.groupby(["from_country", "to_country"], dropna=True).size()
+    pairs = Counter()
+    for (a, b), n in routes.items():
+        if isinstance(a, str) and isinstance(b, str):
+            pairs["-".join(sorted((a, b)))] += int(n)
     return [p for p, _ in sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
@@ -187,28 +188,38 @@ def _mode_per_group(
 
 
 def _joined_per_group(
-    groups: np.ndarray, labels: np.ndarray, valid: np.ndarray, n_groups: int, sep: str, by: str
-) -> list[str]:
-    """Per group, its distinct valid labels joined by ``sep``: in order of first appearance
-    (``by="first"``) or alphabetical (``by="name"``)."""
+    groups: np.ndarray,
+    codes: np.ndarray,
+    names: np.ndarray,
+    valid: np.ndarray,
+    n_groups: int,
+    sep: str,
+    by: str,
+) -> np.ndarray:
+    """Per group, its distinct valid values (``names[codes]``) joined by ``sep``: in order of
+    first appearance (``by="first"``) or alphabetical (``by="name"``)."""
     out = np.full(n_groups, "", dtype=object)
     if not valid.any():
         return out
-    codes, uniques = pd.factorize(labels[valid], sort=(by == "name"))
-    uniques, width = np.asarray(uniques, dtype=object), len(uniques)
-    key = groups[valid].astype(np.int64) * width + codes
-    keys, first = np.unique(key, return_index=True)
+    names = np.asarray(names, dtype=object)
+    codes = codes[valid].astype(np.int64)
+    if by == "name":  # codes renumbered in alphabetical order of their names
+        rank = np.empty(len(names), dtype=np.int64)
+        rank[sorted(range(len(names)), key=lambda i: str(names[i]))] = np.arange(len(names))
+        codes, names = rank[codes], names[np.argsort(rank)]
+    width = max(len(names), 1)
+    keys, first = np.unique(groups[valid].astype(np.int64) * width + codes, return_index=True)
     group, value = keys // width, keys % width
     order = np.lexsort((first, group)) if by == "first" else np.arange(len(keys))
     group, value = group[order], value[order]
-    # Most groups have one label: assigned in one step; only the others are joined.
+    # Most groups have one value: assigned in one step; only the others are joined.
     single = np.bincount(group, minlength=n_groups)[group] == 1
-    out[group[single]] = uniques[value[single]]
+    out[group[single]] = names[value[single]]
     parts: dict[int, list[str]] = {}
     for g, v in zip(group[~single].tolist(), value[~single].tolist(), strict=True):
-        parts.setdefault(g, []).append(uniques[v])
-    for g, names in parts.items():
-        out[g] = sep.join(names)
+        parts.setdefault(g, []).append(names[v])
+    for g, joined in parts.items():
+        out[g] = sep.join(joined)
     return out
 
 
@@ -224,6 +235,95 @@ def _codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Integer codes and their values (None and NaN are values too), as numpy arrays."""
     codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=False)
     return codes, np.asarray(uniques, dtype=object)
+
+
+@dataclass(frozen=True)
+class _EventCodes:
+    """The event table as integer codes, built once per table (see ``timeline_frame``)."""
+
+    dated: np.ndarray  # rows with an event date
+    story: np.ndarray
+    story_ids: np.ndarray
+    exact: np.ndarray  # a day, not approximate
+    day: np.ndarray  # days since the epoch
+    day_end: np.ndarray
+    precision: np.ndarray
+    approximate: np.ndarray
+    kind_rank: np.ndarray  # code into kind_names, which are in priority order
+    kind_names: np.ndarray
+    from_code: np.ndarray
+    from_names: np.ndarray
+    to_code: np.ndarray
+    to_names: np.ndarray
+    lead: np.ndarray
+    leads: np.ndarray
+    lead_valid: np.ndarray
+    place: np.ndarray
+    places: np.ndarray
+    place_valid: np.ndarray
+    time_expr: np.ndarray
+    time_exprs: np.ndarray
+    time_expr_valid: np.ndarray
+    article: np.ndarray
+    source: np.ndarray | None  # None when the events do not carry their outlet
+    source_names: np.ndarray | None
+
+
+def _event_codes(events: pd.DataFrame) -> _EventCodes:
+    def days(values: pd.Series) -> np.ndarray:
+        return pd.to_datetime(values, errors="coerce").to_numpy(dtype="datetime64[D]")
+
+    day = days(events["date"])
+    day_end = days(events["date_end"]) if "date_end" in events else day
+    day_end = np.where(np.isnat(day_end), day, day_end)
+    approximate = (
+        events["approximate"].fillna(False).astype(bool).to_numpy()
+        if "approximate" in events
+        else np.zeros(len(events), dtype=bool)
+    )
+    story_ids = events["story_id"] if "story_id" in events else events["event_id"]
+    story_ids = story_ids.where(story_ids.notna(), events["event_id"])
+    story, story_names = pd.factorize(story_ids.astype(object))
+    precision = events["date_precision"].to_numpy(dtype=object)
+    kind_code, kinds_seen = _codes(events["kind"])
+    kind_names = np.array(
+        sorted(kinds_seen, key=lambda k: (_KIND_PRIORITY.get(k, 99), str(k))), dtype=object
+    )
+    rank_of = {k: i for i, k in enumerate(kind_names)}
+    from_code, from_names = _codes(events["from_country"])
+    to_code, to_names = _codes(events["to_country"])
+    lead, leads = _codes(events["lead"])
+    place, places = _codes(events["place"])
+    time_expr, time_exprs = _codes(events["time_expr"])
+    source, source_names = _codes(events["source"]) if "source" in events else (None, None)
+    return _EventCodes(
+        dated=~np.isnat(day),
+        story=story.astype(np.int64),
+        story_ids=np.asarray(story_names, dtype=object),
+        exact=(precision == "day") & ~approximate,
+        day=day.astype(np.int64),
+        day_end=day_end.astype(np.int64),
+        precision=precision,
+        approximate=approximate,
+        kind_rank=np.array([rank_of[k] for k in kinds_seen], dtype=np.int64)[kind_code],
+        kind_names=kind_names,
+        from_code=from_code,
+        from_names=from_names,
+        to_code=to_code,
+        to_names=to_names,
+        lead=lead,
+        leads=leads,
+        lead_valid=_is_text(events["lead"]),
+        place=place,
+        places=places,
+        place_valid=_is_text(events["place"]),
+        time_expr=time_expr,
+        time_exprs=time_exprs,
+        time_expr_valid=_is_text(events["time_expr"]),
+        article=pd.factorize(events["article_id"].astype(object))[0],
+        source=source,
+        source_names=source_names,
+    )
 
 
 def timeline_frame(
@@ -244,26 +344,40 @@ def timeline_frame(
     The direction, lead and place are the commonest among the reports (exact-day reports
     decide the direction when there are any); ties go to the report listed first.
     """
-    ev = _events_in(events, articles)
+    empty = pd.DataFrame({c: pd.Series(dtype="object") for c in FRAME_COLUMNS})
+    if events.empty or articles.empty:
+        return empty
+    # Integer codes of the whole table, once per table; a Python loop per story took
+    # seconds at 100,000 articles.
+    codes = derived("timeline.event_codes", _event_codes, events)
+    keep = rows_in(events, articles) & codes.dated
     if kinds:
-        ev = ev[ev["kind"].isin(set(kinds))]
+        wanted = set(kinds)
+        keep &= np.array([k in wanted for k in codes.kind_names], dtype=bool)[codes.kind_rank]
     if pair:
         a, _, b = pair.partition("-")
-        frm, to = ev["from_country"], ev["to_country"]
-        ev = ev[((frm == a) & (to == b)) | ((frm == b) & (to == a))]
-    if ev.empty:
-        return pd.DataFrame({c: pd.Series(dtype="object") for c in FRAME_COLUMNS})
+
+        def is_(names: np.ndarray, row_codes: np.ndarray, code: str) -> np.ndarray:
+            return np.array([x == code for x in names], dtype=bool)[row_codes]
+
+        from_a, to_b = (
+            is_(codes.from_names, codes.from_code, a),
+            is_(codes.to_names, codes.to_code, b),
+        )
+        from_b, to_a = (
+            is_(codes.from_names, codes.from_code, b),
+            is_(codes.to_names, codes.to_code, a),
+        )
+        keep &= (from_a & to_b) | (from_b & to_a)
+    rows = np.flatnonzero(keep)
+    if not len(rows):
+        return empty
     names = entity_names or {}
     label = source_label or (lambda s: s)
-    ev = ev.reset_index(drop=True)
-    # Vectorised over the event rows (a Python loop per story took seconds at 100,000
-    # articles): stories, kinds and countries become integer codes.
-    story, story_ids = pd.factorize(ev["story_id"])
+    story_ids, story = np.unique(codes.story[rows], return_inverse=True)
     n = len(story_ids)
-    position = np.arange(len(ev))
-    exact = ((ev["date_precision"] == "day") & ~ev["approximate"]).to_numpy(dtype=bool)
-    day = pd.to_datetime(ev["date"]).to_numpy(dtype="datetime64[D]").astype(np.int64)
-    day_end = pd.to_datetime(ev["date_end"]).to_numpy(dtype="datetime64[D]").astype(np.int64)
+    position = np.arange(len(rows))
+    exact, day, day_end = codes.exact[rows], codes.day[rows], codes.day_end[rows]
     has_exact = np.bincount(story[exact], minlength=n) > 0
 
     start = np.zeros(n, dtype=np.int64)
@@ -278,65 +392,58 @@ def timeline_frame(
     # Stories without an exact day: the narrowest window (then the earliest) wins.
     rough = ~has_exact[story]
     if rough.any():
-        rows = np.flatnonzero(rough)
-        order = rows[
-            np.lexsort((position[rows], day[rows], day_end[rows] - day[rows], story[rows]))
-        ]
+        sub = np.flatnonzero(rough)
+        order = sub[np.lexsort((sub, day[sub], day_end[sub] - day[sub], story[sub]))]
         _, firsts = np.unique(story[order], return_index=True)
         best = order[firsts]
         start[story[best]], end[story[best]] = day[best], day_end[best]
-        precision[story[best]] = ev["date_precision"].to_numpy(dtype=object)[best]
-        approximate[story[best]] = ev["approximate"].to_numpy(dtype=bool)[best]
+        precision[story[best]] = codes.precision[rows[best]]
+        approximate[story[best]] = codes.approximate[rows[best]]
 
-    # Kinds by priority (unknown kinds last, by name): ranks order the rows, so a story's
-    # kinds in order of first appearance are its kinds in priority order.
-    kind_names = np.array(
-        sorted(set(ev["kind"].unique()), key=lambda k: (_KIND_PRIORITY.get(k, 99), str(k))),
-        dtype=object,
-    )
-    kind_codes, kinds_seen = _codes(ev["kind"])
-    rank_of = {k: i for i, k in enumerate(kind_names)}
-    kind_rank = np.array([rank_of[k] for k in kinds_seen], dtype=np.int64)[kind_codes]
+    # Kinds in priority order: rows ordered by rank list a story's kinds in that order.
+    kind_rank = codes.kind_rank[rows]
     by_rank = np.lexsort((position, kind_rank))
-    every = np.ones(len(ev), dtype=bool)
+    every = np.ones(len(rows), dtype=bool)
     kinds_joined = _joined_per_group(
-        story[by_rank], kind_names[kind_rank[by_rank]], every, n, ", ", "first"
+        story[by_rank], kind_rank[by_rank], codes.kind_names, every, n, ", ", "first"
     )
-    kind = kind_names[pd.Series(kind_rank).groupby(story).min().to_numpy()]
+    kind = codes.kind_names[pd.Series(kind_rank).groupby(story).min().to_numpy()]
 
-    from_codes, from_names = _codes(ev["from_country"])
-    to_codes, to_names = _codes(ev["to_country"])
-    route = from_codes.astype(np.int64) * len(to_names) + to_codes
-    direction = exact | rough
-    route_code = _mode_per_group(story, route, direction, n)
-    lead_codes, leads = _codes(ev["lead"])
-    lead = _mode_per_group(story, lead_codes, _is_text(ev["lead"]), n)
-    place_codes, places = _codes(ev["place"])
-    place = _mode_per_group(story, place_codes, _is_text(ev["place"]), n)
+    width = len(codes.to_names)
+    route = codes.from_code[rows].astype(np.int64) * width + codes.to_code[rows]
+    route_code = _mode_per_group(story, route, exact | rough, n)
+    lead = _mode_per_group(story, codes.lead[rows], codes.lead_valid[rows], n)
+    place = _mode_per_group(story, codes.place[rows], codes.place_valid[rows], n)
 
-    article_codes = pd.factorize(ev["article_id"])[0]
-    width = int(article_codes.max()) + 1
-    story_articles = np.unique(story.astype(np.int64) * width + article_codes)
-    reports = np.bincount(story_articles // width, minlength=n)
-    if "source" in ev:
-        source_codes, source_names = _codes(ev["source"])
-        has_source = np.array([isinstance(x, str) for x in source_names], dtype=bool)[source_codes]
-        labels = np.array(
-            [label(x) if isinstance(x, str) else "" for x in source_names], dtype=object
-        )[source_codes]
-        sep = "、" if lang == "zh" else ", "
-        outlets = _joined_per_group(story, labels, has_source, n, sep, "name")
-    else:
-        outlets = [""] * n
-    time_exprs = ev["time_expr"].to_numpy(dtype=object)
-    time_expr = _joined_per_group(story, time_exprs, _is_text(ev["time_expr"]), n, " / ", "first")
+    article = codes.article[rows]
+    span = int(article.max()) + 1
+    reports = np.bincount(np.unique(story * span + article) // span, minlength=n)
+    if codes.source is not None:
+        source_names = codes.source_names
+        source_code = codes.source[rows]
+    else:  # events without their outlet: look it up in the articles
+        by_id = articles.drop_duplicates("article_id").set_index("article_id")["source"]
+        source_code, source_names = _codes(events["article_id"].iloc[rows].map(by_id))
+    is_source = np.array([isinstance(x, str) for x in source_names], dtype=bool)
+    labels = np.array([label(x) if isinstance(x, str) else "" for x in source_names], dtype=object)
+    sep = "、" if lang == "zh" else ", "
+    outlets = _joined_per_group(story, source_code, labels, is_source[source_code], n, sep, "name")
+    time_expr = _joined_per_group(
+        story,
+        codes.time_expr[rows],
+        codes.time_exprs,
+        codes.time_expr_valid[rows],
+        n,
+        " / ",
+        "first",
+    )
 
-    pairs = [(from_names[c // len(to_names)], to_names[c % len(to_names)]) for c in route_code]
+    pairs = [(codes.from_names[c // width], codes.to_names[c % width]) for c in route_code]
     lane_of = {p: lane_label(p[0], p[1], lang, names) for p in set(pairs)}
-    lead_ids = [leads[c] if c >= 0 else None for c in lead]
+    lead_ids = [codes.leads[c] if c >= 0 else None for c in lead]
     frame = pd.DataFrame(
         {
-            "story_id": np.asarray(story_ids, dtype=object),
+            "story_id": codes.story_ids[story_ids],
             "lane": [lane_of[p] for p in pairs],
             "from_country": [p[0] for p in pairs],
             "to_country": [p[1] for p in pairs],
@@ -350,7 +457,7 @@ def timeline_frame(
             "outlets": outlets,
             "lead": lead_ids,
             "lead_name": [names.get(x, x) if x else None for x in lead_ids],
-            "place": [places[c] if c >= 0 else None for c in place],
+            "place": [codes.places[c] if c >= 0 else None for c in place],
             "time_expr": time_expr,
             "milestone": pd.Series(kind).isin(MILESTONES).to_numpy(),
         },
@@ -607,14 +714,16 @@ def bucket_figure(frame: pd.DataFrame, lang: str = "zh", height: int | None = No
     buckets = bucket_frame(frame)
     lanes = list(buckets.groupby("lane")["reports"].sum().sort_values(ascending=False).index)
     t = lambda k, **kw: i18n.t(k, lang, **kw)  # noqa: E731
-    unit = t("timeline.unit_month" if bucket_period(frame) == "M" else "timeline.unit_week")
+    monthly = buckets["bucket_id"].str.startswith(f"{BUCKET_PREFIX}M|").any()
+    unit = t("timeline.unit_month" if monthly else "timeline.unit_week")
     fig = go.Figure()
     for kind in sorted(set(buckets["kind"]), key=lambda k: _KIND_PRIORITY.get(k, 99)):
         rows = buckets[buckets["kind"] == kind]
         fig.add_trace(
             go.Scatter(
-                x=rows["period"].tolist(),
-                y=rows["lane"].tolist(),
+                # numpy arrays: plotly checks a list item by item, an array in one step
+                x=pd.to_datetime(rows["period"]).to_numpy(dtype="datetime64[D]"),
+                y=rows["lane"].to_numpy(dtype=object),
                 mode="markers",
                 name=t(f"kind.{kind}"),
                 marker={
