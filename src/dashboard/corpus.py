@@ -20,7 +20,21 @@ import pyarrow.compute as pc
 from . import store
 from .schema import COLUMNS, empty
 
-TEXT_COLUMNS = ("text", "text_simplified")
+# What a filter selects on every rerun (``Corpus.meta``): the columns pages show or join
+# on. The full text, URLs, quoted sources and encodings stay in ``articles``.
+META_COLUMNS = (
+    "article_id",
+    "article_pos",
+    "doc",
+    "index",
+    "source",
+    "source_zh",
+    "published",
+    "title",
+    "dup_of",
+    "script",
+    "place",
+)
 
 
 @dataclass(frozen=True)
@@ -42,8 +56,8 @@ class Corpus:
     date_min: object = None
     date_max: object = None
 
-    # ``articles`` without the two full-text columns: what a filter selects on every rerun.
-    # Copying 200 MB of text for each new filter cost more than the rest of a page.
+    # ``articles`` without the full text (META_COLUMNS): what a filter selects on every
+    # rerun. Copying 200 MB of text for each new filter cost more than the rest of a page.
     meta: pd.DataFrame | None = None
 
 
@@ -111,7 +125,7 @@ def prepare(
         frame["article_pos"] = article_positions_of(frame["article_id"], articles["article_id"])
 
     dated = articles["published"].dropna()
-    meta = articles.drop(columns=list(TEXT_COLUMNS))
+    meta = articles[[c for c in META_COLUMNS if c in articles]]
     return Corpus(
         articles=articles,
         mentions=mentions,
