@@ -48,7 +48,12 @@ def key_of(*parts: object) -> str:
     """A short stable key from the values a result depends on."""
     digest = hashlib.sha1()
     for part in parts:
-        digest.update(repr(part).encode("utf-8", "surrogatepass"))
+        if isinstance(part, str):  # article texts: hashed as they are, not through repr
+            digest.update(b"s")
+            digest.update(part.encode("utf-8", "surrogatepass"))
+        else:
+            digest.update(b"r")
+            digest.update(repr(part).encode("utf-8", "surrogatepass"))
         digest.update(b"\0")
     return digest.hexdigest()
 
@@ -78,6 +83,9 @@ class ResultCache:
         workers: int = 1,
     ) -> list:
         """Like ``parallel.map_chunks`` with one result per item, reusing cached results."""
+        if self.path is None:  # no cache: the keys (hashes of every text) are not needed
+            self.misses += len(items)
+            return map_chunks(func, items, workers)
         keys = list(keys)
         results: list = [None] * len(items)
         missing = []

@@ -281,6 +281,8 @@ def _find_in_article(article, mentions: list[Mention]) -> list[dict]:
         return []
     if isinstance(anchor, pd.Timestamp):
         anchor = anchor.date()
+    if not _TRIGGER.search(text):  # no visit, meeting or summit word: no event to date
+        return []
     times = find_times(text, anchor)
     counts: dict[str, int] = {}
     for m in mentions:
@@ -547,8 +549,13 @@ def _event_key(art: SimpleNamespace, mention_rows: list) -> str:
     """Everything an article's events depend on: the article, its mentions (they change when
     names are resolved across the corpus) and what the table says of those entities."""
     ids = sorted({row[0] for row in mention_rows if isinstance(row[0], str)})
+    fields = sorted(vars(art).items())
+    # Texts go in as strings of their own: hashed directly, not through repr (see key_of).
     return key_of(
-        sorted(vars(art).items()), mention_rows, [(e, _entities_by_id.get(e)) for e in ids]
+        *(part for name, value in fields if isinstance(value, str) for part in (name, value)),
+        [(name, value) for name, value in fields if not isinstance(value, str)],
+        mention_rows,
+        [(e, _entities_by_id.get(e)) for e in ids],
     )
 
 
