@@ -843,7 +843,8 @@ def build_tables(
     mentions["end"] = mentions["end"].astype("int64")
 
     entity_rows = []
-    types = dict(zip(mentions["entity_id"], mentions["type"], strict=False))
+    # .tolist(): iterating an Arrow-backed column item by item is slow.
+    types = dict(zip(mentions["entity_id"].tolist(), mentions["type"].tolist(), strict=False))
     for entity_id, counter in surfaces.items():
         e = gazetteer.entities.get(entity_id)
         if e is not None:

@@ -40,8 +40,10 @@ def spans_by_article(mentions: pd.DataFrame | None, names: dict[str, str]) -> di
     if mentions is None or mentions.empty:
         return {}
     spans: dict[str, list] = {}
-    frame = mentions[["article_id", "entity_id", "surface", "start", "end"]]
-    for article_id, entity_id, surface, start, end in frame.itertuples(index=False):
+    columns = [
+        mentions[c].tolist() for c in ("article_id", "entity_id", "surface", "start", "end")
+    ]  # lists: iterating Arrow-backed columns item by item is slow
+    for article_id, entity_id, surface, start, end in zip(*columns, strict=True):
         if pd.isna(start) or pd.isna(end):
             continue
         term = names.get(str(entity_id)) or to_simplified(str(surface)).strip()
@@ -100,7 +102,9 @@ def build_terms(
         return empty("terms")
     spans = spans_by_article(mentions, canonical_names(entities))
     _active = (tok, spans)
-    rows = list(zip(articles["article_id"], articles["text_simplified"], strict=True))
+    rows = list(
+        zip(articles["article_id"].tolist(), articles["text_simplified"].tolist(), strict=True)
+    )
     cache = cache or ResultCache(None, "")
     keys = (key_of(text, spans.get(str(aid), [])) for aid, text in rows)
     per_article = cache.map(_terms_chunk, rows, keys, workers)
