@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 from PIL import Image, ImageFont
 
-from .queries import derived, rows_in
+from .queries import codes_of, derived, rows_in
 
 WEIGHTINGS = {
     "frequency": "raw frequency (occurrences)",
@@ -459,16 +459,16 @@ class TermIndex:
 
 def term_index(terms: pd.DataFrame) -> TermIndex:
     def build(frame: pd.DataFrame) -> TermIndex:
-        codes, vocabulary = pd.factorize(frame["term"].astype(object), use_na_sentinel=False)
+        codes, vocabulary = codes_of(frame["term"])
         article = (
             frame["article_pos"].to_numpy()
             if "article_pos" in frame
             else pd.factorize(frame["article_id"])[0]
         )
         return TermIndex(
-            term=codes.astype(np.int32),
+            term=codes.astype(np.int32),  # 8 million rows at 100,000 articles: 4 bytes each
             vocabulary=pd.Index(np.asarray(vocabulary, dtype=object).astype(str), name="term"),
-            count=frame["count"].to_numpy(dtype=np.float64),
+            count=frame["count"].to_numpy(dtype=np.int32),
             article=np.clip(article, 0, None),
         )
 

@@ -41,6 +41,25 @@ _MASKS: dict[tuple, tuple[weakref.ref, np.ndarray]] = {}
 _POSITIONS: dict[tuple, tuple[weakref.ref, np.ndarray]] = {}
 
 
+def codes_of(values: pd.Series, sort: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes and the values they stand for (missing values are a value too, None).
+    A categorical column gives its own codes without touching its strings."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = values.cat.codes.to_numpy().astype(np.int64)
+        uniques = np.asarray(values.cat.categories, dtype=object)
+        if (codes < 0).any():
+            codes = np.where(codes < 0, len(uniques), codes)
+            uniques = np.append(uniques, None)
+        if sort:
+            order = sorted(range(len(uniques)), key=lambda i: (uniques[i] is None, uniques[i]))
+            rank = np.empty(len(uniques), dtype=np.int64)
+            rank[order] = np.arange(len(uniques))
+            codes, uniques = rank[codes], uniques[order]
+        return codes, uniques
+    codes, uniques = pd.factorize(values.astype(object), sort=sort, use_na_sentinel=False)
+    return codes.astype(np.int64), np.asarray(uniques, dtype=object)
+
+
 _DERIVED: dict[tuple, tuple[list[weakref.ref], object]] = {}
 
 
@@ -370,13 +389,12 @@ class MentionIndex:
 
 def mention_index(corpus: Corpus) -> MentionIndex:
     def build(mentions: pd.DataFrame, articles: pd.DataFrame) -> MentionIndex:
-        entity, entity_ids = pd.factorize(
-            mentions["entity_id"].astype(object), sort=True, use_na_sentinel=False
-        )
+        entity, entity_ids = codes_of(mentions["entity_id"], sort=True)
         first_row = np.full(len(entity_ids), -1, dtype=np.int64)
         # Reversed assignment: the earliest row of each code wins.
         first_row[entity[::-1]] = np.arange(len(entity) - 1, -1, -1)
-        types = mentions["type"].astype(object).to_numpy()
+        type_codes, type_names = codes_of(mentions["type"])
+        types = type_names[type_codes]
         positions = article_positions(corpus, "mentions")
         pairs = pd.DataFrame({"a": positions, "e": entity})
         source, sources = pd.factorize(articles["source"].astype(object), sort=True)

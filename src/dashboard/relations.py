@@ -185,7 +185,7 @@ def _country_rows_in_view(
         # makes "articles per country" a sum instead of a distinct count.
         rows["first_in_article"] = ~rows.duplicated(["article_id", "country"]).to_numpy()
         rows["country"] = rows["country"].astype("category")
-        return rows
+        return rows.drop(columns=["published"], errors="ignore")  # not counted here
 
     rows = derived("relations.country_rows", build, mentions, entities)
     return _in_view(rows, articles)
@@ -293,7 +293,9 @@ def _co_rows_in_view(
         co = _co_mention_rows(rows)
         if "published" in co:
             co["when"] = pd.to_datetime(co["published"], errors="coerce")
-        co["pair"] = co["pair"].astype("category")  # grouped on every filter change
+            co = co.drop(columns=["published"])
+        for column in ("a", "b", "pair"):  # grouped on every filter change; few values
+            co[column] = co[column].astype("category")
         return co
 
     return _in_view(derived("relations.co_rows", build, mentions, entities), articles)

@@ -16,8 +16,10 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 TABLES = ("articles", "mentions", "entities", "events", "terms")
@@ -90,8 +92,21 @@ def snapshot(data_dir: Path) -> Snapshot | None:
     return Snapshot(str(Path(data_dir).resolve()), run_id, stat.st_mtime_ns)
 
 
+# Columns that repeat a few values over many rows, read as categories: a million mentions
+# of a few hundred entities (or of a few hundred thousand sentences) then hold one integer
+# per row, not one string. At 100,000 articles this halves the app's memory.
+CATEGORY_COLUMNS = {
+    "mentions": ["article_id", "entity_id", "surface", "type", "sentence"],
+    "terms": ["article_id", "term"],
+}
+# Sentences are grouped and joined on, never sorted: their 300,000 categories stay in file
+# order (sorting them cost a fifth of the cold load). Every other category is sorted.
+UNSORTED_CATEGORIES = {"sentence"}
+
+
 def load_tables(data_dir: Path, names: tuple[str, ...] = TABLES) -> dict[str, pd.DataFrame]:
-    """Load the named tables; raises StoreError with a message a user can act on."""
+    """Load the named tables; raises StoreError with a message a user can act on.
+    Repetitive string columns (CATEGORY_COLUMNS) come back as pandas categoricals."""
     data_dir = Path(data_dir)
     snap = snapshot(data_dir)
     if snap is None:
@@ -100,7 +115,7 @@ def load_tables(data_dir: Path, names: tuple[str, ...] = TABLES) -> dict[str, pd
     for name in names:
         path = data_dir / f"{name}.parquet"
         try:
-            table = pq.read_table(path)
+            table = pq.read_table(path, read_dictionary=CATEGORY_COLUMNS.get(name))
         except FileNotFoundError as exc:
             raise StoreError(f"{path} is missing.") from exc
         except (OSError, pa.ArrowInvalid) as exc:
@@ -108,8 +123,28 @@ def load_tables(data_dir: Path, names: tuple[str, ...] = TABLES) -> dict[str, pd
         run = (table.schema.metadata or {}).get(RUN_KEY, b"").decode()
         if run != snap.run_id:
             raise StoreError(f"{path} comes from another ingestion run than manifest.json.")
-        frames[name] = table.to_pandas()
+        to_sort = [c for c in CATEGORY_COLUMNS.get(name, []) if c not in UNSORTED_CATEGORIES]
+        frames[name] = _sorted_categories(table, to_sort).to_pandas()
     return frames
+
+
+def _sorted_categories(table: pa.Table, columns: list[str]) -> pa.Table:
+    """Dictionary columns with their values in sorted order: pandas orders a categorical by
+    its categories, and a sort or a tie-break must come out as it would on the strings."""
+    for column in columns:
+        if column not in table.column_names:
+            continue
+        index = table.column_names.index(column)
+        array = table.column(column).unify_dictionaries().combine_chunks()
+        if not isinstance(array, pa.DictionaryArray):
+            array = array.dictionary_encode()
+        order = pc.sort_indices(array.dictionary)
+        rank = np.empty(len(order), dtype=np.int32)
+        rank[order.to_numpy()] = np.arange(len(order), dtype=np.int32)
+        recoded = pc.take(pa.array(rank), array.indices)  # nulls stay null
+        sorted_array = pa.DictionaryArray.from_arrays(recoded, array.dictionary.take(order))
+        table = table.set_column(index, column, sorted_array)
+    return table
 
 
 def read_report(data_dir: Path) -> dict:
