@@ -26,6 +26,7 @@ from __future__ import annotations
 import io
 import re
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -239,21 +240,25 @@ def cloud_png(
 class _ReusedFonts:
     """Stands in for ``PIL.ImageFont`` inside wordcloud, which opens the font file again for
     every word and size it tries: with an 8 MB CJK font that was a third of a cloud's time.
-    Fonts are reused per thread (a FreeType face must not be shared across threads)."""
+    The last few sizes are kept per thread (a FreeType face must not be shared across
+    threads); each face holds ~10 MB, so keeping every size cost a gigabyte."""
 
+    KEEP = 4
     _local = threading.local()
 
     def __getattr__(self, name: str):
         return getattr(ImageFont, name)
 
     def truetype(self, font=None, size: float = 10, *args, **kwargs):
-        fonts = self._local.__dict__.setdefault("fonts", {})
+        fonts = self._local.__dict__.setdefault("fonts", OrderedDict())
         key = (str(font), size, args, tuple(sorted(kwargs.items())))
-        if key not in fonts:
-            if len(fonts) > 256:
-                fonts.clear()
-            fonts[key] = ImageFont.truetype(font, size, *args, **kwargs)
-        return fonts[key]
+        if key in fonts:
+            fonts.move_to_end(key)
+            return fonts[key]
+        face = fonts[key] = ImageFont.truetype(font, size, *args, **kwargs)
+        while len(fonts) > self.KEEP:
+            fonts.popitem(last=False)
+        return face
 
 
 @lru_cache(maxsize=64)

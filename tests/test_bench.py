@@ -1,0 +1,34 @@
+"""The benchmark runs end to end on a small synthetic corpus and prints its figures as the
+JSON object the issue asks for (speed itself is judged by reading the figures, not here)."""
+
+import json
+import subprocess
+import sys
+
+from dashboard.paths import PROJECT_ROOT
+
+REQUIRED = ("articles", "ingest_mb_s", "baseline_mb_s", "cold_load_s", "peak_rss_mb")
+
+
+def test_bench_prints_every_figure_as_json():
+    proc = subprocess.run(
+        [sys.executable, "-m", "dashboard", "bench", "--articles", "40", "--page-runs", "1"]
+        + ["--json"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
+    )
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    for key in REQUIRED:
+        assert key in result, key
+    assert result["articles"] == 40
+    assert result["ingest_mb_s"] > 0 and result["baseline_mb_s"] > 0
+    assert 0 < result["cold_load_s"] < 60
+    assert result["peak_rss_mb"] >= result["app_peak_rss_mb"] > 0
+    pages = ("overview", "entities", "timeline", "relations", "keywords", "articles")
+    assert set(result["query_ms_p95"]) == set(pages)
+    assert all(result["query_ms_p95"][p] > 0 for p in pages)
+    # The human-readable lines come first, one per page.
+    assert sum(line.startswith("page ") for line in proc.stdout.splitlines()) == len(pages)
