@@ -112,7 +112,7 @@ ctx.set_query("outlet", outlets)
 st.info(ctx.t(f"keywords.explain.{weighting}"))
 
 
-@st.cache_data(max_entries=512, show_spinner=False)
+@st.cache_data(max_entries=128, show_spinner=False)
 def cached_cloud(version, filters, weighting, outlet, width, _corpus, _articles):
     """One cloud per (ingestion run, filters, weighting, outlet, size): image, table, note."""
     data = cloud.cloud_data(_articles, _corpus.terms, weighting, outlet, top=TOP)

@@ -99,7 +99,8 @@ kind = ui.url_selectbox(
 
 # cache_resource, not cache_data: the same frame object back, without pickling tens of
 # thousands of rows on every miss and unpickling them on every hit. It is never modified.
-@st.cache_resource(max_entries=32, show_spinner=False)
+# Eight views per process: a 48,000-story frame is tens of MB.
+@st.cache_resource(max_entries=8, show_spinner=False)
 def story_frame(version: str, filters: tuple, kind: str, pair: str, lang: str, _ctx):
     """The stories of one view, cached per corpus run and selection: a click on a mark
     reruns the page, and on a large corpus the frame is the slow part."""

@@ -215,6 +215,13 @@ def render_cloud(
 
     Deterministic: the same weights and size give the same image. Empty weights: a blank image.
     """
+    return Image.open(io.BytesIO(cloud_png(weights, width, height, max_words)))
+
+
+def cloud_png(
+    weights, width: int = 800, height: int = 400, max_words: int = MAX_CLOUD_WORDS
+) -> bytes:
+    """The cloud of ``render_cloud`` as PNG bytes (what the page shows and offers)."""
     items = tuple(
         sorted(
             (
@@ -225,16 +232,7 @@ def render_cloud(
             key=lambda kv: (-kv[1], kv[0]),
         )[:max_words]
     )
-    png = _render_png(items, int(width), int(height))
-    return Image.open(io.BytesIO(png))
-
-
-def cloud_png(
-    weights, width: int = 800, height: int = 400, max_words: int = MAX_CLOUD_WORDS
-) -> bytes:
-    buf = io.BytesIO()
-    render_cloud(weights, width, height, max_words).save(buf, format="PNG")
-    return buf.getvalue()
+    return _render_png(items, int(width), int(height))
 
 
 class _ReusedFonts:
@@ -290,7 +288,8 @@ def _render_png(items: tuple[tuple[str, float], ...], width: int, height: int) -
         if image.size != (width, height):  # odd sizes: off by a pixel after scaling
             image = image.resize((width, height))
     buf = io.BytesIO()
-    image.save(buf, format="PNG")
+    # Fast compression: a page draws up to four clouds per filter change.
+    image.save(buf, format="PNG", compress_level=1)
     return buf.getvalue()
 
 
