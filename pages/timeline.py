@@ -179,10 +179,10 @@ elif "tl_story" in ss:
     selected = ss["tl_story"]
 else:
     selected = ctx.query_value("story")
-    if selected is not None and selected not in set(frame["story_id"]):
+    if selected is not None and not (frame["story_id"] == selected).any():
         ctx.notice(ctx.t("notice.bad_param", name="story", value=selected[:80]))
         selected = None
-if selected is not None and selected not in set(frame["story_id"]):
+if selected is not None and not (frame["story_id"] == selected).any():
     selected = None  # filtered out since it was picked
 ss["tl_story"] = selected
 ctx.set_query("story", selected)
@@ -191,11 +191,12 @@ if selected is None:
     st.caption(ctx.t("timeline.pick_hint"))
     st.stop()
 
-row = frame.set_index("story_id").loc[selected]
+# From the whole frame: the table may show only the latest stories or one mark's.
+story_row = frame[frame["story_id"] == selected]
 st.subheader(
     ctx.t(
         "timeline.reports",
-        story=f"{row['lane']} · {table.set_index('story_id').loc[selected, 'date']}",
+        story=f"{story_row['lane'].iloc[0]} · {timeline.date_labels(story_row, ctx.lang)[0]}",
     )
 )
 reports = timeline.story_reports(corpus.events, ctx.articles, selected)

@@ -292,3 +292,45 @@ def test_isin_mask_matches_pandas_isin_with_missing_values():
         False,
     ]
     assert queries.isin_mask(values.iloc[0:0], allowed).tolist() == []
+
+
+def _tiny(mention_rows, entities=None):
+    articles = pd.DataFrame(
+        [
+            _article("a1", "KCNA", "朝中社", date(2024, 7, 1), "甲乙丙丁。"),
+            _article("a2", "TASS", "塔斯社", date(2024, 7, 2), "甲乙丙丁。"),
+        ]
+    )
+    mentions = pd.DataFrame(
+        mention_rows, columns=["article_id", "entity_id", "surface", "type", "start", "end"]
+    ).assign(sentence="甲乙丙丁。")
+    tables = {"articles": articles, "mentions": mentions}
+    if entities is not None:
+        tables["entities"] = entities
+    return prepare(tables)
+
+
+def test_an_unverified_name_with_two_types_counts_its_article_under_each():
+    # Unverified names are grouped by sound: one id may be written as an org and a person.
+    corpus = _tiny([("a1", "u:x", "某甲", "org", 0, 2), ("a1", "u:x", "某乙", "person", 2, 4)])
+    people = queries.top_entities(corpus, Filters(), "person")
+    assert people[["entity_id", "mentions", "articles"]].values.tolist() == [["u:x", 1, 1]]
+    assert people["type"].tolist() == ["person"]  # not in the entities table: the mention's
+    both = queries.top_entities(corpus, Filters())
+    assert both[["mentions", "articles"]].values.tolist() == [[2, 1]]
+
+
+def test_a_mention_without_entity_id_is_counted_nowhere():
+    corpus = _tiny([("a1", "kim", "金正恩", "person", 0, 3), ("a2", None, "某", "person", 0, 1)])
+    assert queries.top_entities(corpus, Filters())["entity_id"].tolist() == ["kim"]
+    assert queries.overview_stats(corpus, Filters())["entities"] == 1
+
+
+def test_mentions_of_missing_articles_load_without_error():
+    mentions = pd.DataFrame(
+        [("gone", "kim", "金正恩", "person", 0, 3, "金正恩。")],
+        columns=["article_id", "entity_id", "surface", "type", "start", "end", "sentence"],
+    )
+    corpus = prepare({"mentions": mentions})
+    assert corpus.mentions["source"].isna().all()
+    assert queries.top_entities(corpus, Filters()).empty

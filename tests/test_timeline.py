@@ -458,3 +458,25 @@ def test_page_aggregates_many_stories_and_a_mark_lists_them(seed_processed, monk
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert all(cd[0].startswith("bucket:") for tr in spec["data"] for cd in tr["customdata"])
     assert len(at.dataframe[0].value) == 4  # no mark chosen: every event in the table
+
+
+def test_page_caps_its_table_and_still_opens_an_older_story(seed_processed, monkeypatch):
+    from dashboard import queries, timeline
+    from dashboard.corpus import load_corpus
+
+    corpus = load_corpus(seed_processed)
+    frame = timeline.timeline_frame(
+        corpus.events, queries.filter_articles(corpus, queries.Filters()), lang="en"
+    )
+    oldest = frame.iloc[0]
+    # The seed has four stories; with room for one, the table lists the latest only.
+    monkeypatch.setattr(timeline, "MAX_TABLE_ROWS", 1)
+    at = _timeline_page(seed_processed, monkeypatch, story=oldest["story_id"], lang="en")
+    assert not at.exception
+    shown = at.dataframe[0].value
+    assert shown["story_id"].tolist() == [frame.iloc[-1]["story_id"]]
+    assert any("latest 1 of 4 events" in c.value for c in at.caption)
+    # The linked story is older than the one row shown, yet its reports are listed.
+    assert len(at.dataframe[1].value) >= 1
+    heading = f"{oldest['lane']} · {timeline.date_labels(frame.iloc[:1], 'en')[0]}"
+    assert any(heading in h.value for h in at.subheader)

@@ -473,7 +473,7 @@ def term_index(terms: pd.DataFrame) -> TermIndex:
             term=codes.astype(np.int32),  # 8 million rows at 100,000 articles: 4 bytes each
             vocabulary=pd.Index(np.asarray(vocabulary, dtype=object).astype(str), name="term"),
             count=frame["count"].to_numpy(dtype=np.int32),
-            article=np.clip(article, 0, None),
+            article=np.asarray(article),  # -1: an article missing from the table
         )
 
     return derived("cloud.term_index", build, terms)
@@ -524,7 +524,8 @@ def cloud_data(
         weights = _ranked(_series(index, total, present))
     elif weighting == "tfidf":
         _, doc_freq = _counts(index, compared)
-        n_docs = int(np.count_nonzero(np.bincount(index.article[compared])))
+        known = index.article[compared]
+        n_docs = int(np.count_nonzero(np.bincount(known[known >= 0])))
         weights = _tfidf_from(
             _series(index, total, present), _series(index, doc_freq, doc_freq > 0), n_docs
         )

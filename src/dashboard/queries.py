@@ -72,7 +72,11 @@ def derived(name: str, build, *frames: pd.DataFrame):
     if hit is not None and all(ref() is f for ref, f in zip(hit[0], frames, strict=True)):
         return hit[1]
     value = build(*frames)
-    if len(_DERIVED) > 32:
+    # Entries of frames that are gone (an earlier ingestion run) go first.
+    for old_key, (refs, _) in list(_DERIVED.items()):
+        if any(ref() is None for ref in refs):
+            del _DERIVED[old_key]
+    if len(_DERIVED) > 64:
         _DERIVED.clear()
     _DERIVED[key] = ([weakref.ref(f) for f in frames], value)
     return value
@@ -228,7 +232,8 @@ def overview_stats(corpus: Corpus, filters: Filters) -> dict:
     mentions = selection_rows(corpus, filters, "mentions")
     events = selection_rows(corpus, filters, "events")
     dates = articles["published"].dropna()
-    entity_codes = mention_index(corpus).entity[mentions]
+    index = mention_index(corpus)
+    entity_codes = index.entity[mentions & index.has_entity]
     story_codes = event_index(corpus).story[events]
     return {
         "articles": len(articles),
@@ -380,8 +385,11 @@ class MentionIndex:
 
     entity: np.ndarray  # per mention: code into ``entity_ids``
     entity_ids: np.ndarray  # code -> entity_id
-    entity_type: np.ndarray  # code -> type of the entity's first mention
+    has_entity: np.ndarray  # per mention: an entity id is given (a missing one counts nowhere)
     first_in_article: np.ndarray  # per mention: the first of its entity in its article
+    # ... and of its entity with this type: an unverified name can carry several types, and
+    # counting articles of one type must not depend on a mention of another type.
+    first_of_type_in_article: np.ndarray
     source: np.ndarray  # per mention: code into ``sources`` (its article's outlet)
     sources: np.ndarray
     day: np.ndarray  # per mention: its article's day (datetime64[D], NaT when undated)
@@ -390,13 +398,9 @@ class MentionIndex:
 def mention_index(corpus: Corpus) -> MentionIndex:
     def build(mentions: pd.DataFrame, articles: pd.DataFrame) -> MentionIndex:
         entity, entity_ids = codes_of(mentions["entity_id"], sort=True)
-        first_row = np.full(len(entity_ids), -1, dtype=np.int64)
-        # Reversed assignment: the earliest row of each code wins.
-        first_row[entity[::-1]] = np.arange(len(entity) - 1, -1, -1)
-        type_codes, type_names = codes_of(mentions["type"])
-        types = type_names[type_codes]
+        type_codes, _ = codes_of(mentions["type"])
         positions = article_positions(corpus, "mentions")
-        pairs = pd.DataFrame({"a": positions, "e": entity})
+        pairs = pd.DataFrame({"a": positions, "e": entity, "t": type_codes})
         source, sources = pd.factorize(articles["source"].astype(object), sort=True)
         days = pd.to_datetime(articles["published"]).to_numpy(dtype="datetime64[D]")
         inside = positions >= 0
@@ -404,8 +408,9 @@ def mention_index(corpus: Corpus) -> MentionIndex:
         return MentionIndex(
             entity=entity.astype(np.int32),
             entity_ids=np.asarray(entity_ids, dtype=object),
-            entity_type=types[first_row] if len(types) else np.array([], dtype=object),
-            first_in_article=~pairs.duplicated().to_numpy(),
+            has_entity=mentions["entity_id"].notna().to_numpy(),
+            first_in_article=~pairs.duplicated(["a", "e"]).to_numpy(),
+            first_of_type_in_article=~pairs.duplicated().to_numpy(),
             source=np.where(inside, source[safe] if len(source) else -1, -1).astype(np.int32),
             sources=np.asarray(sources, dtype=object),
             day=np.where(
@@ -417,7 +422,7 @@ def mention_index(corpus: Corpus) -> MentionIndex:
 
 
 def _mention_keep(corpus: Corpus, filters: Filters, entity_type: str | None) -> np.ndarray:
-    keep = selection_rows(corpus, filters, "mentions")
+    keep = selection_rows(corpus, filters, "mentions") & mention_index(corpus).has_entity
     if entity_type:
         is_type = derived(
             f"queries.mentions_of_type:{entity_type}",
@@ -437,15 +442,15 @@ def top_entities(
         return pd.DataFrame({c: [] for c in TOP_ENTITY_COLUMNS})
     index = mention_index(corpus)
     size = len(index.entity_ids)
+    first = index.first_of_type_in_article if entity_type else index.first_in_article
     mentions = np.bincount(index.entity[keep], minlength=size)
-    articles = np.bincount(index.entity[keep & index.first_in_article], minlength=size)
+    articles = np.bincount(index.entity[keep & first], minlength=size)
     present = np.flatnonzero(mentions)
     counts = pd.DataFrame(
         {
             "entity_id": index.entity_ids[present],
             "mentions": mentions[present],
             "articles": articles[present],
-            "mention_type": index.entity_type[present],
         }
     )
     counts = counts.merge(_entity_frame(corpus), on="entity_id", how="left")
@@ -466,11 +471,16 @@ def top_entities(
         counts["name_zh"] = counts["name_zh"].fillna(counts["entity_id"].map(surfaces))
     counts["name_en"] = counts["name_en"].fillna("")
     counts["aliases"] = counts["aliases"].fillna("")
-    counts["type"] = counts["type"].fillna(counts["mention_type"])
     counts = counts.sort_values(
         ["mentions", "articles", "name_zh"], ascending=[False, False, True], kind="stable"
     )
-    return counts.head(max(int(n), 0))[TOP_ENTITY_COLUMNS].reset_index(drop=True)
+    top = counts.head(max(int(n), 0)).reset_index(drop=True)
+    # Not in the entities table: the type its first mention in the selection gives.
+    for i in np.flatnonzero(top["type"].isna().to_numpy()):
+        code = int(np.flatnonzero(index.entity_ids == top.at[i, "entity_id"])[0])
+        types = corpus.mentions["type"][keep & (index.entity == code)].dropna()
+        top.at[i, "type"] = types.iloc[0] if len(types) else None
+    return top[TOP_ENTITY_COLUMNS]
 
 
 def _codes_of(index: MentionIndex, entity_ids: list[str]) -> np.ndarray:

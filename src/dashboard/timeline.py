@@ -426,6 +426,10 @@ def timeline_frame(
         source_code, source_names = _codes(events["article_id"].iloc[rows].map(by_id))
     is_source = np.array([isinstance(x, str) for x in source_names], dtype=bool)
     labels = np.array([label(x) if isinstance(x, str) else "" for x in source_names], dtype=object)
+    # Two outlets under one display name are listed once.
+    label_code, labels = pd.factorize(labels)
+    source_code = label_code[source_code]
+    is_source = np.array([any(is_source[label_code == c]) for c in range(len(labels))], dtype=bool)
     sep = "、" if lang == "zh" else ", "
     outlets = _joined_per_group(story, source_code, labels, is_source[source_code], n, sep, "name")
     time_expr = _joined_per_group(
