@@ -69,3 +69,25 @@ def test_a_changed_rule_file_invalidates_its_stage(tmp_path, monkeypatch):
     again = ingest([raw], out)
     assert _counts(again.cache["events"])[0] == 0
     assert _counts(again.cache["entities"])[1] == 0
+
+
+def test_a_failed_run_leaves_the_previous_cache_and_no_temporary_files(tmp_path):
+    import pytest
+
+    from dashboard.pipeline import NothingIngested
+
+    out = tmp_path / "out"
+    ingest([DATA_DIR / "raw"], out)
+    before = {p.name: p.read_bytes() for p in (out / ".cache").iterdir()}
+    assert before and all(name.endswith(".sqlite") for name in before)
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "note.txt").write_text("no article here", encoding="utf-8")
+    with pytest.raises(NothingIngested):
+        ingest([empty], out)
+    after = {p.name: p.read_bytes() for p in (out / ".cache").iterdir()}
+    assert after == before
+
+    again = ingest([DATA_DIR / "raw"], out)  # and the kept cache is used
+    assert all(_counts(v)[1] == 0 for v in again.cache.values())

@@ -111,12 +111,16 @@ def ingest(
     """
     report = IngestReport()
     caches = Caches(Path(out_dir) / CACHE_DIR if incremental else None)
-    tables = build_tables(paths, report, progress, max_file_mb, workers, caches)
-    if tables["articles"].empty:
-        raise NothingIngested(
-            "No article could be read from the input; nothing was written. "
-            + (f"{len(report.rejected)} input(s) rejected." if report.rejected else "")
-        )
-    store.write_tables(Path(out_dir), tables, report.to_json())
-    caches.save()  # only after the tables landed: a failed run leaves the old cache
+    try:
+        tables = build_tables(paths, report, progress, max_file_mb, workers, caches)
+        if tables["articles"].empty:
+            raise NothingIngested(
+                "No article could be read from the input; nothing was written. "
+                + (f"{len(report.rejected)} input(s) rejected." if report.rejected else "")
+            )
+        store.write_tables(Path(out_dir), tables, report.to_json())
+    except BaseException:
+        caches.discard()  # a failed run leaves the old cache as it was
+        raise
+    caches.save()  # only after the tables landed
     return report
