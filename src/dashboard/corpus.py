@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import store
+from .memory import release_memory
 from .schema import COLUMNS, empty
 
 # What a filter selects on every rerun (``Corpus.meta``): the columns pages show or join
@@ -178,8 +179,7 @@ def load_corpus(data_dir: Path) -> Corpus:
     version = f"{snap.run_id}:{snap.mtime_ns}" if snap else ""
     corpus = prepare(tables, store.read_report(Path(data_dir)), version)
     del tables
-    # Arrow keeps freed buffers for reuse; loading leaves hundreds of MB of them behind.
-    pa.default_memory_pool().release_unused()
+    release_memory()  # loading leaves hundreds of MB of freed buffers behind
     return corpus
 
 

@@ -16,6 +16,7 @@ import pandas as pd
 from . import dedup, entities, events, store, terms
 from .articles import ARTICLES_VERSION, extract_articles
 from .cache import Caches
+from .memory import release_memory
 from .report import IngestReport
 from .schema import COLUMNS, empty
 
@@ -72,11 +73,13 @@ def build_tables(
         cache=caches.stage("files", ARTICLES_VERSION),
     )
     report.timings["articles"] = round(time.perf_counter() - started, 3)
+    release_memory()
     ctx = PipelineContext({"articles": articles}, report, progress, {"workers": workers}, caches)
     for name, stage in STAGES:
         progress(name, 0, 1)
         started = time.perf_counter()
         stage(ctx)
+        release_memory()
         report.timings[name] = round(time.perf_counter() - started, 3)
         progress(name, 1, 1)
     tables = {}
