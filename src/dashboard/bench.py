@@ -8,8 +8,9 @@ measures, in the same run:
   (on a sample of about 1 MB: at ~0.1 MB/s the whole corpus would take hours);
 - peak resident memory of every process the benchmark started;
 - the app's cold data load (a fresh process loading the processed tables);
-- for each page, p50 and p95 server time of one script run after a random filter change,
-  through Streamlit's AppTest (the page's queries, figures and element building).
+- for each page, after random filter changes through Streamlit's AppTest: p50 and p95 of the
+  time spent in its query and figure functions (``query_ms``), and of the whole script run,
+  element building and AppTest's own overhead included (``rerun_ms``).
 
 With ``--json`` the last line printed is one JSON object.
 """
@@ -116,12 +117,58 @@ print(time.perf_counter() - start)
     return float(stdout.strip())
 
 
+QUERY_MODULES = ("queries", "charts", "timeline", "relations", "cloud")
+
+
+def instrument_query_functions() -> list[float]:
+    """Time every public function of the query and figure modules (outermost calls only, so
+    nested calls are not counted twice). Returns the accumulator: seconds spent since it was
+    last set to zero. Pages call these modules by attribute, so they call the timed versions."""
+    import functools
+    import importlib
+    import inspect
+    import threading
+
+    spent = [0.0]
+    depth = threading.local()
+
+    def timed(fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            if getattr(depth, "level", 0):
+                return fn(*args, **kwargs)
+            depth.level = 1
+            start = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent[0] += time.perf_counter() - start
+                depth.level = 0
+
+        return wrapper
+
+    for name in QUERY_MODULES:
+        module = importlib.import_module(f"dashboard.{name}")
+        for attr, value in list(vars(module).items()):
+            if (
+                inspect.isfunction(value)
+                and value.__module__ == module.__name__
+                and not attr.startswith("_")
+            ):
+                setattr(module, attr, timed(value))
+    return spent
+
+
 def measure_pages(out: Path, runs: int, seed: int = 11) -> dict[str, list[float]]:
+    """Per page: ``rerun`` (a whole AppTest script run) and ``query`` (the time inside the
+    query and figure functions during that run) in ms, for ``runs`` random filter changes."""
     code = f"""
 import json, random, time, warnings
 warnings.filterwarnings("ignore")
 from streamlit.testing.v1 import AppTest
+from dashboard.bench import instrument_query_functions
 from dashboard.corpus import load_corpus
+spent = instrument_query_functions()
 corpus = load_corpus({str(out)!r})
 arts = corpus.articles
 dates = sorted(d for d in arts["published"].dropna().unique())
@@ -151,11 +198,12 @@ for i in range({runs} + 1):
         floor.append((time.perf_counter() - start) * 1000)
 timings["_floor"] = floor
 for page in {PAGES!r}:
-    times = []
+    times, query = [], []
     for i in range({runs} + 1):
         at = AppTest.from_file("pages/" + page + ".py", default_timeout=600)
         for k, v in random_filters().items():
             at.query_params[k] = v
+        spent[0] = 0.0
         start = time.perf_counter()
         at.run()
         elapsed = time.perf_counter() - start
@@ -163,7 +211,8 @@ for page in {PAGES!r}:
             raise SystemExit(page + ": " + str(at.exception[0].message))
         if i:  # the first run loads the corpus into the process cache
             times.append(elapsed * 1000)
-    timings[page] = times
+            query.append(spent[0] * 1000)
+    timings[page] = {{"rerun": times, "query": query}}
 for line in open("/proc/self/status"):
     if line.startswith("VmHWM"):
         timings["_peak_rss_mb"] = int(line.split()[1]) / 1024
@@ -202,10 +251,16 @@ def run(n_articles: int, as_json: bool, page_runs: int = 20, workers: int | None
     pages = measure_pages(out, page_runs)
     app_peak = pages.pop("_peak_rss_mb", float("nan"))
     floor = pages.pop("_floor", [])
-    p50 = {p: round(statistics.median(v), 1) for p, v in pages.items()}
-    p95 = {p: round(_pct(v, 0.95), 1) for p, v in pages.items()}
+    p50 = {p: round(statistics.median(v["query"]), 1) for p, v in pages.items()}
+    p95 = {p: round(_pct(v["query"], 0.95), 1) for p, v in pages.items()}
+    rerun50 = {p: round(statistics.median(v["rerun"]), 1) for p, v in pages.items()}
+    rerun95 = {p: round(_pct(v["rerun"], 0.95), 1) for p, v in pages.items()}
     for page in PAGES:
-        print(f"page {page:<10} p50 {p50[page]:8.1f} ms   p95 {p95[page]:8.1f} ms", flush=True)
+        print(
+            f"page {page:<10} queries+figures p50 {p50[page]:7.1f} p95 {p95[page]:7.1f} ms"
+            f"   whole rerun p50 {rerun50[page]:7.1f} p95 {rerun95[page]:7.1f} ms",
+            flush=True,
+        )
     floor_p50 = round(statistics.median(floor), 1) if floor else float("nan")
     print(
         f"(AppTest alone, on a page that writes one line: p50 {floor_p50} ms; "
@@ -232,6 +287,8 @@ def run(n_articles: int, as_json: bool, page_runs: int = 20, workers: int | None
         "apptest_floor_ms_p50": floor_p50,
         "query_ms_p50": p50,
         "query_ms_p95": p95,
+        "rerun_ms_p50": rerun50,
+        "rerun_ms_p95": rerun95,
         "page_runs": page_runs,
         "cores": os.cpu_count(),
         "machine": f"{platform.machine()} {platform.python_implementation()} {platform.python_version()}",
