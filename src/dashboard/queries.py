@@ -134,17 +134,6 @@ def article_positions(corpus: Corpus, table: str) -> np.ndarray:
     return positions
 
 
-def rows_of_selection(
-    corpus: Corpus, filters: Filters, table: str, columns: list[str] | None = None
-) -> pd.DataFrame:
-    """The rows of ``corpus.<table>`` that belong to the selected articles (only ``columns``
-    when given: copying a million sentences nobody reads is most of a query's cost)."""
-    frame = getattr(corpus, table)
-    if columns is not None:
-        frame = frame[columns]
-    return frame[selection_rows(corpus, filters, table)]
-
-
 def selection_rows(corpus: Corpus, filters: Filters, table: str) -> np.ndarray:
     """Boolean array over ``corpus.<table>``: rows of the selected articles."""
     positions = article_positions(corpus, table)
@@ -358,21 +347,6 @@ def _aliases_text(value) -> str:
     if isinstance(value, str):
         return value
     return "、".join(str(v) for v in list(value))
-
-
-MENTION_COUNT_COLUMNS = ["article_id", "entity_id", "surface", "type", "source", "published"]
-
-
-def _selected_mentions(
-    corpus: Corpus,
-    filters: Filters,
-    entity_type: str | None = None,
-    columns: list[str] | None = MENTION_COUNT_COLUMNS,
-) -> pd.DataFrame:
-    mentions = rows_of_selection(corpus, filters, "mentions", columns)
-    if entity_type:
-        mentions = mentions[mentions["type"] == entity_type]
-    return mentions
 
 
 TOP_ENTITY_COLUMNS = ["entity_id", "name_zh", "name_en", "aliases", "type", "mentions", "articles"]
