@@ -103,7 +103,8 @@ def find_duplicates(
     sketches = cache.map(_sketch_chunk, texts, (key_of(t) for t in texts), workers)
     ids: list[str] = []
     shingles: list[np.ndarray] = []
-    signatures = np.zeros((len(order), NUM_PERM), dtype=np.uint64)
+    # 32-bit, as cached: the candidate screen reads thousands of rows per article.
+    signatures = np.zeros((len(order), NUM_PERM), dtype=np.uint32)
     sizes = np.zeros(len(order), dtype=np.float64)
     buckets: dict[int, list[int]] = {}
     dup_of: dict[str, str] = {}
@@ -112,14 +113,14 @@ def find_duplicates(
             continue
         n = len(ids)
         keys = band_keys(sig)
-        candidates = {c for k in keys for c in buckets.get(k, ())}
+        candidates = set().union(*(buckets.get(k, ()) for k in keys))
         if candidates:
             # Earlier articles come first, so any verified candidate is an earlier original.
             # Cheap screen first: the signatures estimate Jaccard (and with the set sizes,
             # containment); only plausible pairs get the exact set comparison.
             idx = np.fromiter(candidates, dtype=np.int64, count=len(candidates))
             idx.sort()
-            est_j = (signatures[idx] == sig).mean(axis=1)
+            est_j = np.count_nonzero(signatures[idx] == sig, axis=1) / NUM_PERM
             est_inter = est_j / (1 + est_j) * (sizes[idx] + len(hashes))
             est_c = est_inter / np.minimum(sizes[idx], len(hashes))
             plausible = idx[(est_j >= MIN_JACCARD - 0.15) | (est_c >= MIN_CONTAINMENT - 0.2)]
