@@ -334,3 +334,32 @@ def test_mentions_of_missing_articles_load_without_error():
     corpus = prepare({"mentions": mentions})
     assert corpus.mentions["source"].isna().all()
     assert queries.top_entities(corpus, Filters()).empty
+
+
+def test_full_texts_are_read_on_first_use_and_only_from_the_same_run(tmp_path):
+    from dashboard import store
+    from dashboard.paths import DATA_DIR
+    from dashboard.pipeline import ingest
+
+    out = tmp_path / "out"
+    ingest([DATA_DIR / "raw"], out)
+    corpus = load_corpus(out)
+    assert "text" not in corpus.articles  # not read at load time
+    texts = corpus.texts()
+    written = store.load_tables(out)["articles"]
+    assert texts["text"].tolist() == written["text"].tolist()
+    first = corpus.articles["article_id"].iloc[0]
+    assert queries.article_by_id(corpus, first)["text"] == written["text"].iloc[0]
+    found = queries.list_articles(corpus, Filters(), "金正恩")
+    assert len(found) and all(
+        "金正恩" in t
+        for t in texts.set_axis(corpus.articles["article_id"]).loc[
+            found["article_id"], "text_simplified"
+        ]
+    )
+
+    ingest([DATA_DIR / "raw"], out, incremental=False)  # a new run replaces the tables
+    stale = load_corpus(out)
+    ingest([DATA_DIR / "raw"], out, incremental=False)
+    with pytest.raises(store.StoreError, match="another ingestion run"):
+        stale.texts()

@@ -8,6 +8,7 @@ arguments (st.cache_data hashes only a sample of large frames; see NOTES.md).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,19 @@ from .schema import COLUMNS, empty
 
 # What a filter selects on every rerun (``Corpus.meta``): the columns pages show or join
 # on. The full text, URLs, quoted sources and encodings stay in ``articles``.
+TEXT_COLUMNS = ("text", "text_simplified")
+_TEXT_LOCK = threading.Lock()  # Streamlit sessions are threads: one load for all of them
+
+
+def _clean_texts(frame: pd.DataFrame) -> pd.DataFrame:
+    """Missing texts as empty strings; a missing Simplified copy is the text itself."""
+    text = frame["text"].fillna("") if "text" in frame else pd.Series("", index=frame.index)
+    simplified = frame.get("text_simplified", text)
+    if simplified.isna().all():
+        simplified = text
+    return pd.DataFrame({"text": text, "text_simplified": simplified.fillna(text).fillna("")})
+
+
 META_COLUMNS = (
     "article_id",
     "article_pos",
@@ -60,6 +74,27 @@ class Corpus:
     # ``articles`` without the full text (META_COLUMNS): what a filter selects on every
     # rerun. Copying 200 MB of text for each new filter cost more than the rest of a page.
     meta: pd.DataFrame | None = None
+
+    # Reads the text columns when ``articles`` was loaded without them (load_corpus): the
+    # full text is half of the cold load and only the reader, search and term sentences
+    # need it. Called once; see ``texts``.
+    text_loader: Callable[[], pd.DataFrame] | None = field(default=None, repr=False)
+    _texts: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def texts(self) -> pd.DataFrame:
+        """``text`` and ``text_simplified`` of every article, row for row with ``articles``."""
+        if "text" in self.articles:
+            return self.articles[list(TEXT_COLUMNS)]
+        with _TEXT_LOCK:
+            if "frame" not in self._texts:
+                loaded = self.text_loader() if self.text_loader else None
+                if loaded is None or len(loaded) != len(self.articles):
+                    loaded = pd.DataFrame(
+                        {c: [""] * len(self.articles) for c in TEXT_COLUMNS},
+                        index=self.articles.index,
+                    )
+                self._texts["frame"] = _clean_texts(loaded).set_axis(self.articles.index)
+            return self._texts["frame"]
 
 
 def _as_date(series: pd.Series) -> pd.Series:
@@ -100,7 +135,10 @@ def _of_articles(values: pd.Series, positions: np.ndarray, categorical: bool = F
 
 
 def prepare(
-    tables: dict[str, pd.DataFrame], report: dict | None = None, version: str = ""
+    tables: dict[str, pd.DataFrame],
+    report: dict | None = None,
+    version: str = "",
+    text_loader: Callable[[], pd.DataFrame] | None = None,
 ) -> Corpus:
     """Build a Corpus from raw tables: fill missing tables, normalise types, add join columns."""
     frames = {}
@@ -114,13 +152,14 @@ def prepare(
         frames[name] = frame.reset_index(drop=True)
 
     articles = frames["articles"].copy()
+    if text_loader is not None:  # read later, on first use (Corpus.texts)
+        articles = articles.drop(columns=list(TEXT_COLUMNS), errors="ignore")
     articles["published"] = _as_date(articles["published"])
     dup = articles["dup_of"].astype("object")
     articles["dup_of"] = dup.where(dup.notna() & (dup != ""), None)
-    if "text_simplified" not in articles or articles["text_simplified"].isna().all():
-        articles["text_simplified"] = articles["text"]
-    articles["text_simplified"] = articles["text_simplified"].fillna(articles["text"]).fillna("")
-    articles["text"] = articles["text"].fillna("")
+    if text_loader is None:
+        texts = _clean_texts(articles)
+        articles["text"], articles["text_simplified"] = texts["text"], texts["text_simplified"]
     articles["title"] = articles["title"].fillna("")
     articles["source"] = articles["source"].fillna("unknown")
     articles["source_zh"] = articles["source_zh"].fillna(articles["source"])
@@ -164,6 +203,7 @@ def prepare(
         date_min=dated.min() if len(dated) else None,
         date_max=dated.max() if len(dated) else None,
         meta=meta,
+        text_loader=text_loader,
         source_names=dict(
             articles.drop_duplicates("source")[["source", "source_zh"]].itertuples(
                 index=False, name=None
@@ -175,9 +215,18 @@ def prepare(
 def load_corpus(data_dir: Path) -> Corpus:
     """Load and prepare the processed tables; raises store.StoreError when they are unusable."""
     snap = store.snapshot(Path(data_dir))
-    tables = store.load_tables(Path(data_dir))
+    tables = store.load_tables(Path(data_dir), skip={"articles": TEXT_COLUMNS})
     version = f"{snap.run_id}:{snap.mtime_ns}" if snap else ""
-    corpus = prepare(tables, store.read_report(Path(data_dir)), version)
+    run_id = snap.run_id if snap else None
+
+    def load_texts() -> pd.DataFrame:
+        # The same run or an error: a newer run may order its articles differently.
+        only = {"articles": TEXT_COLUMNS}
+        return store.load_tables(Path(data_dir), ("articles",), run_id=run_id, only=only)[
+            "articles"
+        ]
+
+    corpus = prepare(tables, store.read_report(Path(data_dir)), version, text_loader=load_texts)
     del tables
     release_memory()  # loading leaves hundreds of MB of freed buffers behind
     return corpus

@@ -176,8 +176,12 @@ def rows_in(frame: pd.DataFrame, articles: pd.DataFrame) -> np.ndarray:
 def filter_articles(corpus: Corpus, filters: Filters, with_text: bool = False) -> pd.DataFrame:
     """The articles the filters keep (see ``selected_mask``), without their full text unless
     ``with_text`` (see ``Corpus.meta``)."""
-    frame = corpus.articles if with_text or corpus.meta is None else corpus.meta
-    return frame[selected_mask(corpus, filters)]
+    mask = selected_mask(corpus, filters)
+    if not with_text:
+        return (corpus.meta if corpus.meta is not None else corpus.articles)[mask]
+    if "text" in corpus.articles:
+        return corpus.articles[mask]
+    return pd.concat([corpus.articles[mask], corpus.texts()[mask]], axis=1)
 
 
 def text_contains(corpus: Corpus, filters: Filters, query: str) -> np.ndarray:
@@ -186,9 +190,8 @@ def text_contains(corpus: Corpus, filters: Filters, query: str) -> np.ndarray:
     mask = selected_mask(corpus, filters).copy()
     if not query or not mask.any():
         return mask & False
-    articles = corpus.articles
-    text = _arrow_strings(articles["text_simplified"])
-    title = _arrow_strings(articles["title"].map(to_simplified))
+    text = _arrow_strings(corpus.texts()["text_simplified"])
+    title = _arrow_strings(corpus.articles["title"].map(to_simplified))
     hit = pc.or_(
         pc.match_substring(text, query).fill_null(False),
         pc.match_substring(title, query).fill_null(False),
@@ -294,8 +297,13 @@ def has_article(corpus: Corpus, article_id) -> bool:
 
 
 def article_by_id(corpus: Corpus, article_id: str) -> dict | None:
-    position = article_positions_for(corpus, [article_id])
-    return None if position[0] < 0 else corpus.articles.iloc[int(position[0])].to_dict()
+    position = int(article_positions_for(corpus, [article_id])[0])
+    if position < 0:
+        return None
+    row = corpus.articles.iloc[position].to_dict()
+    if "text" not in row:
+        row.update(corpus.texts().iloc[position].to_dict())
+    return row
 
 
 def _mention_rows_by_article(corpus: Corpus) -> tuple[np.ndarray, np.ndarray]:

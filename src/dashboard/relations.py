@@ -185,7 +185,7 @@ def _country_rows_in_view(
         # makes "articles per country" a sum instead of a distinct count.
         rows["first_in_article"] = ~rows.duplicated(["article_id", "country"]).to_numpy()
         rows["country"] = rows["country"].astype("category")
-        return rows.drop(columns=["published"], errors="ignore")  # not counted here
+        return rows.drop(columns=["published", "sentence"], errors="ignore")  # not counted here
 
     rows = derived("relations.country_rows", build, mentions, entities)
     return _in_view(rows, articles)
@@ -290,6 +290,10 @@ def _co_rows_in_view(
 
     def build(m, e):
         rows = _country_mentions_rows(m[[c for c in _MENTION_COLUMNS if c in m]], e)
+        if len(rows) and not isinstance(rows["sentence"].dtype, pd.CategoricalDtype):
+            # Joined on below: integer codes, and one copy of each sentence.
+            codes, sentences = pd.factorize(rows["sentence"])
+            rows["sentence"] = pd.Categorical.from_codes(codes, categories=sentences)
         co = _co_mention_rows(rows)
         if "published" in co:
             co["when"] = pd.to_datetime(co["published"], errors="coerce")

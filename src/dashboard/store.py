@@ -93,20 +93,28 @@ def snapshot(data_dir: Path) -> Snapshot | None:
 
 
 # Columns that repeat a few values over many rows, read as categories: a million mentions
-# of a few hundred entities (or of a few hundred thousand sentences) then hold one integer
-# per row, not one string. At 100,000 articles this halves the app's memory.
+# of a few hundred entities then hold one integer per row, not one string. Sentences stay
+# strings: turning 300,000 distinct ones into categories cost a second of the cold load
+# (relations codes them itself, once, for the rows it joins).
 CATEGORY_COLUMNS = {
-    "mentions": ["article_id", "entity_id", "surface", "type", "sentence"],
+    "mentions": ["article_id", "entity_id", "surface", "type"],
     "terms": ["article_id", "term"],
 }
-# Sentences are grouped and joined on, never sorted: their 300,000 categories stay in file
-# order (sorting them cost a fifth of the cold load). Every other category is sorted.
-UNSORTED_CATEGORIES = {"sentence"}
+# Categories are sorted so that sorting and tie-breaks match the strings; none is exempt now.
+UNSORTED_CATEGORIES: set[str] = set()
 
 
-def load_tables(data_dir: Path, names: tuple[str, ...] = TABLES) -> dict[str, pd.DataFrame]:
+def load_tables(
+    data_dir: Path,
+    names: tuple[str, ...] = TABLES,
+    skip: dict[str, tuple[str, ...]] | None = None,
+    run_id: str | None = None,
+    only: dict[str, tuple[str, ...]] | None = None,
+) -> dict[str, pd.DataFrame]:
     """Load the named tables; raises StoreError with a message a user can act on.
-    Repetitive string columns (CATEGORY_COLUMNS) come back as pandas categoricals."""
+    Repetitive string columns (CATEGORY_COLUMNS) come back as pandas categoricals.
+    ``skip`` / ``only``: columns not to read / the only ones to read, per table. ``run_id``:
+    the run the tables must come from (default: the one manifest.json names)."""
     data_dir = Path(data_dir)
     snap = snapshot(data_dir)
     if snap is None:
@@ -115,13 +123,18 @@ def load_tables(data_dir: Path, names: tuple[str, ...] = TABLES) -> dict[str, pd
     for name in names:
         path = data_dir / f"{name}.parquet"
         try:
-            table = pq.read_table(path, read_dictionary=CATEGORY_COLUMNS.get(name))
+            columns = None
+            if skip and name in skip:
+                columns = [c for c in pq.read_schema(path).names if c not in skip[name]]
+            if only and name in only:
+                columns = [c for c in pq.read_schema(path).names if c in only[name]]
+            table = pq.read_table(path, columns=columns, read_dictionary=CATEGORY_COLUMNS.get(name))
         except FileNotFoundError as exc:
             raise StoreError(f"{path} is missing.") from exc
         except (OSError, pa.ArrowInvalid) as exc:
             raise StoreError(f"{path} cannot be read ({exc}).") from exc
         run = (table.schema.metadata or {}).get(RUN_KEY, b"").decode()
-        if run != snap.run_id:
+        if run != (run_id or snap.run_id):
             raise StoreError(f"{path} comes from another ingestion run than manifest.json.")
         to_sort = [c for c in CATEGORY_COLUMNS.get(name, []) if c not in UNSORTED_CATEGORIES]
         frames[name] = _sorted_categories(table, to_sort).to_pandas()
