@@ -87,12 +87,14 @@ class Corpus:
             return self.articles[list(TEXT_COLUMNS)]
         with _TEXT_LOCK:
             if "frame" not in self._texts:
-                loaded = self.text_loader() if self.text_loader else None
-                if loaded is None or len(loaded) != len(self.articles):
-                    loaded = pd.DataFrame(
-                        {c: [""] * len(self.articles) for c in TEXT_COLUMNS},
-                        index=self.articles.index,
-                    )
+                if self.text_loader is None:  # tables given without any text
+                    loaded = pd.DataFrame({c: [""] * len(self.articles) for c in TEXT_COLUMNS})
+                else:
+                    loaded = self.text_loader()
+                    if len(loaded) != len(self.articles):
+                        raise store.StoreError(
+                            "articles.parquet changed since the tables were loaded; reload."
+                        )
                 self._texts["frame"] = _clean_texts(loaded).set_axis(self.articles.index)
             return self._texts["frame"]
 
