@@ -84,8 +84,7 @@ def measure_functions(data_dir: Path, repeat: int) -> None:
         if not listing.empty:
             aid = listing["article_id"].iloc[0]
             charts.highlight_html(
-                corpus.articles.set_index("article_id").loc[aid, "text"],
-                queries.article_mentions(corpus, aid),
+                queries.article_by_id(corpus, aid)["text"], queries.article_mentions(corpus, aid)
             )
 
     print(f"\n{len(corpus.articles)} articles, {len(corpus.mentions)} mentions")
