@@ -15,7 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .corpus import Corpus
+from .corpus import Corpus, article_positions_of
 from .textnorm import to_simplified
 
 
@@ -38,7 +38,6 @@ class Filters:
 # Keyed by id(corpus); the entry keeps a weak reference so a new corpus that happens to get
 # a dead one's id never sees its arrays.
 _MASKS: dict[tuple, tuple[weakref.ref, np.ndarray]] = {}
-_POSITIONS: dict[tuple, tuple[weakref.ref, np.ndarray]] = {}
 
 
 def codes_of(values: pd.Series, sort: bool = False) -> tuple[np.ndarray, np.ndarray]:
@@ -125,13 +124,8 @@ def article_positions(corpus: Corpus, table: str) -> np.ndarray:
     frame = getattr(corpus, table)
     if "article_pos" in frame:  # added by corpus.prepare
         return frame["article_pos"].to_numpy()
-    key = (id(corpus), table)
-    positions = _memo_get(_POSITIONS, key, corpus)
-    if positions is None:
-        index = pd.Index(corpus.articles["article_id"])
-        positions = index.get_indexer(frame["article_id"])
-        _memo_put(_POSITIONS, key, corpus, positions)
-    return positions
+    # A table put in after prepare (tests replace one): looked up the same way.
+    return article_positions_of(frame["article_id"], corpus.articles["article_id"])
 
 
 def selection_rows(corpus: Corpus, filters: Filters, table: str) -> np.ndarray:
@@ -191,7 +185,10 @@ def text_contains(corpus: Corpus, filters: Filters, query: str) -> np.ndarray:
     if not query or not mask.any():
         return mask & False
     text = _arrow_strings(corpus.texts()["text_simplified"])
-    title = _arrow_strings(corpus.articles["title"].map(to_simplified))
+    titles = derived(
+        "queries.titles_simplified", lambda a: a["title"].map(to_simplified), corpus.articles
+    )  # once per corpus, not on every search
+    title = _arrow_strings(titles)
     hit = pc.or_(
         pc.match_substring(text, query).fill_null(False),
         pc.match_substring(title, query).fill_null(False),
@@ -383,7 +380,7 @@ def mention_index(corpus: Corpus) -> MentionIndex:
         type_codes, _ = codes_of(mentions["type"])
         positions = article_positions(corpus, "mentions")
         pairs = pd.DataFrame({"a": positions, "e": entity, "t": type_codes})
-        source, sources = pd.factorize(articles["source"].astype(object), sort=True)
+        source, sources = codes_of(articles["source"], sort=True)
         days = pd.to_datetime(articles["published"]).to_numpy(dtype="datetime64[D]")
         inside = positions >= 0
         safe = np.clip(positions, 0, None)
