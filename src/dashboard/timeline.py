@@ -20,7 +20,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from . import i18n
-from .queries import derived, rows_in
+from .queries import codes_of, derived, rows_in
 
 # Chinese abbreviations used for directions of travel (俄→朝); others fall back to the
 # entity's Chinese name, then to the ISO code.
@@ -231,12 +231,6 @@ def _is_text(values: pd.Series) -> np.ndarray:
     return np.fromiter((isinstance(v, str) and v != "" for v in objects), bool, len(objects))
 
 
-def _codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Integer codes and their values (None and NaN are values too), as numpy arrays."""
-    codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=False)
-    return codes, np.asarray(uniques, dtype=object)
-
-
 @dataclass(frozen=True)
 class _EventCodes:
     """The event table as integer codes, built once per table (see ``timeline_frame``)."""
@@ -285,17 +279,17 @@ def _event_codes(events: pd.DataFrame) -> _EventCodes:
     story_ids = story_ids.where(story_ids.notna(), events["event_id"])
     story, story_names = pd.factorize(story_ids.astype(object))
     precision = events["date_precision"].to_numpy(dtype=object)
-    kind_code, kinds_seen = _codes(events["kind"])
+    kind_code, kinds_seen = codes_of(events["kind"])
     kind_names = np.array(
         sorted(kinds_seen, key=lambda k: (_KIND_PRIORITY.get(k, 99), str(k))), dtype=object
     )
     rank_of = {k: i for i, k in enumerate(kind_names)}
-    from_code, from_names = _codes(events["from_country"])
-    to_code, to_names = _codes(events["to_country"])
-    lead, leads = _codes(events["lead"])
-    place, places = _codes(events["place"])
-    time_expr, time_exprs = _codes(events["time_expr"])
-    source, source_names = _codes(events["source"]) if "source" in events else (None, None)
+    from_code, from_names = codes_of(events["from_country"])
+    to_code, to_names = codes_of(events["to_country"])
+    lead, leads = codes_of(events["lead"])
+    place, places = codes_of(events["place"])
+    time_expr, time_exprs = codes_of(events["time_expr"])
+    source, source_names = codes_of(events["source"]) if "source" in events else (None, None)
     return _EventCodes(
         dated=~np.isnat(day),
         story=story.astype(np.int64),
@@ -423,7 +417,7 @@ def timeline_frame(
         source_code = codes.source[rows]
     else:  # events without their outlet: look it up in the articles
         by_id = articles.drop_duplicates("article_id").set_index("article_id")["source"]
-        source_code, source_names = _codes(events["article_id"].iloc[rows].map(by_id))
+        source_code, source_names = codes_of(events["article_id"].iloc[rows].map(by_id))
     is_source = np.array([isinstance(x, str) for x in source_names], dtype=bool)
     labels = np.array([label(x) if isinstance(x, str) else "" for x in source_names], dtype=object)
     # Two outlets under one display name are listed once.
@@ -648,20 +642,8 @@ def timeline_figure(frame: pd.DataFrame, lang: str = "zh", height: int | None = 
                 hovertemplate=hover,
             )
         )
-    fig.update_layout(
-        height=height or max(220, 90 + 46 * len(lanes)),
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
-        xaxis={"type": "date", "rangeslider": {"visible": len(frame) > 50}},
-        yaxis={
-            "type": "category",
-            "categoryorder": "array",
-            "categoryarray": list(reversed(lanes)),
-            "title": None,
-        },
-        dragmode="zoom",
-        hovermode="closest",
-    )
+    _lane_layout(fig, lanes, height, rangeslider=len(frame) > 50)
+    fig.update_layout(dragmode="zoom")
     return fig
 
 
@@ -713,6 +695,24 @@ def bucket_stories(frame: pd.DataFrame, bucket_id: str) -> pd.DataFrame:
     return frame[(frame["lane"] == lane) & (frame["kind"] == kind) & (starts == first)]
 
 
+def _lane_layout(fig: go.Figure, lanes: list[str], height: int | None, rangeslider: bool) -> None:
+    """The layout both timeline figures share: one row per lane (first lane on top), time
+    across, the legend above."""
+    fig.update_layout(
+        height=height or max(220, 90 + 46 * len(lanes)),
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        xaxis={"type": "date", "rangeslider": {"visible": rangeslider}},
+        yaxis={
+            "type": "category",
+            "categoryorder": "array",
+            "categoryarray": list(reversed(lanes)),
+            "title": None,
+        },
+        hovermode="closest",
+    )
+
+
 def bucket_figure(frame: pd.DataFrame, lang: str = "zh", height: int | None = None) -> go.Figure:
     """The timeline for many stories: one mark per lane, kind and period, sized by stories."""
     buckets = bucket_frame(frame)
@@ -753,19 +753,7 @@ def bucket_figure(frame: pd.DataFrame, lang: str = "zh", height: int | None = No
                 ),
             )
         )
-    fig.update_layout(
-        height=height or max(220, 90 + 46 * len(lanes)),
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
-        xaxis={"type": "date", "rangeslider": {"visible": True}},
-        yaxis={
-            "type": "category",
-            "categoryorder": "array",
-            "categoryarray": list(reversed(lanes)),
-            "title": None,
-        },
-        hovermode="closest",
-    )
+    _lane_layout(fig, lanes, height, rangeslider=True)
     return fig
 
 
