@@ -171,24 +171,40 @@ def _country_mentions_rows(mentions: pd.DataFrame, entities: pd.DataFrame) -> pd
 _MENTION_COLUMNS = ["article_id", "article_pos", "entity_id", "type", "sentence", "published"]
 
 
-def _country_rows_in_view(
-    mentions: pd.DataFrame, entities: pd.DataFrame, articles: pd.DataFrame
-) -> pd.DataFrame:
-    """The country mention rows of the articles in view. On a corpus's own tables the rows
-    of every article are worked out once (``derived``); a filter only picks its share."""
-    if mentions is None or mentions.empty:
-        return _country_mentions_rows(mentions, entities)
+def _all_country_rows(mentions: pd.DataFrame, entities: pd.DataFrame) -> pd.DataFrame:
+    """The country mention rows of every article, worked out once per corpus (``derived``):
+    the per-filter queries below only pick their share."""
 
     def build(m, e):
         rows = _country_mentions_rows(m[[c for c in _MENTION_COLUMNS if c in m]], e)
+        if len(rows) and not isinstance(rows["sentence"].dtype, pd.CategoricalDtype):
+            # Joined on for co-mentions: integer codes, and one copy of each sentence.
+            codes, sentences = pd.factorize(rows["sentence"])
+            rows["sentence"] = pd.Categorical.from_codes(codes, categories=sentences)
+        return rows
+
+    return derived("relations.country_rows", build, mentions, entities)
+
+
+def _country_rows_in_view(
+    mentions: pd.DataFrame, entities: pd.DataFrame, articles: pd.DataFrame
+) -> pd.DataFrame:
+    """The country mention rows of the articles in view, ready to count."""
+    if mentions is None or mentions.empty:
+        return _country_mentions_rows(mentions, entities)
+
+    def for_counting(rows):
         # Counted per filter change: a category groups faster than strings, and the flag
         # makes "articles per country" a sum instead of a distinct count.
+        rows = rows.drop(columns=["published", "sentence"], errors="ignore")
         rows["first_in_article"] = ~rows.duplicated(["article_id", "country"]).to_numpy()
         rows["country"] = rows["country"].astype("category")
-        return rows.drop(columns=["published", "sentence"], errors="ignore")  # not counted here
+        return rows
 
-    rows = derived("relations.country_rows", build, mentions, entities)
-    return _in_view(rows, articles)
+    counted = derived(
+        "relations.country_counts", for_counting, _all_country_rows(mentions, entities)
+    )
+    return _in_view(counted, articles)
 
 
 def _names(entities: pd.DataFrame, lang: str) -> dict[str, str]:
@@ -288,12 +304,7 @@ def _co_rows_in_view(
     if mentions is None or mentions.empty:
         return _co_mention_rows(_country_mentions_rows(mentions, entities))
 
-    def build(m, e):
-        rows = _country_mentions_rows(m[[c for c in _MENTION_COLUMNS if c in m]], e)
-        if len(rows) and not isinstance(rows["sentence"].dtype, pd.CategoricalDtype):
-            # Joined on below: integer codes, and one copy of each sentence.
-            codes, sentences = pd.factorize(rows["sentence"])
-            rows["sentence"] = pd.Categorical.from_codes(codes, categories=sentences)
+    def build(rows):
         co = _co_mention_rows(rows)
         if "published" in co:
             co["when"] = pd.to_datetime(co["published"], errors="coerce")
@@ -302,7 +313,9 @@ def _co_rows_in_view(
             co[column] = co[column].astype("category")
         return co
 
-    return _in_view(derived("relations.co_rows", build, mentions, entities), articles)
+    return _in_view(
+        derived("relations.co_rows", build, _all_country_rows(mentions, entities)), articles
+    )
 
 
 def _pair_events(events: pd.DataFrame) -> pd.DataFrame:
