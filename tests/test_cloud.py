@@ -263,6 +263,37 @@ def test_cloud_data_for_the_selection_and_an_outlet():
     assert "条约" not in contrast.weights and contrast.weights.index[0] in {"敬爱", "导弹"}
 
 
+def test_cloud_data_is_the_same_whichever_way_the_rows_are_counted():
+    """Rows in article order (as a loaded corpus has them) take the fast paths: the whole
+    table, the table minus the rest for wide selections, np.repeat for the row mask. Shuffled
+    rows and rows without positions must give the very same clouds."""
+    articles, terms = _mini_corpus()
+    articles["article_pos"] = np.arange(len(articles), dtype=np.int32)
+    position = dict(zip(articles["article_id"], articles["article_pos"], strict=True))
+    terms["article_pos"] = terms["article_id"].map(position).astype(np.int32)
+    shuffled = terms.sample(frac=1.0, random_state=3).reset_index(drop=True)
+    unpositioned = shuffled.drop(columns="article_pos")
+    selections = {
+        "all": articles,
+        "wide": articles[articles["source"] != "unknown"],
+        "narrow": articles[articles["source"] == "KCNA"],
+    }
+    for name, selection in selections.items():
+        for weighting in cloud.WEIGHTINGS:
+            for outlet in (None, "KCNA", "Yonhap"):
+                fast = cloud.cloud_data(selection, terms, weighting, outlet)
+                for other in (shuffled, unpositioned):
+                    slow = cloud.cloud_data(selection, other, weighting, outlet)
+                    where = (name, weighting, outlet)
+                    pd.testing.assert_series_equal(fast.weights, slow.weights, obj=str(where))
+                    pd.testing.assert_frame_equal(fast.table, slow.table, obj=str(where))
+                    assert (fast.articles, fast.note) == (slow.articles, slow.note), where
+    # The wide selection is counted as the whole table minus the unknown outlet's rows.
+    wide = cloud.cloud_data(selections["wide"], terms, "frequency")
+    assert wide.weights.to_dict() == {"敬爱": 5.0, "军事": 4.0, "导弹": 3.0}
+    assert wide.table.set_index("term")["articles"].to_dict() == {"敬爱": 2, "军事": 2, "导弹": 1}
+
+
 def test_cloud_data_explains_empty_clouds():
     articles, terms = _mini_corpus()
     assert cloud.cloud_data(articles, terms, "frequency", outlet="TASS").note == "no_articles"

@@ -457,35 +457,87 @@ class TermIndex:
 
     term: np.ndarray  # per row: code into ``vocabulary``
     vocabulary: pd.Index
-    count: np.ndarray  # per row
-    article: np.ndarray  # per row: code of its article
+    article: np.ndarray  # per row: code of its article (-1: missing from the articles table)
+    # Rows that count a term more than once, and by how much more: counting every row once
+    # and adding these is cheaper than a weighted count over all rows (most counts are 1).
+    repeated: np.ndarray
+    extra: np.ndarray
+    total: np.ndarray  # per code, over the whole table: occurrences
+    articles: np.ndarray  # per code, over the whole table: rows (= articles with the term)
+    # Rows per article position when the rows are in article order (as corpus.prepare leaves
+    # them), so a selection's rows are np.repeat of its article mask; else None.
+    rows_per_article: np.ndarray | None
 
 
 def term_index(terms: pd.DataFrame) -> TermIndex:
     def build(frame: pd.DataFrame) -> TermIndex:
         codes, vocabulary = codes_of(frame["term"])
-        article = (
+        codes = codes.astype(np.int32)  # 8 million rows at 100,000 articles: 4 bytes each
+        article = np.asarray(
             frame["article_pos"].to_numpy()
             if "article_pos" in frame
             else pd.factorize(frame["article_id"])[0]
         )
+        count = frame["count"].to_numpy(dtype=np.int64)
+        repeated = np.flatnonzero(count > 1)
+        size = len(vocabulary)
+        in_order = "article_pos" in frame and bool(np.all(article[1:] >= article[:-1]))
         return TermIndex(
-            term=codes.astype(np.int32),  # 8 million rows at 100,000 articles: 4 bytes each
+            term=codes,
             vocabulary=pd.Index(np.asarray(vocabulary, dtype=object).astype(str), name="term"),
-            count=frame["count"].to_numpy(dtype=np.int32),
-            article=np.asarray(article),  # -1: an article missing from the table
+            article=article,
+            repeated=repeated,
+            extra=(count[repeated] - 1).astype(np.float64),
+            total=np.bincount(codes, weights=count, minlength=size),
+            articles=np.bincount(codes, minlength=size),
+            # slot 0 holds rows of unknown articles (-1), slot p + 1 those of article p
+            rows_per_article=np.bincount(article + 1) if in_order else None,
         )
 
     return derived("cloud.term_index", build, terms)
 
 
+def _rows_of(index: TermIndex, terms: pd.DataFrame, articles: pd.DataFrame) -> np.ndarray:
+    """Boolean array over the terms rows: rows of ``articles`` (as ``rows_in``, faster)."""
+    if index.rows_per_article is None or "article_pos" not in articles:
+        return rows_in(terms, articles)
+    chosen = np.zeros(len(index.rows_per_article), dtype=bool)
+    positions = articles["article_pos"].to_numpy()
+    positions = positions[(positions >= 0) & (positions + 1 < len(chosen))]
+    chosen[positions + 1] = True
+    return np.repeat(chosen, index.rows_per_article)
+
+
 def _counts(index: TermIndex, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per vocabulary code: summed count and number of rows (= articles: one row per article
-    and term) over the chosen rows."""
+    and term) over the chosen rows. A selection of more than half the rows is counted as the
+    whole table minus the rest, so the widest selections cost the least."""
+    chosen = int(np.count_nonzero(rows))
+    if chosen == len(rows):
+        return index.total, index.articles
+    if chosen > len(rows) // 2:
+        rest_total, rest_articles = _counted(index, ~rows)
+        return index.total - rest_total, index.articles - rest_articles
+    return _counted(index, rows)
+
+
+def _counted(index: TermIndex, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     size = len(index.vocabulary)
-    total = np.bincount(index.term[rows], weights=index.count[rows], minlength=size)
     articles = np.bincount(index.term[rows], minlength=size)
-    return total, articles
+    repeated = index.repeated[rows[index.repeated]] if len(index.repeated) else index.repeated
+    extra = np.bincount(
+        index.term[repeated], weights=index.extra[rows[index.repeated]], minlength=size
+    )
+    return articles + extra, articles
+
+
+def _article_count(index: TermIndex, rows: np.ndarray) -> int:
+    """How many known articles the chosen rows come from."""
+    if index.rows_per_article is not None:  # in article order: count each article's first row
+        firsts = np.cumsum(index.rows_per_article)[:-1][index.rows_per_article[1:] > 0]
+        return int(np.count_nonzero(rows[firsts]))
+    known = index.article[rows]
+    return int(np.count_nonzero(np.bincount(known[known >= 0])))
 
 
 def _series(index: TermIndex, values: np.ndarray, where: np.ndarray) -> pd.Series:
@@ -514,8 +566,10 @@ def cloud_data(
     if selection.empty:
         return CloudData(empty, ranked_terms(empty), 0, "no_articles")
     index = term_index(terms)
-    chosen = rows_in(terms, selection)
-    compared = np.ones(len(terms), dtype=bool) if outlet is None else rows_in(terms, articles)
+    chosen = _rows_of(index, terms, selection)
+    compared = (
+        np.ones(len(terms), dtype=bool) if outlet is None else _rows_of(index, terms, articles)
+    )
     total, articles_with = _counts(index, chosen)
     present = articles_with > 0
     if not present.any():
@@ -524,8 +578,7 @@ def cloud_data(
         weights = _ranked(_series(index, total, present))
     elif weighting == "tfidf":
         _, doc_freq = _counts(index, compared)
-        known = index.article[compared]
-        n_docs = int(np.count_nonzero(np.bincount(known[known >= 0])))
+        n_docs = _article_count(index, compared)
         weights = _tfidf_from(
             _series(index, total, present), _series(index, doc_freq, doc_freq > 0), n_docs
         )
