@@ -97,33 +97,56 @@ kind = ui.url_selectbox(
 )
 
 
+def build_frame(view: tuple, details):
+    """The stories of one view (see timeline_frame). ``details``: True for every column,
+    False for the cheap frame that counts and plots, or a tuple of story ids to build."""
+    _version, _filters, kind, pair, lang = view
+    return timeline.timeline_frame(
+        ctx.corpus.events,
+        ctx.articles,
+        kinds=None if kind == "all" else [kind],
+        pair=None if pair == "all" else pair,
+        lang=lang,
+        entity_names=timeline.lead_names(ctx.corpus.entities, lang),
+        source_label=ctx.source_label,
+        stories=details if isinstance(details, tuple) else None,
+        details=details is not False,
+    )
+
+
 # cache_resource, not cache_data: the same frame object back, without pickling tens of
 # thousands of rows on every miss and unpickling them on every hit. It is never modified.
 # Eight views per process: a 48,000-story frame is tens of MB.
 @st.cache_resource(max_entries=8, show_spinner=False)
-def story_frame(version: str, filters: tuple, kind: str, pair: str, lang: str, _ctx):
-    """The stories of one view, cached per corpus run and selection: a click on a mark
-    reruns the page, and on a large corpus the frame is the slow part."""
-    return timeline.timeline_frame(
-        _ctx.corpus.events,
-        _ctx.articles,
-        kinds=None if kind == "all" else [kind],
-        pair=None if pair == "all" else pair,
-        lang=lang,
-        entity_names=timeline.lead_names(_ctx.corpus.entities, lang),
-        source_label=_ctx.source_label,
-    )
+def story_frame(view: tuple, details):
+    """Cached per corpus run and selection: a click on a mark reruns the page, and on a
+    large corpus the frame is the slow part."""
+    return build_frame(view, details)
 
 
 f = ctx.filters
-frame = story_frame(
-    corpus.version, (f.date_from, f.date_to, f.sources, f.once), kind, pair, ctx.lang, ctx
-)
+view = (corpus.version, (f.date_from, f.date_to, f.sources, f.once), kind, pair, ctx.lang)
+# Counted and plotted from the cheap frame; the joined columns (outlets, lead, place, time
+# expressions) are built only for the stories a reader sees: all of them when they are few
+# enough to draw one by one, else the rows of the table (the CSV builds the rest on click).
+frame = story_frame(view, False)
+aggregated = len(frame) > timeline.MAX_MARKS
+if not aggregated:
+    frame = story_frame(view, True)
+
+
+def in_full(stories, cached: bool = True):
+    """``stories`` (rows of ``frame``) with every column."""
+    if not aggregated:
+        return stories
+    ids = tuple(stories["story_id"])
+    return story_frame(view, ids) if cached else build_frame(view, ids)
+
+
 if frame.empty:
     st.info(ctx.t("timeline.none"))
     st.stop()
 
-aggregated = len(frame) > timeline.MAX_MARKS
 if aggregated:
     st.caption(ctx.t("timeline.aggregated", n=len(frame)))
     figure = timeline.bucket_figure(frame, ctx.lang)
@@ -152,7 +175,7 @@ if in_bucket is not frame:
 shown = in_bucket.tail(timeline.MAX_TABLE_ROWS)
 if len(shown) < len(in_bucket):
     st.caption(ctx.t("timeline.table_capped", shown=len(shown), n=len(in_bucket)))
-table = timeline.timeline_table(shown, ctx.lang)
+table = timeline.timeline_table(in_full(shown), ctx.lang)
 st.dataframe(
     table,
     hide_index=True,
@@ -162,7 +185,7 @@ st.dataframe(
 )
 st.download_button(
     ctx.t("timeline.download"),
-    data=lambda: queries.to_csv(timeline.timeline_table(in_bucket, ctx.lang)),
+    data=lambda: queries.to_csv(timeline.timeline_table(in_full(in_bucket, False), ctx.lang)),
     file_name="timeline.csv",
     mime="text/csv",
     key="tl_csv",

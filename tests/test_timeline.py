@@ -143,6 +143,21 @@ def test_one_row_per_story_with_every_report_counted():
     assert set(july18["outlets"].split("、")) == {"KCNA", "Yonhap"}
 
 
+def test_chosen_stories_and_the_cheap_frame_agree_with_the_whole_frame():
+    """The page counts and plots many stories from a frame without the joined columns, and
+    builds the rows it shows for the stories it shows: both must match the whole frame."""
+    whole = frame()
+    chosen = ["travel:RUS-PRK:2024-07-18", "travel:PRK-RUS:2024-07-08", "no-such-story"]
+    part = frame(stories=chosen)
+    expected = whole[whole["story_id"].isin(chosen)].reset_index(drop=True)
+    pd.testing.assert_frame_equal(part, expected)
+    cheap = frame(details=False)
+    detail = ["kinds", "outlets", "lead", "lead_name", "place", "time_expr"]
+    assert cheap[detail].isna().all().all()
+    pd.testing.assert_frame_equal(cheap.drop(columns=detail), whole.drop(columns=detail))
+    assert frame(stories=[]).empty
+
+
 def test_a_story_with_an_exact_day_is_placed_on_that_day_not_on_the_month():
     summit = frame().set_index("story_id").loc["summit:PRK-RUS:2024-06-19"]
     assert (summit["start"], summit["end"], summit["precision"]) == (
@@ -457,7 +472,10 @@ def test_page_aggregates_many_stories_and_a_mark_lists_them(seed_processed, monk
 
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert all(cd[0].startswith("bucket:") for tr in spec["data"] for cd in tr["customdata"])
-    assert len(at.dataframe[0].value) == 4  # no mark chosen: every event in the table
+    table = at.dataframe[0].value
+    assert len(table) == 4  # no mark chosen: every event in the table
+    # The plotted frame leaves out the joined columns; the table's rows are built in full.
+    assert table["outlets"].str.len().gt(0).all() and table["reports"].ge(1).all()
 
 
 def test_page_caps_its_table_and_still_opens_an_older_story(seed_processed, monkeypatch):
