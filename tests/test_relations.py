@@ -145,6 +145,21 @@ def test_pairs_count_sentences_visits_by_direction_and_meetings():
     assert pairs.index[0] == "PRK-RUS"
 
 
+def test_pairs_are_the_same_on_the_coded_path_a_loaded_corpus_takes():
+    """Events of a loaded corpus carry their article's date and are counted through integer
+    codes; the counts must equal the plain path for any selection of articles."""
+    arts, ments, ents, evs = tables()
+    dated = evs.assign(
+        article_published=evs["article_id"].map(arts.set_index("article_id")["published"])
+    )
+    for keep in (arts, arts[arts.article_id != "a1"], arts[arts.article_id == "a3"], arts[:0]):
+        plain = relations.country_pairs(keep, ments, ents, evs)
+        coded = relations.country_pairs(keep, ments, ents, dated)
+        pd.testing.assert_frame_equal(plain, coded)
+    only_a1 = relations.country_pairs(arts[arts.article_id == "a1"], ments, ents, dated)
+    assert only_a1.set_index("pair").loc["PRK-RUS", ["visits_ba", "meetings"]].tolist() == [1, 1]
+
+
 def test_events_without_story_id_count_each_row():
     ev = events().drop(columns=["story_id"])
     row = relations.country_pairs(articles(), mentions(), entities(), ev).set_index("pair")

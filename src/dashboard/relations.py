@@ -24,14 +24,16 @@ from __future__ import annotations
 import html
 import json
 import math
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from .paths import STATIC_DIR
-from .queries import derived, rows_in
+from .queries import codes_of, derived, rows_in
 
 TOPOJSON_DIR = STATIC_DIR / "topojson"
 WORLD_TOPOJSON = TOPOJSON_DIR / "world_110m.json"
@@ -353,6 +355,74 @@ def _event_rows(events: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
     return ev
 
 
+@dataclass(frozen=True)
+class _PairEventCodes:
+    """The pair events (see _pair_events) as integer codes, built once per events table."""
+
+    frame: pd.DataFrame  # the pair events, to find the rows of a selection
+    pair: np.ndarray  # code into ``pairs``
+    pairs: np.ndarray
+    story: np.ndarray
+    visit: np.ndarray
+    meeting: np.ndarray
+    a_to_b: np.ndarray  # from_country is the pair's first country
+    when: pd.Series  # event date, else article date
+
+
+def _pair_event_codes(events: pd.DataFrame) -> _PairEventCodes:
+    ev = _pair_events(events)
+    pair, pairs = codes_of(ev["pair"])
+    story, _ = codes_of(ev["story"])
+    kind = ev["kind"].to_numpy(dtype=object)
+    return _PairEventCodes(
+        frame=ev,
+        pair=pair,
+        pairs=pairs,
+        story=story,
+        visit=np.isin(kind, VISIT_KINDS),
+        meeting=np.isin(kind, MEETING_KINDS),
+        a_to_b=(ev["from_country"] == ev["a"]).to_numpy(dtype=bool),
+        when=ev["when"].reset_index(drop=True),
+    )
+
+
+def _event_parts(codes: _PairEventCodes, articles: pd.DataFrame) -> list[pd.DataFrame]:
+    """Per pair over the events of ``articles``: visits each way and meetings (stories, a
+    story counted under its first report) and the first and last date."""
+    chosen = rows_in(codes.frame, articles) if len(codes.frame) else np.zeros(0, dtype=bool)
+    if not chosen.any():
+        return []
+    size = len(codes.pairs)
+
+    def first_reports(kind: np.ndarray) -> np.ndarray:
+        rows = np.flatnonzero(chosen & kind)
+        _, first = np.unique(codes.story[rows], return_index=True)
+        return rows[first]
+
+    visits, meetings = first_reports(codes.visit), first_reports(codes.meeting)
+    ab = np.bincount(codes.pair[visits[codes.a_to_b[visits]]], minlength=size)
+    ba = np.bincount(codes.pair[visits[~codes.a_to_b[visits]]], minlength=size)
+    meets = np.bincount(codes.pair[meetings], minlength=size)
+    rows = np.flatnonzero(chosen)
+    span = (
+        pd.DataFrame({"pair": codes.pair[rows], "when": codes.when.iloc[rows].to_numpy()})
+        .groupby("pair")
+        .agg(first_e=("when", "min"), last_e=("when", "max"))
+    )
+    span.index = pd.Index(codes.pairs[span.index.to_numpy()].astype(str), name="pair")
+    counted = (ab > 0) | (ba > 0) | (meets > 0)
+    # As groupby-nunique would give them: only pairs with a count, others filled with 0 later.
+    counts = pd.DataFrame(
+        {
+            "visits_ab": np.where(ab > 0, ab, np.nan)[counted],
+            "visits_ba": np.where(ba > 0, ba, np.nan)[counted],
+            "meetings": np.where(meets > 0, meets, np.nan)[counted],
+        },
+        index=pd.Index(codes.pairs[counted].astype(str), name="pair"),
+    )
+    return [counts, span]
+
+
 def country_pairs(
     articles: pd.DataFrame,
     mentions: pd.DataFrame,
@@ -367,8 +437,6 @@ def country_pairs(
             published = articles.drop_duplicates("article_id").set_index("article_id")
             co = co.assign(published=co["article_id"].map(published["published"]))
         co = co.assign(when=pd.to_datetime(co["published"], errors="coerce"))
-    ev = _event_rows(events, articles)
-
     parts = []
     if not co.empty:
         c = co.groupby("pair", observed=True).agg(
@@ -376,7 +444,14 @@ def country_pairs(
         )
         c.index = c.index.astype(str)
         parts.append(c)
-    if not ev.empty:
+    if events is not None and "article_published" in events:  # as corpus.prepare leaves them
+        parts += _event_parts(
+            derived("relations.pair_event_codes", _pair_event_codes, events), articles
+        )
+        ev = None
+    else:
+        ev = _event_rows(events, articles)
+    if ev is not None and not ev.empty:
         visits = ev[ev["kind"].isin(VISIT_KINDS)].drop_duplicates("story")
         ab = visits[visits["from_country"] == visits["a"]].groupby("pair")["story"].nunique()
         ba = visits[visits["from_country"] == visits["b"]].groupby("pair")["story"].nunique()
