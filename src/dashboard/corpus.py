@@ -30,11 +30,15 @@ _TEXT_LOCK = threading.Lock()  # Streamlit sessions are threads: one load for al
 
 def _clean_texts(frame: pd.DataFrame) -> pd.DataFrame:
     """Missing texts as empty strings; a missing Simplified copy is the text itself."""
-    text = frame["text"].fillna("") if "text" in frame else pd.Series("", index=frame.index)
+    # Filled only where something is missing: each fill copies a column of every text.
+    text = frame["text"] if "text" in frame else pd.Series("", index=frame.index)
+    text = text.fillna("") if text.hasnans else text
     simplified = frame.get("text_simplified", text)
     if simplified.isna().all():
         simplified = text
-    return pd.DataFrame({"text": text, "text_simplified": simplified.fillna(text).fillna("")})
+    elif simplified.hasnans:
+        simplified = simplified.fillna(text)
+    return pd.DataFrame({"text": text, "text_simplified": simplified})
 
 
 META_COLUMNS = (
@@ -96,6 +100,8 @@ class Corpus:
                             "articles.parquet changed since the tables were loaded; reload."
                         )
                 self._texts["frame"] = _clean_texts(loaded).set_axis(self.articles.index)
+                del loaded
+                release_memory()  # the read leaves freed Arrow buffers behind
             return self._texts["frame"]
 
 
