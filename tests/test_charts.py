@@ -20,7 +20,7 @@ def test_articles_per_day_stacks_one_trace_per_outlet():
     )
     fig = charts.articles_per_day_figure(per_day, "zh", {"KCNA": "朝中社", "Yonhap": "韩联社"}.get)
     assert fig.layout.barmode == "stack"
-    by_name = {t.name: (list(t.x), list(t.y)) for t in fig.data}
+    by_name = {t.name: ([str(d) for d in t.x], list(t.y)) for t in fig.data}
     assert by_name["朝中社"] == (["2024-07-01", "2024-07-02"], [1, 3])
     assert by_name["韩联社"] == (["2024-07-01"], [2])
 

@@ -42,10 +42,11 @@ def articles_per_day_figure(
     for source, rows in per_day.groupby("source", sort=True):
         label = source_label(source)
         fig.add_bar(
-            x=[d.isoformat() for d in rows["published"]],
+            # days as a numpy array: plotly checks a list item by item (a day per outlet)
+            x=pd.to_datetime(rows["published"]).to_numpy(dtype="datetime64[D]"),
             y=rows["articles"].tolist(),
             name=label,
-            hovertemplate=f"{html.escape(label)}<br>%{{x}}: %{{y}}<extra></extra>",
+            hovertemplate=f"{html.escape(label)}<br>%{{x|%Y-%m-%d}}: %{{y}}<extra></extra>",
         )
     fig.update_layout(barmode="stack", bargap=0.15)
     fig.update_xaxes(type="date", title=i18n.t("col.date", lang), tickformat="%Y-%m-%d")

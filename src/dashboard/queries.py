@@ -103,7 +103,7 @@ def selected_mask(corpus: Corpus, filters: Filters) -> np.ndarray:
     keep = np.ones(len(articles), dtype=bool)
     if filters.date_from is not None or filters.date_to is not None:
         # Days since the epoch: one vectorised comparison instead of a Python call per row.
-        days = pd.to_datetime(articles["published"]).to_numpy(dtype="datetime64[D]")
+        days = published_days(corpus)
         dated = ~np.isnat(days)
         keep &= dated
         if filters.date_from is not None:
@@ -116,6 +116,15 @@ def selected_mask(corpus: Corpus, filters: Filters) -> np.ndarray:
         keep &= articles["dup_of"].isna().to_numpy()
     _memo_put(_MASKS, key, corpus, keep)
     return keep
+
+
+def published_days(corpus: Corpus) -> np.ndarray:
+    """Publication day of every article as datetime64[D] (NaT when unknown), once per corpus."""
+    return derived(
+        "queries.published_days",
+        lambda a: pd.to_datetime(a["published"]).to_numpy(dtype="datetime64[D]"),
+        corpus.articles,
+    )
 
 
 def article_positions(corpus: Corpus, table: str) -> np.ndarray:
@@ -239,16 +248,30 @@ def overview_stats(corpus: Corpus, filters: Filters) -> dict:
 
 def articles_per_day(corpus: Corpus, filters: Filters) -> pd.DataFrame:
     """published, source, source_zh, articles: one row per day and outlet with articles."""
-    articles = filter_articles(corpus, filters)
-    articles = articles[articles["published"].notna()]
-    if articles.empty:
+    days = published_days(corpus)
+    rows = np.flatnonzero(selected_mask(corpus, filters) & ~np.isnat(days))
+    if not len(rows):
         return pd.DataFrame({"published": [], "source": [], "source_zh": [], "articles": []})
-    return (
-        articles.groupby(["published", "source", "source_zh"])
-        .size()
-        .reset_index(name="articles")
-        .sort_values(["published", "source"])
-        .reset_index(drop=True)
+    # Counted on integer codes: (day, outlet, Chinese outlet name) as one number per article.
+    source, sources = derived(
+        "queries.source_codes", lambda a: codes_of(a["source"], sort=True), corpus.articles
+    )
+    source_zh, sources_zh = derived(
+        "queries.source_zh_codes", lambda a: codes_of(a["source_zh"]), corpus.articles
+    )
+    day = days[rows].astype(np.int64)
+    first_day = int(day.min())
+    key = ((day - first_day) * len(sources) + source[rows]) * len(sources_zh) + source_zh[rows]
+    keys, counts = np.unique(key, return_counts=True)  # sorted: by day, then outlet name
+    day_of, rest = np.divmod(keys, len(sources) * len(sources_zh))
+    source_of, source_zh_of = np.divmod(rest, len(sources_zh))
+    return pd.DataFrame(
+        {
+            "published": (day_of + first_day).astype("datetime64[D]").astype(object),
+            "source": sources[source_of],
+            "source_zh": sources_zh[source_zh_of],
+            "articles": counts,
+        }
     )
 
 
