@@ -54,6 +54,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from types import SimpleNamespace
 
+import numpy as np
 import pandas as pd
 
 from .cache import ResultCache, key_of, version_of
@@ -532,10 +533,54 @@ def _roles(kind, text, mentions, s0, s1, c0, c1, trig, trig_end, counts) -> dict
 _entities_by_id: dict = {}  # entity_id -> entity row, shared with forked workers
 
 
+class _MentionTable:
+    """The mentions events need (entity_id, surface, type, start, end) as integer codes, with
+    each article's rows found by id: 1.2 million tuples of Python objects at 100,000
+    articles took hundreds of MB for the whole stage."""
+
+    COLUMNS = ("entity_id", "surface", "type")
+
+    def __init__(self, mentions: pd.DataFrame | None):
+        self.spans: dict[str, tuple[int, int]] = {}
+        if mentions is None or mentions.empty:
+            self.codes, self.names, self.order = {}, {}, np.zeros(0, dtype=np.int64)
+            self.start = self.end = np.zeros(0, dtype=np.int64)
+            return
+        self.codes, self.names = {}, {}
+        for column in self.COLUMNS:
+            codes, names = pd.factorize(mentions[column].astype(object), use_na_sentinel=False)
+            self.codes[column] = codes.astype(np.int32)
+            self.names[column] = list(names)
+        self.start = mentions["start"].to_numpy(dtype=np.int64)
+        self.end = mentions["end"].to_numpy(dtype=np.int64)
+        article, ids = pd.factorize(mentions["article_id"].astype(object))
+        self.order = np.argsort(article, kind="stable")  # table order within an article
+        bounds = np.concatenate([[0], np.cumsum(np.bincount(article, minlength=len(ids)))])
+        self.spans = {
+            aid: (int(lo), int(hi))
+            for aid, lo, hi in zip(ids, bounds[:-1], bounds[1:], strict=True)
+        }
+
+    def span(self, article_id: str) -> tuple[int, int]:
+        return self.spans.get(article_id, (0, 0))
+
+    def rows(self, lo: int, hi: int) -> list[MentionRow]:
+        """(entity_id, surface, type, start, end) of the rows in one article's span."""
+        if hi <= lo:
+            return []
+        rows = self.order[lo:hi]
+        named = [[self.names[c][k] for k in self.codes[c][rows].tolist()] for c in self.COLUMNS]
+        return list(zip(*named, self.start[rows].tolist(), self.end[rows].tolist(), strict=True))
+
+
+_mention_table = _MentionTable(None)  # set by extract_events, shared with forked workers
+
+
 def _events_chunk(rows: list[tuple]) -> list[list[dict]]:
     """The events of each article (one list per article)."""
     out: list[list[dict]] = []
-    for art, mention_rows in rows:
+    for art, span in rows:
+        mention_rows = _mention_table.rows(*span)
         text = (
             art.text_simplified
             if isinstance(getattr(art, "text_simplified", None), str)
@@ -559,6 +604,9 @@ def _event_key(art: SimpleNamespace, mention_rows: list) -> str:
     )
 
 
+ARTICLE_FIELDS = ("article_id", "published", "text", "text_simplified")
+
+
 def extract_events(
     articles: pd.DataFrame,
     mentions: pd.DataFrame,
@@ -574,18 +622,20 @@ def extract_events(
         _entities_by_id = (
             entities.drop_duplicates("entity_id").set_index("entity_id").to_dict("index")
         )
-    by_article: dict[str, list[MentionRow]] = defaultdict(list)
-    if mentions is not None and not mentions.empty:
-        columns = ["article_id", "entity_id", "surface", "type", "start", "end"]
-        for article_id, *rest in zip(*(mentions[c].tolist() for c in columns), strict=True):
-            by_article[article_id].append(tuple(rest))
+    global _mention_table
+    _mention_table = _MentionTable(mentions)
     # SimpleNamespace rows: attribute access like itertuples, and picklable for the pool.
+    # Only the columns events are found from (they are also the cache key): the others
+    # cost a Python object per article and column for nothing. An article's mentions go
+    # as a span of rows of _mention_table, turned into tuples one article at a time.
+    used = [c for c in ARTICLE_FIELDS if c in articles]
     work = [
-        (art, by_article.get(art.article_id, []))
-        for art in (SimpleNamespace(**r) for r in articles.to_dict("records"))
+        (art, _mention_table.span(art.article_id))
+        for art in (SimpleNamespace(**r) for r in articles[used].to_dict("records"))
     ]
     cache = cache or ResultCache(None, "")
-    per_article = cache.map(_events_chunk, work, (_event_key(a, m) for a, m in work), workers)
+    keys = (_event_key(a, _mention_table.rows(*span)) for a, span in work)
+    per_article = cache.map(_events_chunk, work, keys, workers)
     rows = [event for events in per_article for event in events]
     return pd.DataFrame(rows, columns=[c for c in COLUMNS if c != "story_id"])
 
