@@ -106,14 +106,24 @@ def find_duplicates(
     # 32-bit, as cached: the candidate screen reads thousands of rows per article.
     signatures = np.zeros((len(order), NUM_PERM), dtype=np.uint32)
     sizes = np.zeros(len(order), dtype=np.float64)
-    buckets: dict[int, list[int]] = {}
+    # Band key -> the article in that bucket, or a list once there are several: most buckets
+    # hold one article, and a list each cost 250 MB at 100,000 articles.
+    buckets: dict[int, int | list[int]] = {}
     dup_of: dict[str, str] = {}
     for aid, (hashes, sig) in zip(order["article_id"], sketches, strict=True):
         if len(hashes) < MIN_SHINGLES:
             continue
         n = len(ids)
         keys = band_keys(sig)
-        candidates = set().union(*(buckets.get(k, ()) for k in keys))
+        candidates: set[int] = set()
+        for k in keys:
+            members = buckets.get(k)
+            if members is None:
+                continue
+            if isinstance(members, int):
+                candidates.add(members)
+            else:
+                candidates.update(members)
         if candidates:
             # Earlier articles come first, so any verified candidate is an earlier original.
             # Cheap screen first: the signatures estimate Jaccard (and with the set sizes,
@@ -129,7 +139,13 @@ def find_duplicates(
                 original = ids[min(matches)]
                 dup_of[aid] = dup_of.get(original, original)
         for k in keys:
-            buckets.setdefault(k, []).append(n)
+            members = buckets.get(k)
+            if members is None:
+                buckets[k] = n
+            elif isinstance(members, int):
+                buckets[k] = [members, n]
+            else:
+                members.append(n)
         ids.append(aid)
         shingles.append(hashes)
         signatures[n] = sig
