@@ -257,6 +257,28 @@ def test_tables_from_two_runs_are_detected(tmp_path):
         store.load_tables(a)
 
 
+def test_categorical_columns_are_written_as_plain_strings(tmp_path):
+    """The terms stage builds categoricals; on disk they must stay plain string columns (the
+    table contract), and every row group must not carry a copy of all the categories."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    terms = pd.DataFrame(
+        {
+            "article_id": pd.Categorical(["a2", "a1", "a2"], categories=["a2", "a1", "a3"]),
+            "term": pd.Categorical(["朝鲜", "俄罗斯", "俄罗斯"]),
+            "count": [2, 1, 1],
+        }
+    )
+    store.write_tables(tmp_path, {"terms": terms}, "{}")
+    schema = pq.read_schema(tmp_path / "terms.parquet")
+    assert not any(pa.types.is_dictionary(t) for t in schema.types)
+    back = store.load_tables(tmp_path, ("terms",))["terms"]
+    assert back["article_id"].astype(str).tolist() == ["a2", "a1", "a2"]
+    assert back["term"].astype(str).tolist() == ["朝鲜", "俄罗斯", "俄罗斯"]
+    assert list(back["term"].cat.categories) == ["俄罗斯", "朝鲜"]  # sorted, as on load
+
+
 def test_rerun_gives_the_same_ids(tmp_path):
     first, _ = articles_of(PROJECT_ROOT / "data" / "raw", LABELLED)
     second, _ = articles_of(PROJECT_ROOT / "data" / "raw", LABELLED)

@@ -53,7 +53,7 @@ def write_tables(out_dir: Path, tables: dict[str, pd.DataFrame], report_json: st
     staged: list[tuple[str, Path]] = []
     try:
         for name, frame in tables.items():
-            table = pa.Table.from_pandas(frame, preserve_index=False)
+            table = _plain_strings(pa.Table.from_pandas(frame, preserve_index=False))
             meta = dict(table.schema.metadata or {})
             meta[RUN_KEY] = run_id.encode()
             table = table.replace_schema_metadata(meta)
@@ -71,6 +71,17 @@ def write_tables(out_dir: Path, tables: dict[str, pd.DataFrame], report_json: st
         for tmp, _ in staged:
             Path(tmp).unlink(missing_ok=True)
     return run_id
+
+
+def _plain_strings(table: pa.Table) -> pa.Table:
+    """Categorical columns written as plain strings (Parquet dictionary-encodes them anyway).
+    Written as Arrow dictionaries, every row group would carry all the categories, and a
+    read would have to merge 61 copies of 100,000 article ids at 100,000 articles."""
+    for index, field in enumerate(table.schema):
+        if pa.types.is_dictionary(field.type):
+            plain = table.column(index).cast(field.type.value_type)
+            table = table.set_column(index, pa.field(field.name, plain.type), plain)
+    return table
 
 
 @dataclass(frozen=True)
