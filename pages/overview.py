@@ -1,4 +1,5 @@
-"""Overview: the selection at a glance, articles per day by outlet, top entities, latest events."""
+"""Overview: the selection at a glance, articles per day (week, month) by outlet, top entities,
+latest events."""
 
 import streamlit as st
 
@@ -23,11 +24,11 @@ cols[4].metric(ctx.t("overview.events"), stats["events"])
 
 left, right = st.columns([3, 2])
 with left:
-    st.subheader(ctx.t("overview.per_day"))
+    per_period, period = queries.articles_per_period(ctx.corpus, ctx.filters)
+    st.subheader(ctx.t(f"overview.per_{period}"))
     st.caption(ctx.t("overview.per_day_how"))
-    per_day = queries.articles_per_day(ctx.corpus, ctx.filters)
     st.plotly_chart(
-        charts.articles_per_day_figure(per_day, ctx.lang, ctx.source_label),
+        charts.articles_per_day_figure(per_period, ctx.lang, ctx.source_label, period),
         key="ov_per_day",
         config={"displaylogo": False},
     )

@@ -25,6 +25,22 @@ def test_articles_per_day_stacks_one_trace_per_outlet():
     assert by_name["韩联社"] == (["2024-07-01"], [2])
 
 
+def test_weekly_bars_say_so_on_the_axis_and_in_the_hover():
+    per_week = pd.DataFrame(
+        {
+            "published": [date(2024, 7, 1), date(2024, 7, 8)],
+            "source": ["KCNA", "KCNA"],
+            "source_zh": ["朝中社", "朝中社"],
+            "articles": [3, 4],
+        }
+    )
+    fig = charts.articles_per_day_figure(per_week, "en", period="W")
+    assert fig.layout.xaxis.title.text == "Week (first day)"
+    assert "week of %{x|%Y-%m-%d}" in fig.data[0].hovertemplate
+    monthly = charts.articles_per_day_figure(per_week, "zh", period="M")
+    assert monthly.layout.xaxis.tickformat == "%Y-%m" and monthly.layout.xaxis.title.text == "月份"
+
+
 def _top():
     return pd.DataFrame(
         {

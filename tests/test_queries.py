@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -153,6 +154,33 @@ def test_overview_stats_and_articles_per_day(corpus):
     assert per_day["articles"].sum() == 4  # the undated article has no day
     july2 = per_day[per_day["published"] == date(2024, 7, 2)]
     assert july2["source"].tolist() == ["Yonhap"] and july2["articles"].tolist() == [2]
+
+
+def test_long_spans_are_counted_per_week_or_month(corpus):
+    """Years of coverage as daily bars are thousands of bars: the period follows the span."""
+    day = np.datetime64("2024-07-03")
+    assert queries.period_for(day, day + np.timedelta64(92, "D")) == "D"
+    assert queries.period_for(day, day + np.timedelta64(93, "D")) == "W"
+    assert queries.period_for(day, day + np.timedelta64(800, "D")) == "M"
+    days = np.array(["2024-07-03", "2024-07-07", "2024-07-08", "2024-02-29"], "datetime64[D]")
+    assert queries.period_starts(days, "W").astype(str).tolist() == [
+        "2024-07-01",  # Wednesday -> its Monday
+        "2024-07-01",  # Sunday -> the same week
+        "2024-07-08",
+        "2024-02-26",
+    ]
+    assert queries.period_starts(days, "M").astype(str).tolist() == [
+        "2024-07-01",
+        "2024-07-01",
+        "2024-07-01",
+        "2024-02-01",
+    ]
+    # The seed-like corpus spans five days: daily; forced to months it is one bar per outlet.
+    per_day, period = queries.articles_per_period(corpus, ALL)
+    assert period == "D" and per_day.equals(queries.articles_per_day(corpus, ALL))
+    monthly, _ = queries.articles_per_period(corpus, ALL, "M")
+    assert monthly["published"].tolist() == [date(2024, 7, 1)] * 3
+    assert monthly.set_index("source")["articles"].to_dict() == {"KCNA": 1, "TASS": 1, "Yonhap": 2}
 
 
 def test_top_entities_counts_mentions_and_respects_type_and_once(corpus):

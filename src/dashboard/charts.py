@@ -35,10 +35,15 @@ def _layout(fig: go.Figure, height: int = 360) -> go.Figure:
 
 
 def articles_per_day_figure(
-    per_day: pd.DataFrame, lang: str, source_label: Callable[[str], str] = str
+    per_day: pd.DataFrame,
+    lang: str,
+    source_label: Callable[[str], str] = str,
+    period: str = "D",
 ) -> go.Figure:
-    """Stacked bars: articles per publication day, one colour per outlet."""
+    """Stacked bars: articles per publication day (or week, or month: ``period`` 'W', 'M',
+    with ``published`` the period's first day), one colour per outlet."""
     fig = go.Figure()
+    when = i18n.t(f"period.hover.{period}", lang)
     for source, rows in per_day.groupby("source", sort=True):
         label = source_label(source)
         fig.add_bar(
@@ -46,10 +51,14 @@ def articles_per_day_figure(
             x=pd.to_datetime(rows["published"]).to_numpy(dtype="datetime64[D]"),
             y=rows["articles"].tolist(),
             name=label,
-            hovertemplate=f"{html.escape(label)}<br>%{{x|%Y-%m-%d}}: %{{y}}<extra></extra>",
+            hovertemplate=f"{html.escape(label)}<br>{when}: %{{y}}<extra></extra>",
         )
     fig.update_layout(barmode="stack", bargap=0.15)
-    fig.update_xaxes(type="date", title=i18n.t("col.date", lang), tickformat="%Y-%m-%d")
+    fig.update_xaxes(
+        type="date",
+        title=i18n.t(f"period.axis.{period}", lang),
+        tickformat="%Y-%m" if period == "M" else "%Y-%m-%d",
+    )
     fig.update_yaxes(
         title=i18n.t("col.articles", lang), dtick=1 if _max_stack(per_day) <= 10 else None
     )

@@ -119,11 +119,21 @@ STRINGS: dict[str, dict[str, str]] = {
     "overview.span_value": {"zh": "{start} 至 {end}", "en": "{start} to {end}"},
     "overview.entities": {"zh": "实体", "en": "Entities"},
     "overview.events": {"zh": "访问与会谈", "en": "Visits and meetings"},
-    "overview.per_day": {"zh": "每日文章数(按媒体)", "en": "Articles per day, by outlet"},
+    "overview.per_D": {"zh": "每日文章数(按媒体)", "en": "Articles per day, by outlet"},
+    "overview.per_W": {"zh": "每周文章数(按媒体)", "en": "Articles per week, by outlet"},
+    "overview.per_M": {"zh": "每月文章数(按媒体)", "en": "Articles per month, by outlet"},
     "overview.per_day_how": {
-        "zh": "计数方式:每篇文章按其发布日期计一次,颜色表示媒体。",
-        "en": "How counted: each article once, on its publication date; colour = outlet.",
+        "zh": "计数方式:每篇文章按其发布日期计一次,颜色表示媒体。"
+        "所选时间超过三个月时按周(周一起)计,超过两年时按月计。",
+        "en": "How counted: each article once, on its publication date; colour = outlet. "
+        "Over three months the bars are weeks (from Monday), over two years months.",
     },
+    "period.axis.D": {"zh": "日期", "en": "Date"},
+    "period.axis.W": {"zh": "周(起始日)", "en": "Week (first day)"},
+    "period.axis.M": {"zh": "月份", "en": "Month"},
+    "period.hover.D": {"zh": "%{x|%Y-%m-%d}", "en": "%{x|%Y-%m-%d}"},
+    "period.hover.W": {"zh": "%{x|%Y-%m-%d} 起一周", "en": "week of %{x|%Y-%m-%d}"},
+    "period.hover.M": {"zh": "%{x|%Y-%m}", "en": "%{x|%Y-%m}"},
     "overview.top_entities": {"zh": "提及最多的实体", "en": "Most mentioned entities"},
     "overview.top_entities_how": {
         "zh": "计数方式:当前筛选内文章中该实体(含别名)的每次提及计一次。",
