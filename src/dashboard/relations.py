@@ -423,6 +423,23 @@ def _event_parts(codes: _PairEventCodes, articles: pd.DataFrame) -> list[pd.Data
     return [counts, span]
 
 
+def _plain_event_parts(ev: pd.DataFrame) -> list[pd.DataFrame]:
+    """What _event_parts gives, from the event rows in view with pandas."""
+    if ev.empty:
+        return []
+    visits = ev[ev["kind"].isin(VISIT_KINDS)].drop_duplicates("story")
+    ab = visits[visits["from_country"] == visits["a"]].groupby("pair")["story"].nunique()
+    ba = visits[visits["from_country"] == visits["b"]].groupby("pair")["story"].nunique()
+    meets = (
+        ev[ev["kind"].isin(MEETING_KINDS)]
+        .drop_duplicates("story")
+        .groupby("pair")["story"]
+        .nunique()
+    )
+    span = ev.groupby("pair").agg(first_e=("when", "min"), last_e=("when", "max"))
+    return [pd.DataFrame({"visits_ab": ab, "visits_ba": ba, "meetings": meets}), span]
+
+
 def country_pairs(
     articles: pd.DataFrame,
     mentions: pd.DataFrame,
@@ -445,25 +462,10 @@ def country_pairs(
         c.index = c.index.astype(str)
         parts.append(c)
     if events is not None and "article_published" in events:  # as corpus.prepare leaves them
-        parts += _event_parts(
-            derived("relations.pair_event_codes", _pair_event_codes, events), articles
-        )
-        ev = None
-    else:
-        ev = _event_rows(events, articles)
-    if ev is not None and not ev.empty:
-        visits = ev[ev["kind"].isin(VISIT_KINDS)].drop_duplicates("story")
-        ab = visits[visits["from_country"] == visits["a"]].groupby("pair")["story"].nunique()
-        ba = visits[visits["from_country"] == visits["b"]].groupby("pair")["story"].nunique()
-        meets = (
-            ev[ev["kind"].isin(MEETING_KINDS)]
-            .drop_duplicates("story")
-            .groupby("pair")["story"]
-            .nunique()
-        )
-        span = ev.groupby("pair").agg(first_e=("when", "min"), last_e=("when", "max"))
-        parts.append(pd.DataFrame({"visits_ab": ab, "visits_ba": ba, "meetings": meets}))
-        parts.append(span)
+        codes = derived("relations.pair_event_codes", _pair_event_codes, events)
+        parts += _event_parts(codes, articles)
+    else:  # events given without their article's date (tables built by hand)
+        parts += _plain_event_parts(_event_rows(events, articles))
     if not parts:
         return pd.DataFrame(columns=PAIR_COLUMNS)
     out = pd.concat(parts, axis=1)
