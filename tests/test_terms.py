@@ -87,3 +87,24 @@ def test_stage_writes_the_table():
     run(ctx)
     assert set(ctx.tables["terms"]["term"]) == {"军事", "合作"}
     assert ctx.report.counts["terms"] == 2
+
+
+def test_terms_are_categoricals_and_a_repeated_id_still_counts_twice():
+    articles = pd.DataFrame(
+        {
+            "article_id": ["a1", "a2", "a1"],
+            "text_simplified": ["朝鲜代表团访问俄罗斯", "俄罗斯代表团", "朝鲜代表团"],
+        }
+    )
+    terms = build_terms(articles.iloc[:2])
+    assert isinstance(terms["term"].dtype, pd.CategoricalDtype)
+    assert terms.groupby("term", observed=True)["count"].sum()["代表团"] == 2
+    # The same id twice (a frame put together by hand): each row still counts, as strings.
+    repeated = build_terms(articles)
+    assert (
+        repeated.groupby("article_id")["count"].sum()["a1"]
+        > terms.query("article_id == 'a1'")["count"].sum()
+    )
+    assert repeated["article_id"].astype(str).tolist().count("a2") == len(
+        terms.query("article_id == 'a2'")
+    )
