@@ -403,6 +403,10 @@ def _story_details(
     }
 
 
+def _empty_frame() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in FRAME_COLUMNS})
+
+
 def timeline_frame(
     events: pd.DataFrame,
     articles: pd.DataFrame,
@@ -428,9 +432,8 @@ def timeline_frame(
     outlets, lead, lead_name, place, time_expr) are left None: enough to count and plot
     tens of thousands of stories, whose shown rows are then built with ``stories``.
     """
-    empty = pd.DataFrame({c: pd.Series(dtype="object") for c in FRAME_COLUMNS})
     if events.empty or articles.empty:
-        return empty
+        return _empty_frame()
     # Integer codes of the whole table, once per table; a Python loop per story took
     # seconds at 100,000 articles.
     codes = derived("timeline.event_codes", _event_codes, events)
@@ -460,7 +463,7 @@ def timeline_frame(
         keep &= wanted[codes.story]
     rows = np.flatnonzero(keep)
     if not len(rows):
-        return empty
+        return _empty_frame()
     names = entity_names or {}
     label = source_label or (lambda s: s)
     story_ids, story = np.unique(codes.story[rows], return_inverse=True)
@@ -472,11 +475,12 @@ def timeline_frame(
     end = np.zeros(n, dtype=np.int64)
     precision = np.empty(n, dtype=object)
     approximate = np.zeros(n, dtype=bool)
-    if exact.any():
-        by_story = pd.DataFrame({"s": story[exact], "d": day[exact], "e": day_end[exact]})
-        spans = by_story.groupby("s").agg(d=("d", "min"), e=("e", "max"))
-        start[spans.index], end[spans.index] = spans["d"], spans["e"]
-        precision[spans.index] = "day"
+    if exact.any():  # first to last exact day of each story that has one
+        start[has_exact] = np.iinfo(np.int64).max
+        end[has_exact] = np.iinfo(np.int64).min
+        np.minimum.at(start, story[exact], day[exact])
+        np.maximum.at(end, story[exact], day_end[exact])
+        precision[has_exact] = "day"
     # Stories without an exact day: the narrowest window (then the earliest) wins.
     rough = ~has_exact[story]
     if rough.any():
