@@ -20,7 +20,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from . import i18n
-from .queries import codes_of, derived, rows_in
+from .queries import codes_of, derived, period_for, period_starts, rows_in
 
 # Chinese abbreviations used for directions of travel (俄→朝); others fall back to the
 # entity's Chinese name, then to the ISO code.
@@ -226,7 +226,7 @@ def _joined_per_group(
         _, sequence[here] = np.unique(pairs, return_inverse=True)
         length[here] = k + 1
     has = length > 0
-    kinds, first_group, which = np.unique(
+    _, first_group, which = np.unique(
         length[has] * (len(group) + 1) + sequence[has], return_index=True, return_inverse=True
     )
     starts = np.searchsorted(group, np.flatnonzero(has)[first_group])
@@ -737,11 +737,12 @@ def _start_days(frame: pd.DataFrame) -> np.ndarray:
 
 
 def bucket_period(frame: pd.DataFrame, days: np.ndarray | None = None) -> str:
-    """'W' (weeks) or 'M' (months, when the stories span more than two years)."""
+    """'W' (weeks) or 'M' (months, when the stories span more than two years): the periods
+    of the overview's bars (queries.period_for), never days."""
     days = _start_days(frame) if days is None else days
     days = days[~np.isnat(days)]
-    span = int((days.max() - days.min()) // np.timedelta64(1, "D")) if len(days) else 0
-    return "M" if span > 730 else "W"
+    period = period_for(days.min(), days.max()) if len(days) else "W"
+    return "W" if period == "D" else period
 
 
 def bucket_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -749,11 +750,7 @@ def bucket_frame(frame: pd.DataFrame) -> pd.DataFrame:
     reports, bucket_id (what a selection of the mark returns)."""
     days = _start_days(frame)
     freq = bucket_period(frame, days)
-    if freq == "M":
-        first_days = days.astype("datetime64[M]").astype("datetime64[D]")
-    else:  # weeks from Monday (1970-01-05 was one), as pandas' W periods
-        monday = np.datetime64("1970-01-05")
-        first_days = monday + (days - monday) // np.timedelta64(7, "D") * np.timedelta64(7, "D")
+    first_days = period_starts(days, freq)  # weeks from Monday, as pandas' W periods
     grouped = (
         # grouped on datetime64 days, turned into dates after: grouping date objects was slow
         pd.DataFrame(
