@@ -127,6 +127,13 @@ def published_days(corpus: Corpus) -> np.ndarray:
     )
 
 
+def source_codes(corpus: Corpus) -> tuple[np.ndarray, np.ndarray]:
+    """Every article's outlet as a code into the sorted outlet names, once per corpus."""
+    return derived(
+        "queries.source_codes", lambda a: codes_of(a["source"], sort=True), corpus.articles
+    )
+
+
 def article_positions(corpus: Corpus, table: str) -> np.ndarray:
     """For each row of ``corpus.<table>`` (mentions, events, terms), the position of its
     article in ``corpus.articles`` (-1 when unknown); computed once per corpus run."""
@@ -286,9 +293,7 @@ def articles_per_period(
         return empty, period or "D"
     period = period or period_for(days[rows].min(), days[rows].max())
     # Counted on integer codes: (period, outlet, Chinese outlet name) as one number each.
-    source, sources = derived(
-        "queries.source_codes", lambda a: codes_of(a["source"], sort=True), corpus.articles
-    )
+    source, sources = source_codes(corpus)
     source_zh, sources_zh = derived(
         "queries.source_zh_codes", lambda a: codes_of(a["source_zh"]), corpus.articles
     )
@@ -432,13 +437,13 @@ class MentionIndex:
 
 
 def mention_index(corpus: Corpus) -> MentionIndex:
-    def build(mentions: pd.DataFrame, articles: pd.DataFrame) -> MentionIndex:
+    def build(mentions: pd.DataFrame, _articles: pd.DataFrame) -> MentionIndex:
         entity, entity_ids = codes_of(mentions["entity_id"], sort=True)
         type_codes, _ = codes_of(mentions["type"])
         positions = article_positions(corpus, "mentions")
         pairs = pd.DataFrame({"a": positions, "e": entity, "t": type_codes})
-        source, sources = codes_of(articles["source"], sort=True)
-        days = pd.to_datetime(articles["published"]).to_numpy(dtype="datetime64[D]")
+        source, sources = source_codes(corpus)
+        days = published_days(corpus)
         inside = positions >= 0
         safe = np.clip(positions, 0, None)
         return MentionIndex(
@@ -513,7 +518,7 @@ def top_entities(
     top = counts.head(max(int(n), 0)).reset_index(drop=True)
     # Not in the entities table: the type its first mention in the selection gives.
     for i in np.flatnonzero(top["type"].isna().to_numpy()):
-        code = int(np.flatnonzero(index.entity_ids == top.at[i, "entity_id"])[0])
+        code = int(_codes_of(index, [top.at[i, "entity_id"]])[0])
         types = corpus.mentions["type"][keep & (index.entity == code)].dropna()
         top.at[i, "type"] = types.iloc[0] if len(types) else None
     return top[TOP_ENTITY_COLUMNS]
