@@ -111,8 +111,6 @@ CATEGORY_COLUMNS = {
     "mentions": ["article_id", "entity_id", "surface", "type"],
     "terms": ["article_id", "term"],
 }
-# Categories are sorted so that sorting and tie-breaks match the strings; none is exempt now.
-UNSORTED_CATEGORIES: set[str] = set()
 
 
 def load_tables(
@@ -147,8 +145,7 @@ def load_tables(
         run = (table.schema.metadata or {}).get(RUN_KEY, b"").decode()
         if run != (run_id or snap.run_id):
             raise StoreError(f"{path} comes from another ingestion run than manifest.json.")
-        to_sort = [c for c in CATEGORY_COLUMNS.get(name, []) if c not in UNSORTED_CATEGORIES]
-        frames[name] = _sorted_categories(table, to_sort).to_pandas()
+        frames[name] = _sorted_categories(table, CATEGORY_COLUMNS.get(name, [])).to_pandas()
     return frames
 
 
