@@ -113,10 +113,15 @@ st.info(ctx.t(f"keywords.explain.{weighting}"))
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
-def cached_cloud(version, filters, weighting, outlet, width, _corpus, _articles):
+def cached_cloud(version, filters, weighting, outlet, width, per_row, _corpus, _articles):
     """One cloud per (ingestion run, filters, weighting, outlet, size): image, table, note."""
     data = cloud.cloud_data(_articles, _corpus.terms, weighting, outlet, top=TOP)
-    png = cloud.cloud_png(data.weights.head(cloud.MAX_CLOUD_WORDS).to_dict(), width, width // 2)
+    png = cloud.cloud_png(
+        data.weights.head(cloud.MAX_CLOUD_WORDS).to_dict(),
+        width,
+        width // 2,
+        min_word_px=cloud.min_word_pixels(width, per_row),
+    )
     return png, data.table, data.articles, data.note
 
 
@@ -141,7 +146,14 @@ for row_start in range(0, len(panels), per_row):
     for column, outlet in zip(columns, panels[row_start : row_start + per_row], strict=False):
         label = ctx.t("keywords.all") if outlet is None else ctx.source_label(outlet)
         png, table, n_articles, note = cached_cloud(
-            ctx.corpus.version, filter_key, weighting, outlet, width, ctx.corpus, ctx.articles
+            ctx.corpus.version,
+            filter_key,
+            weighting,
+            outlet,
+            width,
+            per_row,
+            ctx.corpus,
+            ctx.articles,
         )
         slug = "all" if outlet is None else outlet.replace(" ", "_")
         with column:

@@ -196,6 +196,44 @@ def test_render_is_deterministic_and_sized():
     assert _ink(image).any()
 
 
+def _zipf_weights(n: int = 100) -> dict[str, float]:
+    """n distinct two-character words with weights 1/rank, like a real cloud's long tail."""
+    base = 0x4E00
+    return {chr(base + 2 * i) + chr(base + 2 * i + 1): 1.0 / (i + 1) for i in range(n)}
+
+
+def test_side_by_side_clouds_draw_no_word_too_small_to_read():
+    # Three clouds to a row on a 1000-pixel-wide page: a 600-pixel image shows at ~333
+    # pixels, so a word must be drawn at 18 pixels or more to show at 10 on the screen.
+    floor = cloud.min_word_pixels(600, per_row=3)
+    assert floor == 18
+    assert cloud.min_word_pixels(900, per_row=1) == cloud.MIN_WORD_PIXELS
+    weights = _zipf_weights()
+    side_by_side = cloud.cloud_words(weights, 600, 300, min_word_px=floor)
+    assert side_by_side and min(size for _, size in side_by_side) >= floor
+    assert max(size for _, size in side_by_side) <= 300
+    # The check can fail: with the single-cloud floor the same weights draw smaller words.
+    alone = cloud.cloud_words(weights, 600, 300, min_word_px=cloud.MIN_WORD_PIXELS)
+    assert min(size for _, size in alone) < floor
+    assert len(alone) > len(side_by_side)
+    # What is drawn is what the image shows: the PNG comes from the same layout.
+    assert cloud.cloud_png(weights, 600, 300, min_word_px=floor) != cloud.cloud_png(
+        weights, 600, 300
+    )
+
+
+def test_cloud_colours_are_the_colormaps():
+    from random import Random
+
+    from wordcloud.wordcloud import colormap_color_func
+
+    ours, theirs = cloud._PaletteColors("viridis"), colormap_color_func("viridis")
+    draws = [Random(seed) for seed in range(300)]
+    expected = [theirs("w", 10, (0, 0), None, random_state=Random(seed)) for seed in range(300)]
+    assert [ours("w", 10, (0, 0), None, random_state=r) for r in draws] == expected
+    assert len(set(expected)) > 100
+
+
 def test_empty_weights_give_a_blank_image():
     image = cloud.render_cloud({}, 300, 150)
     assert image.size == (300, 150) and not _ink(image).any()

@@ -24,6 +24,7 @@ the Japanese face in the Noto CJK collections.
 from __future__ import annotations
 
 import io
+import math
 import re
 import threading
 from collections import OrderedDict
@@ -43,8 +44,10 @@ WEIGHTINGS = {
     "distinctive": "distinctive (log-odds z-score, informative Dirichlet prior; Monroe et al. 2008)",
 }
 CLOUD_SEED = 7  # wordcloud's random_state: the same weights always give the same picture
+CLOUD_COLORMAP = "viridis"
 MAX_CLOUD_WORDS = 100
 MIN_WORD_PIXELS = 12  # the smallest word drawn, in pixels of the image
+MIN_READABLE_CSS_PX = 10  # the smallest word worth drawing, in pixels on the screen
 
 
 def font_path() -> Path:
@@ -210,20 +213,59 @@ def ranked_terms(
 
 
 def render_cloud(
-    weights, width: int = 800, height: int = 400, max_words: int = MAX_CLOUD_WORDS
+    weights,
+    width: int = 800,
+    height: int = 400,
+    max_words: int = MAX_CLOUD_WORDS,
+    min_word_px: int = MIN_WORD_PIXELS,
 ) -> Image.Image:
     """A word cloud of ``weights`` (term -> positive weight) in the bundled Chinese font.
 
     Deterministic: the same weights and size give the same image. Empty weights: a blank image.
+    No word is drawn smaller than ``min_word_px`` pixels of the image.
     """
-    return Image.open(io.BytesIO(cloud_png(weights, width, height, max_words)))
+    return Image.open(io.BytesIO(cloud_png(weights, width, height, max_words, min_word_px)))
 
 
 def cloud_png(
-    weights, width: int = 800, height: int = 400, max_words: int = MAX_CLOUD_WORDS
+    weights,
+    width: int = 800,
+    height: int = 400,
+    max_words: int = MAX_CLOUD_WORDS,
+    min_word_px: int = MIN_WORD_PIXELS,
 ) -> bytes:
     """The cloud of ``render_cloud`` as PNG bytes (what the page shows and offers)."""
-    items = tuple(
+    return _render_png(_cloud_items(weights, max_words), int(width), int(height), int(min_word_px))
+
+
+def cloud_words(
+    weights,
+    width: int = 800,
+    height: int = 400,
+    max_words: int = MAX_CLOUD_WORDS,
+    min_word_px: int = MIN_WORD_PIXELS,
+) -> list[tuple[str, int]]:
+    """The words ``cloud_png`` draws and their sizes in pixels of the image, largest first."""
+    items = _cloud_items(weights, max_words)
+    if not items:
+        return []
+    layout = _layout(items, int(width), int(height), int(min_word_px))
+    return [(word, size * layout.scale) for (word, _), size, *_ in layout.layout_]
+
+
+def min_word_pixels(image_width: int, per_row: int, content_css_px: int = 1000) -> int:
+    """The smallest word worth drawing in a cloud ``image_width`` pixels wide that is shown
+    ``per_row`` to a row: words under ``MIN_READABLE_CSS_PX`` on screen are unreadable.
+
+    ``content_css_px``: the page's width, taken from a 1366-pixel laptop screen with the
+    sidebar open, so the clouds stay legible on the small screens analysts also use.
+    """
+    shown = content_css_px / max(1, per_row)
+    return max(MIN_WORD_PIXELS, math.ceil(MIN_READABLE_CSS_PX * image_width / shown))
+
+
+def _cloud_items(weights, max_words: int) -> tuple[tuple[str, float], ...]:
+    return tuple(
         sorted(
             (
                 (str(t), float(w))
@@ -233,7 +275,6 @@ def cloud_png(
             key=lambda kv: (-kv[1], kv[0]),
         )[:max_words]
     )
-    return _render_png(items, int(width), int(height))
 
 
 class _ReusedFonts:
@@ -262,40 +303,74 @@ class _ReusedFonts:
         return face
 
 
+class _PaletteColors:
+    """wordcloud's ``colormap_color_func`` with the colormap's colours looked up once.
+
+    The same colour for the same random draw (a colormap of N colours maps u in [0, 1) to
+    colour int(u * N)), without a matplotlib call per word, which was 5 % of a cloud."""
+
+    def __init__(self, name: str):
+        import matplotlib
+
+        colormap = matplotlib.colormaps[name]
+        self.colors = [
+            "rgb({:.0f}, {:.0f}, {:.0f})".format(*np.maximum(0, 255 * rgba)[:3])
+            for rgba in colormap(np.arange(colormap.N))
+        ]
+
+    def __call__(self, word, font_size, position, orientation, random_state=None, **kwargs):
+        u = random_state.uniform(0, 1)
+        return self.colors[min(int(u * len(self.colors)), len(self.colors) - 1)]
+
+
+@lru_cache(maxsize=1)
+def _palette() -> _PaletteColors:
+    return _PaletteColors(CLOUD_COLORMAP)
+
+
+def _layout(items: tuple[tuple[str, float], ...], width: int, height: int, min_word_px: int):
+    """wordcloud's layout of ``items`` for a ``width`` x ``height`` image (``.to_image()``
+    draws it)."""
+    import wordcloud.wordcloud
+    from wordcloud import WordCloud
+
+    wordcloud.wordcloud.ImageFont = _ReusedFonts()
+
+    # Lay out on a smaller canvas and draw at ``scale`` times its size: the same crisp
+    # glyphs, and placement costs fall with the canvas's area. The smallest word keeps at
+    # least 6 pixels on the canvas, where its box is still measured true to its shape.
+    scale = max(1, min(3, min_word_px // 6)) if min(width, height) >= 200 else 1
+    layout_height = max(1, round(height / scale))
+    # Without a largest size wordcloud first lays out the top two words alone to find one,
+    # trying every size down from the full height: half of a cloud's time. The size it
+    # finds is about 0.43 of the height; a word too wide for it still shrinks until it fits.
+    # The layout stops at the first word that would be drawn under min_word_px.
+    largest = max(2, round(0.45 * layout_height))
+    cloud = WordCloud(
+        font_path=str(font_path()),
+        width=max(1, round(width / scale)),
+        height=layout_height,
+        scale=scale,
+        max_font_size=largest,
+        min_font_size=min(largest - 1, max(4, math.ceil(min_word_px / scale))),
+        background_color="white",
+        prefer_horizontal=1.0,  # Chinese set sideways is hard to read
+        max_words=len(items),
+        random_state=CLOUD_SEED,
+        color_func=_palette(),
+        collocations=False,
+    )
+    return cloud.generate_from_frequencies(dict(items))
+
+
 @lru_cache(maxsize=64)
-def _render_png(items: tuple[tuple[str, float], ...], width: int, height: int) -> bytes:
+def _render_png(
+    items: tuple[tuple[str, float], ...], width: int, height: int, min_word_px: int
+) -> bytes:
     if not items:
         image = Image.new("RGB", (width, height), "white")
     else:
-        import wordcloud.wordcloud
-        from wordcloud import WordCloud
-
-        wordcloud.wordcloud.ImageFont = _ReusedFonts()
-
-        # Lay out at half size and draw at twice that: the same crisp glyphs in about half the
-        # time (font loading and placement scale with the layout canvas).
-        scale = 2 if min(width, height) >= 200 else 1
-        layout_height = max(1, round(height / scale))
-        # Without a largest size wordcloud first lays out the top two words alone to find one,
-        # trying every size down from the full height: half of a cloud's time. The size it
-        # finds is about 0.43 of the height; a word too wide for it still shrinks until it
-        # fits. Words drawn under 12 px are unreadable and stop the layout.
-        largest = max(2, round(0.45 * layout_height))
-        cloud = WordCloud(
-            font_path=str(font_path()),
-            width=max(1, round(width / scale)),
-            height=layout_height,
-            scale=scale,
-            max_font_size=largest,
-            min_font_size=min(largest - 1, max(4, round(MIN_WORD_PIXELS / scale))),
-            background_color="white",
-            prefer_horizontal=1.0,  # Chinese set sideways is hard to read
-            max_words=len(items),
-            random_state=CLOUD_SEED,
-            colormap="viridis",
-            collocations=False,
-        )
-        image = cloud.generate_from_frequencies(dict(items)).to_image()
+        image = _layout(items, width, height, min_word_px).to_image()
         if image.size != (width, height):  # odd sizes: off by a pixel after scaling
             image = image.resize((width, height))
     buf = io.BytesIO()
@@ -556,6 +631,16 @@ def _series(index: TermIndex, values: np.ndarray, where: np.ndarray) -> pd.Serie
     return pd.Series(values[chosen], index=index.vocabulary[chosen])
 
 
+def _compared_rows(
+    index: TermIndex, terms: pd.DataFrame, articles: pd.DataFrame, outlet: str | None
+) -> np.ndarray:
+    """The rows an outlet's cloud is compared with (the filtered selection); for the whole
+    selection, every row."""
+    if outlet is None:
+        return np.ones(len(terms), dtype=bool)
+    return _rows_of(index, terms, articles)
+
+
 def cloud_data(
     articles: pd.DataFrame,
     terms: pd.DataFrame,
@@ -578,9 +663,6 @@ def cloud_data(
         return CloudData(empty, ranked_terms(empty), 0, "no_articles")
     index = term_index(terms)
     chosen = _rows_of(index, terms, selection)
-    compared = (
-        np.ones(len(terms), dtype=bool) if outlet is None else _rows_of(index, terms, articles)
-    )
     total, articles_with = _counts(index, chosen)
     present = articles_with > 0
     if not present.any():
@@ -588,12 +670,14 @@ def cloud_data(
     elif weighting == "frequency":
         weights = _ranked(_series(index, total, present))
     elif weighting == "tfidf":
+        compared = _compared_rows(index, terms, articles, outlet)
         _, doc_freq = _counts(index, compared)
         n_docs = _article_count(index, compared)
         weights = _tfidf_from(
             _series(index, total, present), _series(index, doc_freq, doc_freq > 0), n_docs
         )
     else:
+        compared = _compared_rows(index, terms, articles, outlet)
         rest_total, rest_articles = _counts(index, compared & ~chosen)
         weights = (
             _distinctive_from(
