@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,14 @@ from dashboard.paths import DATA_DIR
 from dashboard.pipeline import ingest
 
 SEED_DIR = DATA_DIR / "raw"
+
+
+def pytest_configure(config):
+    # The clouds' cut-down font is made once per machine, in the user's cache directory. The
+    # tests (and the apps the browser tests start) keep theirs in pytest's cache instead.
+    cache = getattr(config, "cache", None)
+    where = cache.mkdir("dashboard-cache") if cache is not None else tempfile.mkdtemp()
+    os.environ.setdefault("DASHBOARD_CACHE", str(where))
 
 
 @pytest.fixture(scope="session")

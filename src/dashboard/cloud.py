@@ -18,7 +18,8 @@ Font: Noto Sans SC Regular (``NotoSansSC-Regular.otf``) from the pip package
 (the license text ships in the package's ``dist-info/licenses/LICENSE``). It is never taken from
 the operating system, so a fresh install renders Chinese, not boxes. A single-face .otf is used
 on purpose: wordcloud passes no face index and would take face 0 of a .ttc collection, which is
-the Japanese face in the Noto CJK collections.
+the Japanese face in the Noto CJK collections. Clouds whose words are all in GB2312 are drawn
+with a copy of the font cut down to those characters: the same pixels, faster (``fonts.py``).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ import numpy as np
 import pandas as pd
 from PIL import Image, ImageFont
 
+from . import fonts
 from .queries import codes_of, derived, rows_in
 
 WEIGHTINGS = {
@@ -52,14 +54,7 @@ MIN_READABLE_CSS_PX = 10  # the smallest word worth drawing, in pixels on the sc
 
 def font_path() -> Path:
     """The Simplified Chinese font file the clouds use (from the pylopdf-fonts-zh-cn wheel)."""
-    import pylopdf_fonts_zh_cn
-
-    path = Path(pylopdf_fonts_zh_cn.sans_path())
-    if not path.is_file():
-        raise FileNotFoundError(
-            f"{path} is missing; reinstall the pylopdf-fonts-zh-cn package (pip install -r requirements.txt)."
-        )
-    return path
+    return fonts.full_font()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -279,27 +274,34 @@ def _cloud_items(weights, max_words: int) -> tuple[tuple[str, float], ...]:
 
 class _ReusedFonts:
     """Stands in for ``PIL.ImageFont`` inside wordcloud, which opens the font file again for
-    every word and size it tries: with an 8 MB CJK font that was a third of a cloud's time.
-    The last few sizes are kept per thread (a FreeType face must not be shared across
-    threads). Each open face maps the font file: about 0.5 MB of its own, but ~6 MB of
-    resident pages that RSS counts once per face, so keeping every size showed as a
-    gigabyte."""
+    every word and size it tries (to place a word and again to draw it).
+
+    Open faces are kept per thread (a FreeType face must not be shared across threads);
+    Streamlit runs each rerun in a thread of its own, so they last one rerun. Each open face
+    maps its font file, and RSS counts those pages once per face: about 3 MB a face for the
+    full font, of which 0.5 MB its own, so only its last 4 sizes are kept; about 1.2 MB for
+    the cut-down copy (``fonts.py``), so a rerun keeps every size it draws (a page of three
+    clouds opens about 80; the kept faces make each cloud about 30 % faster). wordcloud asks
+    for sizes largest first, and least-recently-used eviction of a set smaller than that
+    sequence would keep none it asks for again: the copy's limit is above what a page asks."""
 
     KEEP = 4
+    KEEP_COPY = 160
     _local = threading.local()
 
     def __getattr__(self, name: str):
         return getattr(ImageFont, name)
 
     def truetype(self, font=None, size: float = 10, *args, **kwargs):
-        fonts = self._local.__dict__.setdefault("fonts", OrderedDict())
+        faces = self._local.__dict__.setdefault("faces", OrderedDict())
         key = (str(font), size, args, tuple(sorted(kwargs.items())))
-        if key in fonts:
-            fonts.move_to_end(key)
-            return fonts[key]
-        face = fonts[key] = ImageFont.truetype(font, size, *args, **kwargs)
-        while len(fonts) > self.KEEP:
-            fonts.popitem(last=False)
+        if key in faces:
+            faces.move_to_end(key)
+            return faces[key]
+        face = faces[key] = ImageFont.truetype(font, size, *args, **kwargs)
+        keep = self.KEEP if str(font) == str(fonts.full_font()) else self.KEEP_COPY
+        while len(faces) > keep:
+            faces.popitem(last=False)
         return face
 
 
@@ -347,7 +349,8 @@ def _layout(items: tuple[tuple[str, float], ...], width: int, height: int, min_w
     # The layout stops at the first word that would be drawn under min_word_px.
     largest = max(2, round(0.45 * layout_height))
     cloud = WordCloud(
-        font_path=str(font_path()),
+        # The GB2312 copy of the font when it has every character: the same pixels, faster.
+        font_path=str(fonts.font_for(word for word, _ in items)),
         width=max(1, round(width / scale)),
         height=layout_height,
         scale=scale,
