@@ -608,6 +608,14 @@ def _marker_size(reports: int) -> float:
     return min(8 + 5 * math.sqrt(max(reports, 1) - 1) + 4, 34)
 
 
+def _escaped(values: pd.Series) -> np.ndarray:
+    """``values`` as HTML-escaped strings ('—' for a missing one), each distinct value
+    escaped once: article text is untrusted, and plotly renders hover text as HTML."""
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
+    escaped = np.array([html.escape(str(v)) for v in uniques] + ["—"], dtype=object)
+    return escaped[codes]  # the sentinel -1 takes the last one
+
+
 def timeline_figure(frame: pd.DataFrame, lang: str = "zh", height: int | None = None) -> go.Figure:
     """Time across, one lane per direction; one trace per kind (its symbol), spans for
     month-only or vague dates, summits and signings as large outlined markers.
@@ -641,7 +649,6 @@ def timeline_figure(frame: pd.DataFrame, lang: str = "zh", height: int | None = 
     ]
     big = len(frame) > 1500
     scatter = go.Scattergl if big else go.Scatter
-    esc = lambda v: html.escape(str(v)) if v is not None and v == v else "—"  # noqa: E731
     t = lambda k: i18n.t(k, lang)  # noqa: E731
     hover = (
         "<b>%{customdata[7]}</b> %{y}<br>"
@@ -654,23 +661,21 @@ def timeline_figure(frame: pd.DataFrame, lang: str = "zh", height: int | None = 
     )
 
     def customdata(rows: pd.DataFrame) -> np.ndarray:
-        # A numpy array: plotly validates it in one step, a list of lists item by item.
-        return np.array(
+        # A fixed-width string array: plotly validates it in one step and deep-copies it as
+        # one block (an object array item by item, a list of lists item by item).
+        kinds = _escaped(rows["kind"].map(lambda k: i18n.t(f"kind.{k}", lang)))
+        return np.column_stack(
             [
-                [
-                    r["story_id"],
-                    esc(r["lead_name"]),
-                    esc(r["place"]),
-                    esc(r["date_label"]),
-                    esc(r["time_expr"]),
-                    esc(r["outlets"]),
-                    int(r["reports"]),
-                    esc(i18n.t(f"kind.{r['kind']}", lang)),
-                ]
-                for r in rows.to_dict("records")
-            ],
-            dtype=object,
-        )
+                rows["story_id"].to_numpy(dtype=str),
+                _escaped(rows["lead_name"]),
+                _escaped(rows["place"]),
+                _escaped(rows["date_label"]),
+                _escaped(rows["time_expr"]),
+                _escaped(rows["outlets"]),
+                rows["reports"].to_numpy().astype(int).astype(str),
+                kinds,
+            ]
+        ).astype(str)
 
     spans = frame[frame["rough"] & frame["end"].notna()]
     if len(spans):
@@ -700,7 +705,7 @@ def timeline_figure(frame: pd.DataFrame, lang: str = "zh", height: int | None = 
         symbol = KIND_SYMBOLS.get(kind, "circle")
         fig.add_trace(
             scatter(
-                x=rows["mid"].tolist(),
+                x=pd.to_datetime(rows["mid"]).to_numpy(dtype="datetime64[D]"),
                 # Fixed-width string arrays: plotly deep-copies trace data, an object
                 # array one item at a time.
                 y=rows["lane"].to_numpy(dtype=str),
