@@ -280,6 +280,8 @@ class _EventCodes:
     time_exprs: np.ndarray
     time_expr_valid: np.ndarray
     article: np.ndarray
+    # Dated rows that are the first dated row of their (story, article): one per report.
+    first_report: np.ndarray
     source: np.ndarray | None  # None when the events do not carry their outlet
     source_names: np.ndarray | None
 
@@ -312,8 +314,16 @@ def _event_codes(events: pd.DataFrame) -> _EventCodes:
     place, places = codes_of(events["place"])
     time_expr, time_exprs = codes_of(events["time_expr"])
     source, source_names = codes_of(events["source"]) if "source" in events else (None, None)
+    article = pd.factorize(events["article_id"].astype(object))[0]
+    dated = ~np.isnat(day)
+    dated_rows = np.flatnonzero(dated)
+    repeated = pd.DataFrame(
+        {"story": story[dated_rows], "article": article[dated_rows]}
+    ).duplicated()
+    first_report = np.zeros(len(events), dtype=bool)
+    first_report[dated_rows[~repeated.to_numpy()]] = True
     return _EventCodes(
-        dated=~np.isnat(day),
+        dated=dated,
         story=story.astype(np.int64),
         story_ids=np.asarray(story_names, dtype=object),
         story_index=pd.Index(np.asarray(story_names, dtype=object), dtype=object),
@@ -337,7 +347,8 @@ def _event_codes(events: pd.DataFrame) -> _EventCodes:
         time_expr=time_expr,
         time_exprs=time_exprs,
         time_expr_valid=_is_text(events["time_expr"]),
-        article=pd.factorize(events["article_id"].astype(object))[0],
+        article=article,
+        first_report=first_report,
         source=source,
         source_names=source_names,
     )
@@ -466,7 +477,12 @@ def timeline_frame(
         return _empty_frame()
     names = entity_names or {}
     label = source_label or (lambda s: s)
-    story_ids, story = np.unique(codes.story[rows], return_inverse=True)
+    # The stories present, and each row's story renumbered among them (np.unique without
+    # its sort: story codes are small integers).
+    present = np.zeros(len(codes.story_ids), dtype=bool)
+    present[codes.story[rows]] = True
+    story_ids = np.flatnonzero(present)
+    story = (np.cumsum(present) - 1)[codes.story[rows]]
     n = len(story_ids)
     exact, day, day_end = codes.exact[rows], codes.day[rows], codes.day_end[rows]
     has_exact = np.bincount(story[exact], minlength=n) > 0
@@ -500,9 +516,12 @@ def timeline_frame(
     route = codes.from_code[rows].astype(np.int64) * width + codes.to_code[rows]
     route_code = _mode_per_group(story, route, exact | rough, n)
 
-    article = codes.article[rows]
-    span = int(article.max()) + 1
-    reports = np.bincount(np.unique(story * span + article) // span, minlength=n)
+    if kinds or pair:  # a story's rows from one article may be only partly kept
+        article = codes.article[rows]
+        span = int(article.max()) + 1
+        reports = np.bincount(np.unique(story * span + article) // span, minlength=n)
+    else:  # an article's dated rows are kept or dropped together
+        reports = np.bincount(story[codes.first_report[rows]], minlength=n)
     if details:
         detail = _story_details(codes, rows, story, n, events, articles, lang, names, label)
     else:
