@@ -143,6 +143,17 @@ def test_one_row_per_story_with_every_report_counted():
     assert set(july18["outlets"].split("、")) == {"KCNA", "Yonhap"}
 
 
+def test_a_kind_filter_counts_the_reports_that_tell_that_kind():
+    # a2 tells the July 18 story twice: once as a visit (its first sentence), once as a
+    # meeting. Filtered to meetings, a2 still counts; to visits, a1 (a meeting) does not.
+    story = "travel:RUS-PRK:2024-07-18"
+    meetings = frame(kinds=["meeting"]).set_index("story_id")
+    visits = frame(kinds=["visit"]).set_index("story_id")
+    assert meetings.loc[story, "reports"] == 2
+    assert visits.loc[story, "reports"] == 1
+    assert frame(pair="PRK-RUS").set_index("story_id").loc[story, "reports"] == 2
+
+
 def test_chosen_stories_and_the_cheap_frame_agree_with_the_whole_frame():
     """The page counts and plots many stories from a frame without the joined columns, and
     builds the rows it shows for the stories it shows: both must match the whole frame."""
