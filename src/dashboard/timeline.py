@@ -771,33 +771,42 @@ def bucket_period(frame: pd.DataFrame, days: np.ndarray | None = None) -> str:
 
 def bucket_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Stories counted per lane, kind and period: lane, kind, period (its first day), stories,
-    reports, bucket_id (what a selection of the mark returns)."""
+    reports, bucket_id (what a selection of the mark returns). Sorted by lane, kind, period."""
     days = _start_days(frame)
     freq = bucket_period(frame, days)
     first_days = period_starts(days, freq)  # weeks from Monday, as pandas' W periods
-    grouped = (
-        # grouped on datetime64 days, turned into dates after: grouping date objects was slow
-        pd.DataFrame(
-            {
-                "lane": frame["lane"].to_numpy(),
-                "kind": frame["kind"].to_numpy(),
-                "period": first_days,
-                "reports": frame["reports"].to_numpy(),
-            }
-        )
-        .groupby(["lane", "kind", "period"], sort=True)
-        .agg(stories=("reports", "size"), reports=("reports", "sum"))
-        .reset_index()
+    dated = ~np.isnat(first_days)
+    # Grouped on integer codes (lanes and kinds numbered in sorted order), not by pandas on
+    # strings and dates: the groups come out in the same order, several times faster.
+    lane_code, lanes = pd.factorize(frame["lane"].to_numpy(dtype=object)[dated], sort=True)
+    kind_code, kinds = pd.factorize(frame["kind"].to_numpy(dtype=object)[dated], sort=True)
+    period = first_days[dated].astype(np.int64)
+    base = int(period.min()) if len(period) else 0
+    width = int(period.max()) - base + 1 if len(period) else 1
+    key = (lane_code.astype(np.int64) * len(kinds) + kind_code) * width + (period - base)
+    keys, group = np.unique(key, return_inverse=True)
+    reports = frame["reports"].to_numpy()[dated]
+    starts = (keys % width + base).astype("datetime64[D]")
+    lane = np.asarray(lanes, dtype=object)[keys // width // len(kinds)] if len(keys) else []
+    kind = np.asarray(kinds, dtype=object)[keys // width % len(kinds)] if len(keys) else []
+    grouped = pd.DataFrame(
+        {
+            "lane": lane,
+            "kind": kind,
+            "period": starts.astype(object),
+            "stories": np.bincount(group, minlength=len(keys)).astype(np.int64),
+            "reports": np.bincount(group, weights=reports, minlength=len(keys)).astype(
+                reports.dtype
+            ),
+        }
     )
-    period = grouped["period"].to_numpy(dtype="datetime64[D]")
-    grouped["period"] = period.astype(object)
     grouped["bucket_id"] = (
         f"{BUCKET_PREFIX}{freq}|"
         + grouped["lane"].astype(str)
         + "|"
         + grouped["kind"].astype(str)
         + "|"
-        + pd.Series(period.astype(str), index=grouped.index)  # ISO days
+        + pd.Series(starts.astype(str), index=grouped.index)  # ISO days
     )
     return grouped
 
@@ -858,16 +867,17 @@ def bucket_figure(frame: pd.DataFrame, lang: str = "zh", height: int | None = No
                     "opacity": 0.8,
                     "line": {"width": 1, "color": "#fff"},
                 },
+                # The kind's name is the same for the whole trace: in the template, not
+                # repeated per mark (plotly copies every string of customdata one by one).
                 customdata=np.column_stack(
                     [
                         rows["bucket_id"].to_numpy(dtype=str),
                         rows["stories"].to_numpy().astype(str),
                         rows["reports"].to_numpy().astype(str),
-                        np.full(len(rows), label),
                     ]
                 ),
                 hovertemplate=(
-                    f"<b>%{{customdata[3]}}</b> %{{y}}<br>{unit}: %{{x}}<br>"
+                    f"<b>{label}</b> %{{y}}<br>{unit}: %{{x}}<br>"
                     f"{t('timeline.hover_stories')}: %{{customdata[1]}}<br>"
                     f"{t('timeline.hover_reports')}: %{{customdata[2]}}<extra></extra>"
                 ),
