@@ -6,7 +6,8 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
-    PIP_DISABLE_PIP_VERSION_CHECK=1
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    DASHBOARD_CACHE=/app/cache
 
 WORKDIR /app
 COPY requirements.txt pyproject.toml ./
@@ -14,9 +15,12 @@ COPY src ./src
 RUN pip install -r requirements.txt
 
 COPY . .
+# The tables of the bundled corpus and the clouds' cut-down font (src/dashboard/fonts.py) are
+# made at build time, so the first visitor waits for neither.
 RUN useradd --create-home --uid 10001 dashboard \
     && python -m dashboard ingest --quiet \
-    && chown -R dashboard:dashboard /app/data
+    && python -m dashboard.fonts \
+    && chown -R dashboard:dashboard /app/data /app/cache
 USER dashboard
 
 EXPOSE 8501
