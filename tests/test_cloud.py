@@ -203,10 +203,11 @@ def _zipf_weights(n: int = 100) -> dict[str, float]:
 
 
 def test_side_by_side_clouds_draw_no_word_too_small_to_read():
-    # Three clouds to a row on a 1000-pixel-wide page: a 600-pixel image shows at ~333
-    # pixels, so a word must be drawn at 18 pixels or more to show at 10 on the screen.
+    # Three clouds to a row on a 900-pixel-wide page: a 600-pixel image shows at 300
+    # pixels, so a word must be drawn at 20 pixels or more to show at 10 on the screen.
     floor = cloud.min_word_pixels(600, per_row=3)
-    assert floor == 18
+    assert floor == 20
+    assert cloud.min_word_pixels(600, per_row=2) == 14
     assert cloud.min_word_pixels(900, per_row=1) == cloud.MIN_WORD_PIXELS
     weights = _zipf_weights()
     side_by_side = cloud.cloud_words(weights, 600, 300, min_word_px=floor)

@@ -248,12 +248,13 @@ def cloud_words(
     return [(word, size * layout.scale) for (word, _), size, *_ in layout.layout_]
 
 
-def min_word_pixels(image_width: int, per_row: int, content_css_px: int = 1000) -> int:
+def min_word_pixels(image_width: int, per_row: int, content_css_px: int = 900) -> int:
     """The smallest word worth drawing in a cloud ``image_width`` pixels wide that is shown
     ``per_row`` to a row: words under ``MIN_READABLE_CSS_PX`` on screen are unreadable.
 
-    ``content_css_px``: the page's width, taken from a 1366-pixel laptop screen with the
-    sidebar open, so the clouds stay legible on the small screens analysts also use.
+    ``content_css_px``: the width of the page's content on a 1366-pixel laptop screen with
+    the sidebar open (measured in chromium: about 900), so the clouds stay legible on the
+    small screens analysts also use.
     """
     shown = content_css_px / max(1, per_row)
     return max(MIN_WORD_PIXELS, math.ceil(MIN_READABLE_CSS_PX * image_width / shown))
