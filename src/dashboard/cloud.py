@@ -18,8 +18,9 @@ Font: Noto Sans SC Regular (``NotoSansSC-Regular.otf``) from the pip package
 (the license text ships in the package's ``dist-info/licenses/LICENSE``). It is never taken from
 the operating system, so a fresh install renders Chinese, not boxes. A single-face .otf is used
 on purpose: wordcloud passes no face index and would take face 0 of a .ttc collection, which is
-the Japanese face in the Noto CJK collections. Clouds whose words are all in GB2312 are drawn
-with a copy of the font cut down to those characters: the same pixels, faster (``fonts.py``).
+the Japanese face in the Noto CJK collections. A cloud whose characters are all in GB2312 or
+the gazetteer is drawn with a copy of the font cut down to those: the same pixels, faster
+(``fonts.py``).
 """
 
 from __future__ import annotations
@@ -300,10 +301,15 @@ class _ReusedFonts:
             faces.move_to_end(key)
             return faces[key]
         face = faces[key] = ImageFont.truetype(font, size, *args, **kwargs)
-        keep = self.KEEP if str(font) == str(fonts.full_font()) else self.KEEP_COPY
+        keep = self.KEEP if str(font) == _full_font_name() else self.KEEP_COPY
         while len(faces) > keep:
             faces.popitem(last=False)
         return face
+
+
+@lru_cache(maxsize=1)
+def _full_font_name() -> str:
+    return str(fonts.full_font())
 
 
 class _PaletteColors:

@@ -4,7 +4,7 @@ the gazetteer's names (rarer characters of known people and places, such as 湜 
 
 Why a copy: FreeType reads a font's glyph tables each time it opens it, and wordcloud opens
 the font once per word size (twice per word: to place it and to draw it). The full font has
-31,000 glyphs, the copy about 7,800. A 600 x 300 cloud of the 100,000-article benchmark
+31,000 glyphs, the copy about 8,500. A 600 x 300 cloud of the 100,000-article benchmark
 (words from 18 px) took a median 68 ms of CPU with the full font and 53 ms with the copy; 38 ms
 once the copy's faces are kept for the rerun (``cloud._ReusedFonts``). Every pixel is the same: same outlines, same
 hints, same layout tables (``tests/test_fonts.py`` compares the images).
