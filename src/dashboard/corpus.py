@@ -267,10 +267,10 @@ def cached_corpus(data_dir: Path) -> Corpus:
         def _load(path: str, run_id: str, mtime_ns: int) -> Corpus:
             gc.unfreeze()  # what a replaced corpus leaves in cycles can be collected again
             corpus = load_corpus(Path(path))
-            # The corpus and the libraries' tables (jieba's, pypinyin's, plotly's) live as
-            # long as the process. Frozen, the garbage collector's full passes no longer
-            # walk them: at 100,000 articles a pass took 50-85 ms, paid by whichever rerun
-            # it fell in; it now walks what the pages make (1-12 ms).
+            # The corpus and the imported libraries' objects (about 150,000 that the
+            # collector tracks) live as long as the process. Frozen, its full passes no
+            # longer walk them: at 100,000 articles a pass took 50-85 ms, paid by whichever
+            # rerun it fell in; it now walks what the pages make (1-12 ms).
             gc.collect()
             gc.freeze()
             return corpus
