@@ -257,8 +257,7 @@ class _EventCodes:
 
     dated: np.ndarray  # rows with an event date
     story: np.ndarray
-    story_ids: np.ndarray
-    story_index: pd.Index  # story id -> code
+    story_ids: np.ndarray  # sorted: a story's code is its place among them
     exact: np.ndarray  # a day, not approximate
     day: np.ndarray  # days since the epoch
     day_end: np.ndarray
@@ -301,7 +300,7 @@ def _event_codes(events: pd.DataFrame) -> _EventCodes:
     story_ids = events["story_id"] if "story_id" in events else events["event_id"]
     story_ids = story_ids.where(story_ids.notna(), events["event_id"])
     # Codes in the order of the ids, so the frame's tie-break on story_id is a code order.
-    story, story_names = pd.factorize(story_ids.astype(object), sort=True)
+    story, story_names = codes_of(story_ids, sort=True)
     precision = events["date_precision"].to_numpy(dtype=object)
     kind_code, kinds_seen = codes_of(events["kind"])
     kind_names = np.array(
@@ -324,9 +323,8 @@ def _event_codes(events: pd.DataFrame) -> _EventCodes:
     first_report[dated_rows[~repeated.to_numpy()]] = True
     return _EventCodes(
         dated=dated,
-        story=story.astype(np.int64),
-        story_ids=np.asarray(story_names, dtype=object),
-        story_index=pd.Index(np.asarray(story_names, dtype=object), dtype=object),
+        story=story,
+        story_ids=story_names,
         exact=(precision == "day") & ~approximate,
         day=day.astype(np.int64),
         day_end=day_end.astype(np.int64),
@@ -467,10 +465,13 @@ def timeline_frame(
             is_(codes.to_names, codes.to_code, a),
         )
         keep &= (from_a & to_b) | (from_b & to_a)
-    if stories is not None:
-        found = codes.story_index.get_indexer(pd.Index(list(stories), dtype=object))
+    if stories is not None:  # found by binary search in the sorted ids
+        asked = np.asarray(list(stories), dtype=object)
+        at = np.searchsorted(codes.story_ids, asked)
+        known = at < len(codes.story_ids)
+        known[known] = codes.story_ids[at[known]] == asked[known]
         wanted = np.zeros(len(codes.story_ids), dtype=bool)
-        wanted[found[found >= 0]] = True
+        wanted[at[known]] = True
         keep &= wanted[codes.story]
     rows = np.flatnonzero(keep)
     if not len(rows):
@@ -778,17 +779,17 @@ def bucket_frame(frame: pd.DataFrame) -> pd.DataFrame:
     dated = ~np.isnat(first_days)
     # Grouped on integer codes (lanes and kinds numbered in sorted order), not by pandas on
     # strings and dates: the groups come out in the same order, several times faster.
-    lane_code, lanes = pd.factorize(frame["lane"].to_numpy(dtype=object)[dated], sort=True)
-    kind_code, kinds = pd.factorize(frame["kind"].to_numpy(dtype=object)[dated], sort=True)
+    lane_code, lanes = codes_of(frame["lane"][dated], sort=True)
+    kind_code, kinds = codes_of(frame["kind"][dated], sort=True)
     period = first_days[dated].astype(np.int64)
     base = int(period.min()) if len(period) else 0
     width = int(period.max()) - base + 1 if len(period) else 1
-    key = (lane_code.astype(np.int64) * len(kinds) + kind_code) * width + (period - base)
+    key = (lane_code * len(kinds) + kind_code) * width + (period - base)
     keys, group = np.unique(key, return_inverse=True)
     reports = frame["reports"].to_numpy()[dated]
     starts = (keys % width + base).astype("datetime64[D]")
-    lane = np.asarray(lanes, dtype=object)[keys // width // len(kinds)] if len(keys) else []
-    kind = np.asarray(kinds, dtype=object)[keys // width % len(kinds)] if len(keys) else []
+    lane = lanes[keys // width // len(kinds)] if len(keys) else []
+    kind = kinds[keys // width % len(kinds)] if len(keys) else []
     grouped = pd.DataFrame(
         {
             "lane": lane,
