@@ -253,7 +253,8 @@ def clean_page(text: str) -> tuple[list[Line], list[str]]:
             in_quote = False  # a forum quote block ends at a blank line
             continue
         simplified = to_simplified(tight)
-        if in_quote or _is_boilerplate(simplified, to_simplified(raw), spaced_page):
+        raw_simplified = simplified if raw == tight else to_simplified(raw)
+        if in_quote or _is_boilerplate(simplified, raw_simplified, spaced_page):
             in_quote = in_quote or bool(_QUOTE_HEADER.match(simplified))
             removed.append(simplified)
             continue
@@ -650,10 +651,12 @@ ARTICLES_VERSION = version_of(
 )
 
 
-def _file_key(file: Path, max_file_mb: float) -> str:
-    """A file is read again when its path, size or modification time changed."""
+def _file_key(item: tuple[Path, Path]) -> str:
+    """A file is read again when its path, size or modification time changed, or the size
+    limit did."""
+    file, _root = item
     stat = file.stat()
-    return key_of(str(file.resolve()), stat.st_size, stat.st_mtime_ns, max_file_mb)
+    return key_of(str(file.resolve()), stat.st_size, stat.st_mtime_ns, _max_file_mb)
 
 
 def extract_articles(
@@ -673,10 +676,9 @@ def extract_articles(
         progress("reading", 0, len(files))
     load_registry()  # built once before the pool forks
     cache = cache or ResultCache(None, "")
-    keys = [_file_key(file, max_file_mb) for file, _root in files]
     rows = []
     seen_ids: set[str] = set()
-    for result in cache.map(_read_chunk, files, keys, workers):
+    for result in cache.map(_read_chunk, files, _file_key, workers):
         report.rejected.extend(result.rejected)
         report.documents_read += result.documents_read
         for name in result.unregistered:
