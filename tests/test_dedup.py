@@ -71,3 +71,65 @@ def test_chain_of_relays_points_at_the_first_original():
         )
     )
     assert found["ext"] == "orig" and found["ext2"] == "orig"
+
+
+def _one_at_a_time(articles: pd.DataFrame) -> dict[str, str]:
+    """The plain form of the search, kept as its specification: articles in publication order,
+    each against the earlier ones sharing a band, screened by signatures, checked exactly."""
+    import numpy as np
+
+    from dashboard import dedup
+
+    order = articles.assign(_pub=pd.to_datetime(articles["published"])).sort_values(
+        ["_pub", "doc", "index"], kind="stable", na_position="last"
+    )
+    ids, shingles, signatures, buckets, dup_of = [], [], [], {}, {}
+    for aid, (hashes, sig) in zip(
+        order["article_id"], dedup._sketch_chunk(order["text_simplified"].tolist()), strict=True
+    ):
+        if len(hashes) < dedup.MIN_SHINGLES:
+            continue
+        with np.errstate(over="ignore"):
+            keys = dedup.band_keys(sig[None, :])[0].tolist()
+        candidates = sorted({c for k in keys for c in buckets.get(k, [])})
+        matches = []
+        for c in candidates:
+            agree = np.count_nonzero(signatures[c] == sig)
+            plausible = dedup._plausible(
+                np.array([agree]), np.array([len(hashes)]), np.array([len(shingles[c])])
+            )[0]
+            if plausible and dedup.is_near_duplicate(hashes, shingles[c]):
+                matches.append(c)
+        if matches:
+            original = ids[min(matches)]
+            dup_of[aid] = dup_of.get(original, original)
+        for k in keys:
+            buckets.setdefault(k, []).append(len(ids))
+        ids.append(aid)
+        shingles.append(hashes)
+        signatures.append(sig)
+    return dup_of
+
+
+def test_the_search_in_blocks_finds_what_one_article_at_a_time_finds():
+    import random
+
+    rng = random.Random(5)
+    alphabet = "朝俄韩美中日军事合作代表团访问会谈平壤莫斯科首尔领导人总统外长部长签署条约安全经济"
+    sentences = [
+        "".join(rng.choice(alphabet) for _ in range(rng.randint(15, 40))) for _ in range(60)
+    ]
+    rows = []
+    for i in range(300):  # templated: few sentences in many articles, as wire copy is
+        text = "。".join(rng.sample(sentences, rng.randint(2, 6)))
+        rows.append((f"a{i}", text, date(2024, 1, 1 + i % 28)))
+    for i in range(120):  # relays: cut, extended or lightly edited copies of earlier articles
+        _, text, day = rows[rng.randrange(len(rows))]
+        cut = text[: int(len(text) * rng.uniform(0.5, 1.0))]
+        relay = rng.choice([cut, text + rng.choice(sentences), text.replace("会谈", "会晤")])
+        rows.append((f"r{i}", relay, date(2024, 2, 1 + i % 28)))
+    articles = frame(*rows)
+    want = _one_at_a_time(articles)
+    assert len(want) > 100  # the corpus does have near-duplicates, templated ones included
+    for block in (1, 7, 2000):
+        assert find_duplicates(articles, block=block) == want

@@ -20,6 +20,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from . import i18n
+from .arrays import unique_sorted
 from .queries import codes_of, derived, period_for, period_starts, rows_in
 
 # Chinese abbreviations used for directions of travel (俄→朝); others fall back to the
@@ -520,7 +521,7 @@ def timeline_frame(
     if kinds or pair:  # a story's rows from one article may be only partly kept
         article = codes.article[rows]
         span = int(article.max()) + 1
-        reports = np.bincount(np.unique(story * span + article) // span, minlength=n)
+        reports = np.bincount(unique_sorted(story * span + article) // span, minlength=n)
     else:  # an article's dated rows are kept or dropped together
         reports = np.bincount(story[codes.first_report[rows]], minlength=n)
     if details:
