@@ -24,10 +24,11 @@ import os
 import pickle
 import sqlite3
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from pathlib import Path
 
-from .parallel import map_chunks
+from .parallel import iter_chunks, map_chunks, pool_size
 from .paths import DATA_DIR
 
 SRC_DIR = Path(__file__).resolve().parent
@@ -60,6 +61,43 @@ def key_of(*parts: object) -> str:
             digest.update(repr(part).encode("utf-8", "surrogatepass"))
         digest.update(b"\0")
     return digest.hexdigest()
+
+
+INSERT = "INSERT OR REPLACE INTO items VALUES (?, ?)"
+
+
+def _keys(key: Callable[[object], str], items: Sequence) -> list[str]:
+    return [key(item) for item in items]
+
+
+def _pickled(results: list) -> list[bytes]:
+    # Pickled as soon as they are computed: what the step returned, before any later stage
+    # can change the objects in place.
+    return [pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL) for r in results]
+
+
+def _keyed_pickles(
+    func: Callable[[Sequence], list], key: Callable[[object], str] | None, items: Sequence
+) -> tuple[list[str], list[bytes]]:
+    keys = _keys(key, items) if key is not None else []
+    return keys, _pickled(func(items))
+
+
+def _computed(
+    func: Callable[[Sequence], list],
+    key: Callable[[object], str] | None,
+    items: Sequence,
+    workers: int,
+) -> Iterator[tuple[list[str], list[bytes], list]]:
+    """(keys, pickles, results) of ``items``, chunk by chunk in input order; keys only when
+    ``key`` is given. A pool sends back only keys and pickles, which are then read once here;
+    in this process the results are used as they are."""
+    if pool_size(len(items), workers) == 1:
+        results = list(func(items))
+        yield (_keys(key, items) if key is not None else []), _pickled(results), results
+        return
+    for keys, blobs in iter_chunks(partial(_keyed_pickles, func, key), items, workers):
+        yield keys, blobs, [pickle.loads(blob) for blob in blobs]
 
 
 class ResultCache:
@@ -112,39 +150,50 @@ class ResultCache:
         self,
         func: Callable[[Sequence], list],
         items: Sequence,
-        keys: Iterable[str],
+        key: Callable[[object], str],
         workers: int = 1,
     ) -> list:
-        """Like ``parallel.map_chunks`` with one result per item, reusing cached results."""
+        """Like ``parallel.map_chunks`` with one result per item, reusing cached results.
+
+        ``key(item)`` names what the item's result depends on. With a pool, keys and pickles
+        are made in the workers along with the results (both are module-level functions, so
+        the forked workers can run them): made in this process they were a third of its
+        work, and this process is the one every stage waits for.
+        """
         if self.path is None:  # no cache: the keys (hashes of every text) are not needed
             self.misses += len(items)
             return map_chunks(func, items, workers)
-        keys = list(keys)
-        results: list = [None] * len(items)
-        missing = []
+        items = list(items)
         writer = self._writer()
+        if self._previous is None:  # nothing to reuse: keys and results in one pass
+            results = []
+            for keys, blobs, computed in _computed(func, key, items, workers):
+                writer.executemany(INSERT, zip(keys, blobs, strict=True))
+                results.extend(computed)
+            writer.commit()
+            self.misses += len(items)
+            return results
+        keys = map_chunks(partial(_keys, key), items, workers)
+        results = [None] * len(items)
+        missing = []
         # In batches: reused results are copied to the new file without holding them all.
         for first in range(0, len(keys), self.BATCH):
             batch = keys[first : first + self.BATCH]
             stored = self._lookup(batch)
-            for i, key in enumerate(batch, start=first):
-                blob = stored.get(key)
+            for i, item_key in enumerate(batch, start=first):
+                blob = stored.get(item_key)
                 if blob is None:
                     missing.append(i)
                 else:
                     results[i] = pickle.loads(blob)
-            writer.executemany("INSERT OR REPLACE INTO items VALUES (?, ?)", stored.items())
-        computed = map_chunks(func, [items[i] for i in missing], workers)
-        writer.executemany(
-            "INSERT OR REPLACE INTO items VALUES (?, ?)",
-            (
-                (keys[i], pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
-                for i, result in zip(missing, computed, strict=True)
-            ),
-        )
+            writer.executemany(INSERT, stored.items())
+        done = iter(missing)
+        for _, blobs, computed in _computed(func, None, [items[i] for i in missing], workers):
+            positions = [next(done) for _ in blobs]
+            writer.executemany(INSERT, zip((keys[i] for i in positions), blobs, strict=True))
+            for i, result in zip(positions, computed, strict=True):
+                results[i] = result
         writer.commit()
-        for i, result in zip(missing, computed, strict=True):
-            results[i] = result
         self.hits += len(items) - len(missing)
         self.misses += len(missing)
         return results

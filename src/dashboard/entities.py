@@ -748,6 +748,12 @@ def _resolve_unverified(results: list[_ArticleResult], matcher: Matcher) -> None
 _active_matcher: Matcher | None = None
 
 
+def _analysis_key(row: tuple[str, str, str]) -> str:
+    """An article's analysis depends on its text only, not on its id."""
+    _article_id, text, simplified = row
+    return key_of(text, simplified)
+
+
 def _analyse_chunk(rows: list[tuple[str, str, str]]) -> list[_ArticleResult]:
     # Returned without the texts (the caller has them): smaller to pass back and to cache.
     return [
@@ -783,7 +789,7 @@ def extract(
     if progress is not None:
         progress("entities", 0, len(rows))
     cache = cache or ResultCache(None, "")
-    results = cache.map(_analyse_chunk, rows, (key_of(t, s) for _, t, s in rows), workers)
+    results = cache.map(_analyse_chunk, rows, _analysis_key, workers)
     # The texts go back in; a cached result may be the same text under another id.
     results = [
         dataclasses.replace(r, article_id=aid, text=text, simplified=simplified)

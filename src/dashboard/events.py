@@ -531,6 +531,10 @@ def _roles(kind, text, mentions, s0, s1, c0, c1, trig, trig_end, counts) -> dict
 
 
 _entities_by_id: dict = {}  # entity_id -> entity row, shared with forked workers
+# entity_id -> repr of its row, for the cache keys: written out once per entity, not once per
+# article that names it (a row holds a numpy array of aliases, slow to repr: it was most of
+# the key's cost, 85 us an article).
+_entity_reprs: dict[str, str] = {}
 
 
 class _MentionTable:
@@ -600,8 +604,13 @@ def _event_key(art: SimpleNamespace, mention_rows: list) -> str:
         *(part for name, value in fields if isinstance(value, str) for part in (name, value)),
         [(name, value) for name, value in fields if not isinstance(value, str)],
         mention_rows,
-        [(e, _entities_by_id.get(e)) for e in ids],
+        [(e, _entity_reprs.get(e)) for e in ids],
     )
+
+
+def _event_item_key(item: tuple[SimpleNamespace, tuple[int, int]]) -> str:
+    art, span = item
+    return _event_key(art, _mention_table.rows(*span))
 
 
 ARTICLE_FIELDS = ("article_id", "published", "text", "text_simplified")
@@ -616,12 +625,13 @@ def extract_events(
 ) -> pd.DataFrame:
     """Events of every article (no grouping yet); articles are independent, so they may be
     spread over ``workers`` processes."""
-    global _entities_by_id
+    global _entities_by_id, _entity_reprs
     _entities_by_id = {}
     if entities is not None and not entities.empty:
         _entities_by_id = (
             entities.drop_duplicates("entity_id").set_index("entity_id").to_dict("index")
         )
+    _entity_reprs = {entity_id: repr(row) for entity_id, row in _entities_by_id.items()}
     global _mention_table
     _mention_table = _MentionTable(mentions)
     # SimpleNamespace rows: attribute access like itertuples, and picklable for the pool.
@@ -634,8 +644,7 @@ def extract_events(
         for art in (SimpleNamespace(**r) for r in articles[used].to_dict("records"))
     ]
     cache = cache or ResultCache(None, "")
-    keys = (_event_key(a, _mention_table.rows(*span)) for a, span in work)
-    per_article = cache.map(_events_chunk, work, keys, workers)
+    per_article = cache.map(_events_chunk, work, _event_item_key, workers)
     rows = [event for events in per_article for event in events]
     return pd.DataFrame(rows, columns=[c for c in COLUMNS if c != "story_id"])
 

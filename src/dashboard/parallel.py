@@ -3,16 +3,19 @@
 Work is cut into contiguous chunks and the results are put back in input order, so tables
 come out identical whatever the number of workers. Workers are forked: the expensive
 read-only state (the entity automaton, the tokenizer) is built once in the parent and shared
-copy-on-write. Fork is only safe from a process without other threads, so the app (a
-threaded server) ingests with one worker and the command line uses them all.
+copy-on-write, and so are the items themselves: a worker is sent only the bounds of its
+chunk, not a pickled copy of its texts. Fork is only safe from a process without other
+threads, so the app (a threaded server) ingests with one worker and the command line uses
+them all.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from itertools import repeat
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -20,10 +23,49 @@ R = TypeVar("R")
 
 # Below this many items per worker the pool costs more than it saves.
 MIN_ITEMS_PER_WORKER = 200
+# Several chunks per worker so a slow chunk does not leave the other cores idle, and at most
+# this many items in one: a finished chunk's results wait in the parent until it is read.
+CHUNKS_PER_WORKER = 4
+MAX_CHUNK = 2000
+
+# The items of the map running now. Set before the pool forks, so every worker has them.
+_shared: Sequence = ()
 
 
 def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def pool_size(n_items: int, workers: int) -> int:
+    """The processes a map of ``n_items`` uses (1: it runs in this process)."""
+    return max(1, min(workers, n_items // MIN_ITEMS_PER_WORKER))
+
+
+def _run_slice(func: Callable[[Sequence], list], start: int, stop: int) -> list:
+    return func(_shared[start:stop])
+
+
+def iter_chunks(
+    func: Callable[[Sequence[T]], R], items: Sequence[T], workers: int = 1
+) -> Iterator[R]:
+    """Yields ``func(chunk)`` for contiguous chunks of ``items``, in input order, each as
+    soon as it and those before it are done (one chunk of all items without a pool)."""
+    global _shared
+    items = list(items)
+    workers = pool_size(len(items), workers)
+    if workers == 1:
+        yield func(items)
+        return
+    size = min(MAX_CHUNK, -(-len(items) // (workers * CHUNKS_PER_WORKER)))
+    starts = range(0, len(items), size)
+    _shared = items
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            stops = [min(start + size, len(items)) for start in starts]
+            yield from pool.map(_run_slice, repeat(func), starts, stops)
+    finally:
+        _shared = ()
 
 
 def map_chunks(
@@ -31,15 +73,4 @@ def map_chunks(
 ) -> list[R]:
     """``func`` maps a chunk of items to a list of results (one per item, or any number);
     returns the concatenation in input order."""
-    items = list(items)
-    workers = max(1, min(workers, len(items) // MIN_ITEMS_PER_WORKER))
-    if workers == 1:
-        return list(func(items))
-    # Several chunks per worker so a slow chunk does not leave the other cores idle.
-    n_chunks = workers * 4
-    size = -(-len(items) // n_chunks)
-    chunks = [items[i : i + size] for i in range(0, len(items), size)]
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        results = pool.map(func, chunks)
-        return [r for chunk in results for r in chunk]
+    return [r for chunk in iter_chunks(func, items, workers) for r in chunk]

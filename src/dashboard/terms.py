@@ -82,6 +82,12 @@ _active: tuple[Tokenizer, dict] | None = None  # (tokenizer, spans) shared with 
 _SEP = "\x00"  # between the terms of one article (never inside a term)
 
 
+def _terms_key(row: tuple[str, str]) -> str:
+    """An article's terms depend on its text and the spans of its names."""
+    article_id, text = row
+    return key_of(text, _active[1].get(str(article_id), []))
+
+
 def _terms_chunk(rows: list[tuple[str, str]]) -> list[tuple[str, str, np.ndarray]]:
     """Per article: its id, its terms joined by _SEP, and their counts. One string and one
     array per article, not a tuple per term: at 100,000 articles the eight million little
@@ -120,8 +126,7 @@ def build_terms(
         zip(articles["article_id"].tolist(), articles["text_simplified"].tolist(), strict=True)
     )
     cache = cache or ResultCache(None, "")
-    keys = (key_of(text, spans.get(str(aid), [])) for aid, text in rows)
-    per_article = cache.map(_terms_chunk, rows, keys, workers)
+    per_article = cache.map(_terms_chunk, rows, _terms_key, workers)
     # Integer codes, not a Python object per row: at 100,000 articles the table has eight
     # million rows, and lists of tuples took over a gigabyte.
     vocabulary: dict[str, int] = {}
