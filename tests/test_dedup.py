@@ -84,11 +84,12 @@ def _one_at_a_time(articles: pd.DataFrame) -> dict[str, str]:
         ["_pub", "doc", "index"], kind="stable", na_position="last"
     )
     ids, shingles, signatures, buckets, dup_of = [], [], [], {}, {}
-    for aid, (hashes, sig) in zip(
-        order["article_id"], dedup._sketch_chunk(order["text_simplified"].tolist()), strict=True
-    ):
-        if len(hashes) < dedup.MIN_SHINGLES:
-            continue
+    for aid, text in zip(order["article_id"], order["text_simplified"], strict=True):
+        with np.errstate(over="ignore"):
+            hashes = dedup.shingle_hashes(text).astype(np.uint32)
+            if len(hashes) < dedup.MIN_SHINGLES:
+                continue
+            sig = dedup.signature(hashes.astype(np.uint64)).astype(np.uint32)
         with np.errstate(over="ignore"):
             keys = dedup.band_keys(sig[None, :])[0].tolist()
         candidates = sorted({c for k in keys for c in buckets.get(k, [])})
@@ -131,5 +132,5 @@ def test_the_search_in_blocks_finds_what_one_article_at_a_time_finds():
     articles = frame(*rows)
     want = _one_at_a_time(articles)
     assert len(want) > 100  # the corpus does have near-duplicates, templated ones included
-    for block in (1, 7, 2000):
-        assert find_duplicates(articles, block=block) == want
+    for max_pairs in (1, 50, 10**9):  # an article at a time, a few, all at once
+        assert find_duplicates(articles, max_pairs=max_pairs) == want

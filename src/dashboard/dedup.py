@@ -83,14 +83,22 @@ def band_keys(signatures: np.ndarray) -> np.ndarray:
     return mixed ^ (np.arange(bands, dtype=np.uint64) << np.uint64(58))
 
 
-def _sketch_chunk(texts: list[str]) -> list[tuple[np.ndarray, np.ndarray]]:
+def _sketch_chunk(texts: list[str]) -> list[tuple[bytes, bytes | None]]:
+    """Per text: its shingle hashes and its signature (None for a stub), as the bytes of
+    32-bit arrays (both fit: half the memory and half the cache on disk). Bytes, because
+    unpickling 200,000 small numpy arrays took the parent process 2.5 s at 100,000 articles;
+    ``np.frombuffer`` reads them back in a microsecond."""
     out = []
     with np.errstate(over="ignore"):  # wrapping multiplication is the hash
         for text in texts:
             hashes = shingle_hashes(text)
             sig = signature(hashes) if len(hashes) >= MIN_SHINGLES else None
-            # Both fit in 32 bits: half the memory and half the cache on disk.
-            out.append((hashes.astype(np.uint32), None if sig is None else sig.astype(np.uint32)))
+            out.append(
+                (
+                    hashes.astype(np.uint32).tobytes(),
+                    None if sig is None else sig.astype(np.uint32).tobytes(),
+                )
+            )
     return out
 
 
@@ -110,10 +118,13 @@ def _agree(rows: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.add.reduce((rows[a] == rows[b]).view(np.uint8), axis=1, dtype=np.uint8)
 
 
-def _earlier_in_same_bucket(keys: np.ndarray, block: int) -> Iterator[tuple[np.ndarray, ...]]:
-    """For blocks of ``block`` articles, every (article, earlier article) pair that shares a
-    band key, each pair once: LSH's candidate pairs. ``keys`` has one row per article, in
-    order. Yields (later, earlier) index arrays, later ascending."""
+def _earlier_in_same_bucket(
+    keys: np.ndarray, max_pairs: int
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Every (article, earlier article) pair that shares a band key, each pair once: LSH's
+    candidate pairs. ``keys`` has one row per article, in order. Yields (later, earlier)
+    index arrays, later ascending, for runs of articles with about ``max_pairs`` pairs
+    (memory: late articles in large buckets have thousands each)."""
     n, bands = keys.shape
     flat = keys.ravel()
     # Cells of the same key in article order: a bucket is a run of this order.
@@ -129,8 +140,11 @@ def _earlier_in_same_bucket(keys: np.ndarray, block: int) -> Iterator[tuple[np.n
     position[order] = np.arange(len(flat))
     first = run_start[position].reshape(n, bands)
     here = position.reshape(n, bands)
-    for lo in range(0, n, block):
-        hi = min(n, lo + block)
+    pairs_so_far = np.cumsum((here - first).sum(axis=1))
+    hi = 0
+    while hi < n:
+        lo, before = hi, int(pairs_so_far[hi - 1]) if hi else 0
+        hi = max(lo + 1, int(np.searchsorted(pairs_so_far, before + max_pairs, "right")))
         starts, stops = first[lo:hi].ravel(), here[lo:hi].ravel()
         lengths = stops - starts
         total = int(lengths.sum())
@@ -145,14 +159,18 @@ def _earlier_in_same_bucket(keys: np.ndarray, block: int) -> Iterator[tuple[np.n
 
 
 def find_duplicates(
-    articles: pd.DataFrame, workers: int = 1, cache: ResultCache | None = None, block: int = 2000
+    articles: pd.DataFrame,
+    workers: int = 1,
+    cache: ResultCache | None = None,
+    max_pairs: int = 250_000,
 ) -> dict[str, str]:
     """article_id -> article_id of the earliest article it near-duplicates.
 
     Articles are taken in publication order; an article's candidates are the earlier ones
     sharing a band, screened by their signatures, then checked exactly. The pairs are
-    found and screened for ``block`` articles at a time in numpy: one article at a time, in
-    Python, this stage took 30 s at 100,000 templated articles, where buckets are large.
+    found and screened in numpy, for runs of articles with about ``max_pairs`` candidate
+    pairs at a time (about 100 MB): one article at a time, in Python, this took 30 s at
+    100,000 templated articles, where buckets are large.
     """
     order = articles.assign(_pub=pd.to_datetime(articles["published"])).sort_values(
         ["_pub", "doc", "index"], kind="stable", na_position="last"
@@ -162,13 +180,14 @@ def find_duplicates(
     cache = cache or ResultCache(None, "")
     sketches = cache.map(_sketch_chunk, texts, key_of, workers)
     # Headline-only stubs take no part.
-    kept = [i for i, (hashes, _sig) in enumerate(sketches) if len(hashes) >= MIN_SHINGLES]
+    kept = [i for i, (_hashes, sig) in enumerate(sketches) if sig is not None]
     if len(kept) < 2:
         return {}
     all_ids = order["article_id"].tolist()
     ids = [all_ids[i] for i in kept]
-    shingles = [sketches[i][0] for i in kept]
-    signatures = np.stack([sketches[i][1] for i in kept])  # 32-bit, as cached
+    shingles = [np.frombuffer(sketches[i][0], dtype=np.uint32) for i in kept]
+    signatures = np.frombuffer(b"".join(sketches[i][1] for i in kept), dtype=np.uint32)
+    signatures = signatures.reshape(len(kept), NUM_PERM)
     sizes = np.array([len(h) for h in shingles], dtype=np.float64)
     # The low byte of each row agrees whenever the row does: counting agreeing bytes bounds
     # the count of agreeing rows from above, on a quarter of the memory.
@@ -176,7 +195,7 @@ def find_duplicates(
     with np.errstate(over="ignore"):  # wrapping multiplication is the hash
         keys = band_keys(signatures)
     first_match: dict[int, int] = {}
-    for later, earlier in _earlier_in_same_bucket(keys, block):
+    for later, earlier in _earlier_in_same_bucket(keys, max_pairs):
         maybe = _plausible(_agree(low_bytes, later, earlier), sizes[later], sizes[earlier])
         later, earlier = later[maybe], earlier[maybe]
         sure = _plausible(_agree(signatures, later, earlier), sizes[later], sizes[earlier])

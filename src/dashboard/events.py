@@ -531,10 +531,10 @@ def _roles(kind, text, mentions, s0, s1, c0, c1, trig, trig_end, counts) -> dict
 
 
 _entities_by_id: dict = {}  # entity_id -> entity row, shared with forked workers
-# entity_id -> repr of its row, for the cache keys: written out once per entity, not once per
+# entity_id -> a digest of its row, for the cache keys: made once per entity, not once per
 # article that names it (a row holds a numpy array of aliases, slow to repr: it was most of
 # the key's cost, 85 us an article).
-_entity_reprs: dict[str, str] = {}
+_entity_digests: dict[str, str] = {}
 
 
 class _MentionTable:
@@ -604,7 +604,7 @@ def _event_key(art: SimpleNamespace, mention_rows: list) -> str:
         *(part for name, value in fields if isinstance(value, str) for part in (name, value)),
         [(name, value) for name, value in fields if not isinstance(value, str)],
         mention_rows,
-        [(e, _entity_reprs.get(e)) for e in ids],
+        [(e, _entity_digests.get(e)) for e in ids],
     )
 
 
@@ -625,13 +625,13 @@ def extract_events(
 ) -> pd.DataFrame:
     """Events of every article (no grouping yet); articles are independent, so they may be
     spread over ``workers`` processes."""
-    global _entities_by_id, _entity_reprs
+    global _entities_by_id, _entity_digests
     _entities_by_id = {}
     if entities is not None and not entities.empty:
         _entities_by_id = (
             entities.drop_duplicates("entity_id").set_index("entity_id").to_dict("index")
         )
-    _entity_reprs = {entity_id: repr(row) for entity_id, row in _entities_by_id.items()}
+    _entity_digests = {entity_id: key_of(row) for entity_id, row in _entities_by_id.items()}
     global _mention_table
     _mention_table = _MentionTable(mentions)
     # SimpleNamespace rows: attribute access like itertuples, and picklable for the pool.
