@@ -2,13 +2,13 @@
 
 Character 3-gram shingles of the whitespace-free Simplified text; MinHash signatures banded
 for locality-sensitive hashing find candidate pairs cheaply, then exact Jaccard or
-containment decides. Containment
-matters because a relay often quotes the original nearly whole and adds a paragraph of its
-own (measured on the seed in NOTES.md: Jaccard >= 0.5 or containment >= 0.8, no false pair).
+containment decides. Containment matters because a relay often quotes the original nearly
+whole and adds a paragraph of its own (measured on the seed in NOTES.md: Jaccard >= 0.5 or
+containment >= 0.8, no false pair).
 
-Shingles are hashed and signatures computed with numpy, and the bands are plain dict keys
-(datasketch's LSH index cost more than the hashing itself), which keeps 100,000 articles in
-seconds.
+Shingles, signatures and band keys are computed with numpy, and the articles sharing a band
+key are found by sorting the keys, not with an index (datasketch's LSH index cost more than
+the hashing itself).
 """
 
 from __future__ import annotations
