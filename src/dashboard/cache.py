@@ -66,8 +66,9 @@ def key_of(*parts: object) -> str:
 INSERT = "INSERT OR REPLACE INTO items VALUES (?, ?)"
 
 
-def _keys(key: Callable[[object], str], items: Sequence) -> list[str]:
-    return [key(item) for item in items]
+def _keys(key: Callable[[object], str] | None, items: Sequence) -> list[str]:
+    """The key of every item; none when there is no ``key`` (the caller has them)."""
+    return [key(item) for item in items] if key is not None else []
 
 
 def _pickled(results: list) -> list[bytes]:
@@ -79,8 +80,7 @@ def _pickled(results: list) -> list[bytes]:
 def _keyed_pickles(
     func: Callable[[Sequence], list], key: Callable[[object], str] | None, items: Sequence
 ) -> tuple[list[str], list[bytes]]:
-    keys = _keys(key, items) if key is not None else []
-    return keys, _pickled(func(items))
+    return _keys(key, items), _pickled(func(items))
 
 
 def _computed(
@@ -94,7 +94,7 @@ def _computed(
     in this process the results are used as they are."""
     if pool_size(len(items), workers) == 1:
         results = list(func(items))
-        yield (_keys(key, items) if key is not None else []), _pickled(results), results
+        yield _keys(key, items), _pickled(results), results
         return
     for keys, blobs in iter_chunks(partial(_keyed_pickles, func, key), items, workers):
         yield keys, blobs, [pickle.loads(blob) for blob in blobs]

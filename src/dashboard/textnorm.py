@@ -88,7 +88,7 @@ _SPACE_BEFORE_PUNCT = re.compile(r"[ \t\u3000]+(?=[,.;:!?，。；：！？、])
 _SPACE_AFTER_CLOSE = re.compile(f"(?<=[)\\]）]){_SPACE_RUN}(?=[{HAN}{CJK_PUNCT}])")
 
 
-_ANY_SPACE = re.compile("[ \t\u3000\u00a0]")
+_ANY_SPACE = re.compile(_SPACE_RUN)
 
 
 def tighten_spaces(line: str) -> str:
