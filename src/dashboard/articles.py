@@ -584,8 +584,9 @@ def document_drafts(doc: RawDocument, registry: OutletRegistry) -> list[Draft]:
     return drafts
 
 
-def article_id(text: str) -> str:
-    return hashlib.sha1(compact(text).encode("utf-8")).hexdigest()[:16]
+def article_id(text: str, simplified: str | None = None) -> str:
+    """The id of an article's text (``simplified``: its Simplified form, if already made)."""
+    return hashlib.sha1(compact(text, simplified).encode("utf-8")).hexdigest()[:16]
 
 
 @dataclass
@@ -603,7 +604,9 @@ def _draft_row(doc: RawDocument, position: int, draft: Draft) -> dict:
     simplified = to_simplified(text)
     source = draft.source
     return {
-        "article_id": None,
+        # The id of the text, made here in the worker: a second copy of the same text gets
+        # another id when ids are assigned across the corpus.
+        "article_id": article_id(text, simplified),
         "doc": doc.doc,
         "index": doc.index if doc.kind == "record" else position,
         "source": source.id if source else (draft.source_name or UNKNOWN),
@@ -684,7 +687,7 @@ def extract_articles(
         for name in result.unregistered:
             report.unregistered_sources[name] = report.unregistered_sources.get(name, 0) + 1
         for row in result.rows:
-            aid = article_id(row["text"])
+            aid = row["article_id"]
             if aid in seen_ids:  # the same text twice: keep both, the later one points back
                 row["dup_of"] = aid
                 aid = hashlib.sha1(

@@ -105,6 +105,10 @@ def tighten_spaces(line: str) -> str:
     return line
 
 
-def compact(text: str) -> str:
-    """Simplified text with all whitespace removed: the basis of ids and duplicate checks."""
-    return re.sub(r"\s+", "", to_simplified(text))
+_WHITESPACE = re.compile(r"\s+")
+
+
+def compact(text: str, simplified: str | None = None) -> str:
+    """Simplified text with all whitespace removed: the basis of ids and duplicate checks.
+    ``simplified`` is ``to_simplified(text)`` when the caller has made it already."""
+    return _WHITESPACE.sub("", to_simplified(text) if simplified is None else simplified)
