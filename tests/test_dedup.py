@@ -134,3 +134,5 @@ def test_the_search_in_blocks_finds_what_one_article_at_a_time_finds():
     assert len(want) > 100  # the corpus does have near-duplicates, templated ones included
     for max_pairs in (1, 50, 10**9):  # an article at a time, a few, all at once
         assert find_duplicates(articles, max_pairs=max_pairs) == want
+    # Runs of articles searched on two forked workers (eight runs of 53 articles).
+    assert find_duplicates(articles, workers=2, max_pairs=50) == want

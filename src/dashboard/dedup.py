@@ -14,13 +14,15 @@ the hashing itself).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from .arrays import unique_sorted
 from .cache import ResultCache, key_of, version_of
+from .parallel import map_chunks
 
 SHINGLE = 3
 NUM_PERM = 128  # under 256: the candidate screen counts agreeing rows in one byte
@@ -118,34 +120,56 @@ def _agree(rows: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.add.reduce((rows[a] == rows[b]).view(np.uint8), axis=1, dtype=np.uint8)
 
 
-def _earlier_in_same_bucket(
-    keys: np.ndarray, max_pairs: int
-) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """Every (article, earlier article) pair that shares a band key, each pair once: LSH's
-    candidate pairs. ``keys`` has one row per article, in order. Yields (later, earlier)
-    index arrays, later ascending, for runs of articles with about ``max_pairs`` pairs
-    (memory: late articles in large buckets have thousands each)."""
+@dataclass(frozen=True)
+class _Buckets:
+    """The articles sharing a band key, laid out so that any run of articles can list the
+    pairs it forms with earlier articles (see ``_buckets``)."""
+
+    bands: int
+    members: np.ndarray  # the article of each (article, band) cell, in bucket order
+    first: np.ndarray  # (articles, bands): where each cell's bucket starts in that order
+    here: np.ndarray  # (articles, bands): where the cell itself sits in it
+    pairs_so_far: np.ndarray  # candidate pairs of the articles up to each one, cumulated
+
+
+def _buckets(keys: np.ndarray) -> _Buckets:
+    """``keys`` has one row of band keys per article, in order."""
     n, bands = keys.shape
     flat = keys.ravel()
     # Cells of the same key in article order: a bucket is a run of this order.
     order = np.argsort(flat, kind="stable")
     sorted_keys = flat[order]
-    members = (order // bands).astype(np.int64)
     new_run = np.empty(len(flat), dtype=bool)
     new_run[0] = True
     np.not_equal(sorted_keys[1:], sorted_keys[:-1], out=new_run[1:])
     run_start = np.maximum.accumulate(np.where(new_run, np.arange(len(flat)), 0))
-    # For each cell (article, band): where its run starts and where the cell itself sits.
     position = np.empty(len(flat), dtype=np.int64)
     position[order] = np.arange(len(flat))
     first = run_start[position].reshape(n, bands)
     here = position.reshape(n, bands)
-    pairs_so_far = np.cumsum((here - first).sum(axis=1))
-    hi = 0
-    while hi < n:
+    return _Buckets(
+        bands=bands,
+        members=(order // bands).astype(np.int64),
+        first=first,
+        here=here,
+        pairs_so_far=np.cumsum((here - first).sum(axis=1)),
+    )
+
+
+def _earlier_in_same_bucket(
+    buckets: _Buckets, start: int, stop: int, max_pairs: int
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Every (article, earlier article) pair that shares a band key, each pair once, for the
+    articles ``start`` to ``stop - 1``: LSH's candidate pairs. Yields (later, earlier) index
+    arrays, later ascending, for runs of articles with about ``max_pairs`` pairs (memory:
+    late articles in large buckets have thousands each)."""
+    n, bands, pairs_so_far = len(buckets.first), buckets.bands, buckets.pairs_so_far
+    hi = start
+    while hi < stop:
         lo, before = hi, int(pairs_so_far[hi - 1]) if hi else 0
         hi = max(lo + 1, int(np.searchsorted(pairs_so_far, before + max_pairs, "right")))
-        starts, stops = first[lo:hi].ravel(), here[lo:hi].ravel()
+        hi = min(hi, stop)
+        starts, stops = buckets.first[lo:hi].ravel(), buckets.here[lo:hi].ravel()
         lengths = stops - starts
         total = int(lengths.sum())
         if not total:
@@ -153,9 +177,43 @@ def _earlier_in_same_bucket(
         later = np.repeat(np.repeat(np.arange(lo, hi), bands), lengths)
         # The members before each cell in its run: start, start + 1, ..., cell - 1.
         offsets = np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-        earlier = members[np.repeat(starts, lengths) + offsets]
+        earlier = buckets.members[np.repeat(starts, lengths) + offsets]
         pair = unique_sorted(later * n + earlier)  # a pair sharing several bands counts once
         yield pair // n, pair % n
+
+
+@dataclass(frozen=True)
+class _Search:
+    """What the candidate search reads; set before the pool forks, so workers share it."""
+
+    buckets: _Buckets
+    signatures: np.ndarray  # (articles, NUM_PERM) uint32
+    low_bytes: np.ndarray  # their low bytes: the first, cheaper screen
+    sizes: np.ndarray  # shingles per article
+    shingles: list[np.ndarray]
+    max_pairs: int
+
+
+_search: _Search | None = None
+
+
+def _first_matches(run: Sequence[int]) -> list[int]:
+    """For each article of ``run`` (consecutive indices), the earliest earlier article it
+    near-duplicates, or -1. Runs are independent, so they may go to several workers."""
+    s = _search
+    if not run:
+        return []
+    start, stop = run[0], run[-1] + 1
+    first_match: dict[int, int] = {}
+    for later, earlier in _earlier_in_same_bucket(s.buckets, start, stop, s.max_pairs):
+        sizes_a, sizes_b = s.sizes[later], s.sizes[earlier]
+        maybe = _plausible(_agree(s.low_bytes, later, earlier), sizes_a, sizes_b)
+        later, earlier = later[maybe], earlier[maybe]
+        sure = _plausible(_agree(s.signatures, later, earlier), sizes_a[maybe], sizes_b[maybe])
+        for a, b in zip(later[sure].tolist(), earlier[sure].tolist(), strict=True):
+            if b < first_match.get(a, a) and is_near_duplicate(s.shingles[a], s.shingles[b]):
+                first_match[a] = b
+    return [first_match.get(a, -1) for a in range(start, stop)]
 
 
 def find_duplicates(
@@ -170,8 +228,10 @@ def find_duplicates(
     sharing a band, screened by their signatures, then checked exactly. The pairs are
     found and screened in numpy, for runs of articles with about ``max_pairs`` candidate
     pairs at a time (about 100 MB): one article at a time, in Python, this took 30 s at
-    100,000 templated articles, where buckets are large.
+    100,000 templated articles, where buckets are large. Runs of articles are searched on
+    ``workers`` processes: the search was the longest step that kept all but one core idle.
     """
+    global _search
     order = articles.assign(_pub=pd.to_datetime(articles["published"])).sort_values(
         ["_pub", "doc", "index"], kind="stable", na_position="last"
     )
@@ -188,24 +248,27 @@ def find_duplicates(
     shingles = [np.frombuffer(sketches[i][0], dtype=np.uint32) for i in kept]
     signatures = np.frombuffer(b"".join(sketches[i][1] for i in kept), dtype=np.uint32)
     signatures = signatures.reshape(len(kept), NUM_PERM)
-    sizes = np.array([len(h) for h in shingles], dtype=np.float64)
-    # The low byte of each row agrees whenever the row does: counting agreeing bytes bounds
-    # the count of agreeing rows from above, on a quarter of the memory.
-    low_bytes = signatures.astype(np.uint8)
     with np.errstate(over="ignore"):  # wrapping multiplication is the hash
         keys = band_keys(signatures)
-    first_match: dict[int, int] = {}
-    for later, earlier in _earlier_in_same_bucket(keys, max_pairs):
-        maybe = _plausible(_agree(low_bytes, later, earlier), sizes[later], sizes[earlier])
-        later, earlier = later[maybe], earlier[maybe]
-        sure = _plausible(_agree(signatures, later, earlier), sizes[later], sizes[earlier])
-        for a, b in zip(later[sure].tolist(), earlier[sure].tolist(), strict=True):
-            if b < first_match.get(a, a) and is_near_duplicate(shingles[a], shingles[b]):
-                first_match[a] = b
+    _search = _Search(
+        buckets=_buckets(keys),
+        signatures=signatures,
+        # The low byte of each row agrees whenever the row does: counting agreeing bytes
+        # bounds the count of agreeing rows from above, on a quarter of the memory.
+        low_bytes=signatures.astype(np.uint8),
+        sizes=np.array([len(h) for h in shingles], dtype=np.float64),
+        shingles=shingles,
+        max_pairs=max_pairs,
+    )
+    try:
+        matches = map_chunks(_first_matches, range(len(kept)), workers)
+    finally:
+        _search = None
     dup_of: dict[str, str] = {}
-    for a in sorted(first_match):  # in order, so an original's own original is known
-        original = ids[first_match[a]]
-        dup_of[ids[a]] = dup_of.get(original, original)
+    for a, b in enumerate(matches):  # in order, so an original's own original is known
+        if b >= 0:
+            original = ids[b]
+            dup_of[ids[a]] = dup_of.get(original, original)
     return dup_of
 
 
