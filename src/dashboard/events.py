@@ -663,7 +663,7 @@ def assign_stories(events: pd.DataFrame) -> pd.Series:
     if events.empty:
         return pd.Series([], dtype="object", index=events.index)
     # Plain lists, not rows of the frame: iterating its Arrow-backed columns value by value
-    # (zip, itertuples) was two thirds of the 7 s this took for 131,000 events.
+    # (zip, itertuples) made this take 5.7 s for 131,000 events; 1.4 s from lists.
     families = [_family(k) for k in events["kind"].tolist()]
     ordered = [
         (min(f, t), max(f, t)) if fam == "summit" else (f, t)
