@@ -7,6 +7,7 @@ from datetime import date
 import pandas as pd
 
 from dashboard.dedup import find_duplicates
+from dashboard.parallel import pool_size
 
 ORIGINAL = (
     "朝中社平壤7月19日电 朝鲜劳动党总书记、国务委员长金正恩同志7月18日会见了由俄罗斯联邦国防部"
@@ -134,5 +135,6 @@ def test_the_search_in_blocks_finds_what_one_article_at_a_time_finds():
     assert len(want) > 100  # the corpus does have near-duplicates, templated ones included
     for max_pairs in (1, 50, 10**9):  # an article at a time, a few, all at once
         assert find_duplicates(articles, max_pairs=max_pairs) == want
-    # Runs of articles searched on two forked workers (eight runs of 53 articles).
+    # Stretches of articles searched on two forked workers (chunks of 53 articles).
+    assert pool_size(len(articles), 2) == 2  # the pool is used, not one process
     assert find_duplicates(articles, workers=2, max_pairs=50) == want

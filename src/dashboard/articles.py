@@ -591,7 +591,8 @@ def article_id(text: str, simplified: str | None = None) -> str:
 
 @dataclass
 class FileResult:
-    """What one input file yields: article rows (ids not yet assigned) and its problems."""
+    """What one input file yields: article rows (each with the id of its text; a repeated
+    text gets another id across the corpus) and its problems."""
 
     rows: list[dict]
     rejected: list[Rejected]
@@ -690,9 +691,9 @@ def extract_articles(
             aid = row["article_id"]
             if aid in seen_ids:  # the same text twice: keep both, the later one points back
                 row["dup_of"] = aid
-                aid = hashlib.sha1(
-                    f"{compact(row['text'])}\0{row['doc']}\0{row['index']}".encode()
-                ).hexdigest()[:16]
+                text = compact(row["text"], row["text_simplified"])
+                key = f"{text}\0{row['doc']}\0{row['index']}"
+                aid = hashlib.sha1(key.encode()).hexdigest()[:16]
             seen_ids.add(aid)
             row["article_id"] = aid
             rows.append(row)

@@ -197,13 +197,16 @@ class _Search:
 _search: _Search | None = None
 
 
-def _first_matches(run: Sequence[int]) -> list[int]:
-    """For each article of ``run`` (consecutive indices), the earliest earlier article it
-    near-duplicates, or -1. Runs are independent, so they may go to several workers."""
+def _first_matches(positions: Sequence[int]) -> list[int]:
+    """For each of a stretch of consecutive article positions, the earliest earlier article
+    it near-duplicates, or -1. Stretches are independent, so they may go to several
+    workers (``map_chunks`` hands out contiguous slices)."""
     s = _search
-    if not run:
+    if not positions:
         return []
-    start, stop = run[0], run[-1] + 1
+    start, stop = positions[0], positions[-1] + 1
+    if stop - start != len(positions):
+        raise ValueError("_first_matches needs consecutive positions")
     first_match: dict[int, int] = {}
     for later, earlier in _earlier_in_same_bucket(s.buckets, start, stop, s.max_pairs):
         sizes_a, sizes_b = s.sizes[later], s.sizes[earlier]
@@ -228,8 +231,9 @@ def find_duplicates(
     sharing a band, screened by their signatures, then checked exactly. The pairs are
     found and screened in numpy, for runs of articles with about ``max_pairs`` candidate
     pairs at a time (about 100 MB): one article at a time, in Python, this took 30 s at
-    100,000 templated articles, where buckets are large. Runs of articles are searched on
-    ``workers`` processes: the search was the longest step that kept all but one core idle.
+    100,000 templated articles, where buckets are large. Stretches of articles are searched
+    on ``workers`` processes: the search was the longest step that kept all but one core
+    idle.
     """
     global _search
     order = articles.assign(_pub=pd.to_datetime(articles["published"])).sort_values(
