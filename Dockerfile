@@ -15,11 +15,11 @@ COPY src ./src
 RUN pip install -r requirements.txt
 
 COPY . .
-# The tables of the bundled corpus and the clouds' cut-down font (src/dashboard/fonts.py) are
+# The tables of the bundled corpus and the clouds' cut-down font (src/dashboard/figures/fonts.py) are
 # made at build time, so the first visitor waits for neither.
 RUN useradd --create-home --uid 10001 dashboard \
     && python -m dashboard ingest --quiet \
-    && python -m dashboard.fonts \
+    && python -m dashboard.figures.fonts \
     && chown -R dashboard:dashboard /app/data /app/cache
 USER dashboard
 

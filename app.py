@@ -1,13 +1,14 @@
 """Entry point: `streamlit run app.py`. Registers the pages; each page draws the shared frame.
 
-Every page file calls ``dashboard.ui.page_setup`` itself, so a page works whether Streamlit
+Every page file calls ``dashboard.app.page.page_setup`` itself, so a page works whether Streamlit
 reached it through this router or ran it directly (a cold deep link in pages-directory mode).
 """
 
 import streamlit as st
 
-from dashboard import i18n, ui
+from dashboard.app import page, urlstate
+from dashboard.common import i18n
 
-lang = i18n.normalize_lang(st.session_state.get(ui.K_LANG) or st.query_params.get("lang"))
-page = st.navigation(ui.navigation_pages(lang or i18n.DEFAULT_LANG), position="sidebar")
-page.run()
+lang = i18n.normalize_lang(st.session_state.get(urlstate.K_LANG) or st.query_params.get("lang"))
+current = st.navigation(page.navigation_pages(lang or i18n.DEFAULT_LANG), position="sidebar")
+current.run()

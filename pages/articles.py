@@ -2,35 +2,36 @@
 
 import streamlit as st
 
-from dashboard import charts, queries, ui
+from dashboard import analysis, figures
+from dashboard.app import markup, page, widgets
 
-ctx = ui.page_setup("articles")
+ctx = page.page_setup("articles")
 st.title(ctx.t("articles.title"))
 
-search = ui.url_text(
+search = widgets.url_text(
     ctx, "q", key="art_q", label=ctx.t("articles.search"), help=ctx.t("articles.search_help")
 )
-listing = queries.list_articles(ctx.corpus, ctx.filters, search)
+listing = analysis.articles.list_articles(ctx.corpus, ctx.filters, search)
 linked = ctx.query_value("article")
 
 if listing.empty and not linked:
     if ctx.articles.empty:
-        ui.empty_selection(ctx)
+        page.empty_selection(ctx)
     st.info(ctx.t("articles.no_match", q=search))
     st.stop()
 
 st.caption(ctx.t("articles.list_how", n=len(listing)))
-if len(listing) > ui.PICKER_LIMIT:
-    st.caption(ctx.t("articles.list_capped", n=ui.PICKER_LIMIT))
-article_id = ui.article_picker(ctx, listing, key="art_pick", label=ctx.t("articles.pick"))
+if len(listing) > widgets.PICKER_LIMIT:
+    st.caption(ctx.t("articles.list_capped", n=widgets.PICKER_LIMIT))
+article_id = widgets.article_picker(ctx, listing, key="art_pick", label=ctx.t("articles.pick"))
 if article_id is None:
     st.stop()
 
-article = queries.article_by_id(ctx.corpus, article_id)
+article = analysis.articles.article_by_id(ctx.corpus, article_id)
 if not (listing["article_id"] == article_id).any():
     st.caption(ctx.t("articles.filtered_out"))
 
-st.html(ui.heading_html(article["title"] or article_id))
+st.html(markup.heading_html(article["title"] or article_id))
 st.caption(
     ctx.t(
         "articles.meta",
@@ -40,12 +41,14 @@ st.caption(
     )
 )
 if article.get("dup_of"):
-    original = queries.article_by_id(ctx.corpus, article["dup_of"])
+    original = analysis.articles.article_by_id(ctx.corpus, article["dup_of"])
     title = original["title"] if original else article["dup_of"]
     st.warning(ctx.t("articles.dup_of"))
     if original:
-        st.html(ui.link_html(ui.article_link(ctx, article["dup_of"]), title[:60]))
+        st.html(markup.link_html(page.article_link(ctx, article["dup_of"]), title[:60]))
 
-mentions = queries.article_mentions(ctx.corpus, article_id)
-legend = charts.legend_html(ctx.lang) if not mentions.empty else ""
-st.html(charts.READER_CSS + legend + charts.highlight_html(article["text"], mentions))
+mentions = analysis.articles.article_mentions(ctx.corpus, article_id)
+legend = figures.reader.legend_html(ctx.lang) if not mentions.empty else ""
+st.html(
+    figures.reader.READER_CSS + legend + figures.reader.highlight_html(article["text"], mentions)
+)

@@ -4,28 +4,29 @@ from functools import partial
 
 import streamlit as st
 
-from dashboard import charts, queries, ui
+from dashboard import analysis, figures
+from dashboard.app import page, widgets
 
-ctx = ui.page_setup("entities")
+ctx = page.page_setup("entities")
 st.title(ctx.t("entities.title"))
 if ctx.articles.empty:
-    ui.empty_selection(ctx)
+    page.empty_selection(ctx)
 
 col_type, col_n = st.columns([2, 3])
-entity_type = ui.url_selectbox(
+entity_type = widgets.url_selectbox(
     ctx,
     "type",
-    ["all", *queries.ENTITY_TYPES],
+    ["all", *analysis.entities.ENTITY_TYPES],
     key="ent_type",
     label=ctx.t("entities.type"),
     format_func=lambda k: ctx.t(f"type.{k}"),
     container=col_type,
 )
-top_n = ui.url_slider(
+top_n = widgets.url_slider(
     ctx, "n", 20, 5, 50, key="ent_n", label=ctx.t("entities.top_n"), container=col_n
 )
 
-top = queries.top_entities(
+top = analysis.entities.top_entities(
     ctx.corpus, ctx.filters, None if entity_type == "all" else entity_type, n=top_n
 )
 if top.empty:
@@ -34,22 +35,22 @@ if top.empty:
 
 st.caption(ctx.t("entities.bar_how"))
 event = st.plotly_chart(
-    charts.top_entities_figure(top, ctx.lang),
+    figures.entities.top_entities_figure(top, ctx.lang),
     key="ent_bar",
-    on_select=ui.keep_selection("ent_bar"),
+    on_select=widgets.keep_selection("ent_bar"),
     selection_mode="points",
     config={"displaylogo": False},
 )
 st.download_button(
     ctx.t("entities.download"),
-    data=partial(queries.to_csv, top),
+    data=partial(analysis.export.to_csv, top),
     file_name="entities.csv",
     mime="text/csv",
     key="ent_csv",
 )
 
 # The selected entity: a clicked bar, else the link's `entity` on the first visit.
-selected = ui.selected_from_chart(
+selected = widgets.selected_from_chart(
     ctx,
     event,
     top["entity_id"].tolist(),
@@ -59,32 +60,34 @@ selected = ui.selected_from_chart(
     chart_key="ent_bar",
 )
 st.subheader(
-    ctx.t("entities.sentences", name=queries.entity_names(ctx.corpus, [selected])[selected])
+    ctx.t(
+        "entities.sentences", name=analysis.entities.entity_names(ctx.corpus, [selected])[selected]
+    )
     if selected
     else ctx.t("entities.sentences_none")
 )
 if selected is None:
     st.caption(ctx.t("entities.sentences_hint"))
 else:
-    sentences = queries.entity_sentences(ctx.corpus, ctx.filters, selected)
-    st.html(ui.sentences_html(ctx, sentences))
+    sentences = analysis.entities.entity_sentences(ctx.corpus, ctx.filters, selected)
+    st.html(widgets.sentences_html(ctx, sentences))
     st.download_button(
         ctx.t("entities.download"),
-        data=partial(queries.to_csv, sentences),
+        data=partial(analysis.export.to_csv, sentences),
         file_name=f"sentences_{selected}.csv",
         mime="text/csv",
         key="ent_sentences_csv",
     )
 
 shown = top["entity_id"].tolist()
-names = {r["entity_id"]: charts.entity_label(r, ctx.lang) for r in top.to_dict("records")}
+names = {r["entity_id"]: figures.entities.entity_label(r, ctx.lang) for r in top.to_dict("records")}
 left, right = st.columns(2)
 with left:
     st.subheader(ctx.t("entities.per_outlet"))
     st.caption(ctx.t("entities.per_outlet_how"))
-    by_outlet = queries.entity_counts_by_outlet(ctx.corpus, ctx.filters, shown)
+    by_outlet = analysis.entities.entity_counts_by_outlet(ctx.corpus, ctx.filters, shown)
     st.plotly_chart(
-        charts.entity_outlet_figure(by_outlet, names, ctx.lang, ctx.source_label),
+        figures.entities.entity_outlet_figure(by_outlet, names, ctx.lang, ctx.source_label),
         key="ent_outlets",
         config={"displaylogo": False},
     )
@@ -98,9 +101,9 @@ with right:
         key="ent_trend_pick",
     )
     st.caption(ctx.t("entities.trend_how"))
-    trend = queries.entity_trend(ctx.corpus, ctx.filters, chosen)
+    trend = analysis.entities.entity_trend(ctx.corpus, ctx.filters, chosen)
     st.plotly_chart(
-        charts.entity_trend_figure(trend, {e: names[e] for e in chosen}, ctx.lang),
+        figures.entities.entity_trend_figure(trend, {e: names[e] for e in chosen}, ctx.lang),
         key="ent_trend",
         config={"displaylogo": False},
     )

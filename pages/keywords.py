@@ -9,7 +9,9 @@ from functools import partial
 
 import streamlit as st
 
-from dashboard import cloud, i18n, queries, ui
+from dashboard import analysis, figures
+from dashboard.app import page, widgets
+from dashboard.common import i18n
 
 i18n.extend(
     {
@@ -77,22 +79,22 @@ i18n.extend(
 K_OUTLETS, K_TERM = "kw_outlets", "kw_term"
 TOP = 30
 
-ctx = ui.page_setup("keywords")
+ctx = page.page_setup("keywords")
 st.title(ctx.t("page.keywords"))
 if ctx.articles.empty:
-    ui.empty_selection(ctx)
+    page.empty_selection(ctx)
 
-weighting = ui.url_selectbox(
+weighting = widgets.url_selectbox(
     ctx,
     "weight",
-    list(cloud.WEIGHTINGS),
+    list(analysis.keywords.WEIGHTINGS),
     key="kw_weight",
     label=ctx.t("keywords.weight"),
     format_func=lambda w: ctx.t(f"keywords.weight.{w}"),
 )
 
 # The outlets side by side: from the link when it names any, else the two largest.
-available = cloud.outlets_by_size(ctx.articles)
+available = analysis.keywords.outlets_by_size(ctx.articles)
 if K_OUTLETS not in st.session_state:
     linked = ctx.query_values("outlet")
     for bad in [o for o in linked if o not in available]:
@@ -115,12 +117,12 @@ st.info(ctx.t(f"keywords.explain.{weighting}"))
 @st.cache_data(max_entries=128, show_spinner=False)
 def cached_cloud(version, filters, weighting, outlet, width, per_row, _corpus, _articles):
     """One cloud per (ingestion run, filters, weighting, outlet, size): image, table, note."""
-    data = cloud.cloud_data(_articles, _corpus.terms, weighting, outlet, top=TOP)
-    png = cloud.cloud_png(
-        data.weights.head(cloud.MAX_CLOUD_WORDS).to_dict(),
+    data = analysis.keywords.cloud_data(_articles, _corpus.terms, weighting, outlet, top=TOP)
+    png = figures.cloud.cloud_png(
+        data.weights.head(figures.cloud.MAX_CLOUD_WORDS).to_dict(),
         width,
         width // 2,
-        min_word_px=cloud.min_word_pixels(width, per_row),
+        min_word_px=figures.cloud.min_word_pixels(width, per_row),
     )
     return png, data.table, data.articles, data.note
 
@@ -202,7 +204,7 @@ for row_start in range(0, len(panels), per_row):
             )
             right.download_button(
                 ctx.t("keywords.csv"),
-                partial(queries.to_csv, table),
+                partial(analysis.export.to_csv, table),
                 file_name=f"keywords_{slug}_{weighting}.csv",
                 mime="text/csv",
                 key=f"kw_csv_{slug}",
@@ -215,7 +217,7 @@ linked_term = st.session_state.get(K_TERM) or ctx.query_value("term")
 options = (
     [""] + shown_terms + ([linked_term] if linked_term and linked_term not in shown_terms else [])
 )
-term = ui.url_selectbox(
+term = widgets.url_selectbox(
     ctx,
     "term",
     options,
@@ -224,13 +226,13 @@ term = ui.url_selectbox(
     format_func=lambda t: t or ctx.t("keywords.term_none"),
 )
 if term:
-    sentences = cloud.term_sentences(
-        queries.filter_articles(ctx.corpus, ctx.filters, with_text=True),
+    sentences = analysis.keywords.term_sentences(
+        analysis.filters.filter_articles(ctx.corpus, ctx.filters, with_text=True),
         term,
         ctx.corpus.mentions,
         ctx.corpus.entities,
     )
-    sentences["link"] = [ui.article_link(ctx, a) for a in sentences["article_id"]]
+    sentences["link"] = [page.article_link(ctx, a) for a in sentences["article_id"]]
     st.subheader(ctx.t("keywords.sentences", term=term, n=len(sentences)))
     st.dataframe(
         sentences[["published", "source", "sentence", "link"]],

@@ -3,20 +3,21 @@ latest events."""
 
 import streamlit as st
 
-from dashboard import charts, queries, ui
+from dashboard import analysis, figures
+from dashboard.app import markup, page
 
-ctx = ui.page_setup("overview")
+ctx = page.page_setup("overview")
 st.title(ctx.t("overview.title"))
 if ctx.articles.empty:
-    ui.empty_selection(ctx)
+    page.empty_selection(ctx)
 
-stats = queries.overview_stats(ctx.corpus, ctx.filters)
+stats = analysis.overview.overview_stats(ctx.corpus, ctx.filters)
 cols = st.columns([1, 1, 2, 1, 1])
 cols[0].metric(ctx.t("overview.articles"), stats["articles"])
 cols[1].metric(ctx.t("overview.outlets"), stats["outlets"])
 cols[2].metric(
     ctx.t("overview.span"),
-    ui.short_span(stats["date_min"], stats["date_max"]),
+    markup.short_span(stats["date_min"], stats["date_max"]),
     help=ctx.t("overview.span_value", start=stats["date_min"], end=stats["date_max"]),
 )
 cols[3].metric(ctx.t("overview.entities"), stats["entities"])
@@ -24,35 +25,35 @@ cols[4].metric(ctx.t("overview.events"), stats["events"])
 
 left, right = st.columns([3, 2])
 with left:
-    per_period, period = queries.articles_per_period(ctx.corpus, ctx.filters)
+    per_period, period = analysis.overview.articles_per_period(ctx.corpus, ctx.filters)
     st.subheader(ctx.t(f"overview.per_{period}"))
     st.caption(ctx.t("overview.per_day_how"))
     st.plotly_chart(
-        charts.articles_per_day_figure(per_period, ctx.lang, ctx.source_label, period),
+        figures.overview.articles_per_day_figure(per_period, ctx.lang, ctx.source_label, period),
         key="ov_per_day",
         config={"displaylogo": False},
     )
 with right:
     st.subheader(ctx.t("overview.top_entities"))
     st.caption(ctx.t("overview.top_entities_how"))
-    top = queries.top_entities(ctx.corpus, ctx.filters, n=10)
+    top = analysis.entities.top_entities(ctx.corpus, ctx.filters, n=10)
     if top.empty:
         st.info(ctx.t("empty.entities"))
     else:
         st.plotly_chart(
-            charts.top_entities_figure(top, ctx.lang),
+            figures.entities.top_entities_figure(top, ctx.lang),
             key="ov_top_entities",
             config={"displaylogo": False},
         )
 
 st.subheader(ctx.t("overview.latest_events"))
 st.caption(ctx.t("overview.latest_events_how"))
-events = queries.latest_events(ctx.corpus, ctx.filters, n=10)
+events = analysis.overview.latest_events(ctx.corpus, ctx.filters, n=10)
 if events.empty:
     st.info(ctx.t("empty.events"))
 else:
-    table = queries.event_rows(events, ctx.lang, ctx.source_label)
-    table["link"] = [ui.article_link(ctx, a) for a in events["article_id"]]
+    table = analysis.overview.event_rows(events, ctx.lang, ctx.source_label)
+    table["link"] = [page.article_link(ctx, a) for a in events["article_id"]]
     st.dataframe(
         table,
         hide_index=True,

@@ -5,7 +5,9 @@ from functools import partial
 
 import streamlit as st
 
-from dashboard import i18n, queries, relations, ui
+from dashboard import analysis, figures
+from dashboard.app import page, widgets
+from dashboard.common import i18n
 
 i18n.extend(
     {
@@ -58,20 +60,24 @@ i18n.extend(
     }
 )
 
-ctx = ui.page_setup("relations")
+ctx = page.page_setup("relations")
 st.title(ctx.t("relations.title"))
 if ctx.articles.empty:
-    ui.empty_selection(ctx)
+    page.empty_selection(ctx)
 
 corpus = ctx.corpus
-counts = relations.country_mentions(ctx.articles, corpus.mentions, corpus.entities, ctx.lang)
-pairs = relations.country_pairs(ctx.articles, corpus.mentions, corpus.entities, corpus.events)
+counts = analysis.relations.country_mentions(
+    ctx.articles, corpus.mentions, corpus.entities, ctx.lang
+)
+pairs = analysis.relations.country_pairs(
+    ctx.articles, corpus.mentions, corpus.entities, corpus.events
+)
 
 st.caption(ctx.t("relations.how"))
-figure = relations.relations_map(counts, pairs, ctx.lang)
+figure = figures.relations.relations_map(counts, pairs, ctx.lang)
 map_event = st.plotly_chart(
     figure,
-    config=relations.map_config(),
+    config=figures.relations.map_config(),
     on_select="rerun",
     selection_mode="points",
     key="rel_map",
@@ -81,7 +87,7 @@ if pairs.empty:
     st.stop()
 
 st.subheader(ctx.t("relations.table"))
-shown = relations.pairs_display(pairs, counts, ctx.lang)
+shown = figures.relations.pairs_display(pairs, counts, ctx.lang)
 column_labels = {
     "a": "relations.col.a",
     "b": "relations.col.b",
@@ -104,7 +110,7 @@ table_event = st.dataframe(
 )
 st.download_button(
     ctx.t("relations.download_pairs"),
-    data=partial(queries.to_csv, shown),
+    data=partial(analysis.export.to_csv, shown),
     file_name="relations_pairs.csv",
     mime="text/csv",
     key="rel_pairs_csv",
@@ -112,7 +118,7 @@ st.download_button(
 
 # The selected pair: the latest new pick on the map or in the table, else the link's `pair`.
 ss = st.session_state
-map_pick = relations.selected_pair(figure, getattr(map_event, "selection", None))
+map_pick = figures.relations.selected_pair(figure, getattr(map_event, "selection", None))
 rows = list(getattr(getattr(table_event, "selection", None), "rows", None) or [])
 table_pick = shown.iloc[rows[0]]["pair"] if rows and rows[0] < len(shown) else None
 last_map, last_table = ss.get("rel_last_picks", (None, None))
@@ -126,7 +132,7 @@ else:
     selected = ctx.query_value("pair")
     if selected is not None:
         try:
-            selected = relations.pair_key(*selected.split("-"))
+            selected = analysis.relations.pair_key(*selected.split("-"))
         except (TypeError, ValueError):
             selected = "?"
         if selected not in set(pairs["pair"]):
@@ -147,7 +153,7 @@ st.subheader(ctx.t("relations.evidence", pair=f"{row['a']} – {row['b']}"))
 left, right = st.columns([3, 2])
 with right:
     st.markdown(f"**{ctx.t('relations.over_time')}**")
-    freq = ui.url_selectbox(
+    freq = widgets.url_selectbox(
         ctx,
         "period",
         ["W", "M"],
@@ -155,25 +161,25 @@ with right:
         label=ctx.t("relations.freq"),
         format_func=lambda f: ctx.t(f"relations.freq.{f}"),
     )
-    over_time = relations.pair_strength_over_time(
+    over_time = analysis.relations.pair_strength_over_time(
         ctx.articles, corpus.mentions, corpus.entities, corpus.events, selected, freq
     )
     st.caption(ctx.t("relations.over_time_how"))
     st.plotly_chart(
-        relations.strength_figure(over_time, ctx.lang),
+        figures.relations.strength_figure(over_time, ctx.lang),
         key="rel_over_time",
         config={"displaylogo": False},
     )
 with left:
-    evidence = relations.pair_evidence(
+    evidence = analysis.relations.pair_evidence(
         ctx.articles, corpus.mentions, corpus.entities, corpus.events, selected
     )
     names = dict(zip(counts["country"], counts["name"], strict=True))
     evidence["source"] = [ctx.source_label(s) for s in evidence["source"]]
     evidence["kind"] = [
-        relations.kind_label(r, names, ctx.lang) for r in evidence.to_dict("records")
+        figures.relations.kind_label(r, names, ctx.lang) for r in evidence.to_dict("records")
     ]
-    evidence["link"] = [ui.article_link(ctx, a) for a in evidence["article_id"]]
+    evidence["link"] = [page.article_link(ctx, a) for a in evidence["article_id"]]
     # st.dataframe shows article text as plain text (no HTML rendering).
     st.dataframe(
         evidence,
@@ -192,7 +198,7 @@ with left:
     )
     st.download_button(
         ctx.t("relations.download_evidence"),
-        data=partial(queries.to_csv, evidence.drop(columns=["link"])),
+        data=partial(analysis.export.to_csv, evidence.drop(columns=["link"])),
         file_name=f"relations_{selected}.csv",
         mime="text/csv",
         key="rel_evidence_csv",

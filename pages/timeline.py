@@ -5,7 +5,9 @@ from functools import partial
 
 import streamlit as st
 
-from dashboard import i18n, queries, timeline, ui
+from dashboard import analysis, figures
+from dashboard.app import page, widgets
+from dashboard.common import i18n
 
 i18n.extend(
     {
@@ -68,25 +70,25 @@ i18n.extend(
     }
 )
 
-ctx = ui.page_setup("timeline")
+ctx = page.page_setup("timeline")
 st.title(ctx.t("timeline.title"))
 if ctx.articles.empty:
-    ui.empty_selection(ctx)
+    page.empty_selection(ctx)
 
 corpus = ctx.corpus
 col_pair, col_kind = st.columns(2)
-pair = ui.url_selectbox(
+pair = widgets.url_selectbox(
     ctx,
     "pair",
-    ["all", *timeline.pair_options(corpus.events)],
+    ["all", *analysis.timeline.pair_options(corpus.events)],
     key="tl_pair",
     label=ctx.t("timeline.pair"),
     format_func=lambda p: (
-        ctx.t("timeline.all_pairs") if p == "all" else timeline.pair_label(p, ctx.lang)
+        ctx.t("timeline.all_pairs") if p == "all" else analysis.timeline.pair_label(p, ctx.lang)
     ),
     container=col_pair,
 )
-kind = ui.url_selectbox(
+kind = widgets.url_selectbox(
     ctx,
     "kind",
     ["all", "summit", "meeting", "visit", "departure"],
@@ -101,13 +103,13 @@ def build_frame(view: tuple, details):
     """The stories of one view (see timeline_frame). ``details``: True for every column,
     False for the cheap frame that counts and plots, or a tuple of story ids to build."""
     _version, _filters, kind, pair, lang = view
-    return timeline.timeline_frame(
+    return analysis.timeline.timeline_frame(
         ctx.corpus.events,
         ctx.articles,
         kinds=None if kind == "all" else [kind],
         pair=None if pair == "all" else pair,
         lang=lang,
-        entity_names=timeline.lead_names(ctx.corpus.entities, lang),
+        entity_names=analysis.timeline.lead_names(ctx.corpus.entities, lang),
         source_label=ctx.source_label,
         stories=details if isinstance(details, tuple) else None,
         details=details is not False,
@@ -130,7 +132,7 @@ view = (corpus.version, (f.date_from, f.date_to, f.sources, f.once), kind, pair,
 # expressions) are built only for the stories a reader sees: all of them when they are few
 # enough to draw one by one, else the rows of the table (the CSV builds the rest on click).
 frame = story_frame(view, False)
-aggregated = len(frame) > timeline.MAX_MARKS
+aggregated = len(frame) > analysis.timeline.MAX_MARKS
 if not aggregated:
     frame = story_frame(view, True)
 
@@ -149,10 +151,10 @@ if frame.empty:
 
 if aggregated:
     st.caption(ctx.t("timeline.aggregated", n=len(frame)))
-    figure = timeline.bucket_figure(frame, ctx.lang)
+    figure = figures.timeline.bucket_figure(frame, ctx.lang)
 else:
     st.caption(ctx.t("timeline.how"))
-    figure = timeline.timeline_figure(frame, ctx.lang)
+    figure = figures.timeline.timeline_figure(frame, ctx.lang)
 chart_event = st.plotly_chart(
     figure,
     key="tl_chart",
@@ -162,20 +164,20 @@ chart_event = st.plotly_chart(
 )
 
 # With many stories a mark is a week or month of them: choosing one narrows the table.
-picked = timeline.selected_story(figure, getattr(chart_event, "selection", None))
+picked = figures.timeline.selected_story(figure, getattr(chart_event, "selection", None))
 in_bucket = (
-    timeline.bucket_stories(frame, picked)
-    if aggregated and picked and picked.startswith(timeline.BUCKET_PREFIX)
+    analysis.timeline_buckets.bucket_stories(frame, picked)
+    if aggregated and picked and picked.startswith(analysis.timeline_buckets.BUCKET_PREFIX)
     else frame
 )
 st.subheader(ctx.t("timeline.table"))
 if in_bucket is not frame:
     st.caption(ctx.t("timeline.bucket_table", n=len(in_bucket)))
 # Tens of thousands of rows are for the CSV, not for reading: the table shows the latest.
-shown = in_bucket.tail(timeline.MAX_TABLE_ROWS)
+shown = in_bucket.tail(analysis.timeline.MAX_TABLE_ROWS)
 if len(shown) < len(in_bucket):
     st.caption(ctx.t("timeline.table_capped", shown=len(shown), n=len(in_bucket)))
-table = timeline.timeline_table(in_full(shown), ctx.lang)
+table = figures.timeline.timeline_table(in_full(shown), ctx.lang)
 st.dataframe(
     table,
     hide_index=True,
@@ -185,7 +187,9 @@ st.dataframe(
 )
 st.download_button(
     ctx.t("timeline.download"),
-    data=lambda: queries.to_csv(timeline.timeline_table(in_full(in_bucket, False), ctx.lang)),
+    data=lambda: analysis.export.to_csv(
+        figures.timeline.timeline_table(in_full(in_bucket, False), ctx.lang)
+    ),
     file_name="timeline.csv",
     mime="text/csv",
     key="tl_csv",
@@ -219,11 +223,11 @@ story_row = frame[frame["story_id"] == selected]
 st.subheader(
     ctx.t(
         "timeline.reports",
-        story=f"{story_row['lane'].iloc[0]} · {timeline.date_labels(story_row, ctx.lang)[0]}",
+        story=f"{story_row['lane'].iloc[0]} · {figures.timeline.date_labels(story_row, ctx.lang)[0]}",
     )
 )
-reports = timeline.story_reports(corpus.events, ctx.articles, selected)
-reports["link"] = [ui.article_link(ctx, a) for a in reports["article_id"]]
+reports = analysis.timeline.story_reports(corpus.events, ctx.articles, selected)
+reports["link"] = [page.article_link(ctx, a) for a in reports["article_id"]]
 reports["source"] = [ctx.source_label(s) if isinstance(s, str) else "" for s in reports["source"]]
 columns = ["published", "source", "evidence", "time_expr", "link"]
 st.dataframe(
@@ -240,7 +244,7 @@ st.dataframe(
 )
 st.download_button(
     ctx.t("timeline.download_reports"),
-    data=partial(queries.to_csv, reports[columns[:-1] + ["article_id"]]),
+    data=partial(analysis.export.to_csv, reports[columns[:-1] + ["article_id"]]),
     file_name="timeline_reports.csv",
     mime="text/csv",
     key="tl_reports_csv",

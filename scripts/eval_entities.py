@@ -28,9 +28,9 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from dashboard import entities  # noqa: E402
-from dashboard.paths import GAZETTEER_CSV  # noqa: E402
-from dashboard.textnorm import to_simplified  # noqa: E402
+from dashboard.common.textnorm import to_simplified  # noqa: E402
+from dashboard.ingest import entities  # noqa: E402
+from dashboard.tables.paths import GAZETTEER_CSV  # noqa: E402
 
 TYPES = ("person", "country", "org", "place")
 

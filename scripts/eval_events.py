@@ -33,13 +33,13 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from dashboard import entities as entity_stage  # noqa: E402
-from dashboard.articles import extract_articles  # noqa: E402
-from dashboard.events import build_events  # noqa: E402
-from dashboard.pipeline import PipelineContext  # noqa: E402
-from dashboard.report import IngestReport  # noqa: E402
-from dashboard.textnorm import to_simplified  # noqa: E402
-from dashboard.timeexpr import find_times  # noqa: E402
+from dashboard.common.textnorm import to_simplified  # noqa: E402
+from dashboard.ingest import entities as entity_stage  # noqa: E402
+from dashboard.ingest.articles import extract_articles  # noqa: E402
+from dashboard.ingest.events import build_events  # noqa: E402
+from dashboard.ingest.pipeline import PipelineContext  # noqa: E402
+from dashboard.ingest.report import IngestReport  # noqa: E402
+from dashboard.ingest.timeexpr import find_times  # noqa: E402
 
 LABELS = ROOT / "data" / "labels"
 

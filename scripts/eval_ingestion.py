@@ -16,9 +16,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from dashboard.articles import extract_articles  # noqa: E402
-from dashboard.report import IngestReport  # noqa: E402
-from dashboard.textnorm import compact  # noqa: E402
+from dashboard.common.textnorm import compact  # noqa: E402
+from dashboard.ingest.articles import extract_articles  # noqa: E402
+from dashboard.ingest.report import IngestReport  # noqa: E402
 
 LABEL_SETS = {
     # Built alongside the rules (the seed and examples written while developing).

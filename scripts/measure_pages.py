@@ -35,11 +35,11 @@ def _median_ms(fn, repeat: int) -> float:
 def measure_reruns(data_dir: Path, repeat: int) -> None:
     from streamlit.testing.v1 import AppTest
 
-    from dashboard import ui
+    from dashboard.app import page
 
     os.environ["DASHBOARD_DATA"] = str(data_dir)
     print(f"{'page':<10} {'first run ms':>13} {'rerun after filter change ms':>29}")
-    for page_id, _ in ui.existing_pages():
+    for page_id, _ in page.existing_pages():
         at = AppTest.from_file(str(ROOT / "pages" / f"{page_id}.py"), default_timeout=120)
         start = time.perf_counter()
         at.run()
@@ -57,34 +57,41 @@ def measure_reruns(data_dir: Path, repeat: int) -> None:
 
 
 def measure_functions(data_dir: Path, repeat: int) -> None:
-    from dashboard import charts, queries
-    from dashboard.corpus import load_corpus
+    from dashboard import analysis, figures
+    from dashboard.analysis.corpus import load_corpus
 
     corpus = load_corpus(data_dir)
-    f = queries.Filters(once=True)
+    f = analysis.filters.Filters(once=True)
 
     def overview():
-        queries.overview_stats(corpus, f)
-        charts.articles_per_day_figure(queries.articles_per_day(corpus, f), "zh")
-        charts.top_entities_figure(queries.top_entities(corpus, f, n=10), "zh")
-        queries.event_rows(queries.latest_events(corpus, f), "zh")
+        analysis.overview.overview_stats(corpus, f)
+        figures.overview.articles_per_day_figure(
+            analysis.overview.articles_per_day(corpus, f), "zh"
+        )
+        figures.entities.top_entities_figure(analysis.entities.top_entities(corpus, f, n=10), "zh")
+        analysis.overview.event_rows(analysis.overview.latest_events(corpus, f), "zh")
 
     def entities():
-        top = queries.top_entities(corpus, f, n=20)
+        top = analysis.entities.top_entities(corpus, f, n=20)
         ids = top["entity_id"].tolist()
         names = dict(zip(ids, top["name_zh"], strict=True))
-        charts.top_entities_figure(top, "zh")
-        charts.entity_outlet_figure(queries.entity_counts_by_outlet(corpus, f, ids), names, "zh")
-        charts.entity_trend_figure(queries.entity_trend(corpus, f, ids[:3]), names, "zh")
+        figures.entities.top_entities_figure(top, "zh")
+        figures.entities.entity_outlet_figure(
+            analysis.entities.entity_counts_by_outlet(corpus, f, ids), names, "zh"
+        )
+        figures.entities.entity_trend_figure(
+            analysis.entities.entity_trend(corpus, f, ids[:3]), names, "zh"
+        )
         if ids:
-            queries.entity_sentences(corpus, f, ids[0])
+            analysis.entities.entity_sentences(corpus, f, ids[0])
 
     def articles():
-        listing = queries.list_articles(corpus, f, "俄罗斯")
+        listing = analysis.articles.list_articles(corpus, f, "俄罗斯")
         if not listing.empty:
             aid = listing["article_id"].iloc[0]
-            charts.highlight_html(
-                queries.article_by_id(corpus, aid)["text"], queries.article_mentions(corpus, aid)
+            figures.reader.highlight_html(
+                analysis.articles.article_by_id(corpus, aid)["text"],
+                analysis.articles.article_mentions(corpus, aid),
             )
 
     print(f"\n{len(corpus.articles)} articles, {len(corpus.mentions)} mentions")
@@ -120,7 +127,7 @@ def main() -> None:
     parser.add_argument("--no-browser", action="store_true")
     args = parser.parse_args()
 
-    from dashboard.pipeline import ingest
+    from dashboard.ingest.pipeline import ingest
 
     data_dir = Path(tempfile.mkdtemp()) / "processed"
     ingest([args.raw], data_dir)

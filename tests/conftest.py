@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import store
-from dashboard.paths import DATA_DIR
-from dashboard.pipeline import ingest
+from dashboard.ingest.pipeline import ingest
+from dashboard.tables import store
+from dashboard.tables.paths import DATA_DIR
 
 SEED_DIR = DATA_DIR / "raw"
 

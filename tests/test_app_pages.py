@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import store
+from dashboard.tables import store
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ["overview", "entities", "articles"]
@@ -182,7 +182,7 @@ def test_no_raw_documents_is_a_message_not_a_crash(tmp_path, monkeypatch):
 def test_link_parsing_clamps_dates_reports_junk_and_omits_defaults():
     from datetime import date
 
-    from dashboard.ui import UrlFilters, parse_url_filters, url_params_for
+    from dashboard.app.urlstate import UrlFilters, parse_url_filters, url_params_for
 
     lo, hi = date(2024, 7, 9), date(2024, 7, 20)
     params = {
@@ -213,9 +213,9 @@ def test_link_values_cannot_inject_markdown_links(data_env):
 
 
 def test_reader_list_is_capped_with_a_hint_to_search(data_env, monkeypatch):
-    from dashboard import ui
+    from dashboard.app import widgets
 
-    monkeypatch.setattr(ui, "PICKER_LIMIT", 2)
+    monkeypatch.setattr(widgets, "PICKER_LIMIT", 2)
     at = run_page("articles")
     assert not at.exception
     assert len(at.selectbox[0].options) == 2  # of the seed's five
@@ -227,12 +227,12 @@ def test_the_loaded_corpus_is_kept_out_of_the_collectors_full_passes(seed_proces
     passes stop walking it (at 100,000 articles each pass was 50-85 ms of some rerun)."""
     import gc
 
-    from dashboard import corpus as corpus_module
+    from dashboard.app import data
 
-    corpus_module.cached_corpus(seed_processed)  # makes the cached loader
-    corpus_module._cached_load.clear()
+    data.cached_corpus(seed_processed)  # makes the cached loader
+    data._cached_load.clear()
     gc.unfreeze()
-    loaded = corpus_module.cached_corpus(seed_processed)
+    loaded = data.cached_corpus(seed_processed)
     assert gc.get_freeze_count() > 0
     walked = {id(obj) for obj in gc.get_objects()}
     assert id(loaded) not in walked and id(loaded.meta) not in walked

@@ -5,7 +5,7 @@ import json
 import subprocess
 import sys
 
-from dashboard.paths import PROJECT_ROOT
+from dashboard.tables.paths import PROJECT_ROOT
 
 REQUIRED = ("articles", "ingest_mb_s", "baseline_mb_s", "cold_load_s", "peak_rss_mb")
 

@@ -6,7 +6,7 @@ from datetime import date
 
 import pandas as pd
 
-from dashboard import charts
+from dashboard import figures
 
 
 def test_articles_per_day_stacks_one_trace_per_outlet():
@@ -18,7 +18,9 @@ def test_articles_per_day_stacks_one_trace_per_outlet():
             "articles": [1, 2, 3],
         }
     )
-    fig = charts.articles_per_day_figure(per_day, "zh", {"KCNA": "朝中社", "Yonhap": "韩联社"}.get)
+    fig = figures.overview.articles_per_day_figure(
+        per_day, "zh", {"KCNA": "朝中社", "Yonhap": "韩联社"}.get
+    )
     assert fig.layout.barmode == "stack"
     by_name = {t.name: ([str(d) for d in t.x], list(t.y)) for t in fig.data}
     assert by_name["朝中社"] == (["2024-07-01", "2024-07-02"], [1, 3])
@@ -34,10 +36,10 @@ def test_weekly_bars_say_so_on_the_axis_and_in_the_hover():
             "articles": [3, 4],
         }
     )
-    fig = charts.articles_per_day_figure(per_week, "en", period="W")
+    fig = figures.overview.articles_per_day_figure(per_week, "en", period="W")
     assert fig.layout.xaxis.title.text == "Week (first day)"
     assert "week of %{x|%Y-%m-%d}" in fig.data[0].hovertemplate
-    monthly = charts.articles_per_day_figure(per_week, "zh", period="M")
+    monthly = figures.overview.articles_per_day_figure(per_week, "zh", period="M")
     assert monthly.layout.xaxis.tickformat == "%Y-%m" and monthly.layout.xaxis.title.text == "月份"
 
 
@@ -56,7 +58,7 @@ def _top():
 
 
 def test_top_entities_bars_carry_ids_and_hover_names():
-    fig = charts.top_entities_figure(_top(), "zh")
+    fig = figures.entities.top_entities_figure(_top(), "zh")
     bar = fig.data[0]
     assert list(bar.y) == ["金正恩", "俄罗斯"] and list(bar.x) == [5, 3]
     assert [row[0] for row in bar.customdata] == ["kim", "rus"]  # what a click selects
@@ -66,7 +68,7 @@ def test_top_entities_bars_carry_ids_and_hover_names():
 
 
 def test_top_entities_in_english_uses_english_names():
-    fig = charts.top_entities_figure(_top(), "en")
+    fig = figures.entities.top_entities_figure(_top(), "en")
     assert list(fig.data[0].y) == ["Kim Jong Un", "Russia"]
     assert "Aliases" in fig.data[0].hovertemplate
 
@@ -74,23 +76,23 @@ def test_top_entities_in_english_uses_english_names():
 def test_hover_text_from_articles_is_escaped():
     top = _top()
     top.loc[0, "aliases"] = "<img src=x onerror=alert(1)>"
-    fig = charts.top_entities_figure(top, "zh")
+    fig = figures.entities.top_entities_figure(top, "zh")
     assert "<img" not in fig.data[0].customdata[0][3]
 
 
 def test_duplicate_display_names_stay_separate_bars():
     top = _top()
     top.loc[1, "name_zh"] = "金正恩"
-    fig = charts.top_entities_figure(top, "zh")
+    fig = figures.entities.top_entities_figure(top, "zh")
     assert len(set(fig.data[0].y)) == 2
 
 
 def test_empty_inputs_give_empty_figures():
-    assert len(charts.top_entities_figure(_top().iloc[0:0], "zh").data) == 0
+    assert len(figures.entities.top_entities_figure(_top().iloc[0:0], "zh").data) == 0
     empty_day = pd.DataFrame({"published": [], "source": [], "source_zh": [], "articles": []})
-    assert len(charts.articles_per_day_figure(empty_day, "zh").data) == 0
+    assert len(figures.overview.articles_per_day_figure(empty_day, "zh").data) == 0
     empty_trend = pd.DataFrame({"published": [], "entity_id": [], "mentions": []})
-    assert len(charts.entity_trend_figure(empty_trend, {"kim": "金正恩"}, "zh").data) == 0
+    assert len(figures.entities.entity_trend_figure(empty_trend, {"kim": "金正恩"}, "zh").data) == 0
 
 
 def test_outlet_and_trend_figures():
@@ -101,7 +103,7 @@ def test_outlet_and_trend_figures():
             "mentions": [1, 2, 4],
         }
     )
-    fig = charts.entity_outlet_figure(by_outlet, {"kim": "金正恩", "rus": "俄罗斯"}, "zh")
+    fig = figures.entities.entity_outlet_figure(by_outlet, {"kim": "金正恩", "rus": "俄罗斯"}, "zh")
     kcna = next(t for t in fig.data if t.name == "KCNA")
     assert list(kcna.x) == ["金正恩", "俄罗斯"] and list(kcna.y) == [1, 4]
     trend = pd.DataFrame(
@@ -111,7 +113,7 @@ def test_outlet_and_trend_figures():
             "mentions": [2, 1],
         }
     )
-    fig = charts.entity_trend_figure(trend, {"kim": "金正恩"}, "zh")
+    fig = figures.entities.entity_trend_figure(trend, {"kim": "金正恩"}, "zh")
     assert fig.data[0].name == "金正恩" and list(fig.data[0].y) == [2, 1]
 
 
@@ -127,7 +129,7 @@ def test_reader_marks_entities_and_escapes_markup():
             "end": [3, start + 2],
         }
     )
-    out = charts.highlight_html(text, mentions)
+    out = figures.reader.highlight_html(text, mentions)
     assert "<script>" not in out and "&lt;script&gt;" in out
     assert out.count('<mark class="ent ent-person"') == 2
     assert ">普京</mark>" in out
@@ -137,16 +139,17 @@ def test_reader_skips_offsets_outside_the_text():
     mentions = pd.DataFrame(
         {"entity_id": ["x"], "surface": ["普京"], "type": ["person"], "start": [50], "end": [52]}
     )
-    assert "<mark" not in charts.highlight_html("短文", mentions)
+    assert "<mark" not in figures.reader.highlight_html("短文", mentions)
 
 
 def test_sentence_marking_escapes_both_sentence_and_surface():
-    out = charts.mark_in_sentence("<b>普京</b>访问平壤", "普京")
+    out = figures.reader.mark_in_sentence("<b>普京</b>访问平壤", "普京")
     assert out == "&lt;b&gt;<mark>普京</mark>&lt;/b&gt;访问平壤"
 
 
 def test_reader_legend_names_every_type_in_the_ui_language():
     assert all(
-        word in charts.legend_html("en") for word in ("Person", "Country", "Organization", "Place")
+        word in figures.reader.legend_html("en")
+        for word in ("Person", "Country", "Organization", "Place")
     )
-    assert "人物" in charts.legend_html("zh")
+    assert "人物" in figures.reader.legend_html("zh")

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from dashboard import cloud
-from dashboard.textnorm import to_simplified
+from dashboard import analysis, cli, figures
+from dashboard.common.textnorm import to_simplified
 
 
 def _terms(rows):
@@ -24,7 +24,7 @@ def _terms(rows):
 
 def test_frequency_sums_and_orders():
     terms = _terms([("d1", "乙", 2), ("d2", "乙", 1), ("d1", "甲", 3), ("d2", "丙", 1)])
-    weights = cloud.frequency(terms)
+    weights = analysis.keywords.frequency(terms)
     assert weights.to_dict() == {"乙": 3.0, "甲": 3.0, "丙": 1.0}
     assert list(weights.index) == ["乙", "甲", "丙"]  # ties by term, deterministic
 
@@ -32,7 +32,7 @@ def test_frequency_sums_and_orders():
 def test_tfidf_hand_computed():
     corpus = _terms([("d1", "x", 2), ("d1", "y", 1), ("d2", "x", 1), ("d3", "z", 4)])
     selection = corpus[corpus["article_id"] == "d1"]
-    weights = cloud.tfidf(selection, corpus)
+    weights = analysis.keywords.tfidf(selection, corpus)
     # N = 3 articles; df(x) = 2, df(y) = 1; idf = ln((1+N)/(1+df)) + 1
     assert weights["x"] == pytest.approx(2 * (math.log(4 / 3) + 1))
     assert weights["y"] == pytest.approx(1 * (math.log(4 / 2) + 1))
@@ -44,7 +44,7 @@ def test_log_odds_symmetric_case():
     target = pd.Series({"a": 3, "b": 1})
     reference = pd.Series({"a": 1, "b": 3})
     prior = pd.Series({"a": 4, "b": 4})  # alpha_0 = 8, n_i = n_j = 4
-    z = cloud.log_odds_z(target, reference, prior)
+    z = analysis.keywords.log_odds_z(target, reference, prior)
     delta = math.log(7 / 5) - math.log(5 / 7)
     assert z["a"] == pytest.approx(delta / math.sqrt(1 / 7 + 1 / 5))
     assert z["a"] == pytest.approx(1.14928, abs=1e-4)
@@ -55,7 +55,7 @@ def test_log_odds_unequal_sizes_and_absent_term():
     target = pd.Series({"a": 2})  # b never appears in the target
     reference = pd.Series({"a": 1, "b": 3})
     prior = pd.Series({"a": 3, "b": 3})  # alpha_0 = 6, n_i = 2, n_j = 4
-    z = cloud.log_odds_z(target, reference, prior)
+    z = analysis.keywords.log_odds_z(target, reference, prior)
     assert z["a"] == pytest.approx((math.log(5 / 3) - math.log(4 / 6)) / math.sqrt(1 / 5 + 1 / 4))
     assert z["b"] == pytest.approx((math.log(3 / 5) - math.log(6 / 4)) / math.sqrt(1 / 3 + 1 / 6))
     assert z["a"] == pytest.approx(1.3660, abs=1e-4) and z["b"] == pytest.approx(-1.2958, abs=1e-4)
@@ -75,28 +75,28 @@ def test_distinctive_shows_what_sets_an_outlet_apart():
         ]
     )
     kcna = corpus[corpus["article_id"].str.startswith("k")]
-    weights = cloud.distinctive(kcna, corpus)
+    weights = analysis.keywords.distinctive(kcna, corpus)
     # KCNA: 军事 4 of 9 tokens, Yonhap: 5 of 10. 敬爱 only KCNA's, 导弹 only Yonhap's.
     assert list(weights.index) == ["敬爱"]  # 导弹 is Yonhap's, 军事 slightly more Yonhap's
     assert (weights > 0).all()
     yonhap = corpus[corpus["article_id"].str.startswith("y")]
-    yonhap_weights = cloud.distinctive(yonhap, corpus)
+    yonhap_weights = analysis.keywords.distinctive(yonhap, corpus)
     assert list(yonhap_weights.index) == ["导弹", "军事"]
     assert yonhap_weights["军事"] < 0.2 * yonhap_weights["导弹"]
     # Nothing outside the selection: nothing to compare with.
-    assert cloud.distinctive(corpus, corpus).empty
+    assert analysis.keywords.distinctive(corpus, corpus).empty
 
 
 def test_cloud_weights_dispatch_and_unknown():
     corpus = _terms([("d1", "x", 2), ("d2", "y", 1)])
-    assert cloud.cloud_weights(corpus, "frequency").to_dict() == {"x": 2.0, "y": 1.0}
+    assert analysis.keywords.cloud_weights(corpus, "frequency").to_dict() == {"x": 2.0, "y": 1.0}
     with pytest.raises(ValueError, match="unknown weighting"):
-        cloud.cloud_weights(corpus, "bm25")
+        analysis.keywords.cloud_weights(corpus, "bm25")
 
 
 def test_ranked_terms_table():
     terms = _terms([("d1", "x", 2), ("d2", "x", 1), ("d2", "y", 5)])
-    table = cloud.ranked_terms(pd.Series({"x": 9.0, "y": 4.0}), terms, top=5)
+    table = analysis.keywords.ranked_terms(pd.Series({"x": 9.0, "y": 4.0}), terms, top=5)
     assert table.to_dict("records") == [
         {"rank": 1, "term": "x", "weight": 9.0, "count": 3, "articles": 2},
         {"rank": 2, "term": "y", "weight": 4.0, "count": 5, "articles": 1},
@@ -112,13 +112,17 @@ def test_select_articles_filters():
             "dup_of": [None, None, "a"],
         }
     )
-    assert list(cloud.select_articles(articles, ["KCNA"])["article_id"]) == ["a", "c"]
-    assert list(cloud.select_articles(articles, date_from="2024-07-09")["article_id"]) == ["b", "c"]
-    assert list(cloud.select_articles(articles, date_to=dt.date(2024, 7, 9))["article_id"]) == [
+    assert list(analysis.keywords.select_articles(articles, ["KCNA"])["article_id"]) == ["a", "c"]
+    assert list(
+        analysis.keywords.select_articles(articles, date_from="2024-07-09")["article_id"]
+    ) == ["b", "c"]
+    assert list(
+        analysis.keywords.select_articles(articles, date_to=dt.date(2024, 7, 9))["article_id"]
+    ) == [
         "a",
         "b",
     ]
-    assert list(cloud.select_articles(articles, once=True)["article_id"]) == ["a", "b"]
+    assert list(analysis.keywords.select_articles(articles, once=True)["article_id"]) == ["a", "b"]
 
 
 # ---- sentences ---------------------------------------------------------------------------------
@@ -136,20 +140,20 @@ def test_term_sentences_returns_original_script_and_mentions():
             "text_simplified": [to_simplified(text)],
         }
     )
-    got = cloud.term_sentences(articles, "签署")  # searched in Simplified
+    got = analysis.keywords.term_sentences(articles, "签署")  # searched in Simplified
     assert got["sentence"].tolist() == ["雙方簽署條約!"]  # shown as written
     row = got.iloc[0]
     assert row["sentence"][row["match_start"] : row["match_end"]] == "簽署"
     mentions = pd.DataFrame({"article_id": ["t1"], "entity_id": ["P1"], "start": [0], "end": [2]})
     entities = pd.DataFrame({"entity_id": ["P1"], "name_zh": ["普京"]})
-    assert cloud.term_sentences(articles, "普京").empty
-    via_entity = cloud.term_sentences(articles, "普京", mentions, entities)
+    assert analysis.keywords.term_sentences(articles, "普京").empty
+    via_entity = analysis.keywords.term_sentences(articles, "普京", mentions, entities)
     assert via_entity["sentence"].tolist() == ["普丁與金正恩在平壤會談。"]
 
 
 def test_term_sentences_on_seed(seed_tables):
     articles = seed_tables["articles"]
-    got = cloud.term_sentences(articles, "代表团")
+    got = analysis.keywords.term_sentences(articles, "代表团")
     assert len(got) >= 3
     assert all("代表团" in to_simplified(s) for s in got["sentence"])
     assert set(got["article_id"]) <= set(articles["article_id"])
@@ -159,7 +163,7 @@ def test_term_sentences_on_seed(seed_tables):
 
 
 def test_font_comes_from_the_pip_package():
-    path = cloud.font_path()
+    path = figures.cloud.font_path()
     assert path.suffix == ".otf" and path.is_file()
     assert "pylopdf_fonts_zh_cn" in str(path)
 
@@ -179,17 +183,17 @@ def test_chinese_renders_as_glyphs_not_boxes():
 
     # The check can fail: with wordcloud's own font, two different words are the same boxes.
     assert np.array_equal(default_font("朝鲜"), default_font("俄国"))
-    ours_a = _ink(cloud.render_cloud({"朝鲜": 1.0}, 200, 100))
-    ours_b = _ink(cloud.render_cloud({"俄国": 1.0}, 200, 100))
+    ours_a = _ink(figures.cloud.render_cloud({"朝鲜": 1.0}, 200, 100))
+    ours_b = _ink(figures.cloud.render_cloud({"俄国": 1.0}, 200, 100))
     assert ours_a.any() and ours_b.any()
     assert not np.array_equal(ours_a, ours_b)
 
 
 def test_render_is_deterministic_and_sized():
     weights = {"金正恩": 8.0, "军事": 6.0, "代表团": 5.0, "合作": 3.0, "平壤": 2.0}
-    first = cloud.cloud_png(weights, 400, 200)
-    cloud._render_png.cache_clear()
-    second = cloud.cloud_png(weights, 400, 200)
+    first = figures.cloud.cloud_png(weights, 400, 200)
+    figures.cloud._render_png.cache_clear()
+    second = figures.cloud.cloud_png(weights, 400, 200)
     assert first == second
     image = Image.open(io.BytesIO(first))
     assert image.size == (400, 200)
@@ -205,20 +209,20 @@ def _zipf_weights(n: int = 100) -> dict[str, float]:
 def test_side_by_side_clouds_draw_no_word_too_small_to_read():
     # Three clouds to a row on a 900-pixel-wide page: a 600-pixel image shows at 300
     # pixels, so a word must be drawn at 20 pixels or more to show at 10 on the screen.
-    floor = cloud.min_word_pixels(600, per_row=3)
+    floor = figures.cloud.min_word_pixels(600, per_row=3)
     assert floor == 20
-    assert cloud.min_word_pixels(600, per_row=2) == 14
-    assert cloud.min_word_pixels(900, per_row=1) == cloud.MIN_WORD_PIXELS
+    assert figures.cloud.min_word_pixels(600, per_row=2) == 14
+    assert figures.cloud.min_word_pixels(900, per_row=1) == figures.cloud.MIN_WORD_PIXELS
     weights = _zipf_weights()
-    side_by_side = cloud.cloud_words(weights, 600, 300, min_word_px=floor)
+    side_by_side = figures.cloud.cloud_words(weights, 600, 300, min_word_px=floor)
     assert side_by_side and min(size for _, size in side_by_side) >= floor
     assert max(size for _, size in side_by_side) <= 300
     # The check can fail: with the single-cloud floor the same weights draw smaller words.
-    alone = cloud.cloud_words(weights, 600, 300, min_word_px=cloud.MIN_WORD_PIXELS)
+    alone = figures.cloud.cloud_words(weights, 600, 300, min_word_px=figures.cloud.MIN_WORD_PIXELS)
     assert min(size for _, size in alone) < floor
     assert len(alone) > len(side_by_side)
     # What is drawn is what the image shows: the PNG comes from the same layout.
-    assert cloud.cloud_png(weights, 600, 300, min_word_px=floor) != cloud.cloud_png(
+    assert figures.cloud.cloud_png(weights, 600, 300, min_word_px=floor) != figures.cloud.cloud_png(
         weights, 600, 300
     )
 
@@ -228,7 +232,7 @@ def test_cloud_colours_are_the_colormaps():
 
     from wordcloud.wordcloud import colormap_color_func
 
-    ours, theirs = cloud._PaletteColors("viridis"), colormap_color_func("viridis")
+    ours, theirs = figures.cloud._PaletteColors("viridis"), colormap_color_func("viridis")
     draws = [Random(seed) for seed in range(300)]
     expected = [theirs("w", 10, (0, 0), None, random_state=Random(seed)) for seed in range(300)]
     assert [ours("w", 10, (0, 0), None, random_state=r) for r in draws] == expected
@@ -236,7 +240,7 @@ def test_cloud_colours_are_the_colormaps():
 
 
 def test_empty_weights_give_a_blank_image():
-    image = cloud.render_cloud({}, 300, 150)
+    image = figures.cloud.render_cloud({}, 300, 150)
     assert image.size == (300, 150) and not _ink(image).any()
 
 
@@ -245,7 +249,7 @@ def test_empty_weights_give_a_blank_image():
 
 def test_cli_writes_a_cloud(seed_processed, tmp_path, capsys):
     out = tmp_path / "cloud.png"
-    font = cloud.render_cloud_cli(seed_processed, out, sources=["KCNA"], weight="distinctive")
+    font = cli.render_cloud_cli(seed_processed, out, sources=["KCNA"], weight="distinctive")
     printed = capsys.readouterr().out
     assert str(font) in printed and "distinctive" in printed
     image = Image.open(out)
@@ -254,7 +258,7 @@ def test_cli_writes_a_cloud(seed_processed, tmp_path, capsys):
 
 def test_cli_empty_selection_says_so(seed_processed, tmp_path, capsys):
     out = tmp_path / "none.png"
-    cloud.render_cloud_cli(seed_processed, out, date_from="2030-01-01")
+    cli.render_cloud_cli(seed_processed, out, date_from="2030-01-01")
     assert "no terms" in capsys.readouterr().out
     assert not _ink(Image.open(out)).any()
 
@@ -286,19 +290,19 @@ def _mini_corpus():
 def test_cloud_data_for_the_selection_and_an_outlet():
     articles, terms = _mini_corpus()
     selection = articles[articles["source"] != "unknown"]
-    whole = cloud.cloud_data(selection, terms, "frequency")
+    whole = analysis.keywords.cloud_data(selection, terms, "frequency")
     assert whole.articles == 3 and whole.note is None
     assert whole.weights.to_dict() == {"敬爱": 5.0, "军事": 4.0, "导弹": 3.0}
     assert whole.table["term"].tolist() == ["敬爱", "军事", "导弹"]
     # Outlet vs the other outlets of the selection (the unknown outlet is outside it).
-    kcna = cloud.cloud_data(selection, terms, "distinctive", outlet="KCNA")
+    kcna = analysis.keywords.cloud_data(selection, terms, "distinctive", outlet="KCNA")
     assert (
         kcna.weights.index[0] == "敬爱"
         and "导弹" not in kcna.weights
         and "条约" not in kcna.weights
     )
     # The selection vs the rest of the corpus: 条约 is only outside, so it cannot be distinctive.
-    contrast = cloud.cloud_data(selection, terms, "distinctive")
+    contrast = analysis.keywords.cloud_data(selection, terms, "distinctive")
     assert "条约" not in contrast.weights and contrast.weights.index[0] in {"敬爱", "导弹"}
 
 
@@ -318,32 +322,38 @@ def test_cloud_data_is_the_same_whichever_way_the_rows_are_counted():
         "narrow": articles[articles["source"] == "KCNA"],
     }
     for name, selection in selections.items():
-        for weighting in cloud.WEIGHTINGS:
+        for weighting in analysis.keywords.WEIGHTINGS:
             for outlet in (None, "KCNA", "Yonhap"):
-                fast = cloud.cloud_data(selection, terms, weighting, outlet)
+                fast = analysis.keywords.cloud_data(selection, terms, weighting, outlet)
                 for other in (shuffled, unpositioned):
-                    slow = cloud.cloud_data(selection, other, weighting, outlet)
+                    slow = analysis.keywords.cloud_data(selection, other, weighting, outlet)
                     where = (name, weighting, outlet)
                     pd.testing.assert_series_equal(fast.weights, slow.weights, obj=str(where))
                     pd.testing.assert_frame_equal(fast.table, slow.table, obj=str(where))
                     assert (fast.articles, fast.note) == (slow.articles, slow.note), where
     # The wide selection is counted as the whole table minus the unknown outlet's rows.
-    wide = cloud.cloud_data(selections["wide"], terms, "frequency")
+    wide = analysis.keywords.cloud_data(selections["wide"], terms, "frequency")
     assert wide.weights.to_dict() == {"敬爱": 5.0, "军事": 4.0, "导弹": 3.0}
     assert wide.table.set_index("term")["articles"].to_dict() == {"敬爱": 2, "军事": 2, "导弹": 1}
 
 
 def test_cloud_data_explains_empty_clouds():
     articles, terms = _mini_corpus()
-    assert cloud.cloud_data(articles, terms, "frequency", outlet="TASS").note == "no_articles"
-    assert cloud.cloud_data(articles, terms, "distinctive").note == "no_contrast"
+    assert (
+        analysis.keywords.cloud_data(articles, terms, "frequency", outlet="TASS").note
+        == "no_articles"
+    )
+    assert analysis.keywords.cloud_data(articles, terms, "distinctive").note == "no_contrast"
     only_kcna = articles[articles["source"] == "KCNA"]
-    assert cloud.cloud_data(only_kcna, terms, "distinctive", outlet="KCNA").note == "no_contrast"
+    assert (
+        analysis.keywords.cloud_data(only_kcna, terms, "distinctive", outlet="KCNA").note
+        == "no_contrast"
+    )
 
 
 def test_outlets_by_size():
     articles, _ = _mini_corpus()
-    assert cloud.outlets_by_size(articles) == ["KCNA", "Yonhap", "unknown"]
+    assert analysis.keywords.outlets_by_size(articles) == ["KCNA", "Yonhap", "unknown"]
 
 
 # ---- the page (AppTest: the real page script against the seed's processed tables) --------------
@@ -354,7 +364,7 @@ def _keywords_page(seed_processed, monkeypatch, **params):
 
     monkeypatch.setenv("DASHBOARD_DATA", str(seed_processed))
     at = AppTest.from_file(
-        str(cloud.Path(__file__).parents[1] / "pages" / "keywords.py"), default_timeout=60
+        str(figures.cloud.Path(__file__).parents[1] / "pages" / "keywords.py"), default_timeout=60
     )
     for name, value in params.items():
         at.query_params[name] = value

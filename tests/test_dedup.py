@@ -6,8 +6,8 @@ from datetime import date
 
 import pandas as pd
 
-from dashboard.dedup import find_duplicates
-from dashboard.parallel import pool_size
+from dashboard.ingest.dedup import find_duplicates
+from dashboard.ingest.parallel import pool_size
 
 ORIGINAL = (
     "朝中社平壤7月19日电 朝鲜劳动党总书记、国务委员长金正恩同志7月18日会见了由俄罗斯联邦国防部"
@@ -79,7 +79,7 @@ def _one_at_a_time(articles: pd.DataFrame) -> dict[str, str]:
     each against the earlier ones sharing a band, screened by signatures, checked exactly."""
     import numpy as np
 
-    from dashboard import dedup
+    from dashboard.ingest import dedup
 
     order = articles.assign(_pub=pd.to_datetime(articles["published"])).sort_values(
         ["_pub", "doc", "index"], kind="stable", na_position="last"

@@ -11,11 +11,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard import entities
-from dashboard.paths import GAZETTEER_CSV
-from dashboard.pipeline import PipelineContext
-from dashboard.report import IngestReport
-from dashboard.textnorm import to_simplified
+from dashboard.common.textnorm import to_simplified
+from dashboard.ingest import entities, gazetteer
+from dashboard.ingest.pipeline import PipelineContext
+from dashboard.ingest.report import IngestReport
+from dashboard.tables.paths import GAZETTEER_CSV
 
 SMALL_GAZETTEER = Path(__file__).parent / "data" / "gazetteer_small.csv"
 
@@ -192,7 +192,7 @@ def test_suggest_rows_lists_frequent_unverified_names_in_gazetteer_format():
         "据悉金琴铁已抵达。",
     )
     rows = entities.suggest_rows({"mentions": mentions, "entities": table})
-    assert list(rows.columns[:9]) == entities.GAZETTEER_COLUMNS
+    assert list(rows.columns[:9]) == gazetteer.GAZETTEER_COLUMNS
     assert list(rows["name_zh"][:2]) == ["金琴铁", "别洛乌索夫"] or list(rows["name_zh"][:2]) == [
         "金琴铁",
         "安德烈别洛乌索夫",

@@ -7,13 +7,14 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from dashboard.articles import extract_articles
-from dashboard.events import COLUMNS, assign_stories, build_events, run
-from dashboard.paths import DATA_DIR
-from dashboard.pipeline import PipelineContext
-from dashboard.report import IngestReport
-from dashboard.schema import EVENT_COLUMNS
-from dashboard.textnorm import to_simplified
+from dashboard.common.textnorm import to_simplified
+from dashboard.ingest.articles import extract_articles
+from dashboard.ingest.events import COLUMNS, build_events, run
+from dashboard.ingest.pipeline import PipelineContext
+from dashboard.ingest.report import IngestReport
+from dashboard.ingest.stories import assign_stories
+from dashboard.tables.paths import DATA_DIR
+from dashboard.tables.schema import EVENT_COLUMNS
 
 # surface (Simplified) -> (entity_id, type, country)
 NAMES = {

@@ -8,7 +8,8 @@ import time
 import numpy as np
 import pytest
 
-from dashboard import cloud, fonts
+from dashboard import figures
+from dashboard.figures import fonts
 
 
 @pytest.fixture(scope="module")
@@ -61,12 +62,12 @@ def test_the_copy_draws_the_same_pixels_as_the_full_font(fresh_copy, monkeypatch
     images = {}
     for font in (fonts.full_font(), fresh_copy):
         monkeypatch.setattr(fonts, "font_for", lambda words, font=font: font)
-        cloud._render_png.cache_clear()
+        figures.cloud._render_png.cache_clear()
         images[font] = [
-            cloud.cloud_png(weights, width, width // 2, min_word_px=floor)
+            figures.cloud.cloud_png(weights, width, width // 2, min_word_px=floor)
             for width, floor in ((600, 18), (900, 12))
         ]
-    cloud._render_png.cache_clear()
+    figures.cloud._render_png.cache_clear()
     assert images[fresh_copy] == images[fonts.full_font()]
 
 
@@ -76,6 +77,6 @@ def test_a_cache_that_cannot_be_written_still_draws_clouds(tmp_path, monkeypatch
     monkeypatch.setenv("DASHBOARD_CACHE", str(blocked / "cache"))
     monkeypatch.setattr(fonts, "_build_started", False)
     assert fonts.font_for(["朝鲜"]) == fonts.full_font()
-    cloud._render_png.cache_clear()
-    image = cloud.render_cloud({"朝鲜": 2.0, "俄罗斯": 1.0}, 300, 150)
+    figures.cloud._render_png.cache_clear()
+    image = figures.cloud.render_cloud({"朝鲜": 2.0, "俄罗斯": 1.0}, 300, 150)
     assert (np.asarray(image.convert("L")) < 200).any()

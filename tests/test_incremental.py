@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard import store
-from dashboard.paths import DATA_DIR
-from dashboard.pipeline import ingest
-from dashboard.synth import generate
+from dashboard.ingest.pipeline import ingest
+from dashboard.tables import store
+from dashboard.tables.paths import DATA_DIR
+from dashboard.tools.synth import generate
 
 
 def _counts(summary: str) -> tuple[int, int]:
@@ -58,14 +58,14 @@ def test_a_changed_rule_file_invalidates_its_stage(tmp_path, monkeypatch):
     generate(raw, 20, seed=8)
     out = tmp_path / "out"
     ingest([raw], out)
-    from dashboard import cache
+    from dashboard.ingest import cache
 
     real_version_of = cache.version_of
 
     def edited_events_rules(*files):  # as if events.py had been edited since the last run
-        return real_version_of(*files) + ("-edited" if "events.py" in files else "")
+        return real_version_of(*files) + ("-edited" if "ingest/events.py" in files else "")
 
-    monkeypatch.setattr("dashboard.events.version_of", edited_events_rules)
+    monkeypatch.setattr("dashboard.ingest.events.version_of", edited_events_rules)
     again = ingest([raw], out)
     assert _counts(again.cache["events"])[0] == 0
     assert _counts(again.cache["entities"])[1] == 0
@@ -74,7 +74,7 @@ def test_a_changed_rule_file_invalidates_its_stage(tmp_path, monkeypatch):
 def test_a_failed_run_leaves_the_previous_cache_and_no_temporary_files(tmp_path):
     import pytest
 
-    from dashboard.pipeline import NothingIngested
+    from dashboard.ingest.pipeline import NothingIngested
 
     out = tmp_path / "out"
     ingest([DATA_DIR / "raw"], out)

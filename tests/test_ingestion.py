@@ -12,13 +12,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard import store
-from dashboard.articles import extract_articles
-from dashboard.paths import PROJECT_ROOT
-from dashboard.pipeline import NothingIngested, ingest
-from dashboard.readers import decode_bytes
-from dashboard.report import IngestReport
-from dashboard.textnorm import tighten_spaces, to_simplified
+from dashboard.common.textnorm import tighten_spaces, to_simplified
+from dashboard.ingest.articles import extract_articles
+from dashboard.ingest.pipeline import NothingIngested, ingest
+from dashboard.ingest.readers import decode_bytes
+from dashboard.ingest.report import IngestReport
+from dashboard.tables import store
+from dashboard.tables.paths import PROJECT_ROOT
 
 LABELLED = PROJECT_ROOT / "data" / "labels" / "ingestion" / "docs"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.language import (
+from dashboard.ingest.language import (
     Tokenizer,
     gazetteer_words,
     jieba_reference,

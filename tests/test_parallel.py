@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard import parallel
-from dashboard.paths import DATA_DIR
-from dashboard.pipeline import build_tables
-from dashboard.report import IngestReport
-from dashboard.synth import generate
+from dashboard.ingest import parallel
+from dashboard.ingest.pipeline import build_tables
+from dashboard.ingest.report import IngestReport
+from dashboard.tables.paths import DATA_DIR
+from dashboard.tools.synth import generate
 
 
 def test_two_workers_give_the_same_tables_as_one(tmp_path, monkeypatch):

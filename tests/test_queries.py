@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard import queries
-from dashboard.corpus import load_corpus, prepare
-from dashboard.queries import Filters
+from dashboard import analysis
+from dashboard.analysis.corpus import load_corpus, prepare
+from dashboard.analysis.filters import Filters
 
 
 def _article(aid, source, source_zh, published, text, dup_of=None, title=None):
@@ -120,7 +120,7 @@ ALL = Filters()
 
 
 def test_default_filters_keep_every_article_including_undated(corpus):
-    assert sorted(queries.filter_articles(corpus, ALL)["article_id"]) == [
+    assert sorted(analysis.filters.filter_articles(corpus, ALL)["article_id"]) == [
         "a1",
         "a2",
         "a3",
@@ -131,26 +131,26 @@ def test_default_filters_keep_every_article_including_undated(corpus):
 
 def test_date_outlet_and_once_filters_narrow_the_selection(corpus):
     july2 = Filters(date_from=date(2024, 7, 2), date_to=date(2024, 7, 2))
-    assert sorted(queries.filter_articles(corpus, july2)["article_id"]) == ["a2", "a3"]
+    assert sorted(analysis.filters.filter_articles(corpus, july2)["article_id"]) == ["a2", "a3"]
     yonhap_once = Filters(sources=("Yonhap",), once=True)
-    assert queries.filter_articles(corpus, yonhap_once)["article_id"].tolist() == ["a2"]
+    assert analysis.filters.filter_articles(corpus, yonhap_once)["article_id"].tolist() == ["a2"]
     # A date bound drops undated articles: they cannot be said to fall inside it.
     assert "a4" not in set(
-        queries.filter_articles(corpus, Filters(date_from=date(2024, 7, 1)))["article_id"]
+        analysis.filters.filter_articles(corpus, Filters(date_from=date(2024, 7, 1)))["article_id"]
     )
 
 
 def test_outlet_counts_list_every_outlet_with_its_articles(corpus):
-    counts = queries.outlet_counts(corpus).set_index("source")["articles"].to_dict()
+    counts = analysis.overview.outlet_counts(corpus).set_index("source")["articles"].to_dict()
     assert counts == {"Yonhap": 2, "TASS": 2, "KCNA": 1}
 
 
 def test_overview_stats_and_articles_per_day(corpus):
-    stats = queries.overview_stats(corpus, ALL)
+    stats = analysis.overview.overview_stats(corpus, ALL)
     assert stats["articles"] == 5 and stats["outlets"] == 3 and stats["entities"] == 4
     assert stats["date_min"] == date(2024, 7, 1) and stats["date_max"] == date(2024, 7, 5)
     assert stats["events"] == 2
-    per_day = queries.articles_per_day(corpus, ALL)
+    per_day = analysis.overview.articles_per_day(corpus, ALL)
     assert per_day["articles"].sum() == 4  # the undated article has no day
     july2 = per_day[per_day["published"] == date(2024, 7, 2)]
     assert july2["source"].tolist() == ["Yonhap"] and july2["articles"].tolist() == [2]
@@ -159,79 +159,81 @@ def test_overview_stats_and_articles_per_day(corpus):
 def test_long_spans_are_counted_per_week_or_month(corpus):
     """Years of coverage as daily bars are thousands of bars: the period follows the span."""
     day = np.datetime64("2024-07-03")
-    assert queries.period_for(day, day + np.timedelta64(92, "D")) == "D"
-    assert queries.period_for(day, day + np.timedelta64(93, "D")) == "W"
-    assert queries.period_for(day, day + np.timedelta64(800, "D")) == "M"
+    assert analysis.periods.period_for(day, day + np.timedelta64(92, "D")) == "D"
+    assert analysis.periods.period_for(day, day + np.timedelta64(93, "D")) == "W"
+    assert analysis.periods.period_for(day, day + np.timedelta64(800, "D")) == "M"
     days = np.array(["2024-07-03", "2024-07-07", "2024-07-08", "2024-02-29"], "datetime64[D]")
-    assert queries.period_starts(days, "W").astype(str).tolist() == [
+    assert analysis.periods.period_starts(days, "W").astype(str).tolist() == [
         "2024-07-01",  # Wednesday -> its Monday
         "2024-07-01",  # Sunday -> the same week
         "2024-07-08",
         "2024-02-26",
     ]
-    assert queries.period_starts(days, "M").astype(str).tolist() == [
+    assert analysis.periods.period_starts(days, "M").astype(str).tolist() == [
         "2024-07-01",
         "2024-07-01",
         "2024-07-01",
         "2024-02-01",
     ]
     # The seed-like corpus spans five days: daily; forced to months it is one bar per outlet.
-    per_day, period = queries.articles_per_period(corpus, ALL)
-    assert period == "D" and per_day.equals(queries.articles_per_day(corpus, ALL))
-    monthly, _ = queries.articles_per_period(corpus, ALL, "M")
+    per_day, period = analysis.overview.articles_per_period(corpus, ALL)
+    assert period == "D" and per_day.equals(analysis.overview.articles_per_day(corpus, ALL))
+    monthly, _ = analysis.overview.articles_per_period(corpus, ALL, "M")
     assert monthly["published"].tolist() == [date(2024, 7, 1)] * 3
     assert monthly.set_index("source")["articles"].to_dict() == {"KCNA": 1, "TASS": 1, "Yonhap": 2}
 
 
 def test_top_entities_counts_mentions_and_respects_type_and_once(corpus):
-    top = queries.top_entities(corpus, ALL)
+    top = analysis.entities.top_entities(corpus, ALL)
     assert set(top["entity_id"].tolist()[:2]) == {"kim", "putin"}  # 3 mentions each
     assert top.set_index("entity_id").loc["kim", "mentions"] == 3
     assert top.set_index("entity_id").loc["kim", "name_en"] == "Kim Jong Un"
     assert "金委员长" in top.set_index("entity_id").loc["kim", "aliases"]
-    once = queries.top_entities(corpus, Filters(once=True)).set_index("entity_id")
+    once = analysis.entities.top_entities(corpus, Filters(once=True)).set_index("entity_id")
     assert once.loc["kim", "mentions"] == 2  # the relayed copy no longer counts
-    places = queries.top_entities(corpus, ALL, entity_type="place")
+    places = analysis.entities.top_entities(corpus, ALL, entity_type="place")
     assert places["entity_id"].tolist() == ["pyongyang"]
     # Not in the entities table: shown under its surface form.
     assert places["name_zh"].tolist() == ["平壤"]
-    assert len(queries.top_entities(corpus, ALL, n=1)) == 1
+    assert len(analysis.entities.top_entities(corpus, ALL, n=1)) == 1
 
 
 def test_entity_breakdowns_by_outlet_and_day(corpus):
-    by_outlet = queries.entity_counts_by_outlet(corpus, ALL, ["kim"])
+    by_outlet = analysis.entities.entity_counts_by_outlet(corpus, ALL, ["kim"])
     assert by_outlet.set_index("source")["mentions"].to_dict() == {"KCNA": 1, "Yonhap": 2}
-    trend = queries.entity_trend(corpus, ALL, ["putin"])
+    trend = analysis.entities.entity_trend(corpus, ALL, ["putin"])
     assert trend["published"].tolist() == [date(2024, 7, 1), date(2024, 7, 5)]
 
 
 def test_entity_sentences_carry_outlet_date_and_the_surface(corpus):
-    rows = queries.entity_sentences(corpus, ALL, "putin")
+    rows = analysis.entities.entity_sentences(corpus, ALL, "putin")
     assert set(rows["article_id"]) == {"a1", "a4", "a5"}
     assert rows.iloc[0]["published"] == date(2024, 7, 5)  # newest first
     assert "普京" in rows.iloc[0]["sentence"] and rows.iloc[0]["surface"] == "普京"
-    narrowed = queries.entity_sentences(corpus, Filters(sources=("KCNA",)), "putin")
+    narrowed = analysis.entities.entity_sentences(corpus, Filters(sources=("KCNA",)), "putin")
     assert narrowed["article_id"].tolist() == ["a1"]
 
 
 def test_search_finds_traditional_text_with_a_simplified_query(corpus):
-    hits = queries.list_articles(corpus, ALL, "俄国总统")
+    hits = analysis.articles.list_articles(corpus, ALL, "俄国总统")
     assert hits["article_id"].tolist() == ["a5"]
-    assert queries.list_articles(corpus, ALL, "俄國總統")["article_id"].tolist() == ["a5"]
-    assert queries.list_articles(corpus, ALL, "不存在的词").empty
-    assert queries.list_articles(corpus, ALL)["article_id"].iloc[0] == "a5"  # newest first
+    assert analysis.articles.list_articles(corpus, ALL, "俄國總統")["article_id"].tolist() == ["a5"]
+    assert analysis.articles.list_articles(corpus, ALL, "不存在的词").empty
+    assert (
+        analysis.articles.list_articles(corpus, ALL)["article_id"].iloc[0] == "a5"
+    )  # newest first
 
 
 def test_article_mentions_are_ordered_without_overlaps(corpus):
-    mentions = queries.article_mentions(corpus, "a1")
+    mentions = analysis.articles.article_mentions(corpus, "a1")
     assert mentions["start"].tolist() == [0, 5, 12]
 
 
 def test_latest_events_fall_back_to_the_article_date(corpus):
-    events = queries.latest_events(corpus, ALL)
+    events = analysis.overview.latest_events(corpus, ALL)
     assert events["event_id" if "event_id" in events else "article_id"].tolist()[0] == "a5"
     assert events["date"].tolist() == [date(2024, 7, 5), date(2024, 6, 30)]
-    rows = queries.event_rows(events, "en")
+    rows = analysis.overview.event_rows(events, "en")
     assert rows["kind"].tolist() == ["Visit", "Meeting"]
     assert rows["route"].iloc[0] == "RUS → PRK (平壤)"
 
@@ -242,45 +244,48 @@ def test_one_visit_told_by_several_reports_is_one_event(corpus):
     events = pd.concat([events, relay], ignore_index=True)
     events["story_id"] = ["s-meeting", "s-visit", "s-meeting"]
     told_twice = dataclasses.replace(corpus, events=events)
-    assert queries.overview_stats(told_twice, ALL)["events"] == 2
-    assert queries.overview_stats(told_twice, ALL)["event_reports"] == 3
-    latest = queries.latest_events(told_twice, ALL)
+    assert analysis.overview.overview_stats(told_twice, ALL)["events"] == 2
+    assert analysis.overview.overview_stats(told_twice, ALL)["event_reports"] == 3
+    latest = analysis.overview.latest_events(told_twice, ALL)
     assert len(latest) == 2
     assert latest.set_index("kind").loc["meeting", "reports"] == 2
 
 
 def test_empty_selection_gives_empty_frames_with_columns(corpus):
     nothing = Filters(sources=("Reuters",))
-    assert queries.filter_articles(corpus, nothing).empty
-    assert list(queries.top_entities(corpus, nothing).columns) == queries.TOP_ENTITY_COLUMNS
-    assert queries.articles_per_day(corpus, nothing).empty
-    assert queries.entity_trend(corpus, nothing, ["kim"]).empty
-    assert queries.latest_events(corpus, nothing).empty
-    assert queries.overview_stats(corpus, nothing)["articles"] == 0
+    assert analysis.filters.filter_articles(corpus, nothing).empty
+    assert (
+        list(analysis.entities.top_entities(corpus, nothing).columns)
+        == analysis.entities.TOP_ENTITY_COLUMNS
+    )
+    assert analysis.overview.articles_per_day(corpus, nothing).empty
+    assert analysis.entities.entity_trend(corpus, nothing, ["kim"]).empty
+    assert analysis.overview.latest_events(corpus, nothing).empty
+    assert analysis.overview.overview_stats(corpus, nothing)["articles"] == 0
 
 
 def test_empty_tables_do_not_break_queries():
     empty = prepare(
         {"articles": pd.DataFrame([_article("x", "KCNA", "朝中社", date(2024, 7, 1), "文本")])}
     )
-    assert queries.top_entities(empty, ALL).empty
-    assert queries.latest_events(empty, ALL).empty
-    assert queries.overview_stats(empty, ALL)["entities"] == 0
+    assert analysis.entities.top_entities(empty, ALL).empty
+    assert analysis.overview.latest_events(empty, ALL).empty
+    assert analysis.overview.overview_stats(empty, ALL)["entities"] == 0
 
 
 def test_csv_export_opens_in_spreadsheets(corpus):
-    data = queries.to_csv(queries.top_entities(corpus, ALL))
+    data = analysis.export.to_csv(analysis.entities.top_entities(corpus, ALL))
     assert data.startswith(b"\xef\xbb\xbf")
     assert "金正恩" in data.decode("utf-8-sig")
 
 
 def test_seed_corpus_queries(seed_processed):
     corpus = load_corpus(seed_processed)
-    assert len(queries.filter_articles(corpus, ALL)) == len(corpus.articles)
-    once = queries.filter_articles(corpus, Filters(once=True))
+    assert len(analysis.filters.filter_articles(corpus, ALL)) == len(corpus.articles)
+    once = analysis.filters.filter_articles(corpus, Filters(once=True))
     assert len(once) == len(corpus.articles) - corpus.articles["dup_of"].notna().sum()
     assert len(once) < len(corpus.articles)  # the seed has a relayed KCNA report
-    kcna = queries.filter_articles(corpus, Filters(sources=("KCNA",)))
+    kcna = analysis.filters.filter_articles(corpus, Filters(sources=("KCNA",)))
     assert set(kcna["source"]) == {"KCNA"}
 
 
@@ -299,27 +304,27 @@ def test_memoised_selection_belongs_to_its_own_corpus():
         }
     )
     july = Filters(date_from=date(2024, 7, 1), date_to=date(2024, 7, 2))
-    assert queries.filter_articles(one, july)["article_id"].tolist() == ["x"]
-    assert queries.filter_articles(two, july)["article_id"].tolist() == ["y"]
+    assert analysis.filters.filter_articles(one, july)["article_id"].tolist() == ["x"]
+    assert analysis.filters.filter_articles(two, july)["article_id"].tolist() == ["y"]
     del one  # a new corpus may reuse the id of a dead one: it must not see its selection
     three = prepare({"articles": pd.DataFrame([_article("w", "TASS", "塔斯社", None, "丁")])})
-    assert queries.filter_articles(three, july).empty
-    assert queries.filter_articles(three, Filters())["article_id"].tolist() == ["w"]
+    assert analysis.filters.filter_articles(three, july).empty
+    assert analysis.filters.filter_articles(three, Filters())["article_id"].tolist() == ["w"]
 
 
 def test_isin_mask_matches_pandas_isin_with_missing_values():
     values = pd.Series(["a1", None, "b2", "a1", "zz"], dtype="object")
     allowed = pd.Series(["a1", "zz"])
     expected = values.isin(allowed).to_numpy()
-    assert queries.isin_mask(values, allowed).tolist() == expected.tolist()
-    assert queries.isin_mask(values.astype("string"), {"b2"}).tolist() == [
+    assert analysis.filters.isin_mask(values, allowed).tolist() == expected.tolist()
+    assert analysis.filters.isin_mask(values.astype("string"), {"b2"}).tolist() == [
         False,
         False,
         True,
         False,
         False,
     ]
-    assert queries.isin_mask(values.iloc[0:0], allowed).tolist() == []
+    assert analysis.filters.isin_mask(values.iloc[0:0], allowed).tolist() == []
 
 
 def _tiny(mention_rows, entities=None):
@@ -341,17 +346,17 @@ def _tiny(mention_rows, entities=None):
 def test_an_unverified_name_with_two_types_counts_its_article_under_each():
     # Unverified names are grouped by sound: one id may be written as an org and a person.
     corpus = _tiny([("a1", "u:x", "某甲", "org", 0, 2), ("a1", "u:x", "某乙", "person", 2, 4)])
-    people = queries.top_entities(corpus, Filters(), "person")
+    people = analysis.entities.top_entities(corpus, Filters(), "person")
     assert people[["entity_id", "mentions", "articles"]].values.tolist() == [["u:x", 1, 1]]
     assert people["type"].tolist() == ["person"]  # not in the entities table: the mention's
-    both = queries.top_entities(corpus, Filters())
+    both = analysis.entities.top_entities(corpus, Filters())
     assert both[["mentions", "articles"]].values.tolist() == [[2, 1]]
 
 
 def test_a_mention_without_entity_id_is_counted_nowhere():
     corpus = _tiny([("a1", "kim", "金正恩", "person", 0, 3), ("a2", None, "某", "person", 0, 1)])
-    assert queries.top_entities(corpus, Filters())["entity_id"].tolist() == ["kim"]
-    assert queries.overview_stats(corpus, Filters())["entities"] == 1
+    assert analysis.entities.top_entities(corpus, Filters())["entity_id"].tolist() == ["kim"]
+    assert analysis.overview.overview_stats(corpus, Filters())["entities"] == 1
 
 
 def test_mentions_of_missing_articles_load_without_error():
@@ -361,13 +366,13 @@ def test_mentions_of_missing_articles_load_without_error():
     )
     corpus = prepare({"mentions": mentions})
     assert corpus.mentions["source"].isna().all()
-    assert queries.top_entities(corpus, Filters()).empty
+    assert analysis.entities.top_entities(corpus, Filters()).empty
 
 
 def test_full_texts_are_read_on_first_use_and_only_from_the_same_run(tmp_path):
-    from dashboard import store
-    from dashboard.paths import DATA_DIR
-    from dashboard.pipeline import ingest
+    from dashboard.ingest.pipeline import ingest
+    from dashboard.tables import store
+    from dashboard.tables.paths import DATA_DIR
 
     out = tmp_path / "out"
     ingest([DATA_DIR / "raw"], out)
@@ -377,8 +382,8 @@ def test_full_texts_are_read_on_first_use_and_only_from_the_same_run(tmp_path):
     written = store.load_tables(out)["articles"]
     assert texts["text"].tolist() == written["text"].tolist()
     first = corpus.articles["article_id"].iloc[0]
-    assert queries.article_by_id(corpus, first)["text"] == written["text"].iloc[0]
-    found = queries.list_articles(corpus, Filters(), "金正恩")
+    assert analysis.articles.article_by_id(corpus, first)["text"] == written["text"].iloc[0]
+    found = analysis.articles.list_articles(corpus, Filters(), "金正恩")
     assert len(found) and all(
         "金正恩" in t
         for t in texts.set_axis(corpus.articles["article_id"]).loc[

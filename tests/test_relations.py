@@ -9,8 +9,8 @@ import math
 import pandas as pd
 import pytest
 
-from dashboard import relations
-from dashboard.paths import STATIC_DIR
+from dashboard import analysis, figures
+from dashboard.tables.paths import STATIC_DIR
 
 S1 = "金正恩18日在平壤会见了由俄罗斯国防部副部长克里沃鲁奇科率领的军事代表团。"
 S2 = "朝鲜一如既往地对俄罗斯军民在乌克兰展开的特别军事行动予以支持。"
@@ -103,7 +103,9 @@ def tables():
 
 
 def test_people_and_places_count_toward_their_country():
-    counts = relations.country_mentions(articles(), mentions(), entities()).set_index("country")
+    counts = analysis.relations.country_mentions(articles(), mentions(), entities()).set_index(
+        "country"
+    )
     # PRK: 金正恩 + 平壤 (S1), 朝鲜 (S2), 平壤 (S4), 朝鲜 (S5), 朝鲜 (S6)
     assert counts.loc["PRK", "mentions"] == 6
     assert counts.loc["PRK", "direct"] == 3
@@ -118,16 +120,18 @@ def test_people_and_places_count_toward_their_country():
 def test_filtered_out_articles_do_not_count():
     arts = articles()
     only_yonhap = arts[arts["source"] == "Yonhap"]
-    counts = relations.country_mentions(only_yonhap, mentions(), entities()).set_index("country")
+    counts = analysis.relations.country_mentions(only_yonhap, mentions(), entities()).set_index(
+        "country"
+    )
     assert counts.loc["RUS", "mentions"] == 2
     assert "UKR" not in counts.index
-    pairs = relations.country_pairs(only_yonhap, mentions(), entities(), events())
+    pairs = analysis.relations.country_pairs(only_yonhap, mentions(), entities(), events())
     row = pairs.set_index("pair").loc["PRK-RUS"]
     assert row["visits_ba"] == 1 and row["meetings"] == 0
 
 
 def test_pairs_count_sentences_visits_by_direction_and_meetings():
-    pairs = relations.country_pairs(*tables()).set_index("pair")
+    pairs = analysis.relations.country_pairs(*tables()).set_index("pair")
     row = pairs.loc["PRK-RUS"]
     # Sentences naming both: S1 (via people/places), S2, S4 (via 平壤), S5 (via 莫斯科), S6.
     assert row["co_mentions"] == 5
@@ -153,34 +157,34 @@ def test_pairs_are_the_same_on_the_coded_path_a_loaded_corpus_takes():
         article_published=evs["article_id"].map(arts.set_index("article_id")["published"])
     )
     for keep in (arts, arts[arts.article_id != "a1"], arts[arts.article_id == "a3"], arts[:0]):
-        plain = relations.country_pairs(keep, ments, ents, evs)
-        coded = relations.country_pairs(keep, ments, ents, dated)
+        plain = analysis.relations.country_pairs(keep, ments, ents, evs)
+        coded = analysis.relations.country_pairs(keep, ments, ents, dated)
         pd.testing.assert_frame_equal(plain, coded)
-    only_a1 = relations.country_pairs(arts[arts.article_id == "a1"], ments, ents, dated)
+    only_a1 = analysis.relations.country_pairs(arts[arts.article_id == "a1"], ments, ents, dated)
     assert only_a1.set_index("pair").loc["PRK-RUS", ["visits_ba", "meetings"]].tolist() == [1, 1]
 
 
 def test_events_without_story_id_count_each_row():
     ev = events().drop(columns=["story_id"])
-    row = relations.country_pairs(articles(), mentions(), entities(), ev).set_index("pair")
+    row = analysis.relations.country_pairs(articles(), mentions(), entities(), ev).set_index("pair")
     assert row.loc["PRK-RUS", "visits_ba"] == 2
 
 
 def test_empty_tables_give_empty_frames_with_columns():
     arts = articles().iloc[0:0]
-    assert relations.country_pairs(arts, mentions(), entities(), events()).empty
-    assert list(relations.country_mentions(arts, mentions(), entities()).columns) == (
-        relations.COUNTRY_COLUMNS
+    assert analysis.relations.country_pairs(arts, mentions(), entities(), events()).empty
+    assert list(analysis.relations.country_mentions(arts, mentions(), entities()).columns) == (
+        analysis.relations.COUNTRY_COLUMNS
     )
-    fig = relations.relations_map(
-        relations.country_mentions(arts, mentions(), entities()),
-        relations.country_pairs(arts, mentions(), entities(), events()),
+    fig = figures.relations.relations_map(
+        analysis.relations.country_mentions(arts, mentions(), entities()),
+        analysis.relations.country_pairs(arts, mentions(), entities(), events()),
     )
     assert len(choropleth(fig).locations) == 0
 
 
 def test_pair_evidence_lists_sentences_with_outlet_and_date():
-    ev = relations.pair_evidence(*tables(), ("RUS", "PRK"))
+    ev = analysis.relations.pair_evidence(*tables(), ("RUS", "PRK"))
     assert set(ev["pair"]) == {"PRK-RUS"}
     co = ev[ev["kind"] == "co-mention"]
     assert set(co["sentence"]) == {S1, S2, S4, S5, S6}
@@ -194,7 +198,7 @@ def test_pair_evidence_lists_sentences_with_outlet_and_date():
         ("RUS", "PRK"),  # the same trip in two reports: both are evidence
     ]
     names = {"PRK": "朝鲜", "RUS": "俄罗斯"}
-    labels = {relations.kind_label(r, names) for r in ev.to_dict("records")}
+    labels = {figures.relations.kind_label(r, names) for r in ev.to_dict("records")}
     assert labels == {
         "同句共现",
         "访问 俄罗斯→朝鲜",
@@ -203,14 +207,16 @@ def test_pair_evidence_lists_sentences_with_outlet_and_date():
         "会见/会谈",
     }
     first_visit = visits.iloc[0].to_dict()
-    assert relations.kind_label(first_visit, {}, "en").startswith("visit North Korea→Russia")
+    assert figures.relations.kind_label(first_visit, {}, "en").startswith(
+        "visit North Korea→Russia"
+    )
     # Oldest first: the July 1 trip to Moscow.
     assert ev.iloc[0]["date"] == dt.date(2024, 7, 1)
-    assert relations.pair_evidence(*tables(), "KOR-UKR").empty
+    assert analysis.relations.pair_evidence(*tables(), "KOR-UKR").empty
 
 
 def test_strength_over_time_by_week_keeps_empty_weeks():
-    weekly = relations.pair_strength_over_time(*tables(), "PRK-RUS", freq="W")
+    weekly = analysis.relations.pair_strength_over_time(*tables(), "PRK-RUS", freq="W")
     assert weekly["period"].tolist() == [
         dt.date(2024, 7, 1),
         dt.date(2024, 7, 8),
@@ -219,9 +225,9 @@ def test_strength_over_time_by_week_keeps_empty_weeks():
     ]
     assert weekly.set_index("period").loc[dt.date(2024, 7, 8), "strength"] == 0
     # Evidence rows per week add up to the evidence list.
-    evidence = relations.pair_evidence(*tables(), "PRK-RUS")
+    evidence = analysis.relations.pair_evidence(*tables(), "PRK-RUS")
     assert weekly["strength"].sum() == len(evidence)
-    monthly = relations.pair_strength_over_time(*tables(), "PRK-RUS", freq="M")
+    monthly = analysis.relations.pair_strength_over_time(*tables(), "PRK-RUS", freq="M")
     assert monthly["period"].tolist() == [dt.date(2024, 7, 1)]
 
 
@@ -235,9 +241,9 @@ def choropleth(fig):
 
 @pytest.fixture
 def figure():
-    counts = relations.country_mentions(articles(), mentions(), entities())
-    pairs = relations.country_pairs(*tables())
-    return relations.relations_map(counts, pairs, lang="zh")
+    counts = analysis.relations.country_mentions(articles(), mentions(), entities())
+    pairs = analysis.relations.country_pairs(*tables())
+    return figures.relations.relations_map(counts, pairs, lang="zh")
 
 
 def test_map_shades_countries_by_mentions(figure):
@@ -301,18 +307,23 @@ def test_map_hover_explains_pair_numbers_and_selection_resolves(figure):
     assert "2024-07-01 至 2024-07-22" in text
     curve = list(figure.data).index(mids)
     # Streamlit's on_select points carry customdata, or at least curve and point index.
-    assert relations.selected_pair(figure, {"points": [{"customdata": "PRK-UKR"}]}) == "PRK-UKR"
+    assert (
+        figures.relations.selected_pair(figure, {"points": [{"customdata": "PRK-UKR"}]})
+        == "PRK-UKR"
+    )
     by_index = {"points": [{"curve_number": curve, "point_index": i}]}
-    assert relations.selected_pair(figure, by_index) == "PRK-RUS"
+    assert figures.relations.selected_pair(figure, by_index) == "PRK-RUS"
     # Clicking a country (the choropleth) selects no pair.
     curve = list(figure.data).index(choropleth(figure))
     country_click = {"points": [{"curve_number": curve, "point_index": 0, "location": "PRK"}]}
-    assert relations.selected_pair(figure, country_click) is None
+    assert figures.relations.selected_pair(figure, country_click) is None
 
 
 def test_map_is_framed_on_countries_in_view_and_english_labels():
-    counts = relations.country_mentions(articles(), mentions(), entities(), lang="en")
-    fig = relations.relations_map(counts, relations.country_pairs(*tables()), lang="en")
+    counts = analysis.relations.country_mentions(articles(), mentions(), entities(), lang="en")
+    fig = figures.relations.relations_map(
+        counts, analysis.relations.country_pairs(*tables()), lang="en"
+    )
     assert fig.layout.geo.fitbounds == "locations"
     assert fig.layout.geo.scope == "world" and fig.layout.geo.resolution == 110
     assert "North Korea" in [c[1] for c in choropleth(fig).customdata]
@@ -322,13 +333,13 @@ def test_map_is_framed_on_countries_in_view_and_english_labels():
 def test_countries_without_coordinates_fall_back_to_base_map_centroids():
     ent = entities()
     ent.loc[ent["entity_id"] == "UKR", ["lat", "lon"]] = None
-    counts = relations.country_mentions(articles(), mentions(), ent).set_index("country")
+    counts = analysis.relations.country_mentions(articles(), mentions(), ent).set_index("country")
     lat, lon = counts.loc["UKR", ["lat", "lon"]]
     assert 44 < lat < 53 and 22 < lon < 41  # inside Ukraine
 
 
 def test_map_config_points_at_shipped_base_map():
-    config = relations.map_config()
+    config = figures.relations.map_config()
     assert config["topojsonURL"] == "app/static/topojson/"
     assert not config["topojsonURL"].startswith(("/", "http"))
     # plotly requests <topojsonURL><scope>_<resolution>m.json = world_110m.json
@@ -341,16 +352,18 @@ def test_map_config_points_at_shipped_base_map():
 def test_seed_pipeline_tables_go_through(seed_tables):
     """The real pipeline's tables feed the queries and the map: the seed is about PRK-RUS."""
     t = seed_tables
-    counts = relations.country_mentions(t["articles"], t["mentions"], t["entities"])
-    pairs = relations.country_pairs(t["articles"], t["mentions"], t["entities"], t["events"])
-    fig = relations.relations_map(counts, pairs)
+    counts = analysis.relations.country_mentions(t["articles"], t["mentions"], t["entities"])
+    pairs = analysis.relations.country_pairs(
+        t["articles"], t["mentions"], t["entities"], t["events"]
+    )
+    fig = figures.relations.relations_map(counts, pairs)
     assert len(choropleth(fig).locations) == len(counts)
     assert pairs.iloc[0]["pair"] == "PRK-RUS"
     row = pairs.iloc[0]
     # The seed reports North Korean military delegations travelling to Russia.
     assert row["visits_ab"] >= 1
     assert row["meetings"] >= 1
-    evidence = relations.pair_evidence(
+    evidence = analysis.relations.pair_evidence(
         t["articles"], t["mentions"], t["entities"], t["events"], "PRK-RUS"
     )
     assert evidence["sentence"].str.contains("访俄").any()

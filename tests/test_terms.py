@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.language import Tokenizer, load_stopwords
-from dashboard.schema import TERM_COLUMNS
-from dashboard.terms import build_terms, run
-from dashboard.textnorm import to_simplified
+from dashboard.common.textnorm import to_simplified
+from dashboard.ingest.language import Tokenizer, load_stopwords
+from dashboard.ingest.terms import build_terms, run
+from dashboard.tables.schema import TERM_COLUMNS
 
 
 def _articles(texts):
@@ -80,8 +80,8 @@ def test_a_mention_keeps_an_unknown_name_whole():
 
 
 def test_stage_writes_the_table():
-    from dashboard.pipeline import PipelineContext
-    from dashboard.report import IngestReport
+    from dashboard.ingest.pipeline import PipelineContext
+    from dashboard.ingest.report import IngestReport
 
     ctx = PipelineContext({"articles": _articles(["军事合作。"])}, IngestReport())
     run(ctx)

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from dashboard.timeexpr import find_times
+from dashboard.ingest.timeexpr import find_times
 
 D = date.fromisoformat
 
@@ -124,7 +124,7 @@ def test_the_rules_find_what_they_found_without_their_start_lookahead():
     import random
     import re
 
-    from dashboard.timeexpr import _RULES
+    from dashboard.ingest.timeexpr import _RULES
 
     rng = random.Random(3)
     scripts = [

@@ -7,15 +7,8 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
-from dashboard.timeline import (
-    MAX_LANES,
-    pair_options,
-    story_at,
-    story_reports,
-    timeline_figure,
-    timeline_frame,
-    timeline_table,
-)
+from dashboard.analysis.timeline import MAX_LANES, pair_options, story_reports, timeline_frame
+from dashboard.figures.timeline import story_at, timeline_figure, timeline_table
 
 D = date.fromisoformat
 
@@ -331,7 +324,7 @@ def test_table_matches_the_frame():
 
 
 def test_table_shows_an_unknown_place_as_blank_not_none(seed_tables):
-    from dashboard.corpus import prepare
+    from dashboard.analysis.corpus import prepare
 
     corpus = prepare(seed_tables)
     # Without Yonhap's report (the one naming Pyongyang) the trip has no known place.
@@ -343,7 +336,7 @@ def test_table_shows_an_unknown_place_as_blank_not_none(seed_tables):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_seed_corpus_timeline(seed_tables, lang):
-    from dashboard.corpus import prepare
+    from dashboard.analysis.corpus import prepare
 
     corpus = prepare(seed_tables)
     f = timeline_frame(corpus.events, corpus.articles, lang=lang)
@@ -359,7 +352,8 @@ def test_seed_corpus_timeline(seed_tables, lang):
 
 
 def test_selected_story_from_plotly_selection():
-    from dashboard.timeline import pair_label, selected_story
+    from dashboard.analysis.timeline import pair_label
+    from dashboard.figures.timeline import selected_story
 
     fig = timeline_figure(frame(), "zh")
     curve = next(i for i, tr in enumerate(fig.data) if tr.mode == "markers")
@@ -376,7 +370,7 @@ def test_selected_story_from_plotly_selection():
 def _timeline_page(seed_processed, monkeypatch, **params):
     from streamlit.testing.v1 import AppTest
 
-    from dashboard.paths import PROJECT_ROOT
+    from dashboard.tables.paths import PROJECT_ROOT
 
     monkeypatch.setenv("DASHBOARD_DATA", str(seed_processed))
     at = AppTest.from_file(str(PROJECT_ROOT / "pages" / "timeline.py"), default_timeout=60)
@@ -413,7 +407,7 @@ def test_page_kind_filter_and_junk_link(seed_processed, monkeypatch):
     assert not at.exception
     table = at.dataframe[0].value
     assert set(table["kind"]) == {"Summit"}
-    # the notice names the parameter and its value (Markdown-escaped by ui.notice)
+    # the notice names the parameter and its value (Markdown-escaped by PageContext.notice)
     assert any("story=" in w.value and "nope" in w.value for w in at.warning)
 
 
@@ -430,7 +424,7 @@ def test_an_exact_multi_day_story_is_a_filled_marker_on_its_first_day():
 
 
 def test_lead_names_follow_the_language():
-    from dashboard.timeline import lead_names
+    from dashboard.analysis.timeline import lead_names
 
     ents = pd.DataFrame(
         {
@@ -447,7 +441,7 @@ def test_lead_names_follow_the_language():
 
 
 def test_buckets_count_stories_per_lane_kind_and_week():
-    from dashboard.timeline import bucket_frame, bucket_period, bucket_stories
+    from dashboard.analysis.timeline_buckets import bucket_frame, bucket_period, bucket_stories
 
     f = frame()
     assert bucket_period(f) == "W"  # the stories span weeks, not years
@@ -461,7 +455,8 @@ def test_buckets_count_stories_per_lane_kind_and_week():
 
 
 def test_bucket_figure_marks_resolve_to_their_bucket():
-    from dashboard.timeline import bucket_figure, bucket_frame, selected_story
+    from dashboard.analysis.timeline_buckets import bucket_frame
+    from dashboard.figures.timeline import bucket_figure, selected_story
 
     f = frame()
     fig = bucket_figure(f, "en")
@@ -473,9 +468,9 @@ def test_bucket_figure_marks_resolve_to_their_bucket():
 
 
 def test_page_aggregates_many_stories_and_a_mark_lists_them(seed_processed, monkeypatch):
-    from dashboard import timeline
+    from dashboard import analysis
 
-    monkeypatch.setattr(timeline, "MAX_MARKS", 1)  # the seed's four stories count as many
+    monkeypatch.setattr(analysis.timeline, "MAX_MARKS", 1)  # the seed's four stories count as many
     at = _timeline_page(seed_processed, monkeypatch, lang="en")
     assert not at.exception
     assert any("too many to draw one by one" in c.value for c in at.caption)
@@ -490,16 +485,18 @@ def test_page_aggregates_many_stories_and_a_mark_lists_them(seed_processed, monk
 
 
 def test_page_caps_its_table_and_still_opens_an_older_story(seed_processed, monkeypatch):
-    from dashboard import queries, timeline
-    from dashboard.corpus import load_corpus
+    from dashboard import analysis, figures
+    from dashboard.analysis.corpus import load_corpus
 
     corpus = load_corpus(seed_processed)
-    frame = timeline.timeline_frame(
-        corpus.events, queries.filter_articles(corpus, queries.Filters()), lang="en"
+    frame = analysis.timeline.timeline_frame(
+        corpus.events,
+        analysis.filters.filter_articles(corpus, analysis.filters.Filters()),
+        lang="en",
     )
     oldest = frame.iloc[0]
     # The seed has four stories; with room for one, the table lists the latest only.
-    monkeypatch.setattr(timeline, "MAX_TABLE_ROWS", 1)
+    monkeypatch.setattr(analysis.timeline, "MAX_TABLE_ROWS", 1)
     at = _timeline_page(seed_processed, monkeypatch, story=oldest["story_id"], lang="en")
     assert not at.exception
     shown = at.dataframe[0].value
@@ -507,5 +504,5 @@ def test_page_caps_its_table_and_still_opens_an_older_story(seed_processed, monk
     assert any("latest 1 of 4 events" in c.value for c in at.caption)
     # The linked story is older than the one row shown, yet its reports are listed.
     assert len(at.dataframe[1].value) >= 1
-    heading = f"{oldest['lane']} · {timeline.date_labels(frame.iloc[:1], 'en')[0]}"
+    heading = f"{oldest['lane']} · {figures.timeline.date_labels(frame.iloc[:1], 'en')[0]}"
     assert any(heading in h.value for h in at.subheader)

@@ -1,1 +1,5 @@
-"""Bilateral-relations news dashboard: ingestion pipeline, queries and charts."""
+"""Bilateral-relations news dashboard.
+
+raw documents --ingest/--> processed tables (tables/) --analysis/--> DataFrames --figures/-->
+plotly figures --app/ and pages/--> the browser. See the README's "Layout" section.
+"""

@@ -6,8 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from .parallel import default_workers
-from .paths import processed_dir, raw_dir
+from .analysis.keywords import WEIGHTINGS, cloud_weights, select_articles, terms_of
+from .figures.cloud import MAX_CLOUD_WORDS, font_path, render_cloud
+from .ingest.parallel import default_workers
+from .tables.paths import processed_dir, raw_dir
 
 
 class TerminalProgress:
@@ -37,7 +39,7 @@ class TerminalProgress:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from .pipeline import NothingIngested, ingest
+    from .ingest.pipeline import NothingIngested, ingest
 
     paths = [Path(p) for p in args.paths] or [raw_dir()]
     out = Path(args.out) if args.out else processed_dir()
@@ -72,7 +74,8 @@ def _iso_date(value: str):
 
 
 def cmd_cloud(args: argparse.Namespace) -> int:
-    from . import cloud, store
+    from .figures import cloud
+    from .tables import store
 
     data_dir = Path(args.data) if args.data else processed_dir()
     try:
@@ -93,7 +96,8 @@ def cmd_cloud(args: argparse.Namespace) -> int:
 
 
 def cmd_entities(args: argparse.Namespace) -> int:
-    from . import entities, store
+    from .ingest import entities
+    from .tables import store
 
     data_dir = Path(args.data) if args.data else processed_dir()
     try:
@@ -115,7 +119,7 @@ def cmd_entities(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from . import bench
+    from .tools import bench
 
     bench.run(args.articles, args.json, page_runs=args.page_runs, workers=args.workers)
     return 0
@@ -153,7 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", help="processed tables (default: data/processed or $DASHBOARD_DATA)")
     p.set_defaults(func=cmd_entities)
 
-    from .cloud import WEIGHTINGS
+    from .analysis.keywords import WEIGHTINGS
 
     p = sub.add_parser("cloud", help="render a keyword cloud to a PNG file")
     p.add_argument("--out", required=True, help="PNG file to write")
@@ -181,3 +185,46 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     return args.func(args)
+
+
+def render_cloud_cli(
+    data_dir: Path,
+    out: Path,
+    sources: list[str] | None = None,
+    date_from=None,
+    date_to=None,
+    weight: str = "frequency",
+    width: int = 1200,
+    height: int = 600,
+) -> Path:
+    """Write a cloud PNG for the filters; prints what it wrote and the font file; returns the font path.
+
+    Weighting ``distinctive`` compares the selection with the rest of the corpus; ``tfidf`` takes
+    idf over the whole corpus.
+    """
+    from .tables import store
+
+    tables = store.load_tables(Path(data_dir), ("articles", "terms"))
+    articles, terms = tables["articles"], tables["terms"]
+    chosen = select_articles(articles, sources, date_from, date_to)
+    selected_terms = terms_of(terms, chosen)
+    weights = cloud_weights(selected_terms, weight, corpus=terms)
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    render_cloud(weights.head(MAX_CLOUD_WORDS).to_dict(), width, height).save(out, format="PNG")
+    font = font_path()
+    print(
+        f"wrote {out}: {len(chosen)} article(s), {min(len(weights), MAX_CLOUD_WORDS)} term(s), "
+        f"weighting {weight} ({WEIGHTINGS[weight]})"
+    )
+    if weights.empty:
+        print(
+            "note: no terms to show for these filters"
+            + (
+                " (distinctive needs articles outside the selection)"
+                if weight == "distinctive"
+                else ""
+            )
+        )
+    print(f"font: {font}")
+    return font

@@ -9,14 +9,14 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from dashboard import ui
-from dashboard.pipeline import ingest
+from dashboard.app import page
+from dashboard.ingest.pipeline import ingest
 
 from .conftest import shot, streamlit_server, wait_ready
 
 pytestmark = pytest.mark.e2e
 
-PAGE_IDS = [pid for pid, _ in ui.existing_pages()]
+PAGE_IDS = [pid for pid, _ in page.existing_pages()]
 EXCEPTION = "[data-testid='stException']"
 
 

@@ -1,0 +1,36 @@
+"""Processed tables -> DataFrames: the corpus loaded once, and pure query functions.
+
+Every query is ``(corpus, filters, ...) -> DataFrame`` with fixed columns, also when the
+selection is empty. No Streamlit here (a test imports this package with Streamlit blocked).
+One module per view; ``filters`` holds the selection mask and the per-corpus integer codes
+every view counts on.
+"""
+
+from . import (
+    articles,
+    corpus,
+    entities,
+    export,
+    filters,
+    keywords,
+    overview,
+    periods,
+    relations,
+    timeline,
+)
+
+__all__ = [
+    "articles",
+    "countries",
+    "corpus",
+    "entities",
+    "export",
+    "filters",
+    "grouping",
+    "keywords",
+    "overview",
+    "periods",
+    "relations",
+    "timeline",
+    "timeline_buckets",
+]

@@ -1,0 +1,69 @@
+"""Country names and coordinates: the display name of an ISO-3 code, and where to put it on a map.
+
+Coordinates come from the gazetteer's entities and, for countries it does not place, from
+the centroids of the offline base map (``static/topojson/world_110m.json``).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from ..tables.paths import STATIC_DIR
+
+TOPOJSON_DIR = STATIC_DIR / "topojson"
+WORLD_TOPOJSON = TOPOJSON_DIR / "world_110m.json"
+
+
+@lru_cache(maxsize=1)
+def topojson_centroids() -> dict[str, tuple[float, float]]:
+    """ISO-3 -> (lat, lon) of each country's largest polygon, from the shipped base map.
+
+    Fallback for countries the entities table has no coordinates for.
+    """
+    try:
+        data = json.loads(Path(WORLD_TOPOJSON).read_text(encoding="utf-8"))
+    except OSError:
+        return {}
+    out = {}
+    for geom in data["objects"]["countries"]["geometries"]:
+        ct = (geom.get("properties") or {}).get("ct")
+        if geom.get("id") and ct:
+            out[geom["id"]] = (float(ct[1]), float(ct[0]))
+    return out
+
+
+def country_names(entities: pd.DataFrame, lang: str) -> dict[str, str]:
+    names: dict[str, str] = {}
+    if entities is not None and not entities.empty:
+        col = "name_zh" if lang == "zh" else "name_en"
+        for row in entities[entities["type"] == "country"].itertuples(index=False):
+            value = getattr(row, col)
+            if isinstance(value, str) and value:
+                names[row.entity_id] = value
+    return names
+
+
+def country_name(code: str, names: dict[str, str], lang: str = "zh") -> str:
+    if code in names:
+        return names[code]
+    if lang == "en":
+        import pycountry
+
+        found = pycountry.countries.get(alpha_3=code)
+        if found is not None:
+            return getattr(found, "common_name", None) or found.name
+    return code
+
+
+def country_coords(entities: pd.DataFrame) -> dict[str, tuple[float, float]]:
+    coords = dict(topojson_centroids())
+    if entities is not None and not entities.empty:
+        ent = entities[(entities["type"] == "country") & entities["lat"].notna()]
+        ent = ent[ent["lon"].notna()]
+        for row in ent.itertuples(index=False):
+            coords[row.entity_id] = (float(row.lat), float(row.lon))
+    return coords

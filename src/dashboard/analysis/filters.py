@@ -1,0 +1,193 @@
+"""Pure query functions behind every chart: ``(corpus, filters, ...) -> DataFrame``.
+
+No Streamlit here. Every function returns a frame with fixed columns, also when the
+selection is empty, so pages and figure functions never special-case missing columns.
+"""
+
+from __future__ import annotations
+
+import weakref
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .corpus import Corpus, article_positions_of
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The shared sidebar selection. ``sources`` empty means every outlet."""
+
+    date_from: date | None = None
+    date_to: date | None = None
+    sources: tuple[str, ...] = ()
+    once: bool = False
+
+
+# ---------------------------------------------------------------- articles
+
+
+# Every page asks for the same selection several times per rerun (and again on the next
+# rerun for the same link): the boolean mask over the articles is memoised per corpus run and
+# filters. Corpus frames are read-only, so sharing the results is safe.
+# Keyed by id(corpus); the entry keeps a weak reference so a new corpus that happens to get
+# a dead one's id never sees its arrays.
+_MASKS: dict[tuple, tuple[weakref.ref, np.ndarray]] = {}
+
+
+def codes_of(values: pd.Series, sort: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes and the values they stand for (missing values are a value too, None).
+    A categorical column gives its own codes without touching its strings."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = values.cat.codes.to_numpy().astype(np.int64)
+        uniques = np.asarray(values.cat.categories, dtype=object)
+        if (codes < 0).any():
+            codes = np.where(codes < 0, len(uniques), codes)
+            uniques = np.append(uniques, None)
+        if sort:
+            order = sorted(range(len(uniques)), key=lambda i: (uniques[i] is None, uniques[i]))
+            rank = np.empty(len(uniques), dtype=np.int64)
+            rank[order] = np.arange(len(uniques))
+            codes, uniques = rank[codes], uniques[order]
+        return codes, uniques
+    codes, uniques = pd.factorize(values.astype(object), sort=sort, use_na_sentinel=False)
+    return codes.astype(np.int64), np.asarray(uniques, dtype=object)
+
+
+_DERIVED: dict[tuple, tuple[list[weakref.ref], object]] = {}
+
+
+def derived(name: str, build, *frames: pd.DataFrame):
+    """``build(*frames)``, computed once per set of frame objects: the per-corpus work
+    (joins, pairings) that no filter changes. Corpus frames are read-only and live as long
+    as their corpus; a weak reference per frame makes sure a recycled id never matches."""
+    key = (name, *map(id, frames))
+    hit = _DERIVED.get(key)
+    if hit is not None and all(ref() is f for ref, f in zip(hit[0], frames, strict=True)):
+        return hit[1]
+    value = build(*frames)
+    # Entries of frames that are gone (an earlier ingestion run) go first.
+    for old_key, (refs, _) in list(_DERIVED.items()):
+        if any(ref() is None for ref in refs):
+            del _DERIVED[old_key]
+    if len(_DERIVED) > 64:
+        _DERIVED.clear()
+    _DERIVED[key] = ([weakref.ref(f) for f in frames], value)
+    return value
+
+
+def _memo_get(cache: dict, key: tuple, corpus: Corpus) -> np.ndarray | None:
+    hit = cache.get(key)
+    return hit[1] if hit is not None and hit[0]() is corpus else None
+
+
+def _memo_put(cache: dict, key: tuple, corpus: Corpus, value: np.ndarray) -> None:
+    if len(cache) > 64:
+        cache.clear()
+    cache[key] = (weakref.ref(corpus), value)
+
+
+def selected_mask(corpus: Corpus, filters: Filters) -> np.ndarray:
+    """Boolean array over ``corpus.articles``: the articles the filters keep. Undated
+    articles are kept only without a date bound."""
+    key = (id(corpus), filters)
+    mask = _memo_get(_MASKS, key, corpus)
+    if mask is not None:
+        return mask
+    articles = corpus.articles
+    keep = np.ones(len(articles), dtype=bool)
+    if filters.date_from is not None or filters.date_to is not None:
+        # Days since the epoch: one vectorised comparison instead of a Python call per row.
+        days = published_days(corpus)
+        dated = ~np.isnat(days)
+        keep &= dated
+        if filters.date_from is not None:
+            keep &= dated & (days >= np.datetime64(filters.date_from, "D"))
+        if filters.date_to is not None:
+            keep &= dated & (days <= np.datetime64(filters.date_to, "D"))
+    if filters.sources:
+        keep &= articles["source"].isin(filters.sources).to_numpy()
+    if filters.once:
+        keep &= articles["dup_of"].isna().to_numpy()
+    _memo_put(_MASKS, key, corpus, keep)
+    return keep
+
+
+def published_days(corpus: Corpus) -> np.ndarray:
+    """Publication day of every article as datetime64[D] (NaT when unknown), once per corpus."""
+    return derived(
+        "filters.published_days",
+        lambda a: pd.to_datetime(a["published"]).to_numpy(dtype="datetime64[D]"),
+        corpus.articles,
+    )
+
+
+def source_codes(corpus: Corpus) -> tuple[np.ndarray, np.ndarray]:
+    """Every article's outlet as a code into the sorted outlet names, once per corpus."""
+    return derived(
+        "filters.source_codes", lambda a: codes_of(a["source"], sort=True), corpus.articles
+    )
+
+
+def article_positions(corpus: Corpus, table: str) -> np.ndarray:
+    """For each row of ``corpus.<table>`` (mentions, events, terms), the position of its
+    article in ``corpus.articles`` (-1 when unknown); computed once per corpus run."""
+    frame = getattr(corpus, table)
+    if "article_pos" in frame:  # added by corpus.prepare
+        return frame["article_pos"].to_numpy()
+    # A table put in after prepare (tests replace one): looked up the same way.
+    return article_positions_of(frame["article_id"], corpus.articles["article_id"])
+
+
+def selection_rows(corpus: Corpus, filters: Filters, table: str) -> np.ndarray:
+    """Boolean array over ``corpus.<table>``: rows of the selected articles."""
+    positions = article_positions(corpus, table)
+    mask = selected_mask(corpus, filters)
+    if not len(mask):
+        return np.zeros(len(positions), dtype=bool)
+    return (positions >= 0) & mask[np.clip(positions, 0, None)]
+
+
+def arrow_strings(values) -> pa.Array:
+    if isinstance(values, pd.Series | pd.Index):
+        return pa.array(values, type=pa.string(), from_pandas=True)
+    return pa.array(list(values), type=pa.string(), from_pandas=True)
+
+
+def isin_mask(values: pd.Series, allowed) -> np.ndarray:
+    """``values.isin(allowed)`` for string ids, as a numpy mask, through Arrow's hash lookup:
+    on a million ids it takes milliseconds where pandas takes a second."""
+    if len(values) == 0:
+        return np.zeros(0, dtype=bool)
+    found = pc.is_in(arrow_strings(values), value_set=arrow_strings(allowed))
+    return found.fill_null(False).to_numpy(zero_copy_only=False)
+
+
+def rows_in(frame: pd.DataFrame, articles: pd.DataFrame) -> np.ndarray:
+    """Boolean array over ``frame``: rows whose article is one of ``articles``.
+
+    Frames of one corpus carry ``article_pos`` (see corpus.prepare) and the lookup is an
+    array index; other frames fall back to matching ``article_id`` strings."""
+    if "article_pos" in frame and "article_pos" in articles:
+        rows = frame["article_pos"].to_numpy()
+        chosen = articles["article_pos"].to_numpy()
+        size = int(max(rows.max(initial=-1), chosen.max(initial=-1))) + 1
+        present = np.zeros(size, dtype=bool)
+        present[chosen] = True
+        return (rows >= 0) & present[np.clip(rows, 0, None)]
+    return isin_mask(frame["article_id"], articles["article_id"])
+
+
+def filter_articles(corpus: Corpus, filters: Filters, with_text: bool = False) -> pd.DataFrame:
+    """The articles the filters keep (see ``selected_mask``), without their full text unless
+    ``with_text`` (see ``Corpus.meta``)."""
+    mask = selected_mask(corpus, filters)
+    if not with_text:
+        return (corpus.meta if corpus.meta is not None else corpus.articles)[mask]
+    if "text" in corpus.articles:
+        return corpus.articles[mask]
+    return pd.concat([corpus.articles[mask], corpus.texts()[mask]], axis=1)

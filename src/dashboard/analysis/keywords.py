@@ -1,0 +1,451 @@
+"""Keyword weightings, the per-corpus term index and the sentences of a term.
+
+Weightings (over the ``terms`` table, one row per article and term):
+
+- ``frequency``: occurrences of the term in the selected articles.
+- ``tfidf``: occurrences in the selection times a smoothed inverse document frequency over the
+  comparison corpus: ``idf = ln((1 + N) / (1 + df)) + 1`` (N articles, df articles containing
+  the term; scikit-learn's smoothing, so a term in every article still counts).
+- ``distinctive``: the z-score of the log-odds ratio with an informative Dirichlet prior
+  (Monroe, Colaresi & Quinn 2008, "Fightin' Words", eq. 16-22): the selection against the rest
+  of the comparison corpus, with the whole comparison corpus as the prior (alpha_w = its count
+  of w). Only terms with z > 0 (more typical of the selection than of the rest) are shown.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .filters import codes_of, derived, rows_in
+
+WEIGHTINGS = {
+    "frequency": "raw frequency (occurrences)",
+    "tfidf": "TF-IDF (occurrences × inverse document frequency)",
+    "distinctive": "distinctive (log-odds z-score, informative Dirichlet prior; Monroe et al. 2008)",
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Selecting articles
+
+
+def select_articles(
+    articles: pd.DataFrame,
+    sources: list[str] | tuple[str, ...] | None = None,
+    date_from=None,
+    date_to=None,
+    once: bool = False,
+) -> pd.DataFrame:
+    """Articles within the filters (any of ``sources``; dates inclusive; originals only if once)."""
+    mask = pd.Series(True, index=articles.index)
+    if sources:
+        mask &= articles["source"].isin(list(sources))
+    if date_from is not None or date_to is not None:
+        published = pd.to_datetime(articles["published"], errors="coerce")
+        if date_from is not None:
+            mask &= published >= pd.Timestamp(date_from)
+        if date_to is not None:
+            mask &= published <= pd.Timestamp(date_to)
+    if once and "dup_of" in articles:
+        mask &= articles["dup_of"].isna()
+    return articles[mask]
+
+
+def terms_of(terms: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    """The term rows of ``articles``."""
+    return terms[rows_in(terms, articles)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Weightings
+
+
+def frequency(terms: pd.DataFrame) -> pd.Series:
+    """term -> total count, largest first (ties by term, so the order is stable)."""
+    if terms.empty:
+        return pd.Series(dtype="float64", name="weight")
+    counts = terms.groupby("term", sort=True)["count"].sum().astype("float64")
+    return _ranked(counts)
+
+
+def tfidf(terms: pd.DataFrame, corpus: pd.DataFrame | None = None) -> pd.Series:
+    """Count in ``terms`` × smoothed idf over the articles of ``corpus`` (default: ``terms``)."""
+    corpus = terms if corpus is None else corpus
+    if terms.empty:
+        return pd.Series(dtype="float64", name="weight")
+    n_docs = corpus["article_id"].nunique()
+    doc_freq = corpus.groupby("term")["article_id"].nunique()
+    tf = terms.groupby("term")["count"].sum().astype("float64")
+    return _tfidf_from(tf, doc_freq, n_docs)
+
+
+def _tfidf_from(tf: pd.Series, doc_freq: pd.Series, n_docs: int) -> pd.Series:
+    """term counts × smoothed idf (``doc_freq``: articles per term among ``n_docs``)."""
+    df = doc_freq.reindex(tf.index).fillna(0)
+    idf = np.log((1 + n_docs) / (1 + df)) + 1.0
+    return _ranked(tf.astype("float64") * idf)
+
+
+def log_odds_z(target: pd.Series, reference: pd.Series, prior: pd.Series) -> pd.Series:
+    """Monroe, Colaresi & Quinn (2008) z-scores of the log-odds ratio, target vs reference.
+
+    ``target``, ``reference``: term -> count. ``prior``: term -> alpha_w (Dirichlet pseudo-counts,
+    e.g. the counts of the whole corpus); alpha_0 is their sum. Terms missing from the prior get
+    no prior mass, so pass a prior that covers both sides.
+    """
+    vocab = target.index.union(reference.index).union(prior.index)
+    y_i = target.reindex(vocab).fillna(0).astype("float64")
+    y_j = reference.reindex(vocab).fillna(0).astype("float64")
+    alpha = prior.reindex(vocab).fillna(0).astype("float64")
+    a0, n_i, n_j = alpha.sum(), y_i.sum(), y_j.sum()
+    log_odds_i = np.log(y_i + alpha) - np.log(n_i + a0 - y_i - alpha)
+    log_odds_j = np.log(y_j + alpha) - np.log(n_j + a0 - y_j - alpha)
+    variance = 1.0 / (y_i + alpha) + 1.0 / (y_j + alpha)
+    z = (log_odds_i - log_odds_j) / np.sqrt(variance)
+    return z.rename("weight")
+
+
+def distinctive(terms: pd.DataFrame, corpus: pd.DataFrame) -> pd.Series:
+    """Terms typical of ``terms`` against the rest of ``corpus``; positive z-scores only.
+
+    Empty when the rest is empty (nothing to compare with).
+    """
+    if terms.empty:
+        return pd.Series(dtype="float64", name="weight")
+    selected = set(terms["article_id"])
+    rest = corpus[~corpus["article_id"].isin(selected)]
+    if rest.empty:
+        return pd.Series(dtype="float64", name="weight")
+    target = terms.groupby("term")["count"].sum()
+    reference = rest.groupby("term")["count"].sum()
+    return _distinctive_from(target, reference)
+
+
+def _distinctive_from(target: pd.Series, reference: pd.Series) -> pd.Series:
+    """Positive log-odds z-scores of ``target`` counts against ``reference`` counts, with
+    both together as the prior."""
+    prior = target.add(reference, fill_value=0)
+    z = log_odds_z(target, reference, prior)
+    return _ranked(z[z > 0])
+
+
+def cloud_weights(
+    terms: pd.DataFrame, weighting: str, corpus: pd.DataFrame | None = None
+) -> pd.Series:
+    """Weights of the selection's terms; ``corpus`` is what idf and "distinctive" compare with."""
+    if weighting == "frequency":
+        return frequency(terms)
+    if weighting == "tfidf":
+        return tfidf(terms, corpus)
+    if weighting == "distinctive":
+        return distinctive(terms, terms if corpus is None else corpus)
+    raise ValueError(f"unknown weighting {weighting!r}; choose one of {', '.join(WEIGHTINGS)}")
+
+
+def _ranked(weights: pd.Series) -> pd.Series:
+    frame = pd.DataFrame({"term": weights.index, "weight": weights.to_numpy()})
+    frame = frame.sort_values(["weight", "term"], ascending=[False, True], kind="stable")
+    return pd.Series(
+        frame["weight"].to_numpy(), index=pd.Index(frame["term"], name="term"), name="weight"
+    )
+
+
+def ranked_terms(
+    weights: pd.Series, terms: pd.DataFrame | None = None, top: int = 30
+) -> pd.DataFrame:
+    """The cloud's terms as a table: rank, term, weight, and (given ``terms``) count and articles."""
+    top_weights = weights.head(top)
+    table = pd.DataFrame(
+        {
+            "rank": range(1, len(top_weights) + 1),
+            "term": top_weights.index.astype(str),
+            "weight": top_weights.to_numpy().round(3),
+        }
+    )
+    if terms is not None:
+        sub = terms[terms["term"].isin(set(table["term"]))]
+        count = sub.groupby("term")["count"].sum()
+        articles = sub.groupby("term")["article_id"].nunique()
+        table["count"] = table["term"].map(count).fillna(0).astype("int64")
+        table["articles"] = table["term"].map(articles).fillna(0).astype("int64")
+    return table
+
+
+# ---------------------------------------------------------------------------------------------
+# Provenance: the sentences behind a term
+
+_SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]*")
+SENTENCE_COLUMNS = [
+    "article_id",
+    "source",
+    "published",
+    "title",
+    "sentence",
+    "match_start",
+    "match_end",
+]
+
+
+def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
+    start = pos
+    while start > 0 and text[start - 1] not in "。！？!?；;\n":
+        start -= 1
+    end = pos
+    while end < len(text) and text[end] not in "。！？!?；;\n":
+        end += 1
+    while end < len(text) and text[end] in "。！？!?；;":
+        end += 1
+    return start, end
+
+
+def term_sentences(
+    articles: pd.DataFrame,
+    term: str,
+    mentions: pd.DataFrame | None = None,
+    entities: pd.DataFrame | None = None,
+    limit: int = 200,
+) -> pd.DataFrame:
+    """Sentences (as written, maybe Traditional) of ``articles`` that use ``term``.
+
+    The term is searched in ``text_simplified`` and the sentence cut from ``text`` at the same
+    offsets. When the term is an entity's canonical name, the sentences of that entity's mentions
+    count too (普京 finds a sentence that writes 普丁). ``match_start``/``match_end``: the term's
+    place in the sentence. The text is untrusted: escape it before any HTML.
+    """
+    rows: list[dict] = []
+    seen: set[tuple[str, int]] = set()
+    if not term or articles.empty:
+        return pd.DataFrame(columns=SENTENCE_COLUMNS)
+    by_id = articles.set_index("article_id", drop=False)
+    hits: list[tuple[str, int, int]] = []
+    for article_id, simplified in zip(
+        articles["article_id"], articles["text_simplified"], strict=True
+    ):
+        for match in re.finditer(re.escape(term), simplified or ""):
+            hits.append((article_id, match.start(), match.end()))
+    if mentions is not None and entities is not None and not mentions.empty and not entities.empty:
+        from ..common.textnorm import to_simplified
+
+        ids = {
+            e
+            for e, name in zip(entities["entity_id"], entities["name_zh"], strict=True)
+            if isinstance(name, str) and to_simplified(name.strip()) == term
+        }
+        sub = mentions[
+            mentions["entity_id"].isin(ids)
+            & mentions["article_id"].isin(set(by_id.index))
+            & (pd.to_numeric(mentions["start"], errors="coerce") >= 0)  # -1: offsets unknown
+        ]
+        hits += [
+            (a, int(s), int(e))
+            for a, s, e in zip(sub["article_id"], sub["start"], sub["end"], strict=True)
+        ]
+    hits.sort(key=lambda h: (str(by_id.loc[h[0], "published"]), h[0], h[1]))
+    for article_id, start, end in hits:
+        article = by_id.loc[article_id]
+        text = article["text"] or ""
+        s_start, s_end = _sentence_bounds(text, start)
+        if (article_id, s_start) in seen:
+            continue
+        seen.add((article_id, s_start))
+        sentence = text[s_start:s_end]
+        lead = len(sentence) - len(sentence.lstrip())
+        rows.append(
+            {
+                "article_id": article_id,
+                "source": article["source"],
+                "published": article["published"],
+                "title": article["title"],
+                "sentence": sentence.strip(),
+                "match_start": start - s_start - lead,
+                "match_end": end - s_start - lead,
+            }
+        )
+        if len(rows) >= limit:
+            break
+    return pd.DataFrame(rows, columns=SENTENCE_COLUMNS)
+
+
+# ---------------------------------------------------------------------------------------------
+# The keywords page's query: one cloud's data for the shared filters (and an outlet)
+
+
+@dataclass(frozen=True)
+class CloudData:
+    """What one cloud shows: weights (term -> weight, largest first), its ranked table, and
+    ``note``: why it is empty ('no_articles', 'no_terms', 'no_contrast') or None."""
+
+    weights: pd.Series
+    table: pd.DataFrame
+    articles: int
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class TermIndex:
+    """Integer codes over a terms table, built once per table: a cloud of any selection is
+    then a few ``np.bincount`` calls instead of copying and grouping millions of rows."""
+
+    term: np.ndarray  # per row: code into ``vocabulary``
+    vocabulary: pd.Index
+    article: np.ndarray  # per row: code of its article (-1: missing from the articles table)
+    # Rows that count a term more than once, and by how much more: counting every row once
+    # and adding these is cheaper than a weighted count over all rows (most counts are 1).
+    repeated: np.ndarray
+    extra: np.ndarray
+    total: np.ndarray  # per code, over the whole table: occurrences
+    articles: np.ndarray  # per code, over the whole table: rows (= articles with the term)
+    # Rows per article position when the rows are in article order (as corpus.prepare leaves
+    # them), so a selection's rows are np.repeat of its article mask; else None.
+    rows_per_article: np.ndarray | None
+
+
+def term_index(terms: pd.DataFrame) -> TermIndex:
+    def build(frame: pd.DataFrame) -> TermIndex:
+        codes, vocabulary = codes_of(frame["term"])
+        codes = codes.astype(np.int32)  # 8 million rows at 100,000 articles: 4 bytes each
+        article = np.asarray(
+            frame["article_pos"].to_numpy()
+            if "article_pos" in frame
+            else pd.factorize(frame["article_id"])[0]
+        )
+        count = frame["count"].to_numpy(dtype=np.int64)
+        repeated = np.flatnonzero(count > 1)
+        size = len(vocabulary)
+        in_order = "article_pos" in frame and bool(np.all(article[1:] >= article[:-1]))
+        return TermIndex(
+            term=codes,
+            vocabulary=pd.Index(np.asarray(vocabulary, dtype=object).astype(str), name="term"),
+            article=article,
+            repeated=repeated,
+            extra=(count[repeated] - 1).astype(np.float64),
+            total=np.bincount(codes, weights=count, minlength=size),
+            articles=np.bincount(codes, minlength=size),
+            # slot 0 holds rows of unknown articles (-1), slot p + 1 those of article p
+            rows_per_article=np.bincount(article + 1) if in_order else None,
+        )
+
+    return derived("cloud.term_index", build, terms)
+
+
+def _rows_of(index: TermIndex, terms: pd.DataFrame, articles: pd.DataFrame) -> np.ndarray:
+    """Boolean array over the terms rows: rows of ``articles`` (as ``rows_in``, faster)."""
+    if index.rows_per_article is None or "article_pos" not in articles:
+        return rows_in(terms, articles)
+    chosen = np.zeros(len(index.rows_per_article), dtype=bool)
+    positions = articles["article_pos"].to_numpy()
+    positions = positions[(positions >= 0) & (positions + 1 < len(chosen))]
+    chosen[positions + 1] = True
+    return np.repeat(chosen, index.rows_per_article)
+
+
+def _counts(index: TermIndex, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per vocabulary code: summed count and number of rows (= articles: one row per article
+    and term) over the chosen rows. A selection of more than half the rows is counted as the
+    whole table minus the rest, so the widest selections cost the least."""
+    chosen = int(np.count_nonzero(rows))
+    if chosen == len(rows):
+        return index.total, index.articles
+    if chosen > len(rows) // 2:
+        rest_total, rest_articles = _counted(index, ~rows)
+        return index.total - rest_total, index.articles - rest_articles
+    return _counted(index, rows)
+
+
+def _counted(index: TermIndex, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    size = len(index.vocabulary)
+    articles = np.bincount(index.term[rows], minlength=size)
+    repeated = index.repeated[rows[index.repeated]] if len(index.repeated) else index.repeated
+    extra = np.bincount(
+        index.term[repeated], weights=index.extra[rows[index.repeated]], minlength=size
+    )
+    return articles + extra, articles
+
+
+def _article_count(index: TermIndex, rows: np.ndarray) -> int:
+    """How many known articles the chosen rows come from."""
+    if index.rows_per_article is not None:  # in article order: count each article's first row
+        firsts = np.cumsum(index.rows_per_article)[:-1][index.rows_per_article[1:] > 0]
+        return int(np.count_nonzero(rows[firsts]))
+    known = index.article[rows]
+    return int(np.count_nonzero(np.bincount(known[known >= 0])))
+
+
+def _series(index: TermIndex, values: np.ndarray, where: np.ndarray) -> pd.Series:
+    chosen = np.flatnonzero(where)
+    return pd.Series(values[chosen], index=index.vocabulary[chosen])
+
+
+def _compared_rows(
+    index: TermIndex, terms: pd.DataFrame, articles: pd.DataFrame, outlet: str | None
+) -> np.ndarray:
+    """The rows an outlet's cloud is compared with (the filtered selection); for the whole
+    selection, every row."""
+    if outlet is None:
+        return np.ones(len(terms), dtype=bool)
+    return _rows_of(index, terms, articles)
+
+
+def cloud_data(
+    articles: pd.DataFrame,
+    terms: pd.DataFrame,
+    weighting: str,
+    outlet: str | None = None,
+    top: int = 30,
+) -> CloudData:
+    """The cloud of the filtered ``articles`` (or of one outlet's share of them).
+
+    Comparison corpus: for the filtered selection, the whole corpus (``terms``); for an outlet,
+    the filtered selection, so "distinctive" means "compared with the other outlets shown".
+    The weights are those of ``frequency``, ``tfidf`` and ``distinctive`` above, counted
+    through a TermIndex.
+    """
+    if weighting not in WEIGHTINGS:
+        raise ValueError(f"unknown weighting {weighting!r}; choose one of {', '.join(WEIGHTINGS)}")
+    selection = articles if outlet is None else articles[articles["source"] == outlet]
+    empty = pd.Series(dtype="float64", name="weight")
+    if selection.empty:
+        return CloudData(empty, ranked_terms(empty), 0, "no_articles")
+    index = term_index(terms)
+    chosen = _rows_of(index, terms, selection)
+    total, articles_with = _counts(index, chosen)
+    present = articles_with > 0
+    if not present.any():
+        weights = empty
+    elif weighting == "frequency":
+        weights = _ranked(_series(index, total, present))
+    elif weighting == "tfidf":
+        compared = _compared_rows(index, terms, articles, outlet)
+        _, doc_freq = _counts(index, compared)
+        n_docs = _article_count(index, compared)
+        weights = _tfidf_from(
+            _series(index, total, present), _series(index, doc_freq, doc_freq > 0), n_docs
+        )
+    else:
+        compared = _compared_rows(index, terms, articles, outlet)
+        rest_total, rest_articles = _counts(index, compared & ~chosen)
+        weights = (
+            _distinctive_from(
+                _series(index, total, present), _series(index, rest_total, rest_articles > 0)
+            )
+            if rest_articles.any()
+            else empty
+        )
+    note = None
+    if weights.empty:
+        note = "no_contrast" if weighting == "distinctive" and present.any() else "no_terms"
+    table = ranked_terms(weights.rename("weight"), top=top)
+    codes = index.vocabulary.get_indexer(table["term"])
+    table["count"] = total[codes].astype("int64")
+    table["articles"] = articles_with[codes].astype("int64")
+    return CloudData(weights.rename("weight"), table, len(selection), note)
+
+
+def outlets_by_size(articles: pd.DataFrame) -> list[str]:
+    """Outlets of the selection, most articles first (ties by name)."""
+    counts = articles.groupby("source").size()
+    return sorted(counts.index, key=lambda s: (-int(counts[s]), str(s)))

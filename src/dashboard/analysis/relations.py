@@ -1,0 +1,490 @@
+"""Bilateral relations: which countries the coverage ties together, how strongly and how.
+
+Pure query functions over the processed tables (already narrowed by the shared filters) and
+pure figure functions for the relations map. No Streamlit here.
+
+Counting rules (shown to the user in the hover texts and the page caption):
+- A mention counts toward a country when it names the country itself or one of its people,
+  organizations or places (金正恩 counts toward PRK, 平壤 too). Entities without a country
+  (the UN) count toward none. Hovers split the total into "named directly" and "via its
+  people, organizations and places".
+- A co-mention is one sentence in which two different countries are named, with the same
+  rule (金正恩会见克里沃鲁奇科 ties PRK and RUS). Each sentence counts once per pair.
+- A visit is an `events` row of kind ``visit`` (or ``departure`` with a destination) from
+  one country to another; it keeps its direction. A meeting is an event of kind ``meeting`` or ``summit`` between two countries.
+  When the events carry a ``story_id`` (one real-world event reported by several articles),
+  each story counts once; otherwise each event row counts.
+- Strength of a pair = co-mentions + visits (both directions) + meetings.
+- Dates: a co-mention is dated by its article's publication date, an event by its own date
+  (the article's date when the event has none).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .countries import country_coords, country_name, country_names
+from .filters import codes_of, derived, rows_in
+
+# A departure with a destination is the start of a trip; the events stage gives it the same
+# story_id as the arrival, so a trip reported both ways counts once.
+VISIT_KINDS = ("visit", "departure")
+MEETING_KINDS = ("meeting", "summit")
+
+PAIR_COLUMNS = [
+    "pair",
+    "a",
+    "b",
+    "co_mentions",
+    "visits_ab",
+    "visits_ba",
+    "meetings",
+    "strength",
+    "first",
+    "last",
+]
+COUNTRY_COLUMNS = ["country", "mentions", "direct", "indirect", "articles", "name", "lat", "lon"]
+EVIDENCE_COLUMNS = [
+    "pair",
+    "kind",
+    "from_country",
+    "to_country",
+    "article_id",
+    "source",
+    "published",
+    "date",
+    "sentence",
+]
+
+
+def pair_key(a: str, b: str) -> str:
+    """The key of an unordered pair: the two ISO-3 codes sorted, joined by a hyphen."""
+    x, y = sorted((a, b))
+    return f"{x}-{y}"
+
+
+# ---------------------------------------------------------------- queries
+
+
+def _in_view(frame: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    """Rows of frame whose article passed the filters (is in ``articles``)."""
+    if frame is None or frame.empty:
+        return frame.iloc[0:0] if frame is not None else pd.DataFrame()
+    return frame[rows_in(frame, articles)]
+
+
+def _country_of(entities: pd.DataFrame) -> pd.Series:
+    """entity_id -> ISO-3 country it counts toward (countries: themselves)."""
+    if entities is None or entities.empty:
+        return pd.Series(dtype="object")
+    ent = entities.drop_duplicates("entity_id").set_index("entity_id")
+    country = ent["country"].where(ent["country"].notna() & (ent["country"] != ""), None)
+    is_country = ent["type"] == "country"
+    country = country.where(~is_country, ent.index.to_series())
+    return country.dropna()
+
+
+def _country_mentions_rows(mentions: pd.DataFrame, entities: pd.DataFrame) -> pd.DataFrame:
+    """Mentions with the country each counts toward and whether the country was named directly."""
+    if mentions is None or mentions.empty:
+        return pd.DataFrame(columns=["article_id", "sentence", "country", "direct"])
+    countries = _country_of(entities)
+    mapped = mentions["entity_id"].map(countries).astype(object)
+    # A mention whose entity is missing from the table but typed "country" is its own ISO code.
+    own = mapped.isna() & (mentions["type"] == "country")
+    rows = mentions.assign(country=mapped.where(~own, mentions["entity_id"]))
+    rows = rows[rows["country"].notna()].copy()
+    rows["direct"] = rows["type"] == "country"
+    return rows
+
+
+_MENTION_COLUMNS = ["article_id", "article_pos", "entity_id", "type", "sentence", "published"]
+
+
+def _all_country_rows(mentions: pd.DataFrame, entities: pd.DataFrame) -> pd.DataFrame:
+    """The country mention rows of every article, worked out once per corpus (``derived``):
+    the per-filter queries below only pick their share."""
+
+    def build(m, e):
+        rows = _country_mentions_rows(m[[c for c in _MENTION_COLUMNS if c in m]], e)
+        if len(rows) and not isinstance(rows["sentence"].dtype, pd.CategoricalDtype):
+            # Joined on for co-mentions: integer codes, and one copy of each sentence.
+            codes, sentences = pd.factorize(rows["sentence"])
+            rows["sentence"] = pd.Categorical.from_codes(codes, categories=sentences)
+        return rows
+
+    return derived("relations.country_rows", build, mentions, entities)
+
+
+def _country_rows_in_view(
+    mentions: pd.DataFrame, entities: pd.DataFrame, articles: pd.DataFrame
+) -> pd.DataFrame:
+    """The country mention rows of the articles in view, ready to count."""
+    if mentions is None or mentions.empty:
+        return _country_mentions_rows(mentions, entities)
+
+    def for_counting(rows):
+        # Counted per filter change: a category groups faster than strings, and the flag
+        # makes "articles per country" a sum instead of a distinct count.
+        rows = rows.drop(columns=["published", "sentence"], errors="ignore")
+        rows["first_in_article"] = ~rows.duplicated(["article_id", "country"]).to_numpy()
+        rows["country"] = rows["country"].astype("category")
+        return rows
+
+    counted = derived(
+        "relations.country_counts", for_counting, _all_country_rows(mentions, entities)
+    )
+    return _in_view(counted, articles)
+
+
+def country_mentions(
+    articles: pd.DataFrame,
+    mentions: pd.DataFrame,
+    entities: pd.DataFrame,
+    lang: str = "zh",
+) -> pd.DataFrame:
+    """One row per country: mentions (direct + indirect), articles, display name, centroid.
+
+    Sorted by mentions, most first.
+    """
+    rows = _country_rows_in_view(mentions, entities, articles)
+    if rows.empty:
+        return pd.DataFrame(columns=COUNTRY_COLUMNS)
+    grouped = rows.groupby("country", observed=True)
+    out = pd.DataFrame(
+        {
+            "mentions": grouped.size(),
+            "direct": grouped["direct"].sum().astype(int),
+            "articles": (
+                grouped["first_in_article"].sum().astype(int)
+                if "first_in_article" in rows
+                else grouped["article_id"].nunique()
+            ),
+        }
+    )
+    out["indirect"] = out["mentions"] - out["direct"]
+    out.index = out.index.astype(str)
+    out = out.reset_index()
+    names = country_names(entities, lang)
+    coords = country_coords(entities)
+    out["name"] = [country_name(c, names, lang) for c in out["country"]]
+    out["lat"] = [coords.get(c, (math.nan, math.nan))[0] for c in out["country"]]
+    out["lon"] = [coords.get(c, (math.nan, math.nan))[1] for c in out["country"]]
+    out = out.sort_values(["mentions", "country"], ascending=[False, True], kind="stable")
+    return out[COUNTRY_COLUMNS].reset_index(drop=True)
+
+
+def _co_mention_rows(country_rows: pd.DataFrame) -> pd.DataFrame:
+    """One row per (sentence, pair of different countries named in it), from country
+    mention rows; keeps ``article_pos`` and ``published`` when the rows have them."""
+    keys = [c for c in ("article_id", "article_pos", "sentence") if c in country_rows]
+    extra = ["published"] if "published" in country_rows else []
+    cols = [*keys, *extra, "a", "b", "pair"]
+    if country_rows.empty:
+        return pd.DataFrame(columns=cols)
+    per_sentence = country_rows[[*keys, "country"]].drop_duplicates()
+    if extra:  # one article, one date: carried along, not matched on
+        per_sentence = per_sentence.join(country_rows["published"])
+    merged = per_sentence.merge(per_sentence.drop(columns=extra), on=keys, suffixes=("_x", "_y"))
+    merged = merged[merged["country_x"] < merged["country_y"]]
+    if merged.empty:
+        return pd.DataFrame(columns=cols)
+    merged = merged.rename(columns={"country_x": "a", "country_y": "b"})
+    merged["pair"] = merged["a"] + "-" + merged["b"]
+    return merged[cols].reset_index(drop=True)
+
+
+def _co_rows_in_view(
+    mentions: pd.DataFrame, entities: pd.DataFrame, articles: pd.DataFrame
+) -> pd.DataFrame:
+    """Co-mention rows of the articles in view (per-corpus work done once, see above)."""
+    if mentions is None or mentions.empty:
+        return _co_mention_rows(_country_mentions_rows(mentions, entities))
+
+    def build(rows):
+        co = _co_mention_rows(rows)
+        if "published" in co:
+            co["when"] = pd.to_datetime(co["published"], errors="coerce")
+            co = co.drop(columns=["published"])
+        for column in ("a", "b", "pair"):  # grouped on every filter change; few values
+            co[column] = co[column].astype("category")
+        return co
+
+    return _in_view(
+        derived("relations.co_rows", build, _all_country_rows(mentions, entities)), articles
+    )
+
+
+def _pair_events(events: pd.DataFrame) -> pd.DataFrame:
+    """Visits and meetings between two different known countries, with their pair and
+    story; ``when`` is the event date, else the article date when the events carry it."""
+    ev = events[events["kind"].isin(VISIT_KINDS + MEETING_KINDS)]
+    ev = ev[ev["from_country"].notna() & ev["to_country"].notna()]
+    ev = ev[(ev["from_country"] != "") & (ev["to_country"] != "")]
+    ev = ev[ev["from_country"] != ev["to_country"]].copy()
+    ev["a"] = ev[["from_country", "to_country"]].min(axis=1)
+    ev["b"] = ev[["from_country", "to_country"]].max(axis=1)
+    ev["pair"] = ev["a"] + "-" + ev["b"]
+    if "story_id" in ev.columns:
+        ev["story"] = ev["story_id"].where(ev["story_id"].notna(), ev["event_id"])
+    else:
+        ev["story"] = ev["event_id"]
+    ev["when"] = pd.to_datetime(ev["date"], errors="coerce")
+    if "article_published" in ev:
+        ev["when"] = ev["when"].fillna(pd.to_datetime(ev["article_published"], errors="coerce"))
+    return ev
+
+
+def _event_rows(events: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    """Visits and meetings between two different known countries in the articles in view,
+    dated (event date, else article date), with their pair."""
+    cols = ["event_id", "article_id", "kind", "from_country", "to_country", "date", "evidence"]
+    if events is None or events.empty:
+        return pd.DataFrame(columns=[*cols, "a", "b", "pair", "story", "when"])
+    ev = _in_view(derived("relations.pair_events", _pair_events, events), articles)
+    if "article_published" not in ev and not ev.empty:
+        published = ev["article_id"].map(
+            articles.drop_duplicates("article_id").set_index("article_id")["published"]
+        )
+        ev = ev.assign(when=ev["when"].fillna(pd.to_datetime(published, errors="coerce")))
+    return ev
+
+
+@dataclass(frozen=True)
+class _PairEventCodes:
+    """The pair events (see _pair_events) as integer codes, built once per events table."""
+
+    frame: pd.DataFrame  # the pair events, to find the rows of a selection
+    pair: np.ndarray  # code into ``pairs``
+    pairs: np.ndarray
+    story: np.ndarray
+    visit: np.ndarray
+    meeting: np.ndarray
+    a_to_b: np.ndarray  # from_country is the pair's first country
+    when: pd.Series  # event date, else article date
+
+
+def _pair_event_codes(events: pd.DataFrame) -> _PairEventCodes:
+    ev = _pair_events(events)
+    pair, pairs = codes_of(ev["pair"])
+    story, _ = codes_of(ev["story"])
+    kind = ev["kind"].to_numpy(dtype=object)
+    return _PairEventCodes(
+        frame=ev,
+        pair=pair,
+        pairs=pairs,
+        story=story,
+        visit=np.isin(kind, VISIT_KINDS),
+        meeting=np.isin(kind, MEETING_KINDS),
+        a_to_b=(ev["from_country"] == ev["a"]).to_numpy(dtype=bool),
+        when=ev["when"].reset_index(drop=True),
+    )
+
+
+def _event_parts(codes: _PairEventCodes, articles: pd.DataFrame) -> list[pd.DataFrame]:
+    """Per pair over the events of ``articles``: visits each way and meetings (stories, a
+    story counted under its first report) and the first and last date."""
+    chosen = rows_in(codes.frame, articles) if len(codes.frame) else np.zeros(0, dtype=bool)
+    if not chosen.any():
+        return []
+    size = len(codes.pairs)
+
+    def first_reports(kind: np.ndarray) -> np.ndarray:
+        rows = np.flatnonzero(chosen & kind)
+        _, first = np.unique(codes.story[rows], return_index=True)
+        return rows[first]
+
+    visits, meetings = first_reports(codes.visit), first_reports(codes.meeting)
+    ab = np.bincount(codes.pair[visits[codes.a_to_b[visits]]], minlength=size)
+    ba = np.bincount(codes.pair[visits[~codes.a_to_b[visits]]], minlength=size)
+    meets = np.bincount(codes.pair[meetings], minlength=size)
+    rows = np.flatnonzero(chosen)
+    span = (
+        pd.DataFrame({"pair": codes.pair[rows], "when": codes.when.iloc[rows].to_numpy()})
+        .groupby("pair")
+        .agg(first_e=("when", "min"), last_e=("when", "max"))
+    )
+    span.index = pd.Index(codes.pairs[span.index.to_numpy()].astype(str), name="pair")
+    counted = (ab > 0) | (ba > 0) | (meets > 0)
+    # As groupby-nunique would give them: only pairs with a count, others filled with 0 later.
+    counts = pd.DataFrame(
+        {
+            "visits_ab": np.where(ab > 0, ab, np.nan)[counted],
+            "visits_ba": np.where(ba > 0, ba, np.nan)[counted],
+            "meetings": np.where(meets > 0, meets, np.nan)[counted],
+        },
+        index=pd.Index(codes.pairs[counted].astype(str), name="pair"),
+    )
+    return [counts, span]
+
+
+def _plain_event_parts(ev: pd.DataFrame) -> list[pd.DataFrame]:
+    """What _event_parts gives, from the event rows in view with pandas."""
+    if ev.empty:
+        return []
+    visits = ev[ev["kind"].isin(VISIT_KINDS)].drop_duplicates("story")
+    ab = visits[visits["from_country"] == visits["a"]].groupby("pair")["story"].nunique()
+    ba = visits[visits["from_country"] == visits["b"]].groupby("pair")["story"].nunique()
+    meets = (
+        ev[ev["kind"].isin(MEETING_KINDS)]
+        .drop_duplicates("story")
+        .groupby("pair")["story"]
+        .nunique()
+    )
+    span = ev.groupby("pair").agg(first_e=("when", "min"), last_e=("when", "max"))
+    return [pd.DataFrame({"visits_ab": ab, "visits_ba": ba, "meetings": meets}), span]
+
+
+def country_pairs(
+    articles: pd.DataFrame,
+    mentions: pd.DataFrame,
+    entities: pd.DataFrame,
+    events: pd.DataFrame,
+) -> pd.DataFrame:
+    """One row per unordered country pair (a < b): co-mentions, visits a->b and b->a,
+    meetings, strength, first and last date. Sorted by strength, strongest first."""
+    co = _co_rows_in_view(mentions, entities, articles)
+    if "when" not in co:
+        if "published" not in co:
+            published = articles.drop_duplicates("article_id").set_index("article_id")
+            co = co.assign(published=co["article_id"].map(published["published"]))
+        co = co.assign(when=pd.to_datetime(co["published"], errors="coerce"))
+    parts = []
+    if not co.empty:
+        c = co.groupby("pair", observed=True).agg(
+            co_mentions=("pair", "size"), first_c=("when", "min"), last_c=("when", "max")
+        )
+        c.index = c.index.astype(str)
+        parts.append(c)
+    if events is not None and "article_published" in events:  # as corpus.prepare leaves them
+        codes = derived("relations.pair_event_codes", _pair_event_codes, events)
+        parts += _event_parts(codes, articles)
+    else:  # events given without their article's date (tables built by hand)
+        parts += _plain_event_parts(_event_rows(events, articles))
+    if not parts:
+        return pd.DataFrame(columns=PAIR_COLUMNS)
+    out = pd.concat(parts, axis=1)
+    for col in ("co_mentions", "visits_ab", "visits_ba", "meetings"):
+        out[col] = out[col].fillna(0).astype(int) if col in out else 0
+    firsts = [out[c] for c in ("first_c", "first_e") if c in out]
+    lasts = [out[c] for c in ("last_c", "last_e") if c in out]
+    out["first"] = pd.concat(firsts, axis=1).min(axis=1)
+    out["last"] = pd.concat(lasts, axis=1).max(axis=1)
+    out["first"] = out["first"].dt.date
+    out["last"] = out["last"].dt.date
+    out["strength"] = out["co_mentions"] + out["visits_ab"] + out["visits_ba"] + out["meetings"]
+    out.index.name = "pair"
+    out = out.reset_index()
+    out["a"] = out["pair"].str.split("-").str[0]
+    out["b"] = out["pair"].str.split("-").str[1]
+    out = out.sort_values(["strength", "pair"], ascending=[False, True], kind="stable")
+    return out[PAIR_COLUMNS].reset_index(drop=True)
+
+
+def _normalize_pair(pair) -> str:
+    if isinstance(pair, str):
+        a, b = pair.split("-")
+    else:
+        a, b = pair
+    return pair_key(a, b)
+
+
+def pair_evidence(
+    articles: pd.DataFrame,
+    mentions: pd.DataFrame,
+    entities: pd.DataFrame,
+    events: pd.DataFrame,
+    pair,
+) -> pd.DataFrame:
+    """The sentences behind a pair's numbers: one row per co-mention sentence, visit and
+    meeting, with article_id, outlet (source), publication date, the event date, the kind
+    (``co-mention``, ``visit``, ``departure``, ``meeting``; summits count as meetings) and,
+    for events, from_country/to_country. Oldest first.
+    Unlike the pair table, reports of the same story are all listed: each is evidence."""
+    key = _normalize_pair(pair)
+    art = articles.drop_duplicates("article_id").set_index("article_id")
+    co = _co_rows_in_view(mentions, entities, articles)
+    co = co[co["pair"] == key]
+    rows = [
+        pd.DataFrame(
+            {
+                "pair": key,
+                "kind": "co-mention",
+                "from_country": None,
+                "to_country": None,
+                "article_id": co["article_id"],
+                "date": pd.NaT,
+                "sentence": co["sentence"],
+            }
+        )
+    ]
+    ev = _event_rows(events, articles)
+    ev = ev[ev["pair"] == key]
+    if not ev.empty:
+        kind = ev["kind"].where(~ev["kind"].isin(MEETING_KINDS), "meeting")
+        rows.append(
+            pd.DataFrame(
+                {
+                    "pair": key,
+                    "kind": kind,
+                    "from_country": ev["from_country"],
+                    "to_country": ev["to_country"],
+                    "article_id": ev["article_id"],
+                    "date": ev["when"],
+                    "sentence": ev["evidence"],
+                }
+            )
+        )
+    out = pd.concat([r for r in rows if not r.empty] or [rows[0]], ignore_index=True)
+    out["source"] = out["article_id"].map(art["source"])
+    out["published"] = out["article_id"].map(art["published"])
+    out["date"] = pd.to_datetime(out["date"], errors="coerce").fillna(
+        pd.to_datetime(out["published"], errors="coerce")
+    )
+    out["date"] = out["date"].dt.date
+    out = out.sort_values(["date", "article_id", "kind"], kind="stable", na_position="last")
+    return out[EVIDENCE_COLUMNS].reset_index(drop=True)
+
+
+def pair_strength_over_time(
+    articles: pd.DataFrame,
+    mentions: pd.DataFrame,
+    entities: pd.DataFrame,
+    events: pd.DataFrame,
+    pair,
+    freq: str = "W",
+) -> pd.DataFrame:
+    """Counts per period (``W`` weeks starting Monday, ``M`` months) for one pair:
+    period (start date), co_mentions, visits, meetings, strength. Empty periods in between
+    are kept as zeros so a line chart does not join distant points."""
+    ev = pair_evidence(articles, mentions, entities, events, pair)
+    cols = ["period", "co_mentions", "visits", "meetings", "strength"]
+    ev = ev[ev["date"].notna()]
+    if ev.empty:
+        return pd.DataFrame(columns=cols)
+    when = pd.to_datetime(ev["date"])
+    period = when.dt.to_period("W-SUN" if freq == "W" else "M").dt.start_time
+    kind = ev["kind"].map(
+        lambda k: (
+            "co_mentions" if k == "co-mention" else ("meetings" if k == "meeting" else "visits")
+        )
+    )
+    table = pd.crosstab(period, kind)
+    full = pd.date_range(
+        table.index.min(), table.index.max(), freq="W-MON" if freq == "W" else "MS"
+    )
+    table = table.reindex(full, fill_value=0)
+    for col in ("co_mentions", "visits", "meetings"):
+        if col not in table:
+            table[col] = 0
+    table["strength"] = table["co_mentions"] + table["visits"] + table["meetings"]
+    table.index.name = "period"
+    out = table.reset_index()[cols]
+    out["period"] = out["period"].dt.date
+    for col in cols[1:]:
+        out[col] = out[col].astype(int)
+    return out

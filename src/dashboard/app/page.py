@@ -1,0 +1,237 @@
+"""The shared page frame: navigation, the page context, and what every page does first.
+
+How to write a page (``pages/<page_id>.py``; keep it thin: filter -> query -> figure -> st.*)
+------------------------------------------------------------------------------------------
+::
+
+    import streamlit as st
+
+    from dashboard import analysis, figures
+    from dashboard.app import page, widgets
+    from dashboard.common import i18n
+
+    i18n.extend({"timeline.intro": {"zh": "……", "en": "..."}})  # the page's own strings
+
+    ctx = page.page_setup("timeline")        # FIRST call, before any other st.* call
+    st.title(ctx.t("page.timeline"))
+    if ctx.articles.empty:                   # filters left nothing: say so, stop
+        page.empty_selection(ctx)            # (shows the message and calls st.stop())
+
+    # A page's own URL-bound widget: initial value from the link (validated), value back
+    # into the URL. The key is the widget's session key, the name its URL parameter.
+    kind = widgets.url_selectbox(ctx, "kind", ["all", "visit", "meeting"], key="tl_kind",
+                                 label=ctx.t("timeline.kind"),
+                                 format_func=lambda k: ctx.t(f"kind.{k}"))
+
+    table = analysis.timeline.some_query(ctx.corpus, ctx.filters, kind)  # pure, unit-tested
+    st.caption(ctx.t("timeline.how_counted"))                             # one line per chart
+    st.plotly_chart(figures.timeline.some_figure(table, ctx.lang), key="tl_chart")
+
+What ``page_setup`` does, so every page works however it is reached (also a cold deep
+link, where Streamlit may run the page file without ``app.py``; see NOTES.md):
+  1. page config and, if ``app.py`` did not run (pages-directory mode), the navigation menu;
+  2. loads the processed tables (``app.data``: cached per ingestion run; builds them from
+     DASHBOARD_RAW on first start with progress; a broken store shows a message and a
+     rebuild button);
+  3. draws the shared sidebar (``app.sidebar``: language, dates, outlets, "count each story
+     once", reset), initialised from the URL (``from``, ``to``, ``source`` repeated, ``once``,
+     ``lang``; parsed in ``app.urlstate``), with a visible notice for invalid values, and
+     writes the state back into the URL.
+
+``ctx`` (a :class:`PageContext`) gives ``corpus`` (all tables), ``filters`` (an
+``analysis.filters.Filters``), ``articles`` (the filtered articles), ``lang``,
+``t(key, **fields)``, ``notice(text)``, ``query_value(name)`` / ``query_values(name)`` (raw
+link values) and ``set_query(name, value)`` (None removes; a list repeats the parameter).
+
+Other URL-bound page widgets (``app.widgets``): ``url_slider``, ``url_text``,
+``article_picker``; a clickable chart: ``st.plotly_chart(fig, key=k,
+on_select=widgets.keep_selection(k))`` then ``widgets.selected_from_chart(ctx, event, ids,
+"param", "state_key", chart_key=k)`` (use these helpers rather than plain widgets: they
+survive the routing switch after a cold deep link).
+
+Rules: never render article text as HTML unescaped (use ``html.escape`` before markup);
+give every widget and chart a ``key`` prefixed with the page id; link to the reader with
+``page.article_link(ctx, article_id)`` (a relative URL that keeps the shared filters).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+import pandas as pd
+import streamlit as st
+
+from .. import analysis
+from ..analysis.corpus import Corpus
+from ..analysis.filters import Filters
+from ..common import i18n
+from ..tables.paths import PROJECT_ROOT
+from .data import load_corpus_or_stop
+from .markup import md_escape
+from .sidebar import shared_sidebar
+from .urlstate import (
+    K_LANG,
+    NOTICES_KEY,
+    STATE_KEY,
+    UrlFilters,
+    set_query,
+    source_label,
+    url_params_for,
+)
+
+PAGES_DIR = PROJECT_ROOT / "pages"
+
+# (page id == file stem == URL path, icon). Order is the menu order. No icons: Material
+# icons make the browser fetch SVGs from fonts.gstatic.com (breaks the offline guarantee)
+# and emoji need a colour-emoji font the server's users may not have.
+PAGES: list[tuple[str, str | None]] = [
+    ("overview", None),
+    ("entities", None),
+    ("timeline", None),
+    ("relations", None),
+    ("keywords", None),
+    ("articles", None),
+]
+
+
+# ---------------------------------------------------------------- navigation
+
+
+def existing_pages() -> list[tuple[str, str | None]]:
+    """The registered pages whose file exists (others are being written and are skipped)."""
+    return [(pid, icon) for pid, icon in PAGES if (PAGES_DIR / f"{pid}.py").exists()]
+
+
+def navigation_pages(lang: str = i18n.DEFAULT_LANG) -> list:
+    """st.Page objects for st.navigation; url_path == file stem, as in pages-directory mode.
+
+    The default page (served at ``/``) is a hidden copy of the first page: Streamlit's
+    frontend answers "page not found" for the default page's own path, and ``/overview``
+    must work as a link like every other page.
+    """
+    found = existing_pages()
+    pages = [
+        st.Page(PAGES_DIR / f"{pid}.py", title=i18n.t(f"page.{pid}", lang), icon=icon, url_path=pid)
+        for pid, icon in found
+    ]
+    if found:
+        first = found[0][0]
+        pages.insert(
+            0,
+            st.Page(
+                PAGES_DIR / f"{first}.py",
+                title=i18n.t(f"page.{first}", lang),
+                url_path="home",
+                default=True,
+                visibility="hidden",
+            ),
+        )
+    return pages
+
+
+def _in_pages_directory_mode() -> bool:
+    """True when Streamlit ran this page file directly (cold deep link), not via app.py."""
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # internal module moved: assume app.py routed
+        return False
+    return bool(PagesManager.uses_pages_directory)
+
+
+# ---------------------------------------------------------------- context
+
+
+@dataclass
+class PageContext:
+    page_id: str
+    corpus: Corpus
+    filters: Filters
+    articles: pd.DataFrame
+    lang: str
+    notices: list[str] = field(default_factory=list)
+
+    def t(self, key: str, **fields: object) -> str:
+        return i18n.t(key, self.lang, **fields)
+
+    def notice(self, text: str) -> None:
+        """A visible notice; the text is Markdown-escaped (it often quotes link values)."""
+        st.warning(md_escape(text))
+
+    @staticmethod
+    def query_value(name: str) -> str | None:
+        return st.query_params.get(name)
+
+    @staticmethod
+    def query_values(name: str) -> list[str]:
+        return st.query_params.get_all(name)
+
+    @staticmethod
+    def set_query(name: str, value: str | Sequence[str] | None) -> None:
+        set_query(name, value)
+
+    def source_label(self, source: str) -> str:
+        return source_label(self.corpus, source, self.lang)
+
+
+def article_link(ctx: PageContext, article_id: str) -> str:
+    """A relative link to the reader that keeps the shared filters."""
+    params = url_params_for(_state_of(ctx), ctx.corpus.date_min, ctx.corpus.date_max)
+    pairs = [(k, v) for k, vs in params.items() for v in vs] + [("article", article_id)]
+    return "articles?" + urlencode(pairs)
+
+
+def _state_of(ctx: PageContext) -> UrlFilters:
+    f = ctx.filters
+    return UrlFilters(ctx.lang, f.date_from, f.date_to, f.sources, f.once)
+
+
+# ---------------------------------------------------------------- setup
+
+
+def page_setup(page_id: str) -> PageContext:
+    """Call first in every page file. Returns the page context (see the module docstring)."""
+    lang = _current_lang()
+    st.set_page_config(
+        page_title=f"{i18n.t(f'page.{page_id}', lang)} · {i18n.t('app.title', lang)}",
+        layout="wide",
+    )
+    if _in_pages_directory_mode():
+        # Cold deep link: Streamlit ran this file directly. Register the real menu (same
+        # url paths) so the sidebar and later reruns behave exactly as via app.py.
+        st.navigation(navigation_pages(lang), position="sidebar")
+
+    corpus = load_corpus_or_stop(lang)
+    state = shared_sidebar(corpus, lang)
+    # A bound equal to the corpus edge is no bound: undated articles stay in.
+    filters = Filters(
+        None if state.date_from == corpus.date_min else state.date_from,
+        None if state.date_to == corpus.date_max else state.date_to,
+        state.sources,
+        state.once,
+    )
+    articles = analysis.filters.filter_articles(corpus, filters)
+    ctx = PageContext(page_id, corpus, filters, articles, state.lang)
+    bad = st.session_state.get(NOTICES_KEY, [])
+    if bad:  # one notice for the whole link
+        ctx.notice(
+            " ".join(i18n.t("notice.bad_param", state.lang, name=n, value=v[:80]) for n, v in bad)
+        )
+    st.sidebar.caption(i18n.t("filters.summary", state.lang, n=len(articles)))
+    return ctx
+
+
+def empty_selection(ctx: PageContext) -> None:
+    """Tell the user the filters left nothing, and stop the page."""
+    st.info(ctx.t("empty.selection"))
+    st.stop()
+
+
+def _current_lang() -> str:
+    if K_LANG in st.session_state:
+        return st.session_state[K_LANG]
+    state = st.session_state.get(STATE_KEY)
+    if state is not None:
+        return state.lang
+    return i18n.normalize_lang(st.query_params.get("lang")) or i18n.DEFAULT_LANG

@@ -1,0 +1,20 @@
+"""DataFrames -> figures: plotly figures, the keyword cloud image, escaped HTML for the reader.
+
+Pure functions, no Streamlit (a test imports this package with Streamlit blocked). One module
+per view; ``style`` holds what every figure shares, ``geo`` the map geometry, ``fonts`` the
+clouds' Chinese font.
+"""
+
+from . import cloud, entities, fonts, geo, overview, reader, relations, style, timeline
+
+__all__ = [
+    "cloud",
+    "entities",
+    "fonts",
+    "geo",
+    "overview",
+    "reader",
+    "relations",
+    "style",
+    "timeline",
+]

@@ -1,0 +1,294 @@
+"""Raw documents -> articles: clean, split bundled reports, find outlet and publication date.
+
+Works line by line on a page. Each cleaned line is classified (dateline, date line,
+headline, body); a new article starts at a dateline (朝中社平壤7月19日电) together with the
+headline and date line just above it, or at a headline followed by a date line. Within a
+dated dispatch, a paragraph that opens with a new attribution (俄罗斯媒体报道, ...) and
+leads into events later than the dispatch date starts another report: a dispatch cannot
+report what happened after it was filed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+import pandas as pd
+
+from ..common.textnorm import (
+    compact,
+    script_of,
+    to_simplified,
+)
+from ..tables.schema import ARTICLE_COLUMNS
+from .cache import ResultCache, key_of, version_of
+from .cleaning import Line, clean_page, has_body
+from .outlets import UNKNOWN, Outlet, OutletRegistry, byline_outlet, load_registry, outlet_of_page
+from .pubdate import cn_number, make_date, page_date_of, parse_full_date, place_in_year
+from .readers import RawDocument, iter_files, read_file
+from .report import IngestReport, Rejected
+from .splitting import dateline_of, leading_context, split_segments
+
+# --- the article of a segment ------------------------------------------------------------
+
+
+@dataclass
+class Draft:
+    lines: list[Line]
+    doc: RawDocument
+    # Masthead and date lines above the headline: not part of the text, still read for
+    # the outlet and the date.
+    context: list[Line] = field(default_factory=list)
+    title: str = ""
+    source: Outlet | None = None
+    source_name: str = ""  # a metadata outlet name the registry does not know
+    published: date | None = None
+    date_source: str | None = None
+    place: str = ""
+    quoted: list[str] = field(default_factory=list)
+
+
+def _first_sentence(text: str, limit: int = 60) -> str:
+    first = re.split(r"(?<=[。！？!?])", text.strip(), maxsplit=1)[0].strip()
+    return first if len(first) <= limit else first[: limit - 1] + "…"
+
+
+def _resolve_article(draft: Draft, registry: OutletRegistry, page_date: date | None) -> None:
+    lines, meta = draft.lines, draft.doc.meta
+    dl = dateline_of(lines)
+    head = [*draft.context, *lines[:5]]
+    date_line = next((ln for ln in head if ln.kind == "date"), None)
+    is_record = draft.doc.kind == "record"
+
+    # Outlet: record metadata is explicit; then the dateline; then a byline; then the page's
+    # site name (HTML) when the registry knows it. Outlets cited in the body do not count.
+    candidates: list[tuple[Outlet | None, str]] = []
+    if is_record and meta.get("source"):
+        candidates.append((registry.lookup(meta["source"]), meta["source"]))
+    if dl is not None:
+        hit = registry.match_prefix(dl.dateline["pre"].strip())
+        if hit:
+            candidates.append((hit[0], ""))
+            draft.place = re.sub(
+                r"^(?:记者|特派记者)\S{0,4}?(?=\S{2,})", "", dl.dateline["pre"].strip()[hit[1] :]
+            ).strip()
+        else:
+            draft.place = dl.dateline["pre"].strip()
+    for ln in head:
+        outlet = byline_outlet(ln, registry)
+        if outlet:
+            candidates.append((outlet, ""))
+    if not is_record and meta.get("source"):
+        outlet = registry.lookup(meta["source"])
+        if outlet:
+            candidates.append((outlet, ""))
+    for outlet, raw_name in candidates:
+        if outlet is not None:
+            draft.source = outlet
+            break
+        if raw_name and not draft.source_name:
+            draft.source_name = raw_name
+
+    # Publication date: the dateline's month and day, with the year from the article's date
+    # line or the page; else the date line itself; never later than the page's own date.
+    line_date = parse_full_date(date_line.simplified) if date_line is not None else None
+    anchor = line_date or page_date
+    if dl is not None:
+        m = dl.dateline
+        y, mo, d = m["y"], m["m"], m["d"]
+        if y and mo:
+            draft.published = make_date(int(y), cn_number(mo), cn_number(d))
+            draft.date_source = "dateline"
+        elif anchor is not None:
+            day = cn_number(d)
+            if mo:
+                placed = place_in_year(cn_number(mo), day, anchor)
+            else:  # day only (台北4日电): this month, or last month if the day is still ahead
+                placed = make_date(anchor.year, anchor.month, day)
+                if placed is None or placed > anchor:
+                    prev = anchor.replace(day=1) - timedelta(days=1)
+                    placed = make_date(prev.year, prev.month, day)
+            draft.published = placed
+            draft.date_source = "dateline+date_line" if line_date else "dateline+page"
+    if draft.published is None and line_date is not None:
+        draft.published, draft.date_source = line_date, "date_line"
+    if draft.published is None and anchor is not None:
+        draft.published = anchor
+        draft.date_source = "metadata" if meta.get("published") else "page"
+    if draft.published is not None and page_date is not None and draft.published > page_date:
+        draft.published, draft.date_source = page_date, "page"
+
+    # Title: the headline above the dateline, else the record's title, else the first sentence.
+    headline = next((ln for ln in lines[:2] if ln.kind == "headline"), None)
+    if headline is not None:
+        draft.title = headline.text
+    elif meta.get("title"):
+        draft.title = meta["title"].strip()
+    else:
+        body = next((ln for ln in lines if ln.kind in ("body", "dateline")), lines[0])
+        text = body.text
+        if body.kind == "dateline":  # 韩联社首尔7月9日电据...: the title starts after the dateline
+            text = text[body.dateline.end() :] or text
+        draft.title = _first_sentence(text)
+
+    own = draft.source.id if draft.source else None
+    full = "\n".join(ln.simplified for ln in lines)
+    draft.quoted = [o.id for o in registry.find_all(full) if o.id != own]
+
+
+def document_drafts(doc: RawDocument, registry: OutletRegistry) -> list[Draft]:
+    lines, removed = clean_page(doc.text)
+    if not lines:
+        return []
+    page_date = page_date_of(removed, lines, doc.meta.get("published", ""))
+    segments = [lines] if doc.kind == "record" else split_segments(lines, page_date)
+    drafts = []
+    for seg in segments:
+        if not has_body(seg):
+            continue
+        context, seg = leading_context(seg, registry)
+        draft = Draft(seg, doc, context=context)
+        _resolve_article(draft, registry, page_date)
+        drafts.append(draft)
+    if len(drafts) == 1 and drafts[0].source is None and not drafts[0].source_name:
+        page_outlet = outlet_of_page(lines, removed, registry, doc.meta.get("masthead", ""))
+        if page_outlet is not None:
+            drafts[0].source = page_outlet
+            drafts[0].quoted = [q for q in drafts[0].quoted if q != page_outlet.id]
+    if (
+        len(drafts) == 1
+        and doc.meta.get("title")
+        and not any(ln.kind == "headline" for ln in drafts[0].lines[:2])
+    ):
+        drafts[0].title = doc.meta["title"].strip()
+    return drafts
+
+
+def article_id(text: str, simplified: str | None = None) -> str:
+    """The id of an article's text (``simplified``: its Simplified form, if already made)."""
+    return hashlib.sha1(compact(text, simplified).encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass
+class FileResult:
+    """What one input file yields: article rows (each with the id of its text; a repeated
+    text gets another id across the corpus) and its problems."""
+
+    rows: list[dict]
+    rejected: list[Rejected]
+    documents_read: int
+    unregistered: list[str]
+
+
+def _draft_row(doc: RawDocument, position: int, draft: Draft) -> dict:
+    text = "\n".join(ln.text for ln in draft.lines)
+    simplified = to_simplified(text)
+    source = draft.source
+    return {
+        # The id of the text, made here in the worker: a second copy of the same text gets
+        # another id when ids are assigned across the corpus.
+        "article_id": article_id(text, simplified),
+        "doc": doc.doc,
+        "index": doc.index if doc.kind == "record" else position,
+        "source": source.id if source else (draft.source_name or UNKNOWN),
+        "source_zh": source.name_zh if source else (draft.source_name or "未知"),
+        "published": draft.published,
+        "title": draft.title,
+        "text": text,
+        "dup_of": None,
+        "text_simplified": simplified,
+        "script": script_of(text, simplified),
+        "date_source": draft.date_source,
+        "place": draft.place or None,
+        "url": doc.meta.get("url") or None,
+        "quoted_sources": draft.quoted,
+        "encoding": doc.encoding,
+    }
+
+
+_max_file_mb = 50.0  # set before the pool forks, read by _read_chunk in the workers
+
+
+def _read_chunk(files: list[tuple[Path, Path]]) -> list[FileResult]:
+    registry = load_registry()
+    results = []
+    for file, root in files:
+        local = IngestReport()
+        rows, unregistered = [], []
+        for doc in read_file(file, root, local, _max_file_mb):
+            drafts = document_drafts(doc, registry)
+            if not drafts:
+                local.reject(
+                    doc.doc, doc.line, "no article text found (only boilerplate or headings)"
+                )
+            for position, draft in enumerate(drafts):
+                rows.append(_draft_row(doc, position, draft))
+                if draft.source is None and draft.source_name:
+                    unregistered.append(draft.source_name)
+        results.append(FileResult(rows, local.rejected, local.documents_read, unregistered))
+    return results
+
+
+# What a file's articles depend on besides the file itself.
+ARTICLES_VERSION = version_of(
+    "ingest/articles.py",
+    "ingest/cleaning.py",
+    "ingest/splitting.py",
+    "ingest/pubdate.py",
+    "ingest/outlets.py",
+    "ingest/readers.py",
+    "common/textnorm.py",
+    "outlets.csv",
+)
+
+
+def _file_key(item: tuple[Path, Path]) -> str:
+    """A file is read again when its path, size or modification time changed, or the size
+    limit did."""
+    file, _root = item
+    stat = file.stat()
+    return key_of(str(file.resolve()), stat.st_size, stat.st_mtime_ns, _max_file_mb)
+
+
+def extract_articles(
+    paths: list[Path],
+    report: IngestReport,
+    progress: Callable[[str, int, int], None] | None = None,
+    max_file_mb: float = 50.0,
+    workers: int = 1,
+    cache: ResultCache | None = None,
+) -> pd.DataFrame:
+    """The articles table of every input under ``paths``; files are read on ``workers``
+    processes, ids are assigned here in input order (the output does not depend on workers)."""
+    global _max_file_mb
+    _max_file_mb = max_file_mb
+    files = list(iter_files(paths, report))
+    if progress:
+        progress("reading", 0, len(files))
+    load_registry()  # built once before the pool forks
+    cache = cache or ResultCache(None, "")
+    rows = []
+    seen_ids: set[str] = set()
+    for result in cache.map(_read_chunk, files, _file_key, workers):
+        report.rejected.extend(result.rejected)
+        report.documents_read += result.documents_read
+        for name in result.unregistered:
+            report.unregistered_sources[name] = report.unregistered_sources.get(name, 0) + 1
+        for row in result.rows:
+            aid = row["article_id"]
+            if aid in seen_ids:  # the same text twice: keep both, the later one points back
+                row["dup_of"] = aid
+                text = compact(row["text"], row["text_simplified"])
+                key = f"{text}\0{row['doc']}\0{row['index']}"
+                aid = hashlib.sha1(key.encode()).hexdigest()[:16]
+            seen_ids.add(aid)
+            row["article_id"] = aid
+            rows.append(row)
+    frame = pd.DataFrame(rows, columns=ARTICLE_COLUMNS)
+    if not frame.empty:
+        frame["index"] = frame["index"].astype("int64")
+    return frame

@@ -1,0 +1,160 @@
+"""Page cleaning: boilerplate removal and line classes.
+
+Each line of a raw page is tightened (spaces some sites put around words), converted to
+Simplified for matching, dropped when it is page chrome (forum boilerplate, counters, image
+file names, quote blocks, share bars), and classified: dateline, date line, byline, headline
+or body. Splitting and the outlet and date decisions read these classes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..common.textnorm import (
+    HAN,
+    count_han,
+    normalize_width,
+    tighten_spaces,
+    to_simplified,
+)
+from .pubdate import DATE_NUMBER, FULL_DATE
+
+# --- line classes ------------------------------------------------------------------------
+
+_BOILERPLATE = [
+    re.compile(p)
+    for p in [
+        r"(马上|立即|免费)注册|没有账号|登录后才可以|才可以(下载|查看|回复|回帖)|本版积分规则|本帖隐藏内容|游客，?如果您要查看",
+        r"^((登录|注册|返回列表|快速回复|回复|只看该作者|使用道具|举报|收藏|分享|点赞|打印|关闭窗口|上一篇|下一篇|上一主题|下一主题)[|｜/ ]*)+$",
+        r"[0-9]+\s*人(阅读|回复|浏览|评论|围观)|(阅读|回复|浏览|查看|点击|评论)\s*[:：]?\s*[0-9]+\s*([|｜]|$)",
+        r"^(发表于|發表於|本帖最后由|责任编辑|責任編輯|编辑[:：]|校对[:：]|版权所有|版權所有|copyright|©|all rights reserved|扫一扫|关注我们|相关阅读|相关新闻|相关内容|推荐阅读|热门推荐|分享到|分享|订阅|跳过此内容|图像来源|图片来源|图像加注文字|图片说明|签名[:：]|转载请注明)",
+        r"^(首页|主页|当前位置[:：]?)\s*[>＞»/]|[>＞»]\s*正文$",
+        r"^[【\[]?(责编|編輯|编辑)[:：]",
+        r"版权所有|版權所有|all rights reserved|未经授权.{0,6}不得转载|只看该作者",
+        r"^(小字号|大字号|中字号|字号[:：]|引用[:：]|阅读原文|点击关注|在看$)",
+    ]
+]
+# A navigation row: several short words separated by spaces or bars, no sentence punctuation.
+_NAV_ROW = re.compile(r"^(?:[^\s|｜，。,.!?！？]{1,4}[\s|｜]+){4,}[^\s|｜，。,.!?！？]{1,4}$")
+# An image file name, possibly followed by forum attachment details "(86.3 KB, 下载次数: 3)".
+_IMAGE_LINE = re.compile(
+    r"^[\w\-.()\[\] ]+\.(png|jpe?g|gif|webp|bmp|svg|tiff?)(\s*[(（][^)）]{0,40}[)）])?$",
+    re.IGNORECASE,
+)
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
+# "引用：某网友 发表于 ...": the lines below it, up to a blank line, quote another post.
+_QUOTE_HEADER = re.compile(r"^(引用|引用自|quote)\s*[:：]", re.IGNORECASE)
+_HAS_WORD = re.compile(rf"[{HAN}A-Za-z0-9]")
+_SHORT_LATIN = re.compile(r"^[A-Za-z]{1,2}$")  # the 'x' of a close button, stray 'OK'
+TERMINAL = tuple("。！？!?；;…”」』\"'.")
+
+# Dateline: [outlet][reporter][place][year?][month?]day 电/讯, e.g. 新华社北京7月19日电,
+# 韩联社首尔7月9日电, 中央社记者王小明台北19日电, (法新社首尔19日).
+DATELINE = re.compile(
+    r"^[（(【\[]?(?P<pre>[^，。,：:（）()\[\]【】\d据另]{0,24}?)\s*"
+    rf"(?:(?P<y>(?:19|20)\d{{2}})年)?(?:(?P<m>{DATE_NUMBER})月)?(?P<d>{DATE_NUMBER})日\s*"
+    r"(?:(?:专|專)?[电電讯訊]|[）)】\]](?=\s*\S))"
+)
+# A date line: opens with a full date (after an optional 发布时间： / 发布/ label) and carries
+# little else: a time, a weekday, 更新, or 来源：outlet.
+# DPRK media prefix the Juche year: 主体113(2024)年7月21日.
+DATE_LINE = re.compile(
+    r"^(?:[^\d，。,]{0,6}?[:：/]\s*)?(?:主体\s*\d{1,3}\s*)?" + FULL_DATE.pattern + r"(?P<rest>.*)$"
+)
+DATE_LINE_SOURCE = re.compile(
+    r"(?:来源|來源|稿源)\s*[:：]\s*(?P<src>[^|｜\s].{0,30}?)\s*(?:[|｜]|$)"
+)
+BYLINE = re.compile(
+    r"^(?:(?:来源|來源|稿源|消息来源|出处|source)\s*[:：]\s*(?P<src>\S.{0,30})|[【\[](?P<bracket>[^】\]]{2,30})[】\]])",
+    re.IGNORECASE,
+)
+
+# A byline line: short, opens with an outlet name (美国之音中文网/记者林澄, BBC News, 中文), or an
+# outlet and place before a dash (美国之音华盛顿—).
+BYLINE_MAX = 30
+
+
+@dataclass
+class Line:
+    text: str  # as written, spaces tightened
+    simplified: str
+    kind: str = "body"  # dateline | date | headline | body
+    dateline: re.Match | None = None
+
+
+def _is_boilerplate(simplified: str, raw: str = "", spaced_page: bool = False) -> bool:
+    if not _HAS_WORD.search(simplified) or _SHORT_LATIN.match(simplified):
+        return True
+    # On a page that puts spaces around every word, a headline looks like a navigation row.
+    if raw and not spaced_page and _NAV_ROW.match(raw.strip()):
+        return True
+    if _IMAGE_LINE.match(simplified):
+        return True
+    if len(simplified) <= 80:
+        return any(p.search(simplified.casefold()) for p in _BOILERPLATE)
+    return False
+
+
+def _classify(line: Line) -> None:
+    s = line.simplified
+    m = DATELINE.match(s)
+    if m and count_han(m.group(0)) >= 2:
+        line.kind, line.dateline = "dateline", m
+        return
+    m = DATE_LINE.match(s)
+    if m and count_han(DATE_LINE_SOURCE.sub("", m["rest"])) <= 8:
+        line.kind = "date"
+        return
+    if BYLINE.match(s) and len(s) <= BYLINE_MAX + 10 and not s.endswith(TERMINAL):
+        line.kind = "byline"
+        return
+    if (
+        count_han(s) >= 4
+        and len(s) <= 50
+        and not s.endswith(TERMINAL)
+        and "，" not in s
+        and "," not in s
+    ):
+        line.kind = "headline"
+
+
+_HAN_SPACE_HAN = re.compile(f"[{HAN}] +[{HAN}]")
+
+
+def _is_spaced_page(raw_lines: list[str]) -> bool:
+    """True when the page puts spaces between Chinese words in its running text (as some
+    forums do): in at least a third of the lines that hold sentences."""
+    sentences = [ln for ln in raw_lines if count_han(ln) >= 15]
+    if not sentences:
+        return False
+    spaced = sum(1 for ln in sentences if len(_HAN_SPACE_HAN.findall(ln.strip())) >= 3)
+    return spaced * 3 >= len(sentences)
+
+
+def clean_page(text: str) -> tuple[list[Line], list[str]]:
+    """Cleaned content lines, and the boilerplate lines removed (they may hold the page date)."""
+    kept: list[Line] = []
+    removed: list[str] = []
+    raw_lines = normalize_width(text).splitlines()
+    spaced_page = _is_spaced_page(raw_lines)
+    in_quote = False
+    for raw in raw_lines:
+        tight = _MARKDOWN_HEADING.sub("", tighten_spaces(raw))
+        if not tight:
+            in_quote = False  # a forum quote block ends at a blank line
+            continue
+        simplified = to_simplified(tight)
+        raw_simplified = simplified if raw == tight else to_simplified(raw)
+        if in_quote or _is_boilerplate(simplified, raw_simplified, spaced_page):
+            in_quote = in_quote or bool(_QUOTE_HEADER.match(simplified))
+            removed.append(simplified)
+            continue
+        line = Line(tight, simplified)
+        _classify(line)
+        kept.append(line)
+    return kept, removed
+
+
+def has_body(lines: list[Line]) -> bool:
+    return any(ln.kind in ("body", "dateline") and count_han(ln.simplified) >= 15 for ln in lines)

@@ -1,0 +1,279 @@
+"""Names missing from the gazetteer: the fallback that finds them.
+
+The tokenizer's POS tags (nr, nrt, nrfg, ns, nt), filtered hard, plus a "title + name" rule
+(校长金琴铁); short forms of a name found in full elsewhere in the article. The entity stage
+marks what this finds as unverified and merges names that sound the same across the corpus.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Container
+from functools import lru_cache
+from itertools import accumulate
+
+from ..common.textnorm import HAN, NAME_SEPARATORS
+from .gazetteer import SKIP_CHARS, SKIP_RE, Mention, glued_at_end
+
+_ONLY_HAN_RE = re.compile(f"^[{HAN}]+$")
+# Honorifics and titles: never part of a name (金正恩同志 -> 金正恩); titles also announce one.
+HONORIFICS = ("同志", "先生", "女士", "阁下", "总书记", "委员长", "主席", "总统", "总理")
+_TITLES = (
+    "总统", "总理", "首相", "主席", "委员长", "总书记", "书记", "部长", "副部长", "外长", "外相",
+    "防长", "副防长", "国防部长", "外交部长", "大使", "校长", "司令", "司令官", "参谋长", "议长",
+    "议员", "发言人", "国务卿", "秘书长", "局长", "院长", "会长", "主任", "领导人", "顾问", "官员",
+    "将军", "上将", "中将", "少将", "大将", "元帅", "团长", "市长", "州长", "省长", "党首",
+    "外务相", "经济相", "国防相", "防卫相", "财务相", "副相", "首席", "特使", "大法官",
+)  # fmt: skip
+_TITLE_NAME_RE = re.compile(
+    "(?:"
+    + "|".join(sorted(map(re.escape, _TITLES), key=len, reverse=True))
+    + f")([{HAN}]{{2,3}}?|[{HAN}{NAME_SEPARATORS}]{{3,16}}?)"
+    r"(?=\(音\)|（音）|\(|（|同志|率领|表示|指出|强调|说|称|在|于|和|与|等|的|会见|出席|访问|一行|当天|当日|日前|近日|随后|则|也|还|到|抵达|[0-9]|[，,。、；;：:！!？?\s]|$)"
+)
+# Family names (Chinese, Korean): a Chinese-style name from the fallback must start with one.
+_SURNAMES = set(
+    "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾"
+    "丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤"
+    "尹黎易常武乔贺赖龚文朴申安柳洪全严权裴河成车具禹闵俞玄元表延明玉边卓都池千咸卞廉秋鲁慎宣吉"
+    "琴奇印诸郑温庞翁"
+)
+# Surnames that are also common characters in ordinary words (延伸线, 全面, 表示): enough after a
+# title (外务相全…), too weak for a name the tagger guessed.
+_WEAK_SURNAMES = set("延表明都成车具全元玉边卓池千咸卞廉秋慎宣吉琴奇印诸方文常武万段龙史江石")
+# Bylines and credits: the reporter is not in the news (记者王小明, 责编：刘军涛).
+_BYLINE_RE = re.compile(r"(记者|编辑|责编|摄影|摄|撰稿|作者|通讯员)[：:/／\s]*$")
+_BUILDINGS = (
+    "议事堂",
+    "大厦",
+    "大楼",
+    "广场",
+    "宫",
+    "公园",
+    "机场",
+    "车站",
+    "酒店",
+    "宾馆",
+    "体育场",
+    "纪念碑",
+)
+# Characters of transliterated foreign names (Xinhua style); a run of them is name-like.
+_TRANSLIT = set(
+    "阿埃艾爱安奥巴拜班邦保鲍贝本比彼宾波伯博布查达戴丹道德迪蒂丁东杜多厄恩尔法菲费芬丰弗福盖冈"
+    "戈格贡古哈海汉豪赫亨胡霍基吉加贾杰捷金卡凯坎考柯科克肯库奎拉莱赖兰朗劳勒雷里利连列林琳卢鲁"
+    "伦罗洛马迈曼梅门蒙米密明莫姆穆纳奈南内尼宁诺帕潘佩皮普奇齐恰乔切钦琼丘萨塞森沙莎舍什施斯"
+    "松苏索塔泰坦汤特滕提廷图托瓦万威韦维温沃乌伍西希谢辛休亚扬耶伊因英尤约泽扎詹兹佐祖夫茨娃"
+    "娜娅琴谢廖沙科鲍绍舒茹日季久柳丽娜尤兹汀霍蒂赛鲍麦莉蕾露玛芙黛琪佳嘉卓韦沃谢廖德哲"
+    "尔兰姆斯特劳雅迪诺森克洛萨瓦伊拉哈涅波罗捷别烈得盖杰京欧翰瑟"
+)
+# Tokens the tagger calls names that are not (measured on the seed and news in general).
+FALSE_NAMES = {
+    "两国", "和平", "敬爱", "重大意义", "池塘", "湖泊", "郊外", "近郊", "国际", "国际社会", "地区",
+    "世界", "人民", "中央", "党中央", "国务", "新时代", "特别", "军民", "双方", "各方", "首都",
+    "国家", "政府", "代表团", "综合大学", "人民军", "高干", "朝军", "峰会", "正义", "圣战", "战斗",
+    "纽带", "伙伴", "东方", "西方", "南方", "北方", "中东", "欧洲", "亚洲", "非洲", "美洲", "远东",
+    "金色", "长城", "黄金", "白宫", "克里", "格勒", "音", "朝媒", "俄媒", "前往", "官员", "大使馆",
+}  # fmt: skip
+_PLACE_ENDINGS = ("格勒", "堡", "斯克", "市", "州", "省", "岛", "湖", "港", "县", "郡", "道")
+_PLACE_FOLLOWERS = ("湖泊", "湖", "郊外", "近郊", "市", "州", "港", "机场", "地区", "附近", "河")
+_PARENTHESIS_RE = re.compile(r"^\s*(?:\([^()]*\)|（[^（）]*）)")
+_PLACE_PRECEDERS = (
+    "袭击",
+    "抵达",
+    "飞抵",
+    "前往",
+    "进攻",
+    "攻占",
+    "轰炸",
+    "空袭",
+    "位于",
+    "途经",
+    "赶赴",
+)
+# A name followed by these is part of an institution's name: 金日成军事综合大学, 普希金博物馆.
+NAMED_INSTITUTION_RE = re.compile(
+    f"[{HAN}]{{0,4}}?(综合大学|大学|学院|研究院|研究所|基金会|博物馆|纪念馆|图书馆|医院|剧院|中学|小学)"
+)
+# A country's name followed by one of its government bodies names that body (俄罗斯国防部);
+# 国防部长 / 外交部长 are titles, not bodies.
+GOVERNMENT_BODY_RE = re.compile(
+    "(国防部|外交部|国务院|外务省|国防省|防卫省|统一部|国家情报院|联邦安全局|总参谋部|参谋本部|联合参谋本部"
+    "|军方|军队)(?!长)"
+)
+_POS_TYPES = {"nr": "person", "nrt": "person", "nrfg": "person", "ns": "place", "nt": "org"}
+
+
+@lru_cache(maxsize=1)
+def _tokenizer():
+    import rjieba
+
+    return rjieba
+
+
+def pos_tag(text: str) -> list[tuple[str, str, int]]:
+    """(word, tag, start) for every token."""
+    pairs = _tokenizer().tag(text)
+    if not pairs:
+        return []
+    words, tags = zip(*pairs, strict=True)
+    return list(zip(words, tags, accumulate(map(len, words), initial=0), strict=False))
+
+
+def _strip_honorifics(name: str) -> str:
+    if not name.endswith(HONORIFICS):
+        return name
+    changed = True
+    while changed:
+        changed = False
+        for h in HONORIFICS:
+            if name.endswith(h) and len(name) > len(h):
+                name, changed = name[: -len(h)], True
+    return name
+
+
+def fallback_candidates(text: str, tokens, covered: bytearray) -> list[tuple[int, int, str]]:
+    """Names the gazetteer does not know: (start, end, type). Filtered hard."""
+    found: list[tuple[int, int, str]] = []
+
+    def free(s: int, e: int) -> bool:
+        return not any(covered[s:e])
+
+    token_at = None
+    # Titles announce names: 校长金琴铁(音), 总统尹锡悦.
+    for m in _TITLE_NAME_RE.finditer(text):
+        name = m.group(1)
+        s, e = m.start(1), m.end(1)
+        if token_at is None:
+            token_at = {start: (word, tag) for word, tag, start in tokens}
+        token = token_at.get(s)
+        if name in FALSE_NAMES or not free(s, e) or token is None:
+            continue  # a name starts a word
+        if token[1] not in _POS_TYPES and len(token[0]) >= len(name):
+            continue  # the tokenizer knows it as an ordinary word: 部长表示
+
+        squeezed = SKIP_RE.sub("", name)
+        translit = len(squeezed) >= 3 and all(c in _TRANSLIT for c in squeezed)
+        parts = [p for p in re.split(f"[{re.escape(SKIP_CHARS)}]+", name) if p]
+        # A separator marks a foreign name even in characters outside the usual set (宋玛·奔舍那).
+        foreign = len(parts) > 1 and all(len(p) >= 2 for p in parts)
+        if (len(name) <= 3 and name[0] in _SURNAMES) or translit or foreign:
+            found.append((s, e, "person"))
+
+    # POS-tagged names; neighbouring name pieces (克里/nrt 沃鲁奇科/nr, • between) form one name.
+    n = len(tokens)
+    j = 0
+    pos_types = _POS_TYPES
+    for i in [k for k, (_, tag, _) in enumerate(tokens) if tag in pos_types]:
+        if i < j:  # already part of the previous name
+            continue
+        word, tag, start = tokens[i]
+        j = i + 1
+        if covered[start] and covered[start + len(word) - 1]:
+            continue  # the gazetteer already has it (most tagged names)
+        kind = _POS_TYPES[tag]
+        while j < n:
+            w2, t2, _ = tokens[j]
+            name_piece = t2 in ("nr", "nrt", "nrfg", "ns") and all(c in _TRANSLIT for c in w2)
+            separator = (
+                w2 in NAME_SEPARATORS
+                and j + 1 < n
+                and (
+                    tokens[j + 1][1] in ("nr", "nrt", "nrfg")
+                    or all(c in _TRANSLIT for c in tokens[j + 1][0])
+                )
+            )
+            if name_piece or separator:
+                j += 1
+            elif (
+                len(w2) <= 3
+                and all(c in _TRANSLIT for c in w2)
+                and all(c in _TRANSLIT for c in word)
+            ):
+                # A transliteration the tagger cut into name + fragment (科/n).
+                if t2 in ("n", "nr", "nrt", "ns", "nz", "j") and j == i + 1 and len(word) >= 2:
+                    j += 1
+                else:
+                    break
+            else:
+                break
+        end = tokens[j - 1][2] + len(tokens[j - 1][0])
+        name = _strip_honorifics(text[start:end])
+        end = start + len(name)
+        squeezed = SKIP_RE.sub("", name)
+        if not _ONLY_HAN_RE.match(squeezed) or squeezed in FALSE_NAMES or not free(start, end):
+            continue
+        translit = len(squeezed) >= 3 and all(c in _TRANSLIT for c in squeezed)
+        if kind == "person" and _BYLINE_RE.search(text, max(0, start - 8), start):
+            continue
+        if kind in ("person", "place") and text.startswith(_BUILDINGS, end):
+            building = next(b for b in _BUILDINGS if text.startswith(b, end))
+            if free(start, end + len(building)):
+                found.append((start, end + len(building), "place"))  # 万寿台议事堂
+            continue
+        if kind == "person" and (inst := NAMED_INSTITUTION_RE.match(text, end)):
+            if free(start, inst.end()):
+                found.append((start, inst.end(), "org"))
+            continue
+        if kind == "person":
+            if translit:
+                after = _PARENTHESIS_RE.sub("", text[end : end + 40], count=1)
+                if (
+                    after.startswith(_PLACE_FOLLOWERS)
+                    or squeezed.endswith(_PLACE_ENDINGS)
+                    or text[:start].endswith(_PLACE_PRECEDERS)
+                ):
+                    kind = "place"
+            elif not (
+                2 <= len(squeezed) <= 3
+                and squeezed[0] in _SURNAMES
+                and squeezed[0] not in _WEAK_SURNAMES
+                and tag in ("nr", "nrfg")
+            ):
+                continue
+        elif kind == "place":
+            if not (translit or squeezed.endswith(_PLACE_ENDINGS)) or len(squeezed) < 3:
+                continue
+        elif kind == "org" and len(squeezed) < 5:  # 广播电台, 综合大学: generic words
+            continue
+        found.append((start, end, kind))
+    return found
+
+
+def short_forms(
+    text: str,
+    mentions: list[Mention],
+    covered: bytearray,
+    boundaries: Container[int],
+    token_starts: list[int],
+) -> list[Mention]:
+    """A person named in full earlier in the article, named again in short: the last part of a
+    transliteration (阿列克谢•克里沃鲁奇科 -> 克里沃鲁奇科), the family name of a four-character
+    Japanese name (岸田文雄 -> 岸田)."""
+    shorts: dict[str, tuple[int, Mention]] = {}
+    for m in mentions:
+        if m.type != "person":
+            continue
+        surface = text[m.start : m.end]
+        parts = [p for p in re.split(f"[{re.escape(SKIP_CHARS)}]+", surface) if p]
+        if len(parts) > 1 and len(parts[-1]) >= 2:
+            shorts.setdefault(parts[-1], (m.end, m))
+        elif (
+            len(surface) == 4
+            and _ONLY_HAN_RE.match(surface)
+            and not all(c in _TRANSLIT for c in surface)
+        ):
+            shorts.setdefault(surface[:2], (m.end, m))
+    found = []
+    for short, (after, m) in shorts.items():
+        pos = text.find(short, after)
+        while pos >= 0:
+            end = pos + len(short)
+            if (
+                not any(covered[pos:end])
+                and pos in boundaries
+                and not glued_at_end(token_starts, pos, end)
+            ):
+                found.append(Mention(pos, end, m.entity_id, m.type, m.verified))
+                covered[pos:end] = [True] * len(short)
+            pos = text.find(short, end)
+    return found

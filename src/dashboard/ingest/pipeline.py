@@ -1,0 +1,130 @@
+"""The ingestion pipeline: raw documents -> processed tables, as a sequence of stages.
+
+Each stage is a function ``stage(ctx)`` that reads tables from ``ctx.tables`` and adds or
+updates its own. Adding a stage means writing that function and listing it in ``STAGES``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ..common.memory import release_memory
+from ..tables import store
+from ..tables.schema import COLUMNS, empty
+from . import dedup, entities, events, terms
+from .articles import ARTICLES_VERSION, extract_articles
+from .cache import Caches
+from .report import IngestReport
+
+ProgressFn = Callable[[str, int, int], None]
+CACHE_DIR = ".cache"  # inside the output folder: per-item results for the next run
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    return None
+
+
+@dataclass
+class PipelineContext:
+    tables: dict[str, pd.DataFrame]
+    report: IngestReport
+    progress: ProgressFn = _no_progress
+    options: dict = field(default_factory=dict)
+    caches: Caches = field(default_factory=lambda: Caches(None))
+
+
+Stage = Callable[[PipelineContext], None]
+
+# Order matters: entities need articles, events need mentions, terms need entity names.
+STAGES: list[tuple[str, Stage]] = [
+    ("near-duplicates", dedup.run),
+    ("entities", entities.run),
+    ("events", events.run),
+    ("terms", terms.run),
+]
+
+
+class NothingIngested(Exception):
+    """No input yielded a single article."""
+
+
+def build_tables(
+    paths: Iterable[Path],
+    report: IngestReport,
+    progress: ProgressFn = _no_progress,
+    max_file_mb: float = 50.0,
+    workers: int = 1,
+    caches: Caches | None = None,
+) -> dict[str, pd.DataFrame]:
+    """All tables from raw inputs. ``caches`` (see cache.py) lets per-item work of an earlier
+    run be reused; the tables are the same either way."""
+    caches = caches or Caches(None)
+    started = time.perf_counter()
+    articles = extract_articles(
+        list(paths),
+        report,
+        progress=progress,
+        max_file_mb=max_file_mb,
+        workers=workers,
+        cache=caches.stage("files", ARTICLES_VERSION),
+    )
+    report.timings["articles"] = round(time.perf_counter() - started, 3)
+    release_memory()
+    ctx = PipelineContext({"articles": articles}, report, progress, {"workers": workers}, caches)
+    for name, stage in STAGES:
+        progress(name, 0, 1)
+        started = time.perf_counter()
+        stage(ctx)
+        release_memory()
+        report.timings[name] = round(time.perf_counter() - started, 3)
+        progress(name, 1, 1)
+    tables = {}
+    for name, columns in COLUMNS.items():
+        frame = ctx.tables.get(name)
+        if frame is None:
+            frame = empty(name)
+        missing = [c for c in columns if c not in frame.columns]
+        if missing:
+            raise RuntimeError(f"stage output for {name} lacks contract columns {missing}")
+        tables[name] = frame.reset_index(drop=True)
+    report.articles = len(tables["articles"])
+    report.cache = caches.summary() if caches.directory is not None else {}
+    report.count_sources(tables["articles"]["source"].tolist())
+    for name in ("mentions", "entities", "events"):
+        report.counts[name] = len(tables[name])
+    return tables
+
+
+def ingest(
+    paths: Iterable[Path],
+    out_dir: Path,
+    progress: ProgressFn = _no_progress,
+    max_file_mb: float = 50.0,
+    workers: int = 1,
+    incremental: bool = True,
+) -> IngestReport:
+    """Run every stage and replace the tables in ``out_dir`` atomically.
+
+    ``workers`` > 1 forks processes: call it from a process without other threads (the
+    command line), not from inside the app's server.
+    """
+    report = IngestReport()
+    caches = Caches(Path(out_dir) / CACHE_DIR if incremental else None)
+    try:
+        tables = build_tables(paths, report, progress, max_file_mb, workers, caches)
+        if tables["articles"].empty:
+            raise NothingIngested(
+                "No article could be read from the input; nothing was written. "
+                + (f"{len(report.rejected)} input(s) rejected." if report.rejected else "")
+            )
+        store.write_tables(Path(out_dir), tables, report.to_json())
+    except BaseException:
+        caches.discard()  # a failed run leaves the old cache as it was
+        raise
+    caches.save()  # only after the tables landed
+    return report

@@ -1,0 +1,344 @@
+"""The benchmark: ``python -m dashboard bench --articles N [--json]``.
+
+Generates (or reuses) a synthetic corpus of N articles (``dashboard.tools.synth``), ingests it and
+measures, in the same run:
+
+- end-to-end ingestion speed in MB/s of raw input (a fresh process, as a user runs it);
+- plain ``jieba.posseg`` on the same article text, the way a typical project would tag it
+  (on a sample of about 1 MB: at ~0.1 MB/s the whole corpus would take hours);
+- peak resident memory of every process the benchmark started;
+- the app's cold data load (a fresh process loading the processed tables);
+- for each page, after random filter changes through Streamlit's AppTest: p50 and p95 of the
+  time spent in its query and figure functions (``query_ms``), and of the whole script run,
+  element building and AppTest's own overhead included (``rerun_ms``).
+
+With ``--json`` the last line printed is one JSON object.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from ..tables.paths import DATA_DIR, PROJECT_ROOT
+
+PAGES = ["overview", "entities", "timeline", "relations", "keywords", "articles"]
+SYNTH_DIR = DATA_DIR / "synthetic"
+
+
+def _python(code: str, env: dict | None = None) -> tuple[str, float]:
+    """Run ``code`` in a fresh interpreter; returns (stdout, wall seconds)."""
+    start = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise RuntimeError(f"benchmark step failed:\n{proc.stderr[-3000:]}")
+    return proc.stdout, elapsed
+
+
+def _children_peak_mb() -> float:
+    # ru_maxrss is in KiB on Linux: the largest child process waited for so far.
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def ensure_corpus(n_articles: int, seed: int = 7) -> Path:
+    from .synth import generate
+
+    raw = SYNTH_DIR / f"n{n_articles}-s{seed}" / "raw"
+    marker = raw / ".complete"
+    if not marker.exists():
+        generate(raw, n_articles, seed=seed)
+        marker.write_text("ok", encoding="utf-8")
+    return raw
+
+
+def raw_megabytes(raw: Path) -> float:
+    return (
+        sum(p.stat().st_size for p in raw.rglob("*") if p.is_file() and p.name != ".complete") / 1e6
+    )
+
+
+def measure_ingest(raw: Path, out: Path, workers: int | None) -> float:
+    """A first run: the output folder (tables and incremental caches) is removed first."""
+    shutil.rmtree(out, ignore_errors=True)
+    args = [sys.executable, "-m", "dashboard", "ingest", str(raw), "--out", str(out), "--quiet"]
+    if workers:
+        args += ["--workers", str(workers)]
+    start = time.perf_counter()
+    subprocess.run(args, cwd=PROJECT_ROOT, check=True)
+    return time.perf_counter() - start
+
+
+def measure_baseline(out: Path, sample_mb: float = 1.0) -> dict:
+    code = f"""
+import time, jieba, jieba.posseg as pseg, pyarrow.parquet as pq
+jieba.setLogLevel(60)
+jieba.initialize()
+texts = pq.read_table({str(out / "articles.parquet")!r}, columns=["text_simplified"]).column(0).to_pylist()
+sample, size = [], 0
+for t in texts:
+    sample.append(t); size += len(t.encode("utf-8"))
+    if size >= {sample_mb} * 1e6: break
+start = time.perf_counter()
+for t in sample:
+    for _ in pseg.cut(t): pass
+print(size / 1e6, time.perf_counter() - start)
+"""
+    stdout, _ = _python(code)
+    mb, seconds = map(float, stdout.split())
+    return {"baseline_sample_mb": round(mb, 2), "baseline_mb_s": mb / seconds}
+
+
+def measure_cold_load(out: Path) -> float:
+    code = f"""
+import time
+start = time.perf_counter()
+from dashboard.analysis.corpus import load_corpus
+corpus = load_corpus({str(out)!r})
+print(time.perf_counter() - start)
+"""
+    stdout, _ = _python(code)
+    return float(stdout.strip())
+
+
+def ensure_font_copy() -> float | None:
+    """Seconds to make the clouds' cut-down font (``dashboard.figures.fonts``), or None when it was
+    there. The app makes it once per machine in the background; made here first, the page
+    timings below are those of every later visit, and this one-off cost is reported apart."""
+    from ..figures.fonts import subset_path
+
+    if subset_path().exists():
+        return None
+    _, seconds = _python(
+        "import runpy; runpy.run_module('dashboard.figures.fonts', run_name='__main__')"
+    )
+    return seconds
+
+
+# Every module a page calls for its numbers and figures (app/ only wires them).
+QUERY_MODULES = (
+    "analysis.articles",
+    "analysis.entities",
+    "analysis.export",
+    "analysis.filters",
+    "analysis.keywords",
+    "analysis.overview",
+    "analysis.periods",
+    "analysis.relations",
+    "analysis.timeline",
+    "figures.cloud",
+    "figures.entities",
+    "figures.geo",
+    "figures.overview",
+    "figures.reader",
+    "figures.relations",
+    "figures.style",
+    "figures.timeline",
+)
+
+
+def instrument_query_functions() -> list[float]:
+    """Time every public function of the query and figure modules (outermost calls only, so
+    nested calls are not counted twice). Returns the accumulator: seconds spent since it was
+    last set to zero. Pages call these modules by attribute, so they call the timed versions."""
+    import functools
+    import importlib
+    import inspect
+    import threading
+
+    spent = [0.0]
+    depth = threading.local()
+
+    def timed(fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            if getattr(depth, "level", 0):
+                return fn(*args, **kwargs)
+            depth.level = 1
+            start = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent[0] += time.perf_counter() - start
+                depth.level = 0
+
+        return wrapper
+
+    for name in QUERY_MODULES:
+        module = importlib.import_module(f"dashboard.{name}")
+        for attr, value in list(vars(module).items()):
+            if (
+                inspect.isfunction(value)
+                and value.__module__ == module.__name__
+                and not attr.startswith("_")
+            ):
+                setattr(module, attr, timed(value))
+    return spent
+
+
+def measure_pages(out: Path, runs: int, seed: int = 11) -> dict[str, list[float]]:
+    """Per page: ``rerun`` (a whole AppTest script run) and ``query`` (the time inside the
+    query and figure functions during that run) in ms, for ``runs`` random filter changes."""
+    code = f"""
+import json, random, time, warnings
+warnings.filterwarnings("ignore")
+from streamlit.testing.v1 import AppTest
+from dashboard.tools.bench import instrument_query_functions
+from dashboard.tables.store import load_tables
+spent = instrument_query_functions()
+# Only the two columns the random filters need: a second whole corpus in this process would
+# count toward the app's peak memory below.
+arts = load_tables({str(out)!r}, ("articles",), only={{"articles": ("published", "source")}})["articles"]
+dates = sorted(d for d in arts["published"].dropna().unique())
+sources = sorted(arts["source"].unique())
+rng = random.Random({seed})
+def random_filters():
+    params = {{}}
+    if dates and rng.random() < 0.8:
+        a, b = sorted(rng.sample(range(len(dates)), 2)) if len(dates) > 1 else (0, 0)
+        params["from"], params["to"] = str(dates[a])[:10], str(dates[b])[:10]
+    if rng.random() < 0.5:
+        params["source"] = rng.sample(sources, rng.randint(1, min(3, len(sources))))
+    if rng.random() < 0.3:
+        params["once"] = "1"
+    return params
+timings = {{}}
+# The harness's own cost: AppTest running a page that only writes one line.
+import tempfile, pathlib
+empty = pathlib.Path(tempfile.mkdtemp()) / "empty.py"
+empty.write_text("import streamlit as st\\nst.write(1)\\n", encoding="utf-8")
+floor = []
+for i in range({runs} + 1):
+    at = AppTest.from_file(str(empty), default_timeout=600)
+    start = time.perf_counter()
+    at.run()
+    if i:
+        floor.append((time.perf_counter() - start) * 1000)
+timings["_floor"] = floor
+for page in {PAGES!r}:
+    times, query = [], []
+    for i in range({runs} + 1):
+        at = AppTest.from_file("pages/" + page + ".py", default_timeout=600)
+        for k, v in random_filters().items():
+            at.query_params[k] = v
+        spent[0] = 0.0
+        start = time.perf_counter()
+        at.run()
+        elapsed = time.perf_counter() - start
+        if at.exception:
+            raise SystemExit(page + ": " + str(at.exception[0].message))
+        if i:  # the first run loads the corpus into the process cache
+            times.append(elapsed * 1000)
+            query.append(spent[0] * 1000)
+    timings[page] = {{"rerun": times, "query": query}}
+for line in open("/proc/self/status"):
+    if line.startswith("VmHWM"):
+        timings["_peak_rss_mb"] = int(line.split()[1]) / 1024
+print(json.dumps(timings))
+"""
+    stdout, _ = _python(code, env={"DASHBOARD_DATA": str(out)})
+    return json.loads(stdout.strip().splitlines()[-1])
+
+
+def _pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    k = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
+    return ordered[k]
+
+
+def run(n_articles: int, as_json: bool, page_runs: int = 20, workers: int | None = None) -> dict:
+    random.seed(0)
+    raw = ensure_corpus(n_articles)
+    out = raw.parent / "processed"
+    mb = raw_megabytes(raw)
+    print(f"corpus: {n_articles} articles, {mb:.1f} MB raw in {raw}", flush=True)
+
+    ingest_s = measure_ingest(raw, out, workers)
+    print(f"ingest: {ingest_s:.1f} s = {mb / ingest_s:.2f} MB/s", flush=True)
+    ingest_peak = _children_peak_mb()
+    baseline = measure_baseline(out)
+    print(
+        f"baseline jieba.posseg: {baseline['baseline_mb_s']:.3f} MB/s "
+        f"(on {baseline['baseline_sample_mb']} MB of the same text)",
+        flush=True,
+    )
+    cold = measure_cold_load(out)
+    print(f"cold data load: {cold:.2f} s", flush=True)
+    font_copy = ensure_font_copy()
+    print(
+        "clouds' cut-down font: "
+        + ("reused" if font_copy is None else f"made in {font_copy:.1f} s (once per machine)"),
+        flush=True,
+    )
+    pages = measure_pages(out, page_runs)
+    app_peak = pages.pop("_peak_rss_mb", float("nan"))
+    floor = pages.pop("_floor", [])
+    p50 = {p: round(statistics.median(v["query"]), 1) for p, v in pages.items()}
+    p95 = {p: round(_pct(v["query"], 0.95), 1) for p, v in pages.items()}
+    rerun50 = {p: round(statistics.median(v["rerun"]), 1) for p, v in pages.items()}
+    rerun95 = {p: round(_pct(v["rerun"], 0.95), 1) for p, v in pages.items()}
+    for page in PAGES:
+        print(
+            f"page {page:<10} queries+figures p50 {p50[page]:7.1f} p95 {p95[page]:7.1f} ms"
+            f"   whole rerun p50 {rerun50[page]:7.1f} p95 {rerun95[page]:7.1f} ms",
+            flush=True,
+        )
+    floor_p50 = round(statistics.median(floor), 1) if floor else float("nan")
+    print(
+        f"(AppTest alone, on a page that writes one line: p50 {floor_p50} ms; "
+        f"the app process peaked at {app_peak:.0f} MB)",
+        flush=True,
+    )
+    peak = _children_peak_mb()
+    cores = os.cpu_count() or 1
+    used = min(workers or cores, cores)
+    result = {
+        "articles": n_articles,
+        "raw_mb": round(mb, 2),
+        "ingest_s": round(ingest_s, 2),
+        "ingest_mb_s": round(mb / ingest_s, 3),
+        "baseline_mb_s": round(baseline["baseline_mb_s"], 4),
+        "baseline_sample_mb": baseline["baseline_sample_mb"],
+        "speedup_vs_baseline": round((mb / ingest_s) / baseline["baseline_mb_s"], 1),
+        "ingest_workers": used,
+        "speedup_per_core": round((mb / ingest_s) / used / baseline["baseline_mb_s"], 1),
+        "cold_load_s": round(cold, 3),
+        "font_copy_s": None if font_copy is None else round(font_copy, 1),
+        "peak_rss_mb": round(peak, 1),
+        "ingest_peak_rss_mb": round(ingest_peak, 1),
+        "app_peak_rss_mb": round(app_peak, 1),
+        "apptest_floor_ms_p50": floor_p50,
+        "query_ms_p50": p50,
+        "query_ms_p95": p95,
+        "rerun_ms_p50": rerun50,
+        "rerun_ms_p95": rerun95,
+        "page_runs": page_runs,
+        "cores": os.cpu_count(),
+        "machine": f"{platform.machine()} {platform.python_implementation()} {platform.python_version()}",
+    }
+    print(
+        f"peak memory: {peak:.0f} MB (ingestion {ingest_peak:.0f} MB, app {app_peak:.0f} MB); "
+        f"ingestion {result['speedup_vs_baseline']}x the jieba.posseg baseline "
+        f"({result['speedup_per_core']}x per core, {used} processes)"
+    )
+    if as_json:
+        print(json.dumps(result))
+    return result
