@@ -397,3 +397,12 @@ def test_page_bad_weighting_in_link_is_a_notice(seed_processed, monkeypatch):
     assert not at.exception
     assert any("weight=bogus" in w.value for w in at.warning)
     assert any("Shown: raw frequency" in i.value for i in at.info)
+
+
+def test_cloud_command_writes_the_png(seed_processed, tmp_path, capsys):
+    """The `cloud` command itself, as a user types it (not only the function behind it)."""
+    out = tmp_path / "cmd.png"
+    args = ["cloud", "--out", str(out), "--data", str(seed_processed), "--source", "KCNA"]
+    assert cli.main(args) == 0
+    assert "wrote" in capsys.readouterr().out
+    assert _ink(Image.open(out)).any()

@@ -6,8 +6,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from .analysis.keywords import WEIGHTINGS, cloud_weights, select_articles, terms_of
-from .figures.cloud import MAX_CLOUD_WORDS, font_path, render_cloud
 from .ingest.parallel import default_workers
 from .tables.paths import processed_dir, raw_dir
 
@@ -74,12 +72,11 @@ def _iso_date(value: str):
 
 
 def cmd_cloud(args: argparse.Namespace) -> int:
-    from .figures import cloud
     from .tables import store
 
     data_dir = Path(args.data) if args.data else processed_dir()
     try:
-        cloud.render_cloud_cli(
+        render_cloud_cli(
             data_dir,
             Path(args.out),
             sources=args.source or None,
@@ -202,6 +199,9 @@ def render_cloud_cli(
     Weighting ``distinctive`` compares the selection with the rest of the corpus; ``tfidf`` takes
     idf over the whole corpus.
     """
+    # Imported here: plotting and the cloud's font are not needed to ingest.
+    from .analysis.keywords import WEIGHTINGS, cloud_weights, select_articles, terms_of
+    from .figures.cloud import MAX_CLOUD_WORDS, font_path, render_cloud
     from .tables import store
 
     tables = store.load_tables(Path(data_dir), ("articles", "terms"))
