@@ -11,7 +11,8 @@ st.title(ctx.t("articles.title"))
 search = widgets.url_text(
     ctx, "q", key="art_q", label=ctx.t("articles.search"), help=ctx.t("articles.search_help")
 )
-listing = analysis.articles.list_articles(ctx.corpus, ctx.filters, search)
+with page.texts_or_notice(ctx):  # a search reads the texts
+    listing = analysis.articles.list_articles(ctx.corpus, ctx.filters, search)
 linked = ctx.query_value("article")
 
 if listing.empty and not linked:
@@ -27,7 +28,8 @@ article_id = widgets.article_picker(ctx, listing, key="art_pick", label=ctx.t("a
 if article_id is None:
     st.stop()
 
-article = analysis.articles.article_by_id(ctx.corpus, article_id)
+with page.texts_or_notice(ctx):
+    article = analysis.articles.article_by_id(ctx.corpus, article_id)
 if not (listing["article_id"] == article_id).any():
     st.caption(ctx.t("articles.filtered_out"))
 
@@ -41,7 +43,8 @@ st.caption(
     )
 )
 if article.get("dup_of"):
-    original = analysis.articles.article_by_id(ctx.corpus, article["dup_of"])
+    with page.texts_or_notice(ctx):
+        original = analysis.articles.article_by_id(ctx.corpus, article["dup_of"])
     title = original["title"] if original else article["dup_of"]
     st.warning(ctx.t("articles.dup_of"))
     if original:

@@ -226,12 +226,13 @@ term = widgets.url_selectbox(
     format_func=lambda t: t or ctx.t("keywords.term_none"),
 )
 if term:
-    sentences = analysis.keywords.term_sentences(
-        analysis.filters.filter_articles(ctx.corpus, ctx.filters, with_text=True),
-        term,
-        ctx.corpus.mentions,
-        ctx.corpus.entities,
-    )
+    with page.texts_or_notice(ctx):
+        sentences = analysis.keywords.term_sentences(
+            analysis.filters.filter_articles(ctx.corpus, ctx.filters, with_text=True),
+            term,
+            ctx.corpus.mentions,
+            ctx.corpus.entities,
+        )
     sentences["link"] = [page.article_link(ctx, a) for a in sentences["article_id"]]
     st.subheader(ctx.t("keywords.sentences", term=term, n=len(sentences)))
     st.dataframe(

@@ -36,20 +36,37 @@ class TerminalProgress:
             bar.close()
 
 
+# Exit status of `ingest`: 0 every input read; 1 nothing written (the message says why);
+# 3 with --strict, tables written but some input was rejected.
+EXIT_FAILED, EXIT_PARTIAL = 1, 3
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     from .ingest.pipeline import NothingIngested, ingest
+    from .tables.lock import LockHeld
 
     paths = [Path(p) for p in args.paths] or [raw_dir()]
     out = Path(args.out) if args.out else processed_dir()
     progress = TerminalProgress(enabled=not args.quiet and sys.stderr.isatty())
     try:
         report = ingest(
-            paths, out, progress=progress, max_file_mb=args.max_file_mb, workers=args.workers
+            paths,
+            out,
+            progress=progress,
+            max_file_mb=args.max_file_mb,
+            workers=args.workers,
+            incremental=not args.no_cache,
+            wait=args.wait,
         )
-    except NothingIngested as exc:
+    except (NothingIngested, LockHeld) as exc:
         progress.close()
         print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return EXIT_FAILED
+    except OSError as exc:  # disk full, a folder that cannot be written: one line, no traceback
+        progress.close()
+        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        print(f"error: {exc.strerror or exc}{where}", file=sys.stderr)
+        return EXIT_FAILED
     progress.close()
     if not args.quiet:
         print(report.summary())
@@ -59,6 +76,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             f"{len(report.rejected)} input(s) rejected; see {out / 'ingest_report.json'}",
             file=sys.stderr,
         )
+    if report.rejected and args.strict:
+        return EXIT_PARTIAL
     return 0
 
 
@@ -140,6 +159,22 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=default_workers(),
         help="processes to use (default: every core); the output is the same for any number",
+    )
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help=f"exit with status {EXIT_PARTIAL} when any input was rejected (tables are written)",
+    )
+    p.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="do not read or write the incremental cache (OUT/.cache, several times the "
+        "tables' size): every document is processed again",
+    )
+    p.add_argument(
+        "--wait",
+        action="store_true",
+        help="wait for another ingestion into the same folder to finish instead of stopping",
     )
     p.set_defaults(func=cmd_ingest)
 

@@ -221,20 +221,21 @@ def prepare(
 
 
 def load_corpus(data_dir: Path) -> Corpus:
-    """Load and prepare the processed tables; raises store.StoreError when they are unusable."""
+    """Load and prepare the processed tables; raises store.StoreError when they are unusable.
+    Every table, and the texts read later, come from the one run folder published when the
+    load began (a run that lands meanwhile is picked up by the next load)."""
     snap = store.snapshot(Path(data_dir))
-    tables = store.load_tables(Path(data_dir), skip={"articles": TEXT_COLUMNS})
-    version = f"{snap.run_id}:{snap.mtime_ns}" if snap else ""
-    run_id = snap.run_id if snap else None
+    if snap is None:
+        store.load_tables(Path(data_dir))  # raises with the reason
+    run_dir = Path(snap.path)
+    tables = store.load_tables(run_dir, skip={"articles": TEXT_COLUMNS}, run_id=snap.run_id)
+    version = f"{snap.run_id}:{snap.mtime_ns}"
 
     def load_texts() -> pd.DataFrame:
-        # The same run or an error: a newer run may order its articles differently.
         only = {"articles": TEXT_COLUMNS}
-        return store.load_tables(Path(data_dir), ("articles",), run_id=run_id, only=only)[
-            "articles"
-        ]
+        return store.load_tables(run_dir, ("articles",), run_id=snap.run_id, only=only)["articles"]
 
-    corpus = prepare(tables, store.read_report(Path(data_dir)), version, text_loader=load_texts)
+    corpus = prepare(tables, store.read_report(run_dir), version, text_loader=load_texts)
     del tables
     release_memory()  # loading leaves hundreds of MB of freed buffers behind
     return corpus

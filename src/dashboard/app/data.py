@@ -8,6 +8,7 @@ DataFrames as cache arguments (st.cache_data hashes only a sample of large frame
 from __future__ import annotations
 
 import gc
+import shlex
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -17,15 +18,19 @@ import streamlit as st
 from ..analysis.corpus import Corpus, load_corpus
 from ..common import i18n
 from ..tables import store
-from ..tables.paths import processed_dir, raw_dir
+from ..tables.paths import builds_itself, processed_dir, raw_dir
 from ..tables.store import has_tables
+from .markup import md_escape
 
 
-def build_tables(raw_dir: Path, data_dir: Path, progress: Callable[[str, int, int], None]) -> int:
-    """Run the ingestion pipeline on ``raw_dir`` into ``data_dir``; returns the article count."""
+def build_tables(
+    inputs: list[Path], data_dir: Path, progress: Callable[[str, int, int], None]
+) -> int:
+    """Run the ingestion pipeline on ``inputs`` into ``data_dir``; returns the article count.
+    One worker: the server is threaded, and forking a threaded process is not safe."""
     from ..ingest.pipeline import ingest
 
-    report = ingest([Path(raw_dir)], Path(data_dir), progress=progress)
+    report = ingest([Path(p) for p in inputs], Path(data_dir), progress=progress)
     return report.articles
 
 
@@ -61,30 +66,90 @@ def cached_corpus(data_dir: Path) -> Corpus:
     return _cached_load(snap.path, snap.run_id, snap.mtime_ns)
 
 
-_build_lock = threading.Lock()
+_build_lock = threading.Lock()  # sessions are threads: one build at a time in this server
 
 
 def load_corpus_or_stop(lang: str) -> Corpus:
+    """The corpus of the data folder, or a page that says what is wrong and stops.
+
+    Only the default folder is ever built by the app itself, from the bundled documents; a
+    folder the user named is never written without them asking (see ``paths.builds_itself``).
+    """
     data_dir, raw = processed_dir(), raw_dir()
-    if not has_tables(data_dir):
-        _build(raw, data_dir, lang)
+    if not has_tables(data_dir) and builds_itself():
+        _build([raw], data_dir, lang)
     try:
         return cached_corpus(data_dir)
-    except store.StoreError as exc:
-        st.error(i18n.t("data.broken", lang, error=str(exc)))
-        if st.button(i18n.t("data.rebuild", lang), key="data_rebuild", type="primary"):
-            _build(raw, data_dir, lang)
-            st.rerun()
-        st.stop()
-    raise AssertionError("unreachable")  # pragma: no cover
+    except store.StoreError:
+        explanation = st.empty()
+        with explanation.container():
+            rebuilt = _explain(data_dir, lang)
+        if not rebuilt:
+            st.stop()
+        explanation.empty()  # rebuilt in this run: the page goes on with the new tables
+    return cached_corpus(data_dir)
 
 
-def _build(raw: Path, data_dir: Path, lang: str) -> None:
-    """Build the tables from the raw documents with visible progress; stops the page on failure."""
+def _explain(data_dir: Path, lang: str) -> bool:
+    """What is wrong with ``data_dir``, every broken file named, the command that fixes it,
+    and a rebuild from the documents that built the tables when they are known. True when
+    the user had them rebuilt in this run."""
+    found = store.diagnose(data_dir)
+    if found.state == "ok":  # the tables changed while loading: try again on the next run
+        found = store.Diagnosis("damaged", [(str(data_dir), "changed while it was read")])
+    st.error(i18n.t(f"data.{found.state}", lang, path=str(data_dir)))
+    if found.state in ("partial", "damaged"):
+        st.markdown(
+            "\n".join(f"- {md_escape(path)}: {md_escape(why)}" for path, why in found.problems)
+        )
+    inputs = [p for p in found.inputs if Path(p).exists()]
+    if not inputs and builds_itself():
+        inputs = [str(raw_dir())]
+    shown = " ".join(shlex.quote(p) for p in inputs) if inputs else "PATH/TO/DOCUMENTS"
+    st.markdown(i18n.t("data.command", lang))
+    st.code(f"python -m dashboard ingest {shown} --out {shlex.quote(str(data_dir))}", "bash")
+    return bool(inputs) and _rebuild_button(inputs, data_dir, lang)
+
+
+_ASKED = "data_rebuild_asked"
+
+
+def _ask(value: bool) -> None:
+    st.session_state[_ASKED] = value
+
+
+def _rebuild_button(inputs: list[str], data_dir: Path, lang: str) -> bool:
+    """The rebuild, in two steps (ask, then confirm); True once it ran. Callbacks, not
+    st.rerun(): after a cold deep link (pages-directory mode) a rerun from inside the page
+    never came back, and the button did nothing in a browser."""
+    st.caption(i18n.t("data.rebuild_from", lang, inputs=", ".join(inputs)))
+    if not st.session_state.get(_ASKED):
+        st.button(
+            i18n.t("data.rebuild", lang),
+            key="data_rebuild",
+            type="primary",
+            on_click=_ask,
+            args=(True,),
+        )
+        return False
+    st.warning(i18n.t("data.rebuild_confirm", lang, path=str(data_dir)))
+    yes, no = st.columns(2)
+    no.button(i18n.t("data.rebuild_no", lang), key="data_rebuild_no", on_click=_ask, args=(False,))
+    if not yes.button(i18n.t("data.rebuild_yes", lang), key="data_rebuild_yes", type="primary"):
+        return False
+    _ask(False)
+    _build([Path(p) for p in inputs], data_dir, lang, replace=True)
+    return True
+
+
+def _build(inputs: list[Path], data_dir: Path, lang: str, replace: bool = False) -> None:
+    """Ingest ``inputs`` into ``data_dir`` with visible progress; stops the page on failure.
+    ``replace``: the user asked to replace tables that exist."""
     from ..ingest.pipeline import NothingIngested
+    from ..tables.lock import LockHeld
 
     with _build_lock:
-        if has_tables(data_dir) and not st.session_state.get("data_rebuild"):
+        if has_tables(data_dir) and not replace:
             return  # another session built them while we waited
         with st.status(i18n.t("data.building", lang), expanded=True) as status:
             bar = st.progress(0.0)
@@ -96,9 +161,15 @@ def _build(raw: Path, data_dir: Path, lang: str) -> None:
                 )
 
             try:
-                n = build_tables(raw, data_dir, progress)
-            except (NothingIngested, OSError) as exc:
+                n = build_tables(inputs, data_dir, progress)
+            except (NothingIngested, LockHeld, OSError) as exc:
                 status.update(state="error")
-                st.error(i18n.t("data.no_raw", lang, path=str(raw)) + f" ({exc})")
+                if isinstance(exc, NothingIngested):
+                    message = i18n.t("data.no_raw", lang, path=", ".join(map(str, inputs)))
+                else:
+                    message = i18n.t("data.rebuild_failed", lang, error=str(exc))
+                st.error(md_escape(message))
                 st.stop()
             status.update(label=i18n.t("data.built", lang, n=n), state="complete", expanded=False)
+        if replace:
+            st.toast(i18n.t("data.built", lang, n=n))

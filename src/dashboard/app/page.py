@@ -56,7 +56,8 @@ give every widget and chart a ``key`` prefixed with the page id; link to the rea
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -68,6 +69,7 @@ from ..analysis.corpus import Corpus
 from ..analysis.filters import Filters
 from ..common import i18n
 from ..tables.paths import PROJECT_ROOT
+from ..tables.store import StoreError
 from .data import load_corpus_or_stop
 from .markup import md_escape
 from .sidebar import shared_sidebar
@@ -220,6 +222,17 @@ def page_setup(page_id: str) -> PageContext:
         )
     st.sidebar.caption(i18n.t("filters.summary", state.lang, n=len(articles)))
     return ctx
+
+
+@contextmanager
+def texts_or_notice(ctx: PageContext) -> Iterator[None]:
+    """Around code that reads article texts (read on first use, after the page loaded): a
+    text file damaged or replaced under the running app becomes a message, not a crash."""
+    try:
+        yield
+    except StoreError as exc:
+        st.error(md_escape(ctx.t("data.texts_unreadable", error=str(exc))))
+        st.stop()
 
 
 def empty_selection(ctx: PageContext) -> None:

@@ -64,12 +64,46 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "没有已处理的数据表,原始文档目录 {path} 中也没有可读取的文章。",
         "en": "No processed tables, and no readable article in the raw folder {path}.",
     },
-    "data.broken": {
-        "zh": "已处理的数据表无法读取:{error}",
-        "en": "The processed tables cannot be read: {error}",
+    "data.missing": {
+        "zh": "数据文件夹 {path} 不存在。",
+        "en": "The data folder {path} does not exist.",
     },
-    "data.rebuild": {"zh": "从原始文档重新构建", "en": "Rebuild from the raw documents"},
+    "data.empty": {
+        "zh": "数据文件夹 {path} 中没有已处理的数据表。",
+        "en": "The data folder {path} holds no processed tables.",
+    },
+    "data.partial": {
+        "zh": "数据文件夹 {path} 中的数据表不完整:",
+        "en": "The data folder {path} holds an incomplete set of tables:",
+    },
+    "data.damaged": {
+        "zh": "数据文件夹 {path} 中的数据表无法读取:",
+        "en": "The tables in {path} cannot be read:",
+    },
+    "data.command": {
+        "zh": "在终端中运行以下命令即可构建数据表(看板不会自行写入您指定的文件夹):",
+        "en": "Build them with this command in a terminal (the dashboard never writes into a "
+        "folder you named by itself):",
+    },
+    "data.rebuild": {
+        "zh": "用原来的文档重新构建",
+        "en": "Rebuild from the documents that built them",
+    },
+    "data.rebuild_from": {
+        "zh": "上次构建这些数据表的文档:{inputs}",
+        "en": "These tables were built from: {inputs}",
+    },
+    "data.rebuild_confirm": {
+        "zh": "重新构建会用新的导入结果替换 {path} 中的数据表。确定吗?",
+        "en": "Rebuilding replaces the tables in {path} with a new ingestion. Go ahead?",
+    },
+    "data.rebuild_yes": {"zh": "确定,重新构建", "en": "Yes, rebuild"},
+    "data.rebuild_no": {"zh": "取消", "en": "Cancel"},
     "data.rebuild_failed": {"zh": "重新构建失败:{error}", "en": "Rebuild failed: {error}"},
+    "data.texts_unreadable": {
+        "zh": "文章全文无法读取:{error} 请重新运行导入命令。",
+        "en": "The article texts cannot be read: {error} Run the ingestion again.",
+    },
     # shared words
     "empty.selection": {
         "zh": "当前筛选下没有文章。请放宽日期或媒体筛选,或点击侧栏的“重置筛选”。",

@@ -21,6 +21,7 @@ import pandas as pd
 
 from ..common.textnorm import (
     compact,
+    count_han,
     script_of,
     to_simplified,
 )
@@ -148,7 +149,10 @@ def document_drafts(doc: RawDocument, registry: OutletRegistry) -> list[Draft]:
     segments = [lines] if doc.kind == "record" else split_segments(lines, page_date)
     drafts = []
     for seg in segments:
-        if not has_body(seg):
+        # A record is one article by definition: its text counts as a whole, also when it
+        # is short lines (a quoted multi-line CSV field), which on a page would be headings.
+        whole = doc.kind == "record" and count_han("".join(ln.simplified for ln in seg)) >= 15
+        if not (has_body(seg) or whole):
             continue
         context, seg = leading_context(seg, registry)
         draft = Draft(seg, doc, context=context)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from itertools import repeat
@@ -41,6 +42,21 @@ def pool_size(n_items: int, workers: int) -> int:
     return max(1, min(workers, n_items // MIN_ITEMS_PER_WORKER))
 
 
+def _die_with_parent() -> None:
+    """Worker start-up: ask the kernel to kill this worker when its parent dies (Linux
+    PR_SET_PDEATHSIG). A killed ingestion otherwise leaves its workers running, and they
+    hold the output folder's lock."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: workers end when the parent's pipe closes
+        return
+    if os.getppid() == 1:  # the parent died before the request took effect
+        os._exit(1)
+
+
 def _run_slice(func: Callable[[Sequence], list], start: int, stop: int) -> list:
     return func(_shared[start:stop])
 
@@ -61,7 +77,9 @@ def iter_chunks(
     _shared = items
     try:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=_die_with_parent
+        ) as pool:
             stops = [min(start + size, len(items)) for start in starts]
             yield from pool.map(_run_slice, repeat(func), starts, stops)
     finally:

@@ -6,6 +6,7 @@ updates its own. Adding a stage means writing that function and listing it in ``
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ import pandas as pd
 
 from ..common.memory import release_memory
 from ..tables import store
+from ..tables.lock import output_lock
 from ..tables.schema import COLUMNS, empty
 from . import dedup, entities, events, terms
 from .articles import ARTICLES_VERSION, extract_articles
@@ -107,24 +109,45 @@ def ingest(
     max_file_mb: float = 50.0,
     workers: int = 1,
     incremental: bool = True,
+    wait: bool = False,
 ) -> IngestReport:
-    """Run every stage and replace the tables in ``out_dir`` atomically.
+    """Run every stage and publish the tables in ``out_dir`` (see ``tables.store``).
 
-    ``workers`` > 1 forks processes: call it from a process without other threads (the
-    command line), not from inside the app's server.
+    One run per output folder at a time: a second one raises ``LockHeld`` (or waits with
+    ``wait``). A run that fails for any reason leaves the published tables and the cache as
+    they were. ``workers`` > 1 forks processes: call it from a process without other threads
+    (the command line), not from inside the app's server.
     """
+    out_dir = Path(out_dir)
+    paths = [Path(p) for p in paths]
     report = IngestReport()
-    caches = Caches(Path(out_dir) / CACHE_DIR if incremental else None)
-    try:
-        tables = build_tables(paths, report, progress, max_file_mb, workers, caches)
-        if tables["articles"].empty:
-            raise NothingIngested(
-                "No article could be read from the input; nothing was written. "
-                + (f"{len(report.rejected)} input(s) rejected." if report.rejected else "")
-            )
-        store.write_tables(Path(out_dir), tables, report.to_json())
-    except BaseException:
-        caches.discard()  # a failed run leaves the old cache as it was
-        raise
-    caches.save()  # only after the tables landed
+    with output_lock(out_dir, wait=wait):
+        store.sweep(out_dir)
+        caches = Caches(out_dir / CACHE_DIR if incremental else None)
+        caches.sweep()
+        try:
+            try:
+                tables = build_tables(paths, report, progress, max_file_mb, workers, caches)
+            except sqlite3.OperationalError as exc:
+                if "full" not in str(exc):
+                    raise
+                raise store.DiskFull(
+                    out_dir / CACHE_DIR,
+                    None,
+                    store.free_bytes(out_dir),
+                    advice="free some space, or run with --no-cache (the incremental cache "
+                    "takes several times the tables' size)",
+                ) from exc
+            if tables["articles"].empty:
+                raise NothingIngested(
+                    "No article could be read from the input; nothing was written. "
+                    + (f"{len(report.rejected)} input(s) rejected." if report.rejected else "")
+                )
+            inputs = [str(p.resolve()) for p in paths]
+            store.write_tables(out_dir, tables, report.to_json(), inputs=inputs)
+            store.sweep(out_dir)  # two sets stay on disk: this one and the one it replaced
+        except BaseException:
+            caches.discard()  # a failed run leaves the old cache as it was
+            raise
+        caches.save()  # only after the tables landed
     return report

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -183,27 +183,78 @@ def _readable_share(text: str) -> float:
 
 
 def iter_files(paths: list[Path], report: IngestReport) -> Iterator[tuple[Path, Path]]:
-    """Yield (file, root) for every supported file under the given paths, sorted."""
+    """Yield (file, root) for every supported file under the given paths, sorted.
+
+    Symbolic links are followed once: a link back to a folder already read (a loop) and a
+    link whose target is missing are reported and skipped, and so is a folder that cannot be
+    read; a file reached twice through links is read once."""
     for path in paths:
         path = Path(path)
-        if not path.exists():
+        if path.is_symlink() and not path.exists():
+            report.reject(str(path), None, "broken symbolic link: its target does not exist")
+        elif not path.exists():
             report.reject(str(path), None, "path does not exist")
-            continue
-        if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file())
-            supported = [p for p in files if p.suffix.lower() in SUPPORTED]
-            skipped = [p for p in files if p.suffix.lower() not in SUPPORTED]
-            for p in skipped:
-                if not any(part.startswith(".") for part in p.relative_to(path).parts):
-                    report.reject(
-                        str(p.relative_to(path)), None, f"unsupported file type '{p.suffix}'"
-                    )
-            for p in supported:
-                yield p, path
+        elif path.is_dir():
+            yield from ((p, path) for p in _files_under(path, report))
         elif path.suffix.lower() in SUPPORTED:
             yield path, path.parent
         else:
             report.reject(str(path), None, f"unsupported file type '{path.suffix}'")
+
+
+def _files_under(root: Path, report: IngestReport) -> list[Path]:
+    """The supported files under ``root`` (links followed once), sorted by path."""
+    seen_dirs: dict[tuple[int, int], Path] = {}
+    seen_files: dict[tuple[int, int], Path] = {}
+    found: list[Path] = []
+
+    def rel(p: Path) -> str:
+        return str(p.relative_to(root))
+
+    def visit(folder: Path) -> None:
+        try:
+            stat = folder.stat()
+            key = (stat.st_dev, stat.st_ino)
+            if key in seen_dirs:
+                report.reject(
+                    rel(folder),
+                    None,
+                    f"symbolic link loop: leads back to '{rel(seen_dirs[key]) or '.'}', "
+                    "already read (skipped)",
+                )
+                return
+            seen_dirs[key] = folder
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            report.reject(rel(folder) or str(root), None, f"cannot read folder: {exc.strerror}")
+            return
+        for entry in entries:
+            p = Path(entry.path)
+            hidden = any(part.startswith(".") for part in p.relative_to(root).parts)
+            try:
+                if entry.is_symlink() and not p.exists():
+                    report.reject(rel(p), None, "broken symbolic link: its target does not exist")
+                elif entry.is_dir():
+                    visit(p)
+                elif entry.is_file():
+                    if p.suffix.lower() not in SUPPORTED:
+                        if not hidden:
+                            report.reject(rel(p), None, f"unsupported file type '{p.suffix}'")
+                        continue
+                    stat = p.stat()
+                    key = (stat.st_dev, stat.st_ino)
+                    if key in seen_files:
+                        report.reject(
+                            rel(p), None, f"same file as '{rel(seen_files[key])}' (read once)"
+                        )
+                        continue
+                    seen_files[key] = p
+                    found.append(p)
+            except OSError as exc:  # a loop of links (ELOOP), a file vanishing meanwhile
+                report.reject(rel(p), None, f"cannot read: {exc.strerror}")
+
+    visit(root)
+    return sorted(found)
 
 
 def read_file(
@@ -370,26 +421,54 @@ def _read_csv(rel: str, text: str, encoding: str, report: IngestReport) -> Itera
         dialect = csv.Sniffer().sniff(text[:8192], delimiters=",\t;|")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
-    if not reader.fieldnames or not any(
-        _canonical_field(f) == "text" for f in reader.fieldnames if f
-    ):
-        report.reject(rel, 1, f"CSV header has no text column (columns: {reader.fieldnames})")
+    lines = text.splitlines(keepends=True)
+    header, next_line = _csv_record(lines, 0, dialect)
+    if not header or not any(_canonical_field(f) == "text" for f in header if f):
+        report.reject(rel, 1, f"CSV header has no text column (columns: {header})")
         return
     index = 0
-    while True:
+    while next_line < len(lines):
+        first = next_line
         try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            report.reject(rel, reader.line_num, f"malformed CSV row: {exc}")
+            row, next_line = _csv_record(lines, first, dialect)
+        except csv.Error:
+            # An opening quote that never closes: the rest of the file would become one
+            # field. Only this line is bad; reading goes on with the next one.
+            report.reject(rel, first + 1, "unterminated quote: the field is never closed")
+            next_line = first + 1
             continue
-        row.pop(None, None)  # extra cells beyond the header
-        doc = _record_document(rel, row, encoding, reader.line_num, index, report)
+        if row is None or not any(cell.strip() for cell in row):
+            continue  # a blank line
+        if len(row) != len(header):
+            if next_line - first > 1:
+                # A multi-line record of the wrong shape is a stray quote that swallowed the
+                # lines below it: report the first line and read the others again.
+                report.reject(rel, first + 1, "unbalanced quote: the quoted field runs on")
+                next_line = first + 1
+            else:
+                report.reject(
+                    rel,
+                    first + 1,
+                    f"{len(row)} fields where the header has {len(header)} "
+                    f"({'too many' if len(row) > len(header) else 'too few'}); row skipped",
+                )
+            continue
+        record = dict(zip(header, row, strict=True))
+        doc = _record_document(rel, record, encoding, first + 1, index, report)
         index += 1
         if doc is not None:
             yield doc
+
+
+def _csv_record(lines: list[str], start: int, dialect) -> tuple[list[str] | None, int]:
+    """The CSV record that begins at ``lines[start]`` and the index of the line after it.
+    A quoted field may span lines; one that is still open at the end raises csv.Error."""
+    reader = csv.reader(iter(lines[start:]), dialect=dialect, strict=True)
+    try:
+        row = next(reader)
+    except StopIteration:
+        return None, len(lines)
+    return row, start + reader.line_num
 
 
 def _canonical_field(name: str) -> str | None:

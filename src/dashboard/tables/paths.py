@@ -19,3 +19,9 @@ def processed_dir() -> Path:
 
 def raw_dir() -> Path:
     return Path(os.environ.get("DASHBOARD_RAW", DATA_DIR / "raw"))
+
+
+def builds_itself() -> bool:
+    """True when the app may build its tables by itself: the default data folder and the
+    bundled raw documents (neither variable set). Never into a folder the user named."""
+    return "DASHBOARD_DATA" not in os.environ and "DASHBOARD_RAW" not in os.environ

@@ -1,19 +1,37 @@
-"""Write and load the processed tables (Parquet), atomically.
+"""Write and load the processed tables (Parquet); one atomic publish per run.
 
-A run writes every table to a temporary file next to its final name first (the slow part);
-only when all are written does it move them into place with ``os.replace`` and finally
-write ``manifest.json``. An interrupted run therefore leaves the previous tables as they
-were. Each Parquet file carries the run id in its metadata and the manifest names it, so a
-loader can tell a consistent set from a mixed one.
+An output folder ``DIR`` holds complete sets of tables, one folder per ingestion run, and a
+pointer to the published one::
+
+    DIR/runs/<run_id>/        articles.parquet ... terms.parquet, manifest.json, ingest_report.json
+    DIR/current -> runs/<run_id>      the published set: a symlink, swapped with one rename
+    DIR/articles.parquet -> current/articles.parquet   (and every table, the manifest and the
+                              report: links made once, so ``DIR/<table>.parquet`` keeps reading
+                              as the current set for notebooks and scripts)
+    DIR/.lock                 held by the run that writes DIR (``tables.lock``)
+    DIR/.cache/               the incremental cache of the ingestion
+
+A run writes its set into ``runs/.<run_id>.partial/``, renames that to ``runs/<run_id>``
+and then swaps ``current``: readers see the old set or the new one, never a mix, and a run
+killed at any point leaves the last published set in place. The next run sweeps what killed
+runs left behind and every set but the current and the previous one (an app still showing
+the previous set keeps reading it until it reloads).
+
+Readers resolve ``current`` once (``run_dir_of``) and read every table from that folder;
+each Parquet file also carries its run id, so a set that was tampered with is detected.
+A folder written before run folders existed (tables directly in ``DIR``) still loads, and
+the first run into it turns its files into the links above.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import os
-import tempfile
+import shutil
+import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -22,87 +40,152 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from . import store
-
 TABLES = ("articles", "mentions", "entities", "events", "terms")
 MANIFEST = "manifest.json"
 REPORT = "ingest_report.json"
 RUN_KEY = b"dashboard_run_id"
+RUNS = "runs"
+CURRENT = "current"
+PARTIAL = ".partial"
+# What ``DIR/<name>`` links to inside the current set.
+LINKED = (*(f"{name}.parquet" for name in TABLES), MANIFEST, REPORT)
 
 
 class StoreError(Exception):
-    """The processed tables are missing, unreadable or from different runs."""
+    """The processed tables are missing, unreadable or from different runs.
+
+    ``problems`` names every file that is wrong and how, so a message can list them all."""
+
+    def __init__(self, message: str, problems: list[tuple[str, str]] | None = None):
+        super().__init__(message)
+        self.problems = problems or []
 
 
-def _atomic_write_bytes(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+class DiskFull(OSError):
+    """The disk filled up while a run wrote; the published set is unchanged."""
+
+    def __init__(
+        self,
+        folder: Path,
+        needed: int | None,
+        free: int | None,
+        what: str = "tables",
+        advice: str = "free some space (or write elsewhere with --out) and run again",
+    ):
+        self.folder, self.needed, self.free = Path(folder), needed, free
+        need = f"the new {what} need about {_mb(needed)} MB and " if needed else ""
+        have = f"{_mb(free)} MB are free" if free is not None else "no space is left"
+        super().__init__(
+            errno.ENOSPC,
+            f"the disk holding {folder} is full: {need}{have}; {advice}. "
+            "The tables you had are unchanged.",
+        )
+
+    def __str__(self) -> str:
+        return self.strerror
+
+
+def _mb(n: int | None) -> str:
+    return f"{(n or 0) / 1e6:,.1f}"
+
+
+def free_bytes(folder: Path) -> int | None:
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        return shutil.disk_usage(folder).free
+    except OSError:
+        return None
 
 
-def write_tables(out_dir: Path, tables: dict[str, pd.DataFrame], report_json: str) -> str:
-    """Write all tables and the report; returns the run id."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    run_id = uuid.uuid4().hex
-    staged: list[tuple[str, Path]] = []
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
     try:
-        for name, frame in tables.items():
-            table = _plain_strings(pa.Table.from_pandas(frame, preserve_index=False))
-            meta = dict(table.schema.metadata or {})
-            meta[RUN_KEY] = run_id.encode()
-            table = table.replace_schema_metadata(meta)
-            fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=f".{name}.", suffix=".tmp")
-            os.close(fd)
-            staged.append((tmp, out_dir / f"{name}.parquet"))
-            pq.write_table(table, tmp, compression="zstd")
-        for tmp, final in staged:
-            os.replace(tmp, final)
-        staged = []
-        _atomic_write_bytes(out_dir / REPORT, report_json.encode("utf-8"))
-        manifest = {"run_id": run_id, "tables": sorted(tables)}
-        _atomic_write_bytes(out_dir / MANIFEST, json.dumps(manifest).encode("utf-8"))
+        os.fsync(fd)
     finally:
-        for tmp, _ in staged:
-            Path(tmp).unlink(missing_ok=True)
-    return run_id
+        os.close(fd)
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    with open(path, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
 
 
 def _plain_strings(table: pa.Table) -> pa.Table:
     """Categorical columns written as plain strings (Parquet dictionary-encodes them anyway).
     Written as Arrow dictionaries, every row group would carry all the categories, and a
     read would have to merge 61 copies of 100,000 article ids at 100,000 articles."""
-    for index, field in enumerate(table.schema):
-        if pa.types.is_dictionary(field.type):
-            plain = table.column(index).cast(field.type.value_type)
-            table = table.set_column(index, pa.field(field.name, plain.type), plain)
+    for index, field_ in enumerate(table.schema):
+        if pa.types.is_dictionary(field_.type):
+            plain = table.column(index).cast(field_.type.value_type)
+            table = table.set_column(index, pa.field(field_.name, plain.type), plain)
     return table
+
+
+def _arrow_table(frame: pd.DataFrame, run_id: str) -> pa.Table:
+    table = _plain_strings(pa.Table.from_pandas(frame, preserve_index=False))
+    meta = dict(table.schema.metadata or {})
+    meta[RUN_KEY] = run_id.encode()
+    return table.replace_schema_metadata(meta)
+
+
+def _parquet_size(table: pa.Table) -> int:
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink, compression="zstd")
+    return sink.getvalue().size
+
+
+# ---------------------------------------------------------------------------- reading
+
+
+def run_dir_of(data_dir: Path) -> Path | None:
+    """The folder that holds the published set of ``data_dir``: ``runs/<id>`` through
+    ``current``, or ``data_dir`` itself when its tables lie directly in it (a folder written
+    before run folders, or a run folder given directly). None when there is none."""
+    data_dir = Path(data_dir)
+    current = data_dir / CURRENT
+    if os.path.lexists(current):
+        target = current.resolve()
+        return target if (target / MANIFEST).is_file() else None
+    if (data_dir / MANIFEST).is_file():
+        return data_dir
+    return None
+
+
+def read_manifest(data_dir: Path) -> dict | None:
+    run_dir = run_dir_of(data_dir)
+    if run_dir is None:
+        return None
+    try:
+        manifest = json.loads((run_dir / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return manifest if isinstance(manifest, dict) and manifest.get("run_id") else None
 
 
 @dataclass(frozen=True)
 class Snapshot:
     """Identifies one set of processed tables on disk; changes whenever a run lands."""
 
-    path: str
+    path: str  # the run folder the set lives in (read every table from here)
     run_id: str
     mtime_ns: int
 
 
 def snapshot(data_dir: Path) -> Snapshot | None:
-    manifest = Path(data_dir) / MANIFEST
-    try:
-        stat = manifest.stat()
-        run_id = json.loads(manifest.read_text(encoding="utf-8"))["run_id"]
-    except (OSError, ValueError, KeyError):
+    run_dir = run_dir_of(data_dir)
+    manifest = read_manifest(data_dir) if run_dir is not None else None
+    if manifest is None:
         return None
-    return Snapshot(str(Path(data_dir).resolve()), run_id, stat.st_mtime_ns)
+    try:
+        stat = (run_dir / MANIFEST).stat()
+    except OSError:
+        return None
+    return Snapshot(str(run_dir.resolve()), manifest["run_id"], stat.st_mtime_ns)
+
+
+def has_tables(data_dir: Path) -> bool:
+    return snapshot(Path(data_dir)) is not None
 
 
 # Columns that repeat a few values over many rows, read as categories: a million mentions
@@ -122,17 +205,22 @@ def load_tables(
     run_id: str | None = None,
     only: dict[str, tuple[str, ...]] | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """Load the named tables; raises StoreError with a message a user can act on.
-    Repetitive string columns (CATEGORY_COLUMNS) come back as pandas categoricals.
-    ``skip`` / ``only``: columns not to read / the only ones to read, per table. ``run_id``:
-    the run the tables must come from (default: the one manifest.json names)."""
+    """Load the named tables of the published set; raises StoreError naming every file
+    that is missing or unreadable. Repetitive string columns (CATEGORY_COLUMNS) come back
+    as pandas categoricals. ``skip`` / ``only``: columns not to read / the only ones to read,
+    per table. ``run_id``: the run the tables must come from (default: the manifest's)."""
     data_dir = Path(data_dir)
     snap = snapshot(data_dir)
     if snap is None:
-        raise StoreError(f"No processed tables in {data_dir} (manifest.json missing or broken).")
-    frames = {}
+        raise StoreError(
+            f"No processed tables in {data_dir} (manifest.json missing or broken).",
+            [(str(data_dir / MANIFEST), "missing or broken")],
+        )
+    run_dir = Path(snap.path)
+    frames, problems = {}, []
     for name in names:
-        path = data_dir / f"{name}.parquet"
+        path = run_dir / f"{name}.parquet"
+        shown = data_dir / path.name
         try:
             columns = None
             if skip and name in skip:
@@ -140,14 +228,20 @@ def load_tables(
             if only and name in only:
                 columns = [c for c in pq.read_schema(path).names if c in only[name]]
             table = pq.read_table(path, columns=columns, read_dictionary=CATEGORY_COLUMNS.get(name))
-        except FileNotFoundError as exc:
-            raise StoreError(f"{path} is missing.") from exc
-        except (OSError, pa.ArrowInvalid) as exc:
-            raise StoreError(f"{path} cannot be read ({exc}).") from exc
+        except FileNotFoundError:
+            problems.append((str(shown), "missing"))
+            continue
+        except (OSError, pa.ArrowException) as exc:
+            problems.append((str(shown), f"cannot be read ({exc})"))
+            continue
         run = (table.schema.metadata or {}).get(RUN_KEY, b"").decode()
         if run != (run_id or snap.run_id):
-            raise StoreError(f"{path} comes from another ingestion run than manifest.json.")
+            problems.append((str(shown), "comes from another ingestion run than manifest.json"))
+            continue
         frames[name] = _sorted_categories(table, CATEGORY_COLUMNS.get(name, [])).to_pandas()
+    if problems:
+        listed = "; ".join(f"{path} {why}" for path, why in problems)
+        raise StoreError(f"{len(problems)} table file(s) unusable: {listed}.", problems)
     return frames
 
 
@@ -171,11 +265,146 @@ def _sorted_categories(table: pa.Table, columns: list[str]) -> pa.Table:
 
 
 def read_report(data_dir: Path) -> dict:
+    run_dir = run_dir_of(data_dir)
+    if run_dir is None:
+        return {}
     try:
-        return json.loads((Path(data_dir) / REPORT).read_text(encoding="utf-8"))
+        return json.loads((run_dir / REPORT).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
 
 
-def has_tables(data_dir: Path) -> bool:
-    return store.snapshot(Path(data_dir)) is not None
+@dataclass
+class Diagnosis:
+    """What is in a data folder, for a message a user can act on."""
+
+    state: str  # ok | missing | empty | partial | damaged
+    problems: list[tuple[str, str]] = field(default_factory=list)
+    inputs: list[str] = field(default_factory=list)  # what built the last published set
+
+
+def diagnose(data_dir: Path) -> Diagnosis:
+    data_dir = Path(data_dir)
+    if not data_dir.exists():
+        return Diagnosis("missing", [(str(data_dir), "does not exist")])
+    manifest = read_manifest(data_dir)
+    inputs = [str(p) for p in (manifest or {}).get("inputs", [])]
+    if manifest is None:
+        present = [n for n in LINKED if (data_dir / n).exists()]
+        if not present:
+            return Diagnosis("empty", [(str(data_dir), "holds no processed tables")])
+        missing = [n for n in LINKED[: len(TABLES) + 1] if n not in present]
+        return Diagnosis("partial", [(str(data_dir / n), "missing") for n in missing], inputs)
+    try:
+        load_tables(data_dir, only={name: () for name in TABLES})
+    except StoreError as exc:
+        return Diagnosis("damaged", exc.problems, inputs)
+    return Diagnosis("ok", [], inputs)
+
+
+# ---------------------------------------------------------------------------- writing
+
+
+def new_run_id() -> str:
+    return uuid.uuid4().hex
+
+
+def write_tables(
+    out_dir: Path,
+    tables: dict[str, pd.DataFrame],
+    report_json: str,
+    inputs: list[str] | None = None,
+    run_id: str | None = None,
+) -> str:
+    """Write a complete set into its own run folder and publish it; returns the run id.
+    ``inputs``: the paths the set was built from, remembered for a rebuild."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    run_id = run_id or new_run_id()
+    runs = out_dir / RUNS
+    runs.mkdir(exist_ok=True)
+    staging = runs / f".{run_id}{PARTIAL}"
+    staging.mkdir()
+    previous = read_manifest(out_dir)
+    written = 0
+    arrow = {name: _arrow_table(frame, run_id) for name, frame in tables.items()}
+    try:
+        try:
+            for name, table in arrow.items():
+                path = staging / f"{name}.parquet"
+                pq.write_table(table, path, compression="zstd")
+                written += path.stat().st_size
+            manifest = {
+                "run_id": run_id,
+                "tables": sorted(tables),
+                "inputs": [str(p) for p in inputs or []],
+                "previous": (previous or {}).get("run_id"),
+                "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            }
+            _write_bytes(staging / REPORT, report_json.encode("utf-8"))
+            _write_bytes(staging / MANIFEST, json.dumps(manifest).encode("utf-8"))
+            for path in staging.iterdir():
+                with open(path, "rb") as f:
+                    os.fsync(f.fileno())
+            _fsync_dir(staging)
+        except OSError as exc:
+            if exc.errno != errno.ENOSPC:
+                raise
+            needed = sum(_parquet_size(t) for t in arrow.values())
+            raise DiskFull(out_dir, needed, free_bytes(out_dir) + written) from exc
+        final = runs / run_id
+        os.rename(staging, final)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _publish(out_dir, run_id)
+    return run_id
+
+
+def _publish(out_dir: Path, run_id: str) -> None:
+    """Make ``runs/<run_id>`` the current set: one rename of the ``current`` link."""
+    link = out_dir / f".{CURRENT}.{run_id}.tmp"
+    os.symlink(f"{RUNS}/{run_id}", link)
+    os.replace(link, out_dir / CURRENT)
+    _fsync_dir(out_dir)
+    _link_tables(out_dir)
+
+
+def _link_tables(out_dir: Path) -> None:
+    """``DIR/<file>`` -> ``current/<file>`` for every table, the manifest and the report;
+    made once (a file left by a run from before run folders is replaced by its link)."""
+    for name in LINKED:
+        path = out_dir / name
+        target = f"{CURRENT}/{name}"
+        if path.is_symlink() and os.readlink(path) == target:
+            continue
+        tmp = out_dir / f".{name}.link.tmp"
+        tmp.unlink(missing_ok=True)
+        os.symlink(target, tmp)
+        os.replace(tmp, path)
+
+
+def sweep(out_dir: Path) -> list[str]:
+    """Remove what killed runs left (partial run folders, temporary files) and every run
+    folder but the current and the previous one. Call only while holding the folder's lock.
+    Returns what was removed."""
+    out_dir = Path(out_dir)
+    removed: list[str] = []
+    for tmp in out_dir.glob(".*.tmp"):  # links being made, files of runs before run folders
+        tmp.unlink(missing_ok=True)
+        removed.append(tmp.name)
+    runs = out_dir / RUNS
+    if not runs.is_dir():
+        return removed
+    current = out_dir / CURRENT
+    if not current.is_symlink():  # no published run folder: only partial ones can go
+        keep = None
+    else:
+        manifest = read_manifest(out_dir) or {}
+        # The current set stays even when its manifest is damaged (it may be repaired).
+        keep = {Path(os.readlink(current)).name, manifest.get("previous")}
+    for folder in runs.iterdir():
+        if folder.name.endswith(PARTIAL) or (keep is not None and folder.name not in keep):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(f"{RUNS}/{folder.name}")
+    return removed
