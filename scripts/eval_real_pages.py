@@ -14,12 +14,17 @@ pipeline (one .txt file = one saved page) and scored against its hand labels:
   the surface forms the label lists; reporters and editors, ``staff``, count neither way);
 - visits, meetings, summits: recall and precision of (from, to, date +- 1 day); summits
   match either way round, an unlabelled date (the page does not tell it) matches any date.
+
+With ``--url-names`` each page is saved under a file name made of its address, so the site's
+domain is there to read (as when a page is saved by a browser or a crawler).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
+import shutil
 import sys
 import tempfile
 from collections import defaultdict
@@ -102,10 +107,25 @@ def _label_window(value: str) -> tuple[date, date]:
     return date(parts[0], 1, 1), date(parts[0], 12, 31)
 
 
-def evaluate(pages: Path, labels_path: Path, score: Score, workers: int = 1) -> None:
+def _url_name(lab: dict) -> str:
+    """The page's file named after its address, as a browser or a crawler may save it."""
+    url = (lab.get("url") or "").split("://", 1)[-1]
+    slug = re.sub(r"[^A-Za-z0-9.\-]+", "_", url)[:120].strip("_")
+    return f"{slug}__{lab['file']}" if slug else lab["file"]
+
+
+def evaluate(
+    pages: Path, labels_path: Path, score: Score, workers: int = 1, url_names: bool = False
+) -> None:
     labels = [json.loads(x) for x in labels_path.read_text(encoding="utf-8").splitlines() if x]
     with tempfile.TemporaryDirectory() as tmp:
         files = [pages / lab["file"] for lab in labels]
+        if url_names:  # the same pages, each saved under its address
+            (Path(tmp) / "pages").mkdir()
+            for lab, file in zip(labels, files, strict=True):
+                lab["file"] = _url_name(lab)
+                shutil.copy(file, Path(tmp) / "pages" / lab["file"])
+            files = [Path(tmp) / "pages" / lab["file"] for lab in labels]
         ingest(files, Path(tmp) / "out", workers=workers, incremental=False)
         tables = store.load_tables(Path(tmp) / "out")
     arts = tables["articles"].copy()
@@ -222,10 +242,15 @@ def main() -> None:
     parser.add_argument("--pages", type=Path, default=DEFAULT / "pages")
     parser.add_argument("--labels", type=Path, default=DEFAULT / "labels.jsonl")
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument(
+        "--url-names",
+        action="store_true",
+        help="save each page under a file name made of its URL (the domain is then a signal)",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="list every miss")
     args = parser.parse_args()
     score = Score()
-    evaluate(args.pages, args.labels, score, args.workers)
+    evaluate(args.pages, args.labels, score, args.workers, args.url_names)
     n = score
     rows = [
         ("articles split right (pages)", n.ratio("split_ok", "pages")),

@@ -14,7 +14,7 @@ import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -28,11 +28,21 @@ from ..common.textnorm import (
 from ..tables.schema import ARTICLE_COLUMNS
 from .cache import ResultCache, key_of, version_of
 from .cleaning import Line, clean_page, has_body
-from .outlets import UNKNOWN, Outlet, OutletRegistry, byline_outlet, load_registry, outlet_of_page
-from .pubdate import cn_number, make_date, page_date_of, parse_full_date, place_in_year
+from .outlets import (
+    UNKNOWN,
+    Outlet,
+    OutletRegistry,
+    article_outlet,
+    hosts_of,
+    load_registry,
+    page_outlet,
+    page_urls,
+    site_name,
+)
+from .pubdate import article_published, page_date_of, stored_month
 from .readers import RawDocument, iter_files, read_file
 from .report import IngestReport, Rejected
-from .splitting import dateline_of, leading_context, split_segments
+from .splitting import leading_context, split_segments
 
 # --- the article of a segment ------------------------------------------------------------
 
@@ -47,6 +57,7 @@ class Draft:
     title: str = ""
     source: Outlet | None = None
     source_name: str = ""  # a metadata outlet name the registry does not know
+    site: str | None = None  # the site the page was found on (its domain), when known
     published: date | None = None
     date_source: str | None = None
     place: str = ""
@@ -58,70 +69,31 @@ def _first_sentence(text: str, limit: int = 60) -> str:
     return first if len(first) <= limit else first[: limit - 1] + "…"
 
 
-def _resolve_article(draft: Draft, registry: OutletRegistry, page_date: date | None) -> None:
+def _resolve_article(
+    draft: Draft, registry: OutletRegistry, page_date: date | None, page_month=None
+) -> None:
     lines, meta = draft.lines, draft.doc.meta
-    dl = dateline_of(lines)
-    head = [*draft.context, *lines[:5]]
-    date_line = next((ln for ln in head if ln.kind == "date"), None)
     is_record = draft.doc.kind == "record"
 
-    # Outlet: record metadata is explicit; then the dateline; then a byline; then the page's
-    # site name (HTML) when the registry knows it. Outlets cited in the body do not count.
-    candidates: list[tuple[Outlet | None, str]] = []
+    # Outlet: record metadata is explicit; then what the article says of itself (dateline,
+    # byline, source line, masthead; see outlets.article_outlet); then HTML metadata. An
+    # outlet only quoted in the text is never the publisher.
     if is_record and meta.get("source"):
-        candidates.append((registry.lookup(meta["source"]), meta["source"]))
-    if dl is not None:
-        hit = registry.match_prefix(dl.dateline["pre"].strip())
-        if hit:
-            candidates.append((hit[0], ""))
-            draft.place = re.sub(
-                r"^(?:记者|特派记者)\S{0,4}?(?=\S{2,})", "", dl.dateline["pre"].strip()[hit[1] :]
-            ).strip()
-        else:
-            draft.place = dl.dateline["pre"].strip()
-    for ln in head:
-        outlet = byline_outlet(ln, registry)
-        if outlet:
-            candidates.append((outlet, ""))
-    if not is_record and meta.get("source"):
-        outlet = registry.lookup(meta["source"])
-        if outlet:
-            candidates.append((outlet, ""))
-    for outlet, raw_name in candidates:
-        if outlet is not None:
-            draft.source = outlet
-            break
-        if raw_name and not draft.source_name:
-            draft.source_name = raw_name
+        draft.source = registry.lookup(meta["source"])
+        if draft.source is None:
+            draft.source_name = meta["source"]
+    outlet, draft.place = article_outlet(lines, draft.context, registry)
+    if draft.source is None and not draft.source_name:
+        draft.source = outlet
+    if draft.source is None and not draft.source_name and meta.get("source"):
+        draft.source = registry.lookup(meta["source"])
 
-    # Publication date: the dateline's month and day, with the year from the article's date
-    # line or the page; else the date line itself; never later than the page's own date.
-    line_date = parse_full_date(date_line.simplified) if date_line is not None else None
-    anchor = line_date or page_date
-    if dl is not None:
-        m = dl.dateline
-        y, mo, d = m["y"], m["m"], m["d"]
-        if y and mo:
-            draft.published = make_date(int(y), cn_number(mo), cn_number(d))
-            draft.date_source = "dateline"
-        elif anchor is not None:
-            day = cn_number(d)
-            if mo:
-                placed = place_in_year(cn_number(mo), day, anchor)
-            else:  # day only (台北4日电): this month, or last month if the day is still ahead
-                placed = make_date(anchor.year, anchor.month, day)
-                if placed is None or placed > anchor:
-                    prev = anchor.replace(day=1) - timedelta(days=1)
-                    placed = make_date(prev.year, prev.month, day)
-            draft.published = placed
-            draft.date_source = "dateline+date_line" if line_date else "dateline+page"
-    if draft.published is None and line_date is not None:
-        draft.published, draft.date_source = line_date, "date_line"
-    if draft.published is None and anchor is not None:
-        draft.published = anchor
+    draft.published, draft.date_source = article_published(
+        lines, draft.context, page_date, page_month
+    )
+    if draft.published is None and page_date is not None:
+        draft.published = page_date
         draft.date_source = "metadata" if meta.get("published") else "page"
-    if draft.published is not None and page_date is not None and draft.published > page_date:
-        draft.published, draft.date_source = page_date, "page"
 
     # Title: the headline above the dateline, else the record's title, else the first sentence.
     headline = next((ln for ln in lines[:2] if ln.kind == "headline"), None)
@@ -145,7 +117,9 @@ def document_drafts(doc: RawDocument, registry: OutletRegistry) -> list[Draft]:
     lines, removed = clean_page(doc.text)
     if not lines:
         return []
-    page_date = page_date_of(removed, lines, doc.meta.get("published", ""))
+    urls = page_urls(doc.meta, doc.doc, doc.text)
+    page_date, page_source = page_date_of(removed, lines, doc.meta, doc.text, urls)
+    page_month = stored_month(doc.text) if page_date is None else None
     segments = [lines] if doc.kind == "record" else split_segments(lines, page_date)
     drafts = []
     for seg in segments:
@@ -156,13 +130,21 @@ def document_drafts(doc: RawDocument, registry: OutletRegistry) -> list[Draft]:
             continue
         context, seg = leading_context(seg, registry)
         draft = Draft(seg, doc, context=context)
-        _resolve_article(draft, registry, page_date)
+        _resolve_article(draft, registry, page_date, page_month)
+        if draft.date_source in ("page", "metadata") and page_source:
+            draft.date_source = page_source
         drafts.append(draft)
     if len(drafts) == 1 and drafts[0].source is None and not drafts[0].source_name:
-        page_outlet = outlet_of_page(lines, removed, registry, doc.meta.get("masthead", ""))
-        if page_outlet is not None:
-            drafts[0].source = page_outlet
-            drafts[0].quoted = [q for q in drafts[0].quoted if q != page_outlet.id]
+        masthead = doc.meta.get("masthead", "")
+        hosts = hosts_of(urls)
+        found = page_outlet(lines, removed, registry, masthead, hosts)
+        if found is not None:
+            drafts[0].source = found
+            drafts[0].quoted = [q for q in drafts[0].quoted if q != found.id]
+
+    site = site_name(hosts_of(urls)[0]) if hosts_of(urls) else None
+    for draft in drafts:  # where the page was found, whoever wrote it (shown for "unknown")
+        draft.site = site
     if (
         len(drafts) == 1
         and doc.meta.get("title")
@@ -209,6 +191,7 @@ def _draft_row(doc: RawDocument, position: int, draft: Draft) -> dict:
         "date_source": draft.date_source,
         "place": draft.place or None,
         "url": doc.meta.get("url") or None,
+        "site": draft.site,
         "quoted_sources": draft.quoted,
         "encoding": doc.encoding,
     }

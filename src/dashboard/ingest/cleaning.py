@@ -35,6 +35,42 @@ _BOILERPLATE = [
         r"^(小字号|大字号|中字号|字号[:：]|引用[:：]|阅读原文|点击关注|在看$)",
     ]
 ]
+# Page chrome that is not boilerplate word for word, by class (each seen on many sites):
+# - a photo caption or credit: ends with its credit in brackets ((档案图片), （图／达志影像／美联社）,
+#   (浦田晃之介摄影)), opens with a caption mark (▲, 图为, 图：) or names the photographer
+#   (新华社记者某某摄);
+# - a cookie, privacy, browser or paywall notice;
+# - an editor or proofreader line (编辑 某某, 责任编辑：某某, 【编辑:某某】);
+# - a forum's poster panel (主题 / 帖子 / 积分 / 论坛元老 / Rank: 13 / 4万).
+_CAPTION = re.compile(
+    r"[（(][^()（）]{0,30}(?:摄影?|图片?|照片|档案|资料|供图|提供|photo|图源)[^()（）]{0,24}[)）]\s*[。.]?\s*$"
+    r"|^(?:▲|△|▼|图为|图片为|图/|图：|图:|photo\s*[:：])"
+    r"|(?:记者|通讯员|摄影师?)\s*\S{2,8}\s*摄[)）]?\s*$"
+    r"|©\s*\S{2,16}?\s*(?:照片|图片|photo|(?:19|20)\d\d\s*/)",
+    re.IGNORECASE,
+)
+_NOTICE = re.compile(
+    r"cookie|隐私(?:权|政策|声明|条款|保护)|使用条款|浏览器|browser|阅读体验|您已阅读\s*\d+%"
+    r"|订阅以继续|(?:继续|剩余)阅读|付费(?:阅读|订阅)",
+    re.IGNORECASE,
+)
+_EDITOR = re.compile(
+    r"^[【\[(（]?(?:责任编辑|责编|编辑|编审|校对|审核|审校|监制|主编|撰稿编辑|值班编辑|编译|翻译)"
+    r"\s*[:：/／|]?\s*[^\s，。,:：]{2,4}(?:[\s、/]\S{2,4}){0,3}[】\])）]?$"
+)
+_FORUM_PANEL = re.compile(
+    r"^(?:主题|帖子|积分|精华|金币|威望|贡献|在线时间|注册时间|最后登录|论坛元老|阅读权限|rank\s*[:：].*|uid\s*\d*|\d+(?:\.\d+)?\s*万?)$",
+    re.IGNORECASE,
+)
+# A list of links to other stories starts here; its items are headlines, not this report.
+_LINKS_HEADER = re.compile(
+    r"^[【\[]?(?:相关|相關|推荐|延伸|热门|熱門|更多|最新|热点|猜你|编辑推荐|精彩|你可能|为你推荐|往期|本类|专题)"
+    r"[^\s，。,]{0,8}(?:阅读|新闻|推荐|文章|报道|内容|喜欢|专题|图片|视频|排行|要闻|链接|新闻排行)?[】\]]?\s*[:：>»]?$"
+)
+
+# A breadcrumb trail: 人民网>>国际>>正文, 首页 › 新闻 › 国际.
+_BREADCRUMB = re.compile(r"^(?:[^>»›＞]{1,24}(?:>>|>|»|›|＞)){2,}[^>»›＞]{0,40}$")
+
 # A navigation row: several short words separated by spaces or bars, no sentence punctuation.
 _NAV_ROW = re.compile(r"^(?:[^\s|｜，。,.!?！？]{1,4}[\s|｜]+){4,}[^\s|｜，。,.!?！？]{1,4}$")
 # An image file name, possibly followed by forum attachment details "(86.3 KB, 下载次数: 3)".
@@ -51,10 +87,13 @@ TERMINAL = tuple("。！？!?；;…”」』\"'.")
 
 # Dateline: [outlet][reporter][place][year?][month?]day 电/讯, e.g. 新华社北京7月19日电,
 # 韩联社首尔7月9日电, 中央社记者王小明台北19日电, (法新社首尔19日).
+# A relaying agency may close it (中央社北京29日法新电: AFP's dispatch, relayed by CNA); a
+# roundup ends 综合外电报导 (中央社东京2日综合外电报导).
 DATELINE = re.compile(
-    r"^[（(【\[]?(?P<pre>[^，。,：:（）()\[\]【】\d据另]{0,24}?)\s*"
+    r"^[（(【\[]?据?(?P<pre>[^，。,：:（）()\[\]【】\d据另]{0,24}?)\s*"
     rf"(?:(?P<y>(?:19|20)\d{{2}})年)?(?:(?P<m>{DATE_NUMBER})月)?(?P<d>{DATE_NUMBER})日\s*"
-    r"(?:(?:专|專)?[电電讯訊]|[）)】\]](?=\s*\S))"
+    r"(?:(?P<relay>法新|路透|美联|共同|韩联|塔斯|德新|埃菲|安莎|彭博|俄新|合众|卫星)?(?:专)?[电讯]"
+    r"|(?:综合外电|综合)?(?:报导|报道)(?=[）)】\]])|[）)】\]](?=\s*\S))"
 )
 # A date line: opens with a full date (after an optional 发布时间： / 发布/ label) and carries
 # little else: a time, a weekday, 更新, or 来源：outlet.
@@ -85,6 +124,14 @@ class Line:
 
 def _is_boilerplate(simplified: str, raw: str = "", spaced_page: bool = False) -> bool:
     if not _HAS_WORD.search(simplified) or _SHORT_LATIN.match(simplified):
+        return True
+    if len(simplified) <= 200 and (
+        _CAPTION.search(simplified)
+        or _NOTICE.search(simplified)
+        or _EDITOR.match(simplified)
+        or _FORUM_PANEL.match(simplified)
+        or (len(simplified) <= 120 and _BREADCRUMB.match(simplified))
+    ):
         return True
     # On a page that puts spaces around every word, a headline looks like a navigation row.
     if raw and not spaced_page and _NAV_ROW.match(raw.strip()):
@@ -138,7 +185,7 @@ def clean_page(text: str) -> tuple[list[Line], list[str]]:
     removed: list[str] = []
     raw_lines = normalize_width(text).splitlines()
     spaced_page = _is_spaced_page(raw_lines)
-    in_quote = False
+    in_quote = in_links = False
     for raw in raw_lines:
         tight = _MARKDOWN_HEADING.sub("", tighten_spaces(raw))
         if not tight:
@@ -146,14 +193,33 @@ def clean_page(text: str) -> tuple[list[Line], list[str]]:
             continue
         simplified = to_simplified(tight)
         raw_simplified = simplified if raw == tight else to_simplified(raw)
-        if in_quote or _is_boilerplate(simplified, raw_simplified, spaced_page):
+        if in_links and not _is_sentence(simplified):
+            removed.append(simplified)  # an item of a related-links list
+            continue
+        in_links = bool(_LINKS_HEADER.match(simplified))
+        if in_links or in_quote or _is_boilerplate(simplified, raw_simplified, spaced_page):
             in_quote = in_quote or bool(_QUOTE_HEADER.match(simplified))
             removed.append(simplified)
             continue
         line = Line(tight, simplified)
         _classify(line)
         kept.append(line)
+    # A title with commas is still the title when a date line follows it.
+    for above, below in zip(kept, kept[1:], strict=False):
+        if above.kind == "body" and below.kind == "date" and _is_title(above.simplified):
+            above.kind = "headline"
     return kept, removed
+
+
+def _is_sentence(simplified: str) -> bool:
+    """Running text (a link list's item is a headline: short, no full stop)."""
+    return count_han(simplified) >= 30 or simplified.endswith(("。", "”", "」"))
+
+
+def _is_title(simplified: str) -> bool:
+    return (
+        count_han(simplified) >= 4 and len(simplified) <= 50 and not simplified.endswith(TERMINAL)
+    )
 
 
 def has_body(lines: list[Line]) -> bool:

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import ahocorasick_rs
 
-from ..common.textnorm import to_simplified
+from ..common.textnorm import count_han, to_simplified
 from ..tables.paths import OUTLETS_CSV
-from .cleaning import BYLINE, BYLINE_MAX, DATE_LINE_SOURCE, TERMINAL, Line, has_body
+from .cleaning import BYLINE, BYLINE_MAX, DATELINE, TERMINAL, Line, has_body
+from .pubdate import FULL_DATE
 
 UNKNOWN = "unknown"
 
@@ -29,6 +30,11 @@ class Outlet:
     country: str
     kind: str
     aliases: tuple[str, ...]
+    # Names that are the outlet only when they stand alone (来源：上报, 【东网】): as words inside
+    # running text they are something else (上报 "to report", 东网 in 广东网友). Written with a
+    # leading "=" in the registry.
+    exact: tuple[str, ...] = ()
+    domains: tuple[str, ...] = ()
 
 
 def _key(alias: str) -> str:
@@ -41,10 +47,16 @@ class OutletRegistry:
     def __init__(self, outlets: list[Outlet]):
         self.outlets = {o.id: o for o in outlets}
         self._by_alias: dict[str, Outlet] = {}
+        self._exact: dict[str, Outlet] = {}
+        self._by_domain: dict[str, Outlet] = {}
         for outlet in outlets:
             for alias in (outlet.id, outlet.name_zh, outlet.name_en, *outlet.aliases):
                 if alias:
                     self._by_alias.setdefault(_key(alias), outlet)
+            for name in outlet.exact:
+                self._exact.setdefault(_key(name), outlet)
+            for domain in outlet.domains:
+                self._by_domain.setdefault(domain.casefold().removeprefix("www."), outlet)
         # Longest alias first so 韩国联合通讯社 wins over 联合通讯社.
         han_aliases = sorted((a for a in self._by_alias if not a.isascii()), key=len, reverse=True)
         latin_aliases = sorted((a for a in self._by_alias if a.isascii()), key=len, reverse=True)
@@ -67,20 +79,28 @@ class OutletRegistry:
     def load(cls, path: Path = OUTLETS_CSV) -> OutletRegistry:
         with open(path, encoding="utf-8", newline="") as f:
             rows = list(csv.DictReader(f))
-        return cls(
-            [
+        outlets = []
+        for r in rows:
+            if not r.get("id"):
+                continue
+            names = [a.strip() for a in r["aliases"].split("|") if a.strip()]
+            outlets.append(
                 Outlet(
                     id=r["id"].strip(),
                     name_zh=r["name_zh"].strip(),
                     name_en=r["name_en"].strip(),
                     country=r["country"].strip(),
                     kind=r["kind"].strip(),
-                    aliases=tuple(a.strip() for a in r["aliases"].split("|") if a.strip()),
+                    aliases=tuple(a for a in names if not a.startswith("=")),
+                    exact=tuple(a[1:] for a in names if a.startswith("=")),
+                    domains=tuple(
+                        d.strip().casefold()
+                        for d in (r.get("domains") or "").split("|")
+                        if d.strip()
+                    ),
                 )
-                for r in rows
-                if r.get("id")
-            ]
-        )
+            )
+        return cls(outlets)
 
     def lookup(self, name: str) -> Outlet | None:
         """Exact lookup of a whole name (record metadata, a byline)."""
@@ -90,6 +110,8 @@ class OutletRegistry:
         key = _key(name)
         if key in self._by_alias:
             return self._by_alias[key]
+        if key in self._exact:
+            return self._exact[key]
         # Metadata often decorates the name: "新华网 - 国际频道", "Reuters.com".
         m = self._prefix_re.match(key) or self._latin_re.match(key)
         return self._by_alias.get(_key(m.group(0))) if m else None
@@ -103,6 +125,15 @@ class OutletRegistry:
         if not m:
             return None
         return self._by_alias[_key(m.group(0))], m.end()
+
+    def by_domain(self, host: str) -> Outlet | None:
+        """The outlet whose site ``host`` is (news.ltn.com.tw -> ltn.com.tw), if registered."""
+        parts = host.casefold().strip(".").removeprefix("www.").split(".")
+        for i in range(len(parts) - 1):
+            outlet = self._by_domain.get(".".join(parts[i:]))
+            if outlet is not None:
+                return outlet
+        return None
 
     def find_all(self, text: str) -> list[Outlet]:
         """Every outlet named anywhere in ``text`` (Simplified), in order, without repeats."""
@@ -126,50 +157,309 @@ def load_registry(path: Path = OUTLETS_CSV) -> OutletRegistry:
     return OutletRegistry.load(path)
 
 
+# --- who published an article --------------------------------------------------------------
+#
+# Attributions, strongest first (``article_outlet``): the dateline's agency (新华社北京7月3日电,
+# a relay such as 中央社北京29日法新电 names the relayed agency); a reporter byline (新华社记者某某,
+# TVBS特派记者某某); a labelled line (来源：X, 出處 X, 新闻资料来源：X, 发布机构：X) or one inside a
+# date line (2025年03月22日 08:39 环球时报, 发布时间：… 来源：新华网); a bracketed masthead at the
+# head (【有线新闻】, 【大纪元2019年1月9日讯】, (观察者网讯)) or a closing one at the tail ((央视新闻),
+# （中央社）, （据中新社）); the first sentence opening with the outlet (央视新闻客户端消息，
+# 韩国国际广播电台报道：); a short line opening with it (美国之音中文网/记者林澄). For a page that
+# is one article, the page's own signs come next (``page_outlet``): a copyright line, the site's
+# app, newsletter or channel promotion (《星岛头条》APP, 锁定《三立新闻网》), a title suffix
+# (… - RTHK), the HTML masthead, and the site's domain. An outlet only quoted (据路透社报道,
+# a headline 朝中社：…) is never the publisher.
+
 _DASH_BYLINE = re.compile(r"^[^，。,]{2,24}?\s*[—–－]{1,2}")
 _SAYS = re.compile(r"报道|报导|称|说|表示|透露|指出")
+_QUOTES_IT = re.compile(r"^\s*[:：]")  # 朝中社：金正恩… names what the outlet said
+# Relayed agencies in a dateline's tail: 中央社北京29日法新电 is AFP's dispatch.
+RELAY_AGENCIES = {
+    "法新": "法新社",
+    "路透": "路透社",
+    "美联": "美联社",
+    "共同": "共同社",
+    "韩联": "韩联社",
+    "塔斯": "塔斯社",
+    "德新": "德新社",
+    "埃菲": "埃菲社",
+    "安莎": "安莎社",
+    "彭博": "彭博社",
+    "俄新": "俄新社",
+    "合众": "合众社",
+    "卫星": "卫星通讯社",
+}
+_LABEL = r"(?:文章|新闻|新闻资料|消息|资料|稿件|本文|原文|图文)?(?:来源|稿源|出处)|发布机构|发布单位|source"
+_LABELLED = re.compile(
+    rf"(?:{_LABEL})\s*[:：]?\s*(?P<x>[^\s|｜·,，;；)）】\]]{{2,30}})",
+    re.IGNORECASE,
+)
+_REPORTER = re.compile(
+    r"^(?P<x>[^\s，。,:：]{2,14}?)\s*(?:驻\S{1,10}?)?(?:特派|特约|首席|资深|实习)?(?:记者|撰稿人?)"
+)
+_HEAD_BRACKET = re.compile(r"^[【\[〔(（](?P<x>[^】\]〕)）]{2,40})[】\]〕)）]")
+_TAIL_BRACKET = re.compile(r"[【\[〔(（](?P<x>[^】\]〕)）(（]{2,30})[】\]〕)）]\s*[。.]?\s*$")
+_OPENING = re.compile(
+    r"^(?!据|另据|綜合|综合)(?P<x>[^，。,:：;；\s]{2,16}?)\s*(?:客户端)?"
+    r"(?:消息|快讯|讯|报道|报导)\s*[,，:：]"
+)
+# The site promoting itself: its app, newsletter, channel or fan page.
+_PROMOTION = [
+    re.compile(r"《(?P<x>[^》]{2,14})》\s*(?:app|客户端)", re.IGNORECASE),
+    re.compile(r"(?:锁定|订阅|关注|下载)\s*《(?P<x>[^》]{2,14})》"),
+    re.compile(
+        r"(?P<x>[^\s，。,:：《》]{2,12}?)(?:立刻|立即|马上)?下载(?:官方)?\s*app", re.IGNORECASE
+    ),
+    re.compile(r"订阅(?P<x>[^\s，。,:：]{2,12}?)(?:周讯|电子报|新闻信|频道)"),
+    re.compile(r"(?P<x>[^\s，。,:：]{2,12}?)\s*app\s*为您带来", re.IGNORECASE),
+    re.compile(r"(?P<x>[^\s，。,:：]{2,12}?)粉丝团"),
+]
+# A copyright footer (版权所有, © 2024 BBC); "© AFP 2023 / 摄影师" under a photo is a credit.
+_COPYRIGHT = re.compile(r"版权|copyright|all rights reserved|^\s*©\s*(?:19|20)\d\d", re.I)
+_TITLE_SUFFIX = re.compile(r"^(?P<t>.{4,}?)\s*(?:\s[-–—|｜]|[|｜_])\s*(?P<x>[^-–—|｜_]{2,30})$")
+# What a bracket or label carries besides the outlet's name.
+_DECORATION = re.compile(
+    r"^(?:据|来自)|(?:\d{4}年)?(?:\d{1,2}月)?(?:\d{1,2}日)?(?:专讯|电讯|快讯|讯|电|报道|报导)$|驻.*$"
+)
+_URL_LINE = re.compile(
+    r"^\s*(?:(?:原文|本文|文章)?(?:网址|網址|链接|鏈接|地址)|url|source|link)?\s*[:：]?\s*https?://\S+\s*$",
+    re.IGNORECASE,
+)
+URL_HOST = re.compile(r"https?://(?P<host>[a-z0-9][a-z0-9.-]+\.[a-z]{2,})", re.IGNORECASE)
+FILE_HOST = re.compile(
+    r"(?<![a-z0-9-])(?P<host>(?:[a-z0-9-]+\.)+(?:com|net|org|cn|tw|hk|sg|my|jp|kr|vn|mo|au|uk|us|fr|de|ru|news|tv|mg|info|ca))(?![a-z0-9])",
+    re.IGNORECASE,
+)
+
+
+def named(text: str, registry: OutletRegistry) -> Outlet | None:
+    """The outlet a short attribution text names: the whole text, or it without the words
+    around a name (据…, …讯, …报道, 驻…记者), or the outlet it opens with."""
+    text = text.strip().strip("《》“”「」『』\"' ")
+    if len(text) < 2:
+        return None
+    outlet = registry.lookup(text)
+    if outlet is None:
+        bare = _DECORATION.sub("", text).strip("《》 ")
+        if bare and bare != text:
+            outlet = registry.lookup(bare)
+    return outlet
+
+
+def dateline_outlet(line: Line, registry: OutletRegistry) -> tuple[Outlet | None, str]:
+    """The agency a dateline names and the place after it (新华社北京7月3日电 -> Xinhua, 北京)."""
+    m = line.dateline
+    inner = DATELINE.match(line.simplified[m.end() :].lstrip())
+    if inner is not None and registry.match_prefix(inner["pre"].strip()):
+        m = inner  # a site's masthead dateline over the agency's: the agency wrote it
+    pre = m["pre"].strip()
+    relay = m["relay"] if "relay" in m.re.groupindex else None
+    hit = registry.match_prefix(pre)
+    if relay:
+        return registry.lookup(RELAY_AGENCIES[relay]), pre[hit[1] :] if hit else pre
+    if hit is None:
+        return None, pre
+    place = re.sub(r"^(?:记者|特派记者)\S{0,4}?(?=\S{2,})", "", pre[hit[1] :]).strip()
+    return hit[0], place
 
 
 def byline_outlet(line: Line, registry: OutletRegistry) -> Outlet | None:
-    """The outlet a byline-like line names: 来源：X, 【X报道】, a date line's 来源, a short line
-    opening with an outlet name (美国之音中文网/记者林澄), or 美国之音华盛顿— before the text."""
+    """The outlet a byline-like line names: 来源：X, 【X报道】, a reporter byline (X记者某某), a
+    date line's 来源 or trailing outlet, a short line opening with an outlet name
+    (美国之音中文网/记者林澄, / 中央社), or 美国之音华盛顿— before the text."""
     s = line.simplified
-    name = ""
+    for m in _LABELLED.finditer(s):
+        outlet = named(m["x"], registry)
+        if outlet:
+            return outlet
     m = BYLINE.match(s)
-    if m:
-        name = m["src"] or m["bracket"] or ""
-    elif line.kind == "date":
-        src = DATE_LINE_SOURCE.search(s)
-        name = src["src"] if src else ""
-    if name:
-        return registry.lookup(name)
+    if m and m["bracket"]:
+        return named(m["bracket"], registry)
+    if line.kind == "date":
+        rest = FULL_DATE.sub("", s)
+        rest = re.sub(r"[\d:：]{3,}|[ap]m|星期.|周.|更新|发布|发表|时间|[/|｜·\s]", " ", rest)
+        for word in rest.split():
+            outlet = named(word, registry)
+            if outlet:
+                return outlet
+        return None
     short = len(s) <= BYLINE_MAX and not s.endswith(TERMINAL) and not _SAYS.search(s)
-    dash = _DASH_BYLINE.match(s)
+    if short:
+        m = _REPORTER.match(s)
+        if m:
+            outlet = named(m["x"], registry)
+            if outlet:
+                return outlet
+    stripped = s.lstrip("/／|｜ ")
+    dash = _DASH_BYLINE.match(stripped)
     if short or dash:
-        hit = registry.match_prefix(s)
-        if hit and (short or dash.end() >= hit[1]):
+        hit = registry.match_prefix(stripped)
+        if hit and not _QUOTES_IT.match(stripped[hit[1] :]) and (short or dash.end() >= hit[1]):
             return hit[0]
     return None
 
 
-def outlet_of_page(
-    lines: list[Line], removed: list[str], registry: OutletRegistry, masthead: str = ""
+def title_of(lines: list[Line]) -> Line | None:
+    """The page's title: the last headline above the first paragraph. A title may open with
+    an outlet it quotes (新华社证实…), so it is never read as a byline."""
+    title = None
+    for ln in lines:
+        if ln.kind in ("body", "dateline") and has_body([ln]):
+            break
+        if ln.kind == "headline":
+            title = ln
+    return title
+
+
+def article_outlet(
+    lines: list[Line], context: list[Line], registry: OutletRegistry
+) -> tuple[Outlet | None, str]:
+    """The outlet an article names as its publisher, and the dateline's place (see above)."""
+    head = [*context, *lines[:6]]
+    dateline = dateline_of(lines)
+    place = ""
+    if dateline is not None:
+        outlet, place = dateline_outlet(dateline, registry)
+        if outlet:
+            return outlet, place
+    body = next((ln for ln in lines if ln.kind in ("body", "dateline")), None)
+    tail = [ln.simplified for ln in lines[-3:][::-1]]
+    passes = (
+        # a reporter's byline: 新华社记者某某, TVBS特派记者某某
+        (named(m["x"], registry) for ln in head if (m := _reporter(ln.simplified))),
+        # a labelled source, in a line of its own or inside a date line
+        (_labelled(ln.simplified, registry) for ln in head if len(ln.simplified) <= 80),
+        # a bracketed masthead at the head: 【有线新闻】, 【大纪元2019年1月9日讯】, (观察者网讯)
+        (named(m["x"], registry) for ln in head if (m := _HEAD_BRACKET.match(ln.simplified))),
+        # the first sentence opening with the outlet: 央视新闻客户端消息，
+        (named(m["x"], registry) for m in [_OPENING.match(body.simplified) if body else None] if m),
+        # a closing attribution: (央视新闻), （中央社）, 来源：新华社, 据中新社
+        (_closing(s, registry) for s in tail),
+        # a byline line under the title: 美国之音中文网/记者林澄, / 中央社, 2025年3月22日 环球时报
+        (byline_outlet(ln, registry) for ln in head if ln.kind != "headline"),
+    )
+    for candidates in passes:
+        outlet = next((o for o in candidates if o is not None), None)
+        if outlet is not None:
+            return outlet, place
+    return None, place
+
+
+def _reporter(text: str) -> re.Match | None:
+    return _REPORTER.match(text) if len(text) <= 40 else None
+
+
+def _closing(text: str, registry: OutletRegistry) -> Outlet | None:
+    m = _TAIL_BRACKET.search(text)
+    if m:
+        outlet = named(m["x"], registry) or _labelled(m["x"], registry)
+        if outlet:
+            return outlet
+    if len(text) <= 40:
+        return _labelled(text, registry) or (named(text, registry) if len(text) <= 16 else None)
+    return None
+
+
+def dateline_of(lines: list[Line]) -> Line | None:
+    """The article's dateline: among its first lines, up to its first paragraph of text."""
+    for ln in lines[:12]:
+        if ln.kind == "dateline":
+            return ln
+        if ln.kind == "body" and count_han(ln.simplified) >= 30:
+            return None
+    return None
+
+
+def _labelled(text: str, registry: OutletRegistry) -> Outlet | None:
+    for m in _LABELLED.finditer(text):
+        outlet = named(m["x"], registry)
+        if outlet:
+            return outlet
+    return None
+
+
+def page_outlet(
+    lines: list[Line],
+    removed: list[str],
+    registry: OutletRegistry,
+    masthead: str = "",
+    hosts: tuple[str, ...] = (),
 ) -> Outlet | None:
-    """An outlet the page names outside any report: a masthead line above the first paragraph
-    or a copyright footer (© 2024 BBC, 人民网版权所有). Used only for single-report pages."""
+    """The outlet a page names outside its report (used for a page that is one article): a
+    masthead line above the first paragraph, a copyright line, the site promoting its app or
+    channel, a title suffix, the HTML masthead, the site's domain."""
+    title = title_of(lines)
     for ln in lines:
         if has_body([ln]):
             break
-        outlet = byline_outlet(ln, registry)
+        outlet = byline_outlet(ln, registry) if ln is not title else None
         if outlet:
             return outlet
-    for text in removed:
-        if re.search(r"©|版权所有|copyright", text, re.IGNORECASE):
+    texts = [*removed, *(ln.simplified for ln in lines)]
+    for text in removed:  # a source line the cleaning took for boilerplate (责任编辑 … 来源：X)
+        outlet = _labelled(text, registry) if len(text) <= 80 else None
+        if outlet:
+            return outlet
+    for text in texts:
+        if len(text) <= 120 and _COPYRIGHT.search(text):
             found = registry.find_all(text)
             if found:
                 return found[0]
+            m = re.search(r"版权归(?P<x>\S{2,16}?)所有", text)
+            if m and named(m["x"], registry):
+                return named(m["x"], registry)
+    for text in texts:
+        for pattern in _PROMOTION:
+            m = pattern.search(text)
+            if m:
+                outlet = named(m["x"], registry)
+                if outlet:
+                    return outlet
+    for ln in lines[:3]:
+        m = _TITLE_SUFFIX.match(ln.simplified)
+        if m and ln.kind != "body":
+            outlet = named(m["x"], registry)
+            if outlet:
+                return outlet
     if masthead:
         found = registry.find_all(to_simplified(masthead))
         if found:
             return found[0]
+    for host in hosts:
+        outlet = registry.by_domain(host)
+        if outlet:
+            return outlet
     return None
+
+
+def page_urls(doc_meta: dict, doc_name: str, text: str) -> list[str]:
+    """Where the page came from: its URL (record or HTML metadata), an address line written
+    on the page (not a link quoted in the text), and the file's name when it carries a site
+    (a page saved as news.ltn.com.tw_news_4426374.txt)."""
+    urls = [doc_meta["url"]] if doc_meta.get("url") else []
+    urls += [line.strip() for line in text.splitlines() if _URL_LINE.match(line)]
+    name = Path(doc_name).name
+    if FILE_HOST.search(name):
+        urls.append(name)
+    return urls
+
+
+def hosts_of(urls: list[str]) -> tuple[str, ...]:
+    found = []
+    for url in urls:
+        found += [m["host"] for m in URL_HOST.finditer(url)] or [
+            m["host"] for m in FILE_HOST.finditer(url)
+        ]
+    return tuple(dict.fromkeys(h.casefold() for h in found))
+
+
+_GENERIC_SECOND = {"com", "net", "org", "gov", "edu", "co", "ac", "or", "ne", "go"}
+
+
+def site_name(host: str) -> str:
+    """A site's registrable domain (www.hollandone.com, m.51.ca -> hollandone.com, 51.ca;
+    news.example.com.tw -> example.com.tw): the outlet's name for a site the registry lacks."""
+    parts = host.casefold().strip(".").split(".")
+    keep = 3 if len(parts) >= 3 and parts[-2] in _GENERIC_SECOND and len(parts[-1]) == 2 else 2
+    return ".".join(parts[-keep:])

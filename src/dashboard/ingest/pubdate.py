@@ -8,7 +8,7 @@ article's date line or the page; else the date line itself; else the page's own 
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
 
@@ -100,14 +100,213 @@ def place_in_year(month: int, day: int, anchor: date | None) -> date | None:
     return d
 
 
-def page_date_of(removed: list[str], lines: list[Line], meta_published: str) -> date | None:
-    """The page's own date: metadata, else a date in the header or the boilerplate."""
-    d = parse_full_date(meta_published) if meta_published else None
+_EN_MONTHS = {
+    m: i
+    for i, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for m in names
+}
+_EN_MONTH = "|".join(sorted(_EN_MONTHS, key=len, reverse=True))
+# Mar 14, 2023 / 21 April 2025 / 16.03.2023 (day first) / 民国112年5月3日 / 1120503 (ROC codes)
+_EN_MDY = re.compile(
+    rf"\b(?P<m>{_EN_MONTH})\.?\s+(?P<d>\d{{1,2}}),?\s+(?P<y>(?:19|20)\d\d)\b", re.I
+)
+_EN_DMY = re.compile(
+    rf"\b(?P<d>\d{{1,2}})\s+(?P<m>{_EN_MONTH})\.?,?\s+(?P<y>(?:19|20)\d\d)\b", re.I
+)
+_DOT_DMY = re.compile(r"(?<![\d.])(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>(?:19|20)\d\d)(?![\d.])")
+_ROC_YEAR = re.compile(
+    rf"民国\s*(?P<y>\d{{2,3}}|[一二三四五六七八九十百]{{2,5}})\s*年\s*(?P<m>{DATE_NUMBER})\s*月\s*(?P<d>{DATE_NUMBER})"
+)
+_ROC_CODE = re.compile(r"(?<!\d)1(?P<y>[01]\d)(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12]\d|3[01])(?!\d)")
+_URL_DATE = re.compile(
+    r"(?<!\d)(?P<y>(?:19|20)\d{2})[/_-]?(?P<m>0[1-9]|1[0-2])[/_-]?(?P<d>0[1-9]|[12]\d|3[01])(?!\d)"
+)
+
+
+def any_date(text: str) -> date | None:
+    """The first date ``text`` writes out in any of the forms pages use (see above)."""
+    d = parse_full_date(text)
     if d:
         return d
-    header = [ln.simplified for ln in lines[:2] if ln.kind != "dateline"]
-    for text in [*removed, *header]:
-        d = parse_full_date(text)
+    for pattern in (_EN_MDY, _EN_DMY):
+        m = pattern.search(text)
+        if m:
+            d = make_date(int(m["y"]), _EN_MONTHS[m["m"].casefold()], int(m["d"]))
+            if d:
+                return d
+    m = _DOT_DMY.search(text)
+    if m:
+        d = make_date(int(m["y"]), int(m["m"]), int(m["d"]))
+        if d:
+            return d
+    m = _ROC_YEAR.search(text)
+    if m:
+        year = cn_number(m["y"]) if not m["y"].isdigit() else int(m["y"])
+        d = make_date(year + 1911, cn_number(m["m"]), cn_number(m["d"])) if year else None
         if d:
             return d
     return None
+
+
+def url_date(url: str) -> date | None:
+    """A date in a page's address (/2023/01/04/, 20230314, 1120503 in Taiwan's ROC years)."""
+    path = url.split("://", 1)[1].partition("/")[2] if "://" in url else url
+    for m in _URL_DATE.finditer(path):
+        d = make_date(int(m["y"]), int(m["m"]), int(m["d"]))
+        if d:
+            return d
+    return None
+
+
+# --- the page's own date -------------------------------------------------------------------
+#
+# Lines that say when the page was published, strongest first: the record's or the HTML's
+# metadata; a "date YYYY-MM-DD" line opening a stored page; a labelled line (发布时间：,
+# 更新時間, 文章日期：, Last modified on …); a date line near the headline (2023-09-12 11:15:31);
+# a forum post's time (发表于 2024-5-17); a date in the page's address. A header clock or
+# weather widget (2024年04月19日 星期五, 北京时间 …, 24.5°C) says when the page was *viewed*,
+# and a date in a related-links list says nothing about this page: neither counts.
+
+_STORED_DATE = re.compile(r"^\s*date\s+(?P<y>(?:19|20)\d\d)-(?P<m>\d\d)(?:-(?P<d>\d\d))?\b")
+_DATE_LABEL = re.compile(
+    r"(?:发布|发表|更新|出版|刊登|上线|刊出|文章|发文|稿件|播出)(?:时间|日期|于)?\s*[:：]"
+    r"|(?:^|\s)(?:时间|日期)\s*[:：]|published|posted|last\s*modified|updated|(?:^|\s)发表\s*$",
+    re.I,
+)
+# A forum thread's post line: 发表于 2024-5-17, or its counters with the date
+# (328 人阅读 | 0 人回复 | 2024-07-20).
+_FORUM_POST = re.compile(
+    r"^(?:发表于|发表时间|posted on)\s*[:：]?|\d+\s*人?(?:阅读|回复|浏览|查看|点击)", re.I
+)
+_CLOCK = re.compile(r"(?:北京|中国|当地|台北|香港|东京|首尔)时间|°C|℃|气温|天气|今天是")
+_WEEKDAY = re.compile(r"星期[一二三四五六日天]|周[一二三四五六日]")
+
+
+def _is_clock(text: str) -> bool:
+    """A header clock or weather widget (a local-time label, a temperature): the day the
+    page was viewed. Not a posting label."""
+    return bool(_CLOCK.search(text)) and not _DATE_LABEL.search(text)
+
+
+def _edition_or_clock(text: str) -> bool:
+    """A date with its weekday above the headline: a paper's edition date (2024年7月29日星期一
+    under the masthead) or a site's clock; it counts only when no other line dates the page."""
+    return bool(_WEEKDAY.search(text)) and not _DATE_LABEL.search(text)
+
+
+def page_date_of(
+    removed: list[str], lines: list[Line], meta: dict, text: str = "", urls: list[str] = ()
+) -> tuple[date | None, str | None]:
+    """The page's own date and where it was read (see above)."""
+    published = meta.get("published") or ""
+    d = parse_full_date(published) if published else None
+    if d:
+        return d, "metadata"
+    first = next(iter(text.splitlines()), "")
+    m = _STORED_DATE.match(first)
+    if m and m["d"]:
+        d = make_date(int(m["y"]), int(m["m"]), int(m["d"]))
+        if d:
+            return d, "page"
+    texts = [*removed, *(ln.simplified for ln in lines)]
+    for line in texts:
+        if len(line) <= 160 and _DATE_LABEL.search(line) and not _FORUM_POST.search(line):
+            d = any_date(line)
+            if d:
+                return d, "date_line"
+    body_started = False
+    weekday_dates = []
+    for ln in lines[:15]:
+        body_started = body_started or ln.kind in ("body", "dateline") and has_sentences(ln)
+        if ln.kind == "date" or (len(ln.simplified) <= 40 and any_date(ln.simplified)):
+            if _is_clock(ln.simplified):
+                continue
+            d = any_date(ln.simplified)
+            if d and not body_started and _edition_or_clock(ln.simplified):
+                weekday_dates.append(d)
+            elif d:
+                return d, "date_line"
+    for line in removed:
+        if _FORUM_POST.search(line):
+            d = any_date(line)
+            if d:
+                return d, "forum"
+    if weekday_dates:
+        return weekday_dates[0], "date_line"
+    for url in urls:
+        d = url_date(url)
+        if d:
+            return d, "url"
+    return None, None
+
+
+def stored_month(text: str) -> tuple[int, int] | None:
+    """A stored page's "date YYYY-MM" line that gives only the month."""
+    m = _STORED_DATE.match(next(iter(text.splitlines()), ""))
+    return (int(m["y"]), int(m["m"])) if m and not m["d"] else None
+
+
+def has_sentences(line: Line) -> bool:
+    return len(line.simplified) > 40 or line.simplified.endswith(("。", "！", "？"))
+
+
+# --- an article's date -------------------------------------------------------------------
+
+
+def article_published(
+    lines: list[Line],
+    context: list[Line],
+    page_date: date | None,
+    page_month: tuple[int, int] | None = None,
+) -> tuple[date | None, str | None]:
+    """The dateline's month and day, with the year (and month, for 台北4日电) from the
+    article's own date line or the page; else the article's date line; never later than the
+    page's own date. ``page_month``: a page known only to the month (a stored page's
+    "date 2024-04"). None when nothing dates the article (the caller falls back to the page)."""
+    head = [*context, *lines[:5]]
+    date_line = next(
+        (ln for ln in head if ln.kind == "date" and not _is_clock(ln.simplified)), None
+    )
+    line_date = any_date(date_line.simplified) if date_line is not None else None
+    anchor = line_date or page_date
+    published, source = None, None
+    dateline = next((ln for ln in lines[:12] if ln.kind == "dateline"), None)
+    if dateline is not None:
+        m = dateline.dateline
+        y, mo, d = m["y"], m["m"], m["d"]
+        if y and mo:
+            published, source = make_date(int(y), cn_number(mo), cn_number(d)), "dateline"
+        elif anchor is not None:
+            day = cn_number(d)
+            if mo:
+                placed = place_in_year(cn_number(mo), day, anchor)
+            else:  # day only (台北4日电): this month, or last month if the day is still ahead
+                placed = make_date(anchor.year, anchor.month, day)
+                if placed is None or placed > anchor:
+                    prev = anchor.replace(day=1) - timedelta(days=1)
+                    placed = make_date(prev.year, prev.month, day)
+            published = placed
+            source = "dateline+date_line" if line_date else "dateline+page"
+        elif page_month is not None and not mo:
+            published, source = make_date(*page_month, cn_number(d)), "dateline+page"
+    if published is None and line_date is not None:
+        published, source = line_date, "date_line"
+    if published is not None and page_date is not None and published > page_date:
+        published, source = page_date, "page"
+    return published, source

@@ -11,6 +11,7 @@ import codecs
 import csv
 import json
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -283,9 +284,10 @@ def read_file(
         return
     report.documents_read += 1
     suffix = file.suffix.lower()
-    if suffix in PAGE_SUFFIXES:
+    # A page saved as its HTML source under a text name is read as HTML.
+    if suffix in PAGE_SUFFIXES and not _is_markup(text):
         yield RawDocument(rel, "page", text, encoding)
-    elif suffix in HTML_SUFFIXES:
+    elif suffix in PAGE_SUFFIXES or suffix in HTML_SUFFIXES:
         doc = _read_html(rel, text, encoding, report)
         if doc is not None:
             yield doc
@@ -295,6 +297,16 @@ def read_file(
         yield from _read_json(rel, text, encoding, report)
     elif suffix == ".csv":
         yield from _read_csv(rel, text, encoding, report)
+
+
+_TAG = re.compile(r"</?(?:p|div|br|span|a|html|body|table|td|li|h[1-6])\b[^>]*>", re.I)
+
+
+def _is_markup(text: str) -> bool:
+    """HTML source: tags take a good share of the text (a page copied with its markup)."""
+    sample = text[:20000]
+    tags = _TAG.findall(sample)
+    return len(tags) >= 3 and sum(map(len, tags)) * 5 >= len(sample)
 
 
 def _read_html(rel: str, html: str, encoding: str, report: IngestReport) -> RawDocument | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from ..common.textnorm import count_han
 from .cleaning import Line, has_body
 from .outlets import OutletRegistry, byline_outlet
 from .pubdate import cn_number, month_day_dates, place_in_year
@@ -58,8 +59,32 @@ def _segment_starts(lines: list[Line]) -> list[int]:
     return sorted(starts)
 
 
+THIN = 60  # Han characters: less running text than this is no report of its own
+
+
+def _body_size(lines: list[Line]) -> int:
+    return sum(count_han(ln.simplified) for ln in lines if ln.kind in ("body", "dateline"))
+
+
+def _without_thin_leads(lines: list[Line], starts: list[int]) -> list[int]:
+    """Drop the start of a report whose stretch above holds no report of its own (a title,
+    a teaser, a caption left over, a site's slogan): that stretch neither makes the page a
+    bundle nor becomes an article; it is carried into the report below."""
+    kept = [starts[0]]
+    for a, b in zip(starts, starts[1:], strict=False):
+        above = lines[a:b]
+        if (
+            _body_size(above) < THIN
+            and not any(ln.kind == "dateline" for ln in above)
+            and any(ln.kind in ("headline", "date") for ln in above)
+        ):
+            continue  # b is dropped: the thin stretch joins the report that starts at b
+        kept.append(b)
+    return kept
+
+
 def split_segments(lines: list[Line], page_date: date | None) -> list[list[Line]]:
-    starts = _segment_starts(lines)
+    starts = _without_thin_leads(lines, _segment_starts(lines))
     if len(starts) > 1:
         # A page that bundles reports: here a headline directly above running text starts
         # a report too (in a single report it would be a cross-head).

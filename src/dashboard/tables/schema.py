@@ -21,9 +21,12 @@ ARTICLE_COLUMNS = [
     # added columns
     "text_simplified",  # text converted to Simplified, same length (offsets hold for both)
     "script",  # 'hans' or 'hant': the script the article was written in
-    "date_source",  # where `published` came from: dateline, dateline+page, byline, dateline_line, metadata, page
+    # where `published` came from: dateline, dateline+date_line, dateline+page, date_line,
+    # metadata, page (a stored page's date line), forum (a thread's post time), url
+    "date_source",
     "place",  # dateline place (平壤, 首尔) when there is one
     "url",
+    "site",  # the domain of the site the page was found on (its URL or file name), if known
     "quoted_sources",  # outlets cited inside the text (not the article's outlet)
     "encoding",  # the encoding the document was decoded from
 ]
