@@ -198,6 +198,8 @@ def _matches(pred: dict, gold: dict) -> bool:
             return False
     elif (pred["from_country"], pred["to_country"]) != (gold["from"], gold["to"]):
         return False
+    if pred["date"] is None or pd.isna(pred["date"]):
+        return False  # an undated prediction cannot place a dated event
     g = date.fromisoformat(gold["date"])
     return pred["date"] - timedelta(days=1) <= g <= pred["date_end"] + timedelta(days=1)
 

@@ -2,7 +2,7 @@
 
 See ``events.py`` for what an event is; this module holds the rules that read one article:
 which words trigger which kind, which clauses are not events (plans, denials, hypotheticals),
-who travels where (``_roles``), which time expression dates the event (``_pick_date``), and
+who travels where (``roles``), which time expression dates the event (``_pick_date``), and
 the one-character country abbreviations of travel language (访朝, 俄方, 朝俄).
 """
 
@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pandas as pd
 
 from ..common.textnorm import to_simplified
+from .event_roles import _AB, Mention, countries_in, roles
 from .timeexpr import TimeExpr, find_times
 
 # One-character country abbreviations used in travel language (访朝, 俄方, 中朝关系).
@@ -37,7 +37,6 @@ ABBREVIATIONS = {
     "印": "IND",
     "伊": "IRN",
 }
-_AB = "中华朝俄韩日美乌越老蒙英法德印伊"
 # 访朝, 赴俄, 抵华, 来华, 访日: destination right after a travel verb.
 _ABBR_DEST = re.compile(f"(?:访|赴|抵|来|到)(?P<c>[{_AB}])(?![国军方])")
 # 俄方, 朝方, 俄代表团, 俄副防长, 韩外长: a side named by its abbreviation.
@@ -72,61 +71,57 @@ def _kind_of(word: str) -> str:
     return "visit"
 
 
-# Heads of state or government: the titles that mark one near a name, and well-known names
-# (2022-2025) for reports that name a leader without a title.
-HEAD_TITLES = re.compile(
-    r"(总统|国家主席|总书记|国务委员长|首相|总理|国王|领导人|国家元首|最高领导人)$"
-)
-KNOWN_HEADS = {
-    "普京",
-    "金正恩",
-    "习近平",
-    "拜登",
-    "特朗普",
-    "尹锡悦",
-    "李在明",
-    "岸田文雄",
-    "石破茂",
-    "泽连斯基",
-    "卢卡申科",
-    "莫迪",
-    "马克龙",
-    "朔尔茨",
-    "苏林",
-    "通伦",
-}
-
 # Words before the trigger (in its clause) that make it a plan, invitation, hypothetical or
 # denial rather than a reported event.
 _NOT_EVENT = re.compile(
     r"(?<![中少上大])将(?![军领])|即将|计划|拟|准备|打算|预计|有望|或将|可能|希望|考虑|筹备|"
-    r"(?<!应)邀请?(?!请?[了过])|如果|假如|倘若|若|一旦|未|没有|否认|取消|推迟|不会|尚未"
+    r"(?<!应)邀请?(?!请?[了过])|如果|假如|倘若|若|一旦|未|没有|否认|取消|推迟|不会|尚未|"
+    r"原定|原本|原先|本来|期盼|期待|寻求|酝酿|规划|筹划|届时|预定|有意|盼望|争取|设法"
 )
+# A visit word used as a noun for a time or a plan (访华期间, 访问前夕, 此访行程): the clause is
+# about something else, which carries its own event if there is one.
+_NOMINAL_VISIT = re.compile(r"^(?:期间|前夕|之际|行程|之行|计划|安排|事宜|议程|一事|前后|以来)")
+# A meeting word naming a time or a setting (会谈中, 会见时, 会谈后签署…): the meeting itself is
+# told elsewhere.
+_NOMINAL_MEETING = re.compile(r"^(?:中|时|后|上|期间|前|之后|之前|结束后|结束时)")
+# Undated, a sentence is no event when any clause of it plans, hedges, recalls or calls:
+# 将于16日访问日本，同…举行首脑会谈 (the second clause is planned too); 曾…访问; 视频会谈.
+_UNDATED_DOUBT = re.compile(
+    _NOT_EVENT.pattern
+    + r"|可望|在即|预料|料将|(?<![大集宴峰社机都议])会(?=与|再|在|前往|启程|赴|访|同|跟|和|见到)"
+    + r"|曾|上一次|上次|以往|过去|总是|每次|通常|历来|视频|电话|通话|线上|视讯|云端|远程"
+)
+# A comment on the report's event (这是…以来首次访问, 此访…): it restates that event.
+_COMMENT = re.compile(r"^(?:这是|这也是|此次|这次|此访|此行|该访|这一访问)")
+# Undated, a summit word is an event when something is held at it (举行峰会, 在河内峰会上会晤);
+# as a topic (此次峰会的重点) it is not. A dated one names an event (今年6月朝俄平壤峰会的意义).
+_HOLDING = re.compile(r"举行|召开|举办|出席|参加|在|于|与会|峰会上|会晤|会谈")
 _HYPOTHETICAL = re.compile(r"如果|假如|倘若|一旦")
 # A date followed by these words dates the report, not the event.
 _REPORTING_AFTER = re.compile(
     r"^[ \t]*(?:报道|电|消息|发表|公布|援引|引述|播报|报导|发布|称|表示|说)"
 )
 _DATELINE = re.compile(
-    r"[ \t]*[（(]?[^，,。；;\n（(]{0,24}?(?:\d{4}年)?(?:\d{1,2}月)?\d{1,2}日"
-    r"(?:电|专电|综合外电报导|综合报导|综合外电报道)[)）]?[ \t]*"
+    r"[ \t]*[（(【]?[^，,。；;\n（(]{0,24}?(?:\d{4}年)?(?:\d{1,2}月)?\d{1,2}日"
+    r"(?:电|专电|讯|综合外电报导|综合报导|综合外电报道|报导|报道)[)）】]?[ \t]*"
 )
 _SINCE = re.compile(r"以后|以来|之后")
+# A date written out in full: it needs no dispatch date (2024年6月19日; 6月19日 with a year
+# stated elsewhere in the text).
+_WRITTEN_OUT = re.compile(
+    r"^(?:(?:19|20)\d\d|[〇零一二三四五六七八九]{4})\s*年|^[0-9０-９一二三四五六七八九十]{1,2}\s*月"
+)
+_YEAR_IN_TEXT = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年")
+_FULL_YEAR = re.compile(r"^(?:(?:19|20)\d\d|[〇零一二三四五六七八九]{4})\s*年")
+# A summit of many countries (东盟峰会, 二十国集团峰会): no bilateral pair to draw.
+_MULTILATERAL = re.compile(
+    r"东盟|东亚|亚太|APEC|G20|G7|二十国|七国|金砖|上合|上海合作组织|北约|欧盟|联合国|联大|"
+    r"中日韩|美日韩|美日澳印|四方|中阿|中非|中拉|中国—中亚|中国-中亚|阿盟|非盟|海合会|东盟\+|多边|三方|四国|五国",
+    re.IGNORECASE,
+)
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 _CLAUSE_BREAK = re.compile(r"[，,；;：:]")
-_LEAD_MARK = re.compile(r"率领|带领|为首|为团长|领衔|牵头|率")
-_ATTRIBUTIVE_VISIT = re.compile(f"(?:到访|来访|访问|来[{_AB}][^，,。的]{{0,8}})的")
-_PLACE_BEFORE = re.compile(r"在$|于$|抵达$|赴$|从$")
-
-
-@dataclass
-class Mention:
-    start: int
-    end: int
-    entity_id: str | None
-    type: str
-    country: str | None
-    name: str
+_ATTRIBUTIVE_AFTER = re.compile(f"[{_AB}]?的")  # 到访的代表团, 首位访华的日本阁僚
 
 
 def _event_id(article_id: str, pos: int) -> str:
@@ -176,20 +171,9 @@ def mentions_of_article(text: str, rows: list[MentionRow], entities: dict) -> li
     return out
 
 
-def _is_head(m: Mention, text: str, all_mentions: list[Mention]) -> bool:
-    if m.type != "person":
-        return False
-    if any(k in (m.name or "") for k in KNOWN_HEADS):
-        return True
-    for o in all_mentions:  # a head title before any mention of the same person in the article
-        if o.entity_id == m.entity_id and HEAD_TITLES.search(text[max(0, o.start - 8) : o.start]):
-            return True
-    return False
-
-
 def _is_attributive(text: str, end: int) -> bool:
     """到访的代表团, 正在莫斯科进行访问的朝鲜官员: the trigger describes a noun."""
-    return text[end : end + 1] == "的"
+    return bool(_ATTRIBUTIVE_AFTER.match(text, end))
 
 
 def _clause_bounds(sentence: str, pos: int) -> tuple[int, int]:
@@ -220,10 +204,6 @@ def _pick_date(times: list[TimeExpr], text: str, s0: int, s1: int, c0: int, c1: 
     return after[0] if after else None
 
 
-def _countries_in(mentions: list[Mention], lo: int, hi: int) -> list[Mention]:
-    return [m for m in mentions if lo <= m.start and m.end <= hi and m.country]
-
-
 def find_in_article(article, mentions: list[Mention]) -> list[dict]:
     text = (
         article.text_simplified
@@ -231,13 +211,12 @@ def find_in_article(article, mentions: list[Mention]) -> list[dict]:
         else to_simplified(article.text)
     )
     anchor = article.published
-    if not isinstance(anchor, date) or pd.isna(anchor):
-        return []
     if isinstance(anchor, pd.Timestamp):
         anchor = anchor.date()
-    if not _TRIGGER.search(text):  # no visit, meeting or summit word: no event to date
+    dated = isinstance(anchor, date) and not pd.isna(anchor)
+    if not _TRIGGER.search(text):  # no visit, meeting or summit word: no event
         return []
-    times = find_times(text, anchor)
+    times = find_times(text, anchor) if dated else _written_out_times(text)
     counts: dict[str, int] = {}
     for m in mentions:
         if m.type == "country" and m.country:
@@ -264,7 +243,7 @@ def find_in_article(article, mentions: list[Mention]) -> list[dict]:
                     r"[^，,。]{0,8}(访问|参加|出席|考察|交流|会谈|进行)|[^，,。]{1,4}$",
                     sentence[tm.end() :],
                 )
-                and not _countries_in(mentions, s0 + tm.end(), s0 + tm.end() + 6)
+                and not countries_in(mentions, s0 + tm.end(), s0 + tm.end() + 6)
             ):
                 continue
             kind = "visit" if word.startswith("访") and len(word) == 1 else _kind_of(word)
@@ -279,23 +258,41 @@ def find_in_article(article, mentions: list[Mention]) -> list[dict]:
             if _NOT_EVENT.search(prefix):
                 continue
             trig, trig_end = s0 + tm.start(), s0 + tm.end()
-            t = _pick_date(times, text, s0, s1, s0 + c0, s0 + c1, trig)
-            if t is None or t.date > anchor + timedelta(days=1):
+            if kind == "summit" and _MULTILATERAL.search(sentence, max(0, c0), tm.start()):
+                continue  # 东盟峰会, G20峰会: many countries, no pair
+            if kind in ("visit", "departure") and _NOMINAL_VISIT.match(sentence[tm.end() :]):
                 continue
-            ev = _roles(kind, text, mentions, s0, s1, s0 + c0, s0 + c1, trig, trig_end, counts)
+            if kind in ("meeting", "summit") and _NOMINAL_MEETING.match(sentence[tm.end() :]):
+                continue
+            t = _pick_date(times, text, s0, s1, s0 + c0, s0 + c1, trig)
+            if t is not None and dated and t.date > anchor + timedelta(days=1):
+                continue  # after the dispatch: a plan, not an event
+            if t is None and (
+                s0 == 0
+                or _COMMENT.match(sentence)
+                or _UNDATED_DOUBT.search(sentence)
+                or (word in SUMMIT_WORDS and not _HOLDING.search(sentence, c0, c1))
+            ):
+                # An undated title or comment restates the report's event; an undated plan,
+                # habit, call or old story has no date to tell it from a fact of the day.
+                continue
+            ev = roles(kind, text, mentions, s0, s1, s0 + c0, s0 + c1, trig, trig_end, counts)
             if ev is None:
                 continue
+            # No date anywhere near it: the event still counts (pairs, map, tables), undated.
             ev.update(
                 event_id=_event_id(article.article_id, trig),
                 article_id=article.article_id,
-                date=t.date,
-                date_end=t.date_end,
-                date_precision=t.precision,
-                approximate=t.approximate,
-                time_expr=t.text,
+                date=t.date if t else None,
+                date_end=t.date_end if t else None,
+                date_precision=t.precision if t else None,
+                approximate=t.approximate if t else False,
+                time_expr=t.text if t else None,
                 evidence=article.text[s0:s1].strip(),
+                _sentence=s0,
             )
             events.append(ev)
+    events = _one_row_per_event(events)
     # 次日，努光铁与别洛乌索夫举行了会谈: with no place and no host/guest cue, the direction
     # is the one this article already gave the same pair of countries.
     for ev in events:
@@ -315,169 +312,54 @@ def find_in_article(article, mentions: list[Mention]) -> list[dict]:
     return events
 
 
-def _roles(kind, text, mentions, s0, s1, c0, c1, trig, trig_end, counts) -> dict | None:
-    """from/to country, lead and place of one trigger; None when the sides are unclear."""
-    clause = _countries_in(mentions, c0, c1)
-    before = [m for m in clause if m.end <= trig]
-    after = [m for m in clause if m.start >= trig_end]
-    inside = [
-        m
-        for m in clause
-        if trig <= m.start < trig_end
-        or (
-            m.start >= trig
-            and m.start < trig_end + 1
-            and m.type == "country"
-            and m.end - m.start == 1
-        )
-    ]
-    places = [m for m in _countries_in(mentions, s0, s1) if m.type == "place"]
-    place_m = None
-    for p in places:
-        venue = kind == "summit" and 0 <= trig - p.end <= 1  # 平壤峰会
-        if venue or _PLACE_BEFORE.search(text[max(s0, p.start - 2) : p.start]) or p.start >= trig:
-            place_m = p
-            break
-    lead_m = None
-    for lm in _LEAD_MARK.finditer(text, c0, c1):
-        persons = [
-            m for m in mentions if c0 <= m.start and m.end <= lm.start() and m.type == "person"
-        ]
-        if persons and lm.start() - persons[-1].end <= 2:
-            lead_m = persons[-1]
-            break
-    frm = to = None
-    order_only = False  # direction guessed from word order alone
-    if kind in ("visit", "departure"):
-        dest = inside + [m for m in after if m not in inside]
-        if kind == "departure":
-            origin_place = [m for m in before if text[max(c0, m.start - 1) : m.start] == "从"]
-            if text[trig:trig_end] == "离开" and dest:
-                origin_place = dest[:1]
-                dest = [
-                    m
-                    for m in _countries_in(mentions, dest[0].end, s1)
-                    if m.country != dest[0].country
-                ]
-        else:
-            origin_place = []
-        # 对朝鲜进行访问: the country after 对 is where the visit goes.
-        targets = [m for m in before if text[max(c0, m.start - 1) : m.start] == "对"]
-        dest = targets + [m for m in dest if m not in targets]
-
-        def subject(ms):
-            return [
-                m
-                for m in ms
-                if m not in origin_place
-                and m not in targets
-                and not (m.type == "place" and text[max(s0, m.start - 1) : m.start] in "在于")
-            ]
-
-        # The traveller: in this clause, else earlier in the sentence (赵乐际抵达平壤，应邀对朝鲜进行访问).
-        subj = subject(before) or subject(
-            [m for m in _countries_in(mentions, s0, c0) if m.type in ("person", "org", "country")]
-        )
-        if lead_m is not None and lead_m.country:
-            frm = lead_m.country
-        elif origin_place:
-            frm = origin_place[-1].country
-        elif subj:
-            frm = subj[-1].country
-        for m in dest:
-            if m.country != frm:
-                to = m.country
-                if m.type == "place":
-                    place_m = m
-                break
-        if to is None:  # 在平壤访问: the place before the trigger is the destination
-            at = [
-                m
-                for m in before
-                if text[max(c0, m.start - 1) : m.start] in ("在", "于") and m.country != frm
-            ]
-            if at:
-                to = at[-1].country
-                place_m = at[-1] if at[-1].type == "place" else place_m
-        if frm is None and to is not None:  # the article's other main country
-            others = sorted((c for c in counts if c != to), key=lambda c: -counts[c])
-            frm = others[0] if others else None
-        if frm == to:
-            return None
-    elif kind in ("meeting", "summit"):
-        located = [m for m in before if text[max(c0, m.start - 1) : m.start] in ("在", "于")]
-        if located and place_m is None:
-            place_m = located[-1]
-        host = [m for m in before if m not in located]
-        guests = [m for m in after + inside if m not in host]
-        # 同来华访问的普京会谈 / 会见到访的代表团: whoever follows an attributive visit is the guest.
-        attr = _ATTRIBUTIVE_VISIT.search(text, c0, trig)
-        if attr:
-            guests = [m for m in host if m.start >= attr.end()] + guests
-            host = [m for m in host if m.start < attr.end()]
-        sides = []
-        for m in host + guests:
-            if m.country and m.country not in sides:
-                sides.append(m.country)
-        if len(sides) < 2:
-            sent = _countries_in(mentions, s0, s1)
-            for m in sent:
-                if m.country not in sides:
-                    sides.append(m.country)
-        if len(sides) < 2:
-            return None
-        if kind == "meeting":
-            persons = [m for m in _countries_in(mentions, c0, c1) if m.type == "person"]
-            heads = {m.country for m in persons if _is_head(m, text, mentions)}
-            if len(heads) >= 2:
-                kind = "summit"
-        if host and guests:
-            to = host[-1].country
-            frm = next(
-                (g.country for g in guests if g.country != to),
-                sides[1] if sides[0] == to else sides[0],
-            )
-        else:
-            frm, to = sides[0], sides[1]
-            order_only = True
-        if place_m is not None and place_m.country in (frm, to):
-            order_only = False
-        if (
-            place_m is not None
-            and place_m.country in (frm, to)
-            and place_m.country != to
-            and not attr
-        ):
-            frm, to = to, frm
-    if frm is None or to is None or frm == to:
-        return None
-    if lead_m is None:
-        if kind in ("visit", "departure"):
-            cand = [
-                m
-                for m in _countries_in(mentions, s0, trig)
-                if m.type == "person" and m.country == frm
-            ]
-            lead_m = cand[-1] if cand else None
-        else:
-            cand = [
-                m
-                for m in _countries_in(mentions, c0, c1)
-                if m.type == "person" and m.country == frm
-            ]
-            lead_m = cand[0] if cand else None
-    if lead_m is not None and lead_m.country not in (None, frm):
-        lead_m = None
-    place = (
-        place_m.name
-        if place_m is not None and place_m.type == "place" and place_m.country in (frm, to)
-        else None
-    )
-    return {
-        "kind": kind,
-        "lead": lead_m.entity_id if lead_m is not None else None,
-        "from_country": frm,
-        "to_country": to,
-        "place": place,
-        "_order_only": order_only,
+def _written_out_times(text: str) -> list[TimeExpr]:
+    """Without a publication date only dates written out in full can be placed: 2024年6月19日,
+    or 6月19日 when its sentence states the year (or the text states one year only). 昨天,
+    19日 or 上周 need the dispatch date and are left out."""
+    years = [(m.start(), int(m.group(1))) for m in _YEAR_IN_TEXT.finditer(text)]
+    if not years:
+        return []
+    by_year = {
+        year: [t for t in find_times(text, date(year, 12, 31)) if _WRITTEN_OUT.match(t.text)]
+        for year in {y for _, y in years}
     }
+    sentences = [m.span() for m in _SENTENCE.finditer(text)]
+    only = years[0][1] if len({y for _, y in years}) == 1 else None
+    chosen = []
+    for t in by_year[years[0][1]]:
+        if _FULL_YEAR.match(t.text):  # 2024年6月19日: its own year
+            chosen.append(t)
+            continue
+        lo, hi = next(((a, b) for a, b in sentences if a <= t.start < b), (t.start, t.end))
+        near = [y for pos, y in years if lo <= pos < hi]
+        year = near[0] if near else only
+        if year is not None:
+            chosen.append(next((u for u in by_year[year] if u.start == t.start), t))
+    return chosen
+
+
+def _one_row_per_event(events: list[dict]) -> list[dict]:
+    """One sentence, one row per event: 金正恩与普京举行会谈，双方…会谈 gave the meeting twice,
+    the second time the other way round and without its lead. Same sentence, kind and pair of
+    countries (either way round): the row with a lead, else the first, is kept."""
+    kept: dict[tuple, dict] = {}
+    for ev in events:
+        encounter = "meeting" if ev["kind"] in ("meeting", "summit") else ev["kind"]
+        key = (ev.pop("_sentence"), encounter, frozenset((ev["from_country"], ev["to_country"])))
+        held = kept.get(key)
+        if (
+            held is None
+            or (held["kind"] == "meeting" and ev["kind"] == "summit")
+            or (held["lead"] is None and ev["lead"] is not None and held["kind"] == ev["kind"])
+        ):
+            kept[key] = ev
+    chosen = {id(ev) for ev in kept.values()}
+    events = [ev for ev in events if id(ev) in chosen]
+    # An undated row of an event the article dates elsewhere (the title's 普京抵达北京, 此访) is
+    # the same event: the dated row stands for it.
+    dated = {_pair_key(ev) for ev in events if ev["date"] is not None}
+    return [ev for ev in events if ev["date"] is not None or _pair_key(ev) not in dated]
+
+
+def _pair_key(ev: dict) -> frozenset:
+    return frozenset((ev["from_country"], ev["to_country"]))

@@ -207,6 +207,7 @@ def run(ctx) -> None:
     version = version_of(
         "ingest/events.py",
         "ingest/event_rules.py",
+        "ingest/event_roles.py",
         "ingest/stories.py",
         "ingest/timeexpr.py",
         "common/textnorm.py",

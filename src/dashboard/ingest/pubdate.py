@@ -134,8 +134,10 @@ _ROC_YEAR = re.compile(
     rf"民国\s*(?P<y>\d{{2,3}}|[一二三四五六七八九十百]{{2,5}})\s*年\s*(?P<m>{DATE_NUMBER})\s*月\s*(?P<d>{DATE_NUMBER})"
 )
 _ROC_CODE = re.compile(r"(?<!\d)1(?P<y>[01]\d)(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12]\d|3[01])(?!\d)")
+# In an address: /2023/01/04/, 2023-01-04, 20230314 (also opening an id: /202306180012.aspx).
 _URL_DATE = re.compile(
-    r"(?<!\d)(?P<y>(?:19|20)\d{2})[/_-]?(?P<m>0[1-9]|1[0-2])[/_-]?(?P<d>0[1-9]|[12]\d|3[01])(?!\d)"
+    r"(?<!\d)(?P<y>(?:19|20)\d{2})(?P<s>[/_-]?)(?P<m>0[1-9]|1[0-2])(?P=s)(?P<d>0[1-9]|[12]\d|3[01])"
+    r"(?:(?!\d)|(?<=\d{8})(?=\d{2,6}\b))"
 )
 
 
@@ -192,7 +194,7 @@ _DATE_LABEL = re.compile(
 # A forum thread's post line: 发表于 2024-5-17, or its counters with the date
 # (328 人阅读 | 0 人回复 | 2024-07-20).
 _FORUM_POST = re.compile(
-    r"^(?:发表于|发表时间|posted on)\s*[:：]?|\d+\s*人?(?:阅读|回复|浏览|查看|点击)", re.I
+    r"^(?:发表于|发表时间|posted on)\s*[:：]?|\d+\s*[人次](?:阅读|回复|浏览|查看|点击)", re.I
 )
 _CLOCK = re.compile(r"(?:北京|中国|当地|台北|香港|东京|首尔)时间|°C|℃|气温|天气|今天是")
 _WEEKDAY = re.compile(r"星期[一二三四五六日天]|周[一二三四五六日]")

@@ -46,8 +46,13 @@ def assign_stories(events: pd.DataFrame) -> pd.Series:
     # Events by (family, destination side), in table order; like groupby, none for a
     # missing side.
     groups: dict[tuple, list[int]] = defaultdict(list)
+    undated: list[int] = []
     for i, (fam, (_a, b)) in enumerate(zip(families, ordered, strict=True)):
-        if not pd.isna(b):
+        if pd.isna(b):
+            continue
+        if dates[i] is None or pd.isna(dates[i]):
+            undated.append(i)
+        else:
             groups[fam, b].append(i)
     story_of: dict[int, str] = {}
     for fam, b in sorted(groups):
@@ -126,6 +131,23 @@ def assign_stories(events: pd.DataFrame) -> pd.Series:
             sid = new_id(fam, a, b, first)
             for i in c["members"]:
                 story_of[i] = sid
+    # An undated event joins the story of the same kind and countries its own article dates
+    # elsewhere; else it is a story of its own (two undated reports cannot be told apart
+    # from two visits).
+    articles = events["article_id"].tolist()
+    dated_in_article: dict[tuple, str] = {}
+    for i, sid in story_of.items():
+        dated_in_article.setdefault((articles[i], families[i], ordered[i]), sid)
+    for i in undated:
+        a, b = ordered[i]
+        sid = dated_in_article.get((articles[i], families[i], ordered[i]))
+        if sid is None:
+            base = f"{families[i]}:{a or '?'}-{b}:undated"
+            n = used_ids.get(base, 0) + 1
+            used_ids[base] = n
+            sid = base if n == 1 else f"{base}#{n}"
+            dated_in_article[articles[i], families[i], ordered[i]] = sid
+        story_of[i] = sid
     return pd.Series(
         [story_of.get(i) for i in range(len(events))], index=events.index, dtype="object"
     )

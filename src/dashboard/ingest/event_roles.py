@@ -1,0 +1,233 @@
+"""Who travels where, who meets whom: the roles of one event trigger (see ``event_rules``).
+
+``roles`` reads a trigger's clause for its countries (persons, organisations and places carry
+their country), its lead (the person before 率领/带领, else the traveller's side) and its place
+(a named city), and decides the direction: the traveller's country is the origin; a meeting's
+host is before the trigger and the visitor after it unless a place says otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_AB = "中华朝俄韩日美乌越老蒙英法德印伊"
+_ATTRIBUTIVE_VISIT = re.compile(f"(?:到访|来访|访问|来[{_AB}][^，,。的]{{0,8}})的")
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    entity_id: str | None
+    type: str
+    country: str | None
+    name: str
+
+
+# Heads of state or government: the titles that mark one near a name, and well-known names
+# (2022-2025) for reports that name a leader without a title.
+HEAD_TITLES = re.compile(
+    r"(总统|国家主席|总书记|国务委员长|首相|总理|国王|领导人|国家元首|最高领导人)$"
+)
+KNOWN_HEADS = {
+    "普京",
+    "金正恩",
+    "习近平",
+    "拜登",
+    "特朗普",
+    "尹锡悦",
+    "李在明",
+    "岸田文雄",
+    "石破茂",
+    "泽连斯基",
+    "卢卡申科",
+    "莫迪",
+    "马克龙",
+    "朔尔茨",
+    "苏林",
+    "通伦",
+}
+_LEAD_MARK = re.compile(r"率领|带领|为首|为团长|领衔|牵头|率")
+_PLACE_BEFORE = re.compile(r"在$|于$|抵达$|赴$|从$")
+
+
+def is_head(m: Mention, text: str, all_mentions: list[Mention]) -> bool:
+    if m.type != "person":
+        return False
+    if any(k in (m.name or "") for k in KNOWN_HEADS):
+        return True
+    for o in all_mentions:  # a head title before any mention of the same person in the article
+        if o.entity_id == m.entity_id and HEAD_TITLES.search(text[max(0, o.start - 8) : o.start]):
+            return True
+    return False
+
+
+def countries_in(mentions: list[Mention], lo: int, hi: int) -> list[Mention]:
+    return [m for m in mentions if lo <= m.start and m.end <= hi and m.country]
+
+
+def roles(kind, text, mentions, s0, s1, c0, c1, trig, trig_end, counts) -> dict | None:
+    """from/to country, lead and place of one trigger; None when the sides are unclear."""
+    clause = countries_in(mentions, c0, c1)
+    before = [m for m in clause if m.end <= trig]
+    after = [m for m in clause if m.start >= trig_end]
+    inside = [
+        m
+        for m in clause
+        if trig <= m.start < trig_end
+        or (
+            m.start >= trig
+            and m.start < trig_end + 1
+            and m.type == "country"
+            and m.end - m.start == 1
+        )
+    ]
+    places = [m for m in countries_in(mentions, s0, s1) if m.type == "place"]
+    place_m = None
+    for p in places:
+        venue = kind == "summit" and 0 <= trig - p.end <= 1  # 平壤峰会
+        if venue or _PLACE_BEFORE.search(text[max(s0, p.start - 2) : p.start]) or p.start >= trig:
+            place_m = p
+            break
+    lead_m = None
+    for lm in _LEAD_MARK.finditer(text, c0, c1):
+        persons = [
+            m for m in mentions if c0 <= m.start and m.end <= lm.start() and m.type == "person"
+        ]
+        if persons and lm.start() - persons[-1].end <= 2:
+            lead_m = persons[-1]
+            break
+    frm = to = None
+    order_only = False  # direction guessed from word order alone
+    if kind in ("visit", "departure"):
+        dest = inside + [m for m in after if m not in inside]
+        if kind == "departure":
+            origin_place = [m for m in before if text[max(c0, m.start - 1) : m.start] == "从"]
+            if text[trig:trig_end] == "离开" and dest:
+                origin_place = dest[:1]
+                dest = [
+                    m
+                    for m in countries_in(mentions, dest[0].end, s1)
+                    if m.country != dest[0].country
+                ]
+        else:
+            origin_place = []
+        # 对朝鲜进行访问: the country after 对 is where the visit goes.
+        targets = [m for m in before if text[max(c0, m.start - 1) : m.start] == "对"]
+        dest = targets + [m for m in dest if m not in targets]
+
+        def subject(ms):
+            return [
+                m
+                for m in ms
+                if m not in origin_place
+                and m not in targets
+                and not (m.type == "place" and text[max(s0, m.start - 1) : m.start] in "在于")
+            ]
+
+        # The traveller: in this clause, else earlier in the sentence (赵乐际抵达平壤，应邀对朝鲜进行访问).
+        subj = subject(before) or subject(
+            [m for m in countries_in(mentions, s0, c0) if m.type in ("person", "org", "country")]
+        )
+        if lead_m is not None and lead_m.country:
+            frm = lead_m.country
+        elif origin_place:
+            frm = origin_place[-1].country
+        elif subj:
+            frm = subj[-1].country
+        for m in dest:
+            if m.country != frm:
+                to = m.country
+                if m.type == "place":
+                    place_m = m
+                break
+        if to is None:  # 在平壤访问: the place before the trigger is the destination
+            at = [
+                m
+                for m in before
+                if text[max(c0, m.start - 1) : m.start] in ("在", "于") and m.country != frm
+            ]
+            if at:
+                to = at[-1].country
+                place_m = at[-1] if at[-1].type == "place" else place_m
+        if frm is None and to is not None:  # the article's other main country
+            others = sorted((c for c in counts if c != to), key=lambda c: -counts[c])
+            frm = others[0] if others else None
+        if frm == to:
+            return None
+    elif kind in ("meeting", "summit"):
+        located = [m for m in before if text[max(c0, m.start - 1) : m.start] in ("在", "于")]
+        if located and place_m is None:
+            place_m = located[-1]
+        host = [m for m in before if m not in located]
+        guests = [m for m in after + inside if m not in host]
+        # 同来华访问的普京会谈 / 会见到访的代表团: whoever follows an attributive visit is the guest.
+        attr = _ATTRIBUTIVE_VISIT.search(text, c0, trig)
+        if attr:
+            guests = [m for m in host if m.start >= attr.end()] + guests
+            host = [m for m in host if m.start < attr.end()]
+        sides = []
+        for m in host + guests:
+            if m.country and m.country not in sides:
+                sides.append(m.country)
+        if len(sides) < 2:
+            sent = countries_in(mentions, s0, s1)
+            for m in sent:
+                if m.country not in sides:
+                    sides.append(m.country)
+        if len(sides) < 2:
+            return None
+        if kind == "meeting":
+            persons = [m for m in countries_in(mentions, c0, c1) if m.type == "person"]
+            heads = {m.country for m in persons if is_head(m, text, mentions)}
+            if len(heads) >= 2:
+                kind = "summit"
+        if host and guests:
+            to = host[-1].country
+            frm = next(
+                (g.country for g in guests if g.country != to),
+                sides[1] if sides[0] == to else sides[0],
+            )
+        else:
+            frm, to = sides[0], sides[1]
+            order_only = True
+        if place_m is not None and place_m.country in (frm, to):
+            order_only = False
+        if (
+            place_m is not None
+            and place_m.country in (frm, to)
+            and place_m.country != to
+            and not attr
+        ):
+            frm, to = to, frm
+    if frm is None or to is None or frm == to:
+        return None
+    if lead_m is None:
+        if kind in ("visit", "departure"):
+            cand = [
+                m
+                for m in countries_in(mentions, s0, trig)
+                if m.type == "person" and m.country == frm
+            ]
+            lead_m = cand[-1] if cand else None
+        else:
+            cand = [
+                m for m in countries_in(mentions, c0, c1) if m.type == "person" and m.country == frm
+            ]
+            lead_m = cand[0] if cand else None
+    if lead_m is not None and lead_m.country not in (None, frm):
+        lead_m = None
+    place = (
+        place_m.name
+        if place_m is not None and place_m.type == "place" and place_m.country in (frm, to)
+        else None
+    )
+    return {
+        "kind": kind,
+        "lead": lead_m.entity_id if lead_m is not None else None,
+        "from_country": frm,
+        "to_country": to,
+        "place": place,
+        "_order_only": order_only,
+    }
