@@ -42,8 +42,13 @@ from dashboard.tables import store  # noqa: E402
 DEFAULT = ROOT / "data" / "labels" / "real_pages"
 
 
+_PINYIN_LEAK = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}\)")
+
+
 def _norm(text: str) -> str:
-    return compact(to_simplified(text or ""))
+    """Compared as the pipeline reads a page: Simplified, no spaces, no pinyin leaked by a
+    spam mirror's conversion (習(xí)近平)."""
+    return compact(to_simplified(_PINYIN_LEAK.sub("", text or "")))
 
 
 def _outlet_id(name: str | None) -> str:

@@ -51,7 +51,8 @@ _CAPTION = re.compile(
 )
 _NOTICE = re.compile(
     r"cookie|隐私(?:权|政策|声明|条款|保护)|使用条款|浏览器|browser|阅读体验|您已阅读\s*\d+%"
-    r"|订阅以继续|(?:继续|剩余)阅读|付费(?:阅读|订阅)",
+    r"|订阅以继续|(?:继续|剩余)阅读|付费(?:阅读|订阅)"
+    r"|^本(?:网站|站)(?:亦|也|将|会)?(?:提供|使用|采用|为|不|所)",
     re.IGNORECASE,
 )
 _EDITOR = re.compile(
@@ -64,8 +65,10 @@ _FORUM_PANEL = re.compile(
 )
 # A list of links to other stories starts here; its items are headlines, not this report.
 _LINKS_HEADER = re.compile(
-    r"^[【\[]?(?:相关|相關|推荐|延伸|热门|熱門|更多|最新|热点|猜你|编辑推荐|精彩|你可能|为你推荐|往期|本类|专题)"
-    r"[^\s，。,]{0,8}(?:阅读|新闻|推荐|文章|报道|内容|喜欢|专题|图片|视频|排行|要闻|链接|新闻排行)?[】\]]?\s*[:：>»]?$"
+    r"^[【\[]?(?:(?:相关|推荐|延伸|热门|更多|最新|热点|猜你|编辑推荐|精彩|你可能|为你推荐|往期|本类|专题|今日|看更多)"
+    r"[^\s，。,]{0,8}(?:阅读|新闻|推荐|文章|报道|内容|喜欢|专题|图片|视频|排行|要闻|链接|热点)?"
+    r"|(?:新闻|文章|热门|精彩|编辑|小编|热点)推荐|(?:新闻|热门|点击|阅读)排行(?:榜)?)"
+    r"[】\]]?\s*[:：>»]?$"
 )
 
 # A breadcrumb trail: 人民网>>国际>>正文, 首页 › 新闻 › 国际.
@@ -82,6 +85,8 @@ _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
 # "引用：某网友 发表于 ...": the lines below it, up to a blank line, quote another post.
 _QUOTE_HEADER = re.compile(r"^(引用|引用自|quote)\s*[:：]", re.IGNORECASE)
 _HAS_WORD = re.compile(rf"[{HAN}A-Za-z0-9]")
+# Spam mirrors leak the pinyin of converted characters: 習(xí)近平, 網(wǎng).
+_PINYIN_LEAK = re.compile(rf"(?<=[{HAN}])\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{{1,6}}\)")
 _SHORT_LATIN = re.compile(r"^[A-Za-z]{1,2}$")  # the 'x' of a close button, stray 'OK'
 TERMINAL = tuple("。！？!?；;…”」』\"'.")
 
@@ -187,6 +192,7 @@ def clean_page(text: str) -> tuple[list[Line], list[str]]:
     spaced_page = _is_spaced_page(raw_lines)
     in_quote = in_links = False
     for raw in raw_lines:
+        raw = _PINYIN_LEAK.sub("", raw)
         tight = _MARKDOWN_HEADING.sub("", tighten_spaces(raw))
         if not tight:
             in_quote = False  # a forum quote block ends at a blank line

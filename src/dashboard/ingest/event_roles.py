@@ -48,6 +48,8 @@ KNOWN_HEADS = {
     "苏林",
     "通伦",
 }
+_ROUTE_BEFORE = re.compile(r"[从自经由](?:\S{0,2})$")
+_TOPIC_BEFORE = re.compile(r"(?:就|聚焦|讨论|关于|围绕|针对|涉及|商讨|谈及|讨论了)\S{0,2}$")
 _LEAD_MARK = re.compile(r"率领|带领|为首|为团长|领衔|牵头|率")
 _PLACE_BEFORE = re.compile(r"在$|于$|抵达$|赴$|从$")
 
@@ -118,12 +120,14 @@ def roles(kind, text, mentions, s0, s1, c0, c1, trig, trig_end, counts) -> dict 
         dest = targets + [m for m in dest if m not in targets]
 
         def subject(ms):
+            # 从波兰乘火车抵达基辅: where the traveller set out from is a route, not who travels.
             return [
                 m
                 for m in ms
                 if m not in origin_place
                 and m not in targets
                 and not (m.type == "place" and text[max(s0, m.start - 1) : m.start] in "在于")
+                and not _ROUTE_BEFORE.search(text, max(s0, m.start - 3), m.start)
             ]
 
         # The traveller: in this clause, else earlier in the sentence (赵乐际抵达平壤，应邀对朝鲜进行访问).
@@ -157,11 +161,20 @@ def roles(kind, text, mentions, s0, s1, c0, c1, trig, trig_end, counts) -> dict 
         if frm == to:
             return None
     elif kind in ("meeting", "summit"):
-        located = [m for m in before if text[max(c0, m.start - 1) : m.start] in ("在", "于")]
+        located = [
+            m for m in before + after if text[max(c0, m.start - 1) : m.start] in ("在", "于")
+        ]
         if located and place_m is None:
             place_m = located[-1]
         host = [m for m in before if m not in located]
-        guests = [m for m in after + inside if m not in host]
+        # A venue (在曼谷举行) or a topic (就朝核问题, 聚焦北韩) after the trigger is no side.
+        guests = [
+            m
+            for m in after + inside
+            if m not in host
+            and m not in located
+            and not _TOPIC_BEFORE.search(text, max(c0, m.start - 4), m.start)
+        ]
         # 同来华访问的普京会谈 / 会见到访的代表团: whoever follows an attributive visit is the guest.
         attr = _ATTRIBUTIVE_VISIT.search(text, c0, trig)
         if attr:

@@ -80,6 +80,7 @@ _NOT_EVENT = re.compile(
 )
 # A visit word used as a noun for a time or a plan (访华期间, 访问前夕, 此访行程): the clause is
 # about something else, which carries its own event if there is one.
+_JOINED = re.compile(r"[，,]?\s*(?:与|同|并|和|再|随后|然后|之后|届时|跟)")
 _NOMINAL_VISIT = re.compile(r"^(?:期间|前夕|之际|行程|之行|计划|安排|事宜|议程|一事|前后|以来)")
 # A meeting word naming a time or a setting (会谈中, 会见时, 会谈后签署…): the meeting itself is
 # told elsewhere.
@@ -256,6 +257,9 @@ def find_in_article(article, mentions: list[Mention]) -> list[dict]:
             kind = "visit" if word == "访" else _kind_of(word)
             prefix = sentence[c0 : tm.start()]
             if _NOT_EVENT.search(prefix):
+                continue
+            # 菅义伟20日将前往印尼，与总统佐科举行会谈: a clause joined to a planned one is planned.
+            if _JOINED.match(sentence, c0) and _NOT_EVENT.search(sentence, 0, c0):
                 continue
             trig, trig_end = s0 + tm.start(), s0 + tm.end()
             if kind == "summit" and _MULTILATERAL.search(sentence, max(0, c0), tm.start()):

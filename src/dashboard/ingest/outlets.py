@@ -116,6 +116,11 @@ class OutletRegistry:
         m = self._prefix_re.match(key) or self._latin_re.match(key)
         return self._by_alias.get(_key(m.group(0))) if m else None
 
+    def lookup_exact(self, name: str) -> Outlet | None:
+        """A whole name only (自由时报电子报), never the outlet a longer text opens with."""
+        key = _key(name.strip().strip("《》「」"))
+        return self._by_alias.get(key) or self._exact.get(key)
+
     def match_prefix(self, text: str) -> tuple[Outlet, int] | None:
         """The outlet named at the very start of ``text`` (a dateline) and the length matched.
 
@@ -173,7 +178,10 @@ def load_registry(path: Path = OUTLETS_CSV) -> OutletRegistry:
 
 _DASH_BYLINE = re.compile(r"^[^，。,]{2,24}?\s*[—–－]{1,2}")
 _SAYS = re.compile(r"报道|报导|称|说|表示|透露|指出")
-_QUOTES_IT = re.compile(r"^\s*[:：]")  # 朝中社：金正恩… names what the outlet said
+_QUOTES_IT = re.compile(r"^\s*[:：]")
+_AGENCY_AFTER = re.compile(
+    r"\s*[（(](?P<x>[^)）]{2,12})[)）]"
+)  # 朝中社：金正恩… names what the outlet said
 # Relayed agencies in a dateline's tail: 中央社北京29日法新电 is AFP's dispatch.
 RELAY_AGENCIES = {
     "法新": "法新社",
@@ -256,6 +264,11 @@ def dateline_outlet(line: Line, registry: OutletRegistry) -> tuple[Outlet | None
     pre = m["pre"].strip()
     relay = m["relay"] if "relay" in m.re.groupindex else None
     hit = registry.match_prefix(pre)
+    after = _AGENCY_AFTER.match(line.simplified, m.end())
+    if hit is None and after:  # 首尔9月19日电(韩联社), 首尔，12月12日(韩联社)——
+        agency = named(after["x"], registry)
+        if agency:
+            return agency, pre
     if relay:
         return registry.lookup(RELAY_AGENCIES[relay]), pre[hit[1] :] if hit else pre
     if hit is None:
@@ -393,7 +406,10 @@ def page_outlet(
     for ln in lines:
         if has_body([ln]):
             break
-        outlet = byline_outlet(ln, registry) if ln is not title else None
+        if ln is title:  # a masthead made the title: only a whole name counts
+            outlet = registry.lookup_exact(ln.simplified)
+        else:
+            outlet = byline_outlet(ln, registry)
         if outlet:
             return outlet
     texts = [*removed, *(ln.simplified for ln in lines)]

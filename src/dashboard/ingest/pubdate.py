@@ -194,7 +194,9 @@ _DATE_LABEL = re.compile(
 # A forum thread's post line: 发表于 2024-5-17, or its counters with the date
 # (328 人阅读 | 0 人回复 | 2024-07-20).
 _FORUM_POST = re.compile(
-    r"^(?:发表于|发表时间|posted on)\s*[:：]?|\d+\s*[人次](?:阅读|回复|浏览|查看|点击)", re.I
+    r"^(?:发表于|发表时间|posted on)\s*[:：]?|\d+\s*[人次](?:阅读|回复|浏览|查看|点击)"
+    r"|(?:阅读|回复|浏览|查看|点击|评论)(?:量|数|次数)?\s*[:：]?\s*\d+",
+    re.I,
 )
 _CLOCK = re.compile(r"(?:北京|中国|当地|台北|香港|东京|首尔)时间|°C|℃|气温|天气|今天是")
 _WEEKDAY = re.compile(r"星期[一二三四五六日天]|周[一二三四五六日]")
@@ -228,7 +230,7 @@ def page_date_of(
             return d, "page"
     texts = [*removed, *(ln.simplified for ln in lines)]
     for line in texts:
-        if len(line) <= 160 and _DATE_LABEL.search(line) and not _FORUM_POST.search(line):
+        if len(line) <= 160 and _DATE_LABEL.search(line):
             d = any_date(line)
             if d:
                 return d, "date_line"
