@@ -164,6 +164,9 @@ def roles(kind, text, mentions, s0, s1, c0, c1, trig, trig_end, counts) -> dict 
         located = [
             m for m in before + after if text[max(c0, m.start - 1) : m.start] in ("在", "于")
         ]
+        for m in sorted(before + after, key=lambda m: m.start):  # 在泰国曼谷: the city too
+            if m not in located and any(0 <= m.start - v.end <= 1 for v in located):
+                located.append(m)
         if located and place_m is None:
             place_m = located[-1]
         host = [m for m in before if m not in located]
@@ -187,7 +190,8 @@ def roles(kind, text, mentions, s0, s1, c0, c1, trig, trig_end, counts) -> dict 
         if len(sides) < 2:
             sent = countries_in(mentions, s0, s1)
             for m in sent:
-                if m.country not in sides:
+                venue = text[max(s0, m.start - 1) : m.start] in ("在", "于")
+                if m.country not in sides and not venue:
                     sides.append(m.country)
         if len(sides) < 2:
             return None

@@ -324,7 +324,8 @@ def _written_out_times(text: str) -> list[TimeExpr]:
     if not years:
         return []
     by_year = {
-        year: [t for t in find_times(text, date(year, 12, 31)) if _WRITTEN_OUT.match(t.text)]
+        # Mid-year: a month and day are read as the date of that year nearest the anchor.
+        year: [t for t in find_times(text, date(year, 7, 1)) if _WRITTEN_OUT.match(t.text)]
         for year in {y for _, y in years}
     }
     sentences = [m.span() for m in _SENTENCE.finditer(text)]

@@ -258,7 +258,7 @@ def named(text: str, registry: OutletRegistry) -> Outlet | None:
 def dateline_outlet(line: Line, registry: OutletRegistry) -> tuple[Outlet | None, str]:
     """The agency a dateline names and the place after it (新华社北京7月3日电 -> Xinhua, 北京)."""
     m = line.dateline
-    inner = DATELINE.match(line.simplified[m.end() :].lstrip())
+    inner = DATELINE.match(line.simplified[m.end() :].lstrip("】]）) "))
     if inner is not None and registry.match_prefix(inner["pre"].strip()):
         m = inner  # a site's masthead dateline over the agency's: the agency wrote it
     pre = m["pre"].strip()
@@ -337,7 +337,8 @@ def article_outlet(
         if outlet:
             return outlet, place
     body = next((ln for ln in lines if ln.kind in ("body", "dateline")), None)
-    tail = [ln.simplified for ln in lines[-3:][::-1]]
+    start = lines.index(body) if body is not None else len(lines)
+    tail = [ln.simplified for ln in lines[max(start, len(lines) - 3) :][::-1]]
     passes = (
         # a reporter's byline: 新华社记者某某, TVBS特派记者某某
         (named(m["x"], registry) for ln in head if (m := _reporter(ln.simplified))),
@@ -369,8 +370,9 @@ def _closing(text: str, registry: OutletRegistry) -> Outlet | None:
         outlet = named(m["x"], registry) or _labelled(m["x"], registry)
         if outlet:
             return outlet
-    if len(text) <= 40:
-        return _labelled(text, registry) or (named(text, registry) if len(text) <= 16 else None)
+    if len(text) <= 40:  # a source line of its own: 来源：新华社, 据中新社, 中央社
+        bare = _DECORATION.sub("", text.strip("()（）【】 。"))
+        return _labelled(text, registry) or registry.lookup_exact(bare)
     return None
 
 

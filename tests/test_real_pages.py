@@ -1,0 +1,277 @@
+"""Pages as they are saved from the web: who published them, when, what is chrome, and the
+visits they tell. Every page here is written for the test (the shapes of real pages, our words).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from dashboard.ingest.articles import document_drafts
+from dashboard.ingest.outlets import load_registry
+from dashboard.ingest.pipeline import ingest
+from dashboard.ingest.readers import RawDocument, read_file
+from dashboard.ingest.report import IngestReport
+from dashboard.tables import store
+
+BODY = "两国领导人就双边关系和共同关心的国际地区问题深入交换意见，同意加强各领域务实合作。"
+
+
+def drafts(text: str, name: str = "page.txt", meta: dict | None = None):
+    doc = RawDocument(name, "page", text, "utf-8", meta=meta or {})
+    return document_drafts(doc, load_registry())
+
+
+def one(text: str, **kw):
+    found = drafts(text, **kw)
+    assert len(found) == 1, [d.lines[0].text for d in found]
+    return found[0]
+
+
+def outlet(text: str, **kw) -> str | None:
+    source = one(text, **kw).source
+    return source.id if source else None
+
+
+# ---------------------------------------------------------------- outlets
+
+
+@pytest.mark.parametrize(
+    "page, expected",
+    [
+        # a relayed agency closes the dateline: AFP's dispatch, carried by CNA
+        (f"（中央社北京12日法新电）法国外长抵达北京。{BODY}", "AFP"),
+        # a site's masthead dateline over the agency's: the agency wrote it
+        (f"【大纪元3月2日讯】（中央社台北2日电）外交部长今天出访。{BODY}", "CNA"),
+        # 据新华社…电 inside another outlet's page
+        (f"据新华社莫斯科5月8日电 俄罗斯总统会见来访的外长。{BODY}", "Xinhua"),
+        # place first, the agency after it
+        (f"首尔5月3日电（韩联社）韩国外长会见日本外相。{BODY}", "Yonhap"),
+        # a reporter's byline beats the hosting site's source line
+        (f"访欧纪实\n新华社记者王某某\n2024年05月13日 来源：人民网\n{BODY}{BODY}", "Xinhua"),
+        # the source inside a date line
+        (f"两国外长举行会谈\n发布时间：2016-03-02 10:11 来源：新华网 作者：某某\n{BODY}", "Xinhua"),
+        # the opening names it
+        (f"央视新闻客户端消息，俄罗斯外长当天抵达北京。{BODY}", "CCTV"),
+        # a closing attribution
+        (f"俄乌代表团在伊斯坦布尔举行会谈。{BODY}（央视新闻）", "CCTV"),
+        (f"外长会谈取得成果。{BODY}\n据中新社", "China News Service"),
+        # a name that is an ordinary word inside text counts only standing alone
+        (f"川普访问日本\n国际中心 2019年04月25日\n来源：上报\n{BODY}", "Up Media"),
+    ],
+)
+def test_the_publisher_is_read_from_what_the_article_says(page, expected):
+    assert outlet(page) == expected
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        # a title that opens with an agency it quotes
+        f"新华社证实韩国总统将访华四天\n2019-01-08 07:43\n{BODY}{BODY}",
+        f"朝中社：两国签署新协定\n{BODY}{BODY}",
+        # only quoted in the text
+        f"据路透社报道，两国外长当天举行会谈。{BODY}",
+        # 上报 as a verb is no outlet
+        f"外交部已将此事上报国务院。{BODY}",
+    ],
+)
+def test_an_outlet_only_quoted_is_not_the_publisher(page):
+    assert outlet(page) is None
+
+
+@pytest.mark.parametrize(
+    "page, name, expected",
+    [
+        (f"两国外长会谈\n{BODY}\n《星岛头条》APP已推出最新版本", "p.txt", "Sing Tao"),
+        (f"外长会谈在北京举行 - RTHK\n{BODY}{BODY}", "p.txt", "RTHK"),
+        (f"两国外长会谈\n{BODY}{BODY}\n© 2024 BBC. 版权所有", "p.txt", "BBC"),
+        # the site's domain, from the name the page was saved under
+        (f"两国外长会谈\n{BODY}{BODY}", "news.ltn.com.tw_news_world_4426374.txt", "Liberty Times"),
+    ],
+)
+def test_a_one_article_page_is_the_sites_when_the_article_names_none(page, name, expected):
+    assert outlet(page, name=name) == expected
+
+
+def test_a_photo_credit_is_no_copyright():
+    page = f"两国外长会谈\n{BODY}{BODY}\n© AFP 2023 / KAZUHIRO NOGI"
+    assert outlet(page) is None
+
+
+def test_the_site_of_an_unknown_publisher_is_kept_for_display(tmp_path):
+    (tmp_path / "www.example-news.com.tw_2024_5.txt").write_text(
+        f"两国外长会谈\n{BODY}{BODY}", encoding="utf-8"
+    )
+    ingest([tmp_path], tmp_path / "out")
+    row = store.load_tables(tmp_path / "out", ("articles",))["articles"].iloc[0]
+    assert row["source"] == "unknown" and row["site"] == "example-news.com.tw"
+
+
+# ---------------------------------------------------------------- dates
+
+
+@pytest.mark.parametrize(
+    "page, expected",
+    [
+        # the header clock says when the page was viewed; the labelled line when it was posted
+        (
+            f"2024年04月19日 星期五\n外长会谈\n发布时间：2015-09-23 03:32:02\n{BODY}",
+            date(2015, 9, 23),
+        ),
+        (f"北京时间 6:41 2024年9月22日\n外长会谈\n2021-06-23\n{BODY}", date(2021, 6, 23)),
+        # a paper's edition date under its masthead, when nothing else dates the page
+        (f"每日明报 国际\n2024年7月29日星期一\n外长会谈\n{BODY}", date(2024, 7, 29)),
+        # a forum post line with its counters
+        (f"外长会谈\n512 人阅读 | 3 人回复 | 2024-07-24\n{BODY}", date(2024, 7, 24)),
+        # English, day-first and ROC forms
+        (f"外长会谈 Mar 14, 2023\n{BODY}", date(2023, 3, 14)),
+        (f"外长会谈\nLast modified on Monday, 21 April 2025 11:08\n{BODY}", date(2025, 4, 21)),
+        (f"外长会谈\n发布日期：民国112年5月3日\n{BODY}", date(2023, 5, 3)),
+        # a stored page opens with its date; the dateline's day is placed in its month
+        (f" date 2024-04-16\n（中央社华盛顿15日专电）{BODY}", date(2024, 4, 15)),
+        (f" date 2024-04\n（中央社华盛顿16日专电）{BODY}", date(2024, 4, 16)),
+    ],
+)
+def test_the_publication_date_is_the_pages_not_its_clock(page, expected):
+    assert one(page).published == expected
+
+
+def test_a_date_in_the_address_dates_a_page_that_says_nothing_else():
+    page = f"外长会谈\n{BODY}{BODY}"
+    name = "www.cna.com.tw_news_aopl_202306180012.aspx.txt"
+    assert one(page, name=name).published == date(2023, 6, 18)
+
+
+def test_no_date_rather_than_a_guess():
+    assert one(f"外长会谈\n{BODY}{BODY}").published is None
+
+
+# ---------------------------------------------------------------- chrome
+
+
+@pytest.mark.parametrize(
+    "chrome",
+    [
+        "本网站使用相关技术提供更好的阅读体验，同时尊重使用者隐私，点这里了解隐私声明。",
+        "首相在机场迎接来访的中国国家主席（档案图片）。",
+        "▲两国领导人在会谈前握手致意，会谈持续了大约两个小时。",
+        "两国外长在联合记者会上回答提问。新华社记者王某摄",
+        "责任编辑：张某某",
+        "人民网>>国际>>正文",
+    ],
+)
+def test_page_chrome_never_becomes_an_article(chrome):
+    found = drafts(f"{chrome}\n外长会谈\n（中央社台北2日电）{BODY}{BODY}")
+    assert len(found) == 1
+    assert chrome[:8] not in "".join(ln.text for ln in found[0].lines)
+
+
+def test_a_related_links_list_is_not_part_of_the_report():
+    links = "\n".join(["新闻推荐", "› 菲律宾新总统将与北京谈判", "› 七国集团峰会在日本登场"])
+    found = one(f"外长会谈\n{BODY}{BODY}（中央社）\n{links}")
+    assert "菲律宾" not in "".join(ln.text for ln in found.lines)
+    assert found.source.id == "CNA"  # the closing attribution stays the last line
+
+
+def test_a_title_and_caption_above_the_dateline_belong_to_the_report():
+    page = f"安华谈中马关系\n首相拿督斯里安华。首相拿督斯里安华。\n（吉隆坡21日讯）{BODY}{BODY}"
+    assert len(drafts(page)) == 1
+
+
+def test_a_forums_poster_panel_is_chrome():
+    panel = "\n".join(["找回密码", "4万", "主题", "8万", "帖子", "积分", "论坛元老", "Rank: 13"])
+    found = drafts(f"{panel}\n中新网5月16日电 {BODY}{BODY}")
+    assert len(found) == 1 and found[0].source.id == "China News Service"
+
+
+def test_a_page_saved_as_html_source_is_read_as_html(tmp_path):
+    html = "".join(
+        f"<p style='font-size: 19px'>{BODY}</p><div><a href='#'>x</a></div>" for _ in range(3)
+    )
+    (tmp_path / "page.txt").write_text(html, encoding="utf-8")
+    docs = list(read_file(tmp_path / "page.txt", tmp_path, IngestReport()))
+    assert docs and "<p" not in docs[0].text and BODY[:10] in docs[0].text
+
+
+def test_pinyin_leaked_by_a_mirror_is_dropped():
+    found = one(f"習(xí)近平會(huì)見外長\n發(fā)佈時(shí)間：2023-09-02\n{BODY}{BODY}")
+    assert found.published == date(2023, 9, 2)
+    assert "(xí)" not in found.lines[0].text
+
+
+# ---------------------------------------------------------------- events
+
+
+def events_of(tmp_path: Path, text: str):
+    (tmp_path / "docs").mkdir(exist_ok=True)
+    (tmp_path / "docs" / "page.txt").write_text(text, encoding="utf-8")
+    ingest([tmp_path / "docs"], tmp_path / "out", incremental=False)
+    events = store.load_tables(tmp_path / "out", ("events",))["events"]
+    return [
+        (e.kind, e.from_country, e.to_country, e.date if isinstance(e.date, date) else None)
+        for e in events.itertuples()
+    ]
+
+
+DATED = "外长会谈\n发布时间：2023-03-22 10:00\n"
+
+
+def test_an_undated_visit_still_counts(tmp_path):
+    found = events_of(tmp_path, f"外长会谈\n韩国外交部长官访问日本，与日本外相举行会谈。{BODY}")
+    assert ("visit", "KOR", "JPN", None) in found
+
+
+def test_a_date_written_out_needs_no_publication_date(tmp_path):
+    text = f"两国关系\n2024年6月19日，俄罗斯总统普京抵达平壤，开始对朝鲜进行国事访问。{BODY}"
+    assert ("visit", "RUS", "PRK", date(2024, 6, 19)) in events_of(tmp_path, text)
+
+
+def test_a_month_and_day_take_the_year_their_sentence_states(tmp_path):
+    text = (
+        "欧洲之行回顾\n3月21日，国家主席习近平抵达罗马，开始对意大利进行国事访问，"
+        f"这是他2019年的首次出访。{BODY}"
+    )
+    assert ("visit", "CHN", "ITA", date(2019, 3, 21)) in events_of(tmp_path, text)
+
+
+def test_relative_days_are_not_placed_without_a_publication_date(tmp_path):
+    text = f"外长会谈\n韩国外长昨天抵达东京访问日本。{BODY}"
+    assert events_of(tmp_path, text) == [("visit", "KOR", "JPN", None)]
+
+
+def test_an_undated_title_restating_the_event_is_one_row(tmp_path):
+    text = f"普京抵达北京\n{DATED}俄罗斯总统普京22日抵达北京，开始对中国进行国事访问。{BODY}"
+    assert events_of(tmp_path, text) == [("visit", "RUS", "CHN", date(2023, 3, 22))]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "日本首相20日将前往印度尼西亚，与总统佐科举行会谈。",  # the joined clause is planned too
+        "两国领导人22日出席在雅加达举行的东盟峰会。",  # many countries, no pair
+        "韩国总统曾与日本首相举行视频会谈。",  # undated, a call and a past habit
+    ],
+)
+def test_plans_multilateral_summits_and_calls_are_no_events(tmp_path, sentence):
+    assert events_of(tmp_path, f"{DATED}{sentence}{BODY}") == []
+
+
+def test_the_traveller_is_not_where_the_train_came_from(tmp_path):
+    text = f"{DATED}日本首相岸田文雄21日从波兰乘坐火车抵达乌克兰首都基辅，开始访问乌克兰。{BODY}"
+    assert ("visit", "JPN", "UKR", date(2023, 3, 21)) in events_of(tmp_path, text)
+    assert not [e for e in events_of(tmp_path, text) if "POL" in e[1:3]]
+
+
+def test_a_venue_is_no_side_of_a_summit(tmp_path):
+    text = f"{DATED}日中首脑会谈22日在泰国曼谷举行，两国领导人就双边关系交换意见。{BODY}"
+    found = events_of(tmp_path, text)
+    assert found and not [e for e in found if "THA" in e[1:3]]
+
+
+def test_one_sentence_gives_one_row_per_encounter(tmp_path):
+    text = f"{DATED}国家主席习近平22日同俄罗斯总统普京举行会谈，会谈后两国元首共同会见记者。{BODY}"
+    found = events_of(tmp_path, text)
+    assert len(found) == 1 and found[0][0] == "summit"
