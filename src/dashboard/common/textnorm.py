@@ -89,6 +89,8 @@ _SPACE_AFTER_CLOSE = re.compile(f"(?<=[)\\]）]){_SPACE_RUN}(?=[{HAN}{CJK_PUNCT}
 
 
 _ANY_SPACE = re.compile(_SPACE_RUN)
+# A spaced page splits the numbers of a date too: 俄新社莫斯科1 2月24 日电 is 12月24日.
+_SPACE_IN_DATE_NUMBER = re.compile(f"(?<=[0-9]){_SPACE_RUN}(?=[0-9]{{1,3}}[年月日])")
 
 
 def tighten_spaces(line: str) -> str:
@@ -102,6 +104,7 @@ def tighten_spaces(line: str) -> str:
     line = _SPACE_BEFORE_OPEN.sub("", line)
     line = _SPACE_BEFORE_PUNCT.sub("", line)
     line = _SPACE_AFTER_CLOSE.sub("", line)
+    line = _SPACE_IN_DATE_NUMBER.sub("", line)
     return line
 
 
