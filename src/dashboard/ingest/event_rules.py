@@ -112,6 +112,10 @@ _DATELINE = re.compile(
     r"(?:电|专电|综合外电报导|综合报导|综合外电报道)[)）]?[ \t]*"
 )
 _SINCE = re.compile(r"以后|以来|之后")
+# 去年5月就任后首次访日, 2021年8月宣誓就职: the date tells when an office was taken.
+_TAKES_OFFICE = re.compile(
+    r"[ \t]*(?:正式|宣誓|刚刚|刚)?(?:就任|就职|上任|当选|上台|履新)(?!典礼|仪式|大典|演说|演讲)"
+)
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 _CLAUSE_BREAK = re.compile(r"[，,；;：:]")
 _LEAD_MARK = re.compile(r"率领|带领|为首|为团长|领衔|牵头|率")
@@ -210,8 +214,15 @@ def _pick_date(times: list[TimeExpr], text: str, s0: int, s1: int, c0: int, c1: 
         and not _REPORTING_AFTER.match(text[t.end : t.end + 4])
         and not text[t.end :].startswith("电")
     ]
-    # 自上月19日举行首脑会谈以后...首次访俄: a date before 以后/以来 is a reference point.
-    usable = [t for t in usable if not (t.end <= trig and _SINCE.search(text, t.end, trig))]
+    # 自上月19日举行首脑会谈以后...首次访俄: a date before 以后/以来 is a reference point;
+    # so is the date of taking office (去年就任后首次访日).
+    usable = [
+        t
+        for t in usable
+        if not (
+            t.end <= trig and (_SINCE.search(text, t.end, trig) or _TAKES_OFFICE.match(text, t.end))
+        )
+    ]
     for lo, hi in ((c0, trig), (s0, trig)):
         before = [t for t in usable if lo <= t.start and t.end <= hi]
         if before:
