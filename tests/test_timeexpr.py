@@ -454,3 +454,11 @@ def test_every_rule_runs_on_every_text_it_can_match():
             if plain_rx.pattern != rx.pattern:
                 assert spans == [m.span() for m in plain_rx.finditer(t)], (rx.pattern, t)
         assert hits, f"the random text never matched {rx.pattern}"
+
+
+def test_random_date_words_never_break_the_resolver():
+    # 十七三月, 今后零年, the year 9999: no exception, and every answer is a span in order.
+    for text in ["今后零年", "同年21-十七三月", "近零天"] + _random_texts(11, 4000):
+        for anchor in (D("2024-07-19"), D("9999-12-20"), D("0001-01-15")):
+            for t in find_times(text, anchor):
+                assert t.date <= t.date_end and text[t.start : t.end] == t.text, (text, t)

@@ -454,6 +454,8 @@ def _quantity(m) -> tuple[float, float, bool] | None:
             base = _num(head)
             return base + 1, base + 9, True
         lo = float(_num(n))
+        if not lo:
+            return None  # 零年
     hi, vague = lo, False
     if m["half0"] or "半" in (m["mid"], m["post"]):
         lo = hi = lo + 0.5
@@ -1019,13 +1021,13 @@ def find_times(text: str, anchor: date, prev: date | None = None) -> list[TimeEx
         ctx.range_from = range_from.date if joined else None
         try:
             res = resolver(m, ctx)
-        except (ValueError, OverflowError, KeyError):
-            res = None
-        if not res:
+            if not res:
+                continue
+            d, d_end, precision, approx, basis = res
+            if not approx and precision in ("year", "month"):
+                d, d_end, precision, approx, end = _narrowed(text, end, d, d_end, precision, approx)
+        except (ValueError, OverflowError, KeyError):  # 十七三月, 9999年底 + 1 ...
             continue
-        d, d_end, precision, approx, basis = res
-        if not approx and precision in ("year", "month"):
-            d, d_end, precision, approx, end = _narrowed(text, end, d, d_end, precision, approx)
         # 星期四(7月18日): extend the expression over the weekday and the closing bracket.
         w = (
             _WEEKDAY_PREFIX.search(text, max(0, start - 12), start)
