@@ -317,3 +317,13 @@ def test_a_multi_day_visit_starts_on_its_first_day():
         date(2024, 4, 10),
         date(2024, 4, 13),
     )
+
+
+def test_the_date_of_taking_office_does_not_date_a_visit():
+    # 去年5月 tells when the president took office, not when he went to Japan.
+    ev = events_of(article("o1", "2024-07-19", "韩国总统尹锡悦去年5月就任后首次访问日本。"))
+    assert ev.empty
+    ev = events_of(
+        article("o2", "2024-07-19", "尹锡悦18日抵达东京，这是他去年就任后首次访问日本。")
+    )
+    assert set(ev.date) == {date(2024, 7, 18)} and set(ev.time_expr) == {"18日"}

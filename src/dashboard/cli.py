@@ -1,4 +1,4 @@
-"""Command line: ``python -m dashboard ingest | entities | cloud | bench``."""
+"""Command line: ``python -m dashboard ingest | entities | cloud | bench | dates``."""
 
 from __future__ import annotations
 
@@ -134,6 +134,39 @@ def cmd_entities(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_dates(args: argparse.Namespace) -> int:
+    """One text per line on stdin -> one JSON array per line on stdout: the text's date
+    expressions as the events stage reads them (the same resolver, on Simplified text)."""
+    import io
+    import json
+    from datetime import date
+
+    from .common.textnorm import to_simplified
+    from .ingest.timeexpr import find_times
+
+    ref = args.ref or date.today()
+    # UTF-8 whatever the locale says (a pipe under LANG=C would otherwise be ASCII).
+    buffer = getattr(sys.stdin, "buffer", None)
+    lines = io.TextIOWrapper(buffer, encoding="utf-8", errors="replace") if buffer else sys.stdin
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(encoding="utf-8")
+    for line in lines:
+        text = line.rstrip("\r\n")
+        # to_simplified keeps the length, so the offsets point into the line as given.
+        items = [
+            {
+                "text": text[t.start : t.end],
+                "start": t.date.isoformat(),
+                "end": t.date_end.isoformat(),
+                "precision": t.precision,
+                "approximate": t.approximate,
+            }
+            for t in find_times(to_simplified(text), ref)
+        ]
+        print(json.dumps(items, ensure_ascii=False), flush=True)
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from .tools import bench
 
@@ -201,6 +234,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--height", type=int, default=600)
     p.add_argument("--data", help="processed tables (default: data/processed or $DASHBOARD_DATA)")
     p.set_defaults(func=cmd_cloud)
+
+    p = sub.add_parser(
+        "dates",
+        help="the date expressions of each stdin line, one JSON array per line",
+        description="Reads one text per line on stdin and prints, per line, a JSON array with "
+        'one object per date expression: {"text", "start", "end", "precision", "approximate"} '
+        "(start/end: ISO dates, inclusive; precision: day, month or year). Relative dates "
+        "(昨天, 上周五, 去年底) are resolved against --ref.",
+    )
+    p.add_argument(
+        "--ref",
+        type=_iso_date,
+        help="the date the texts were written (their dispatch date), YYYY-MM-DD; default today",
+    )
+    p.set_defaults(func=cmd_dates)
 
     p = sub.add_parser(
         "bench", help="benchmark ingestion, data load and pages on a synthetic corpus"

@@ -120,6 +120,10 @@ _MULTILATERAL = re.compile(
     r"中日韩|美日韩|美日澳印|四方|中阿|中非|中拉|中国—中亚|中国-中亚|阿盟|非盟|海合会|东盟\+|多边|三方|四国|五国",
     re.IGNORECASE,
 )
+# 去年5月就任后首次访日, 2021年8月宣誓就职: the date tells when an office was taken.
+_TAKES_OFFICE = re.compile(
+    r"[ \t]*(?:正式|宣誓|刚刚|刚)?(?:就任|就职|上任|当选|上台|履新)(?!典礼|仪式|大典|演说|演讲)"
+)
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 _CLAUSE_BREAK = re.compile(r"[，,；;：:]")
 _ATTRIBUTIVE_AFTER = re.compile(f"[{_AB}]?的")  # 到访的代表团, 首位访华的日本阁僚
@@ -195,8 +199,15 @@ def _pick_date(times: list[TimeExpr], text: str, s0: int, s1: int, c0: int, c1: 
         and not _REPORTING_AFTER.match(text[t.end : t.end + 4])
         and not text[t.end :].startswith("电")
     ]
-    # 自上月19日举行首脑会谈以后...首次访俄: a date before 以后/以来 is a reference point.
-    usable = [t for t in usable if not (t.end <= trig and _SINCE.search(text, t.end, trig))]
+    # 自上月19日举行首脑会谈以后...首次访俄: a date before 以后/以来 is a reference point;
+    # so is the date of taking office (去年就任后首次访日).
+    usable = [
+        t
+        for t in usable
+        if not (
+            t.end <= trig and (_SINCE.search(text, t.end, trig) or _TAKES_OFFICE.match(text, t.end))
+        )
+    ]
     for lo, hi in ((c0, trig), (s0, trig)):
         before = [t for t in usable if lo <= t.start and t.end <= hi]
         if before:

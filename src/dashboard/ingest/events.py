@@ -210,6 +210,10 @@ def run(ctx) -> None:
         "ingest/event_roles.py",
         "ingest/stories.py",
         "ingest/timeexpr.py",
+        "ingest/time_calendar.py",
+        "ingest/time_resolvers.py",
+        "ingest/time_periods.py",
+        "ingest/time_rules.py",
         "common/textnorm.py",
     )
     events = build_events(

@@ -1,34 +1,58 @@
 """Chinese date expressions in news text, resolved as a careful reader would.
 
 ``find_times(text, anchor)`` returns every date expression of a passage with the date it
-stands for. ``anchor`` is the article's dispatch (publication) date. Three kinds of reference:
+stands for. ``anchor`` is the article's dispatch (publication) date. The kinds of reference:
 
 - absolute: ``2024年7月18日``, ``2024-07-18``, ``7月18日`` (year: the one of {anchor year - 1,
   anchor year, + 1} that puts the date closest to the anchor), ``18日`` (month: the one that
   puts the day closest to the anchor, past days preferred because news reports the past),
-  ``星期四(7月18日)`` (the bracketed date wins; the weekday only joins the expression);
-- relative to the dispatch date: 今天/今日, 昨天, 前天, 本月9日, 上月19日, 今年6月, 去年,
-  上周五, 周六 (the latest such weekday on or before the anchor), 3天前;
+  ``星期四(7月18日)`` (the bracketed date wins; the weekday only joins the expression),
+  ``09-01`` / ``09/01`` (zero-padded month-day), ``6·30``, ``“6.30”`` and ``9.16大马日``
+  (a dotted month-day only where it names a day: a decimal point is far commoner);
+  two-digit years ``15年3月2日``, ``98年4月``, ``19年底`` (the century that puts the year
+  closest to the anchor, the past preferred; a bare ``10年`` is a length of time, as in
+  时隔10年, never a year); decades and centuries ``上世纪80年代``, ``1960年代``, ``18世纪``;
+- relative to the dispatch date: 今天/今日, 昨天, 前天, 大前天, 大后天, 昨晚, 今晨 (a day-part
+  word keeps its day), 本月9日, 上月19日, 今年6月, 去年, 上周五, 上上周, 周六 (the latest such
+  weekday on or before the anchor), 3天前, 三年前, 一季度, 上季度, 年底;
 - relative to the date just mentioned in the passage: 前一天, 次日, 隔日, 翌日, 第二天, 当天,
-  两天后 (falls back to the dispatch date when no date came before);
-- vague: 日前, 近日, 近期, 不久前, 一个月前, 两周前: an approximate *window* with
+  当晚, 两天后, 两周后, 同月, 同年, 当年, 次年, 翌年 (fall back to the dispatch date when no
+  date came before; 当年 alone, "back then", needs one);
+- parts of a period, after a year or a month or on their own (then of the dispatch year or
+  month): 年初, 年底/年末, 伊始, 上半年/下半年, 第三季度, 前三季度, 前五个月, 首月, 上旬/中旬/下旬,
+  月初, 月底/月末;
+- windows: 近30天, 近三个月, 过去一周 (up to the dispatch date), 未来5年, 今后10年 (from it);
+  not 6个月来 / 近5年来 / 三个多月以来, a length of time up to now (来的首次访问);
+- ranges: ``2019年3月2日至3月9日``, ``2017年8月11日至22日``, ``8月11日-22日``, ``8至9日``,
+  ``2018年1-9月``, ``2017年8月至11月``, ``2008年——2018年``, ``从上个月到今天``: one expression
+  from the first day of the start to the last day of the end; the end keeps the start's year
+  and month and is the first such date on or after the start; the precision is the start's;
+- vague: 日前, 近日, 近期, 不久前, 一个月前, 两周前, 三个多月前: an approximate *window* with
   ``approximate=True`` and a coarse precision, never a false exact day.
 
 Every result carries ``date`` (the first day), ``date_end`` (the last day; equal to ``date``
 for an exact day), ``precision`` (day | month | year; windows of up to about two months are
-'month', longer ones 'year') and the words it was resolved from (``text``) with offsets into
-the input. Numbers may be Arabic, full-width or Chinese (cn2an); spaces between the parts
-(``本月 9 日``) are allowed.
+'month', longer ones 'year'), ``approximate`` (the words do not give the bounds: 年底, 月初,
+N年前, 三个多月前 ... are our reading of them) and the words it was resolved from (``text``)
+with offsets into the input. A day-part or clock time after a day (``昨天上午``, ``7月4日晚上7点``)
+stays out of its expression and does not change the day. Numbers may be Arabic, full-width or
+Chinese (cn2an); spaces between the parts (``本月 9 日``) are allowed.
+
+Not dates: a length of time (为期两天, 两日访问, 结束3日访华行程, 时隔10年, 时隔近7年).
+Which of a sentence's dates dates its event is the events stage's choice (event_rules).
 """
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
-import cn2an
+from .time_calendar import _S, _TO, _WD, DATE_NUMBER, _Ctx
+from .time_periods import _narrowed
+from .time_rules import _GATED, _RULE_CHARS, _RULES
+
+_N = DATE_NUMBER
 
 
 @dataclass(frozen=True)
@@ -43,320 +67,47 @@ class TimeExpr:
     basis: str = "absolute"  # absolute | dispatch | passage
 
 
-_S = r"[ \t\u3000\u00a0]*"  # optional spacing between the parts of an expression
-_CN_DIGITS = "〇零一二三四五六七八九"
-DATE_NUMBER = r"(?:[0-9０-９]{1,2}|[零一二三四五六七八九十两]{1,3})"
-_YEAR = r"(?:[0-9０-９]{4}|[〇零一二三四五六七八九]{4})"
-_WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
-_WD = r"[一二三四五六日天1-7]"
-
-
-def _num(s: str) -> int:
-    s = s.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
-    if s.isdigit():
-        return int(s)
-    if all(ch in _CN_DIGITS for ch in s):  # 二〇二四: digit by digit
-        return int("".join(str(max(0, _CN_DIGITS.index(ch) - 1)) for ch in s))
-    return int(cn2an.cn2an(s, "smart"))
-
-
-def _month_end(y: int, m: int) -> date:
-    return date(y, m, calendar.monthrange(y, m)[1])
-
-
-def _add_months(d: date, months: int) -> date:
-    idx = d.year * 12 + d.month - 1 + months
-    y, m = divmod(idx, 12)
-    return date(y, m + 1, min(d.day, calendar.monthrange(y, m + 1)[1]))
-
-
-def _safe_date(y: int, m: int, d: int) -> date | None:
-    try:
-        return date(y, m, d)
-    except ValueError:
-        return None
-
-
-def _closest(candidates: list[date], anchor: date) -> date:
-    # News mostly reports the past: a future candidate counts twice as far away.
-    def cost(d: date) -> int:
-        delta = (d - anchor).days
-        return 2 * delta if delta > 0 else -delta
-
-    return min(candidates, key=cost)
-
-
-def _window(expr, start: date, end: date, basis: str) -> tuple:
-    span = (end - start).days
-    precision = "month" if span <= 62 else "year"
-    return start, end, precision, True, basis
-
-
-# Each rule: (regex, resolver). Resolvers get (match, anchor, prev) and return
-# (date, date_end, precision, approximate, basis) or None.
-
-
-def _r_ymd(m, anchor, prev):
-    d = _safe_date(_num(m["y"]), _num(m["m"]), _num(m["d"]))
-    return d and (d, d, "day", False, "absolute")
-
-
-def _r_ym(m, anchor, prev):
-    y, mo = _num(m["y"]), _num(m["m"])
-    if not 1 <= mo <= 12:
-        return None
-    return date(y, mo, 1), _month_end(y, mo), "month", False, "absolute"
-
-
-def _r_y(m, anchor, prev):
-    y = _num(m["y"])
-    return date(y, 1, 1), date(y, 12, 31), "year", False, "absolute"
-
-
-_REL_YEAR = {"今年": 0, "本年": 0, "去年": -1, "前年": -2, "明年": 1}
-
-
-def _r_rel_year(m, anchor, prev):
-    y = anchor.year + _REL_YEAR[m["ry"]]
-    if m["m"] is None:
-        return date(y, 1, 1), date(y, 12, 31), "year", False, "dispatch"
-    mo = _num(m["m"])
-    if not 1 <= mo <= 12:
-        return None
-    if m["d"] is None:
-        return date(y, mo, 1), _month_end(y, mo), "month", False, "dispatch"
-    d = _safe_date(y, mo, _num(m["d"]))
-    return d and (d, d, "day", False, "dispatch")
-
-
-_REL_MONTH = {"本月": 0, "这个月": 0, "上月": -1, "上个月": -1, "下月": 1, "下个月": 1}
-
-
-def _r_rel_month(m, anchor, prev):
-    if m["rm"] == "当月":
-        base = prev or anchor
-        basis = "passage"
-    else:
-        base = _add_months(anchor.replace(day=1), _REL_MONTH[m["rm"]])
-        basis = "dispatch"
-    y, mo = base.year, base.month
-    if m["d"] is None:
-        return date(y, mo, 1), _month_end(y, mo), "month", False, basis
-    d = _safe_date(y, mo, _num(m["d"]))
-    return d and (d, d, "day", False, basis)
-
-
-def _r_md(m, anchor, prev):
-    mo, dd = _num(m["m"]), _num(m["d"])
-    cands = [
-        d for y in (anchor.year - 1, anchor.year, anchor.year + 1) if (d := _safe_date(y, mo, dd))
-    ]
-    if not cands:
-        return None
-    d = _closest(cands, anchor)
-    return d, d, "day", False, "absolute"
-
-
-def _r_month(m, anchor, prev):
-    mo = _num(m["m"])
-    if not 1 <= mo <= 12:
-        return None
-    cands = [date(y, mo, 1) for y in (anchor.year - 1, anchor.year, anchor.year + 1)]
-    first = _closest(cands, anchor.replace(day=1))
-    return first, _month_end(first.year, first.month), "month", False, "absolute"
-
-
-def _r_day(m, anchor, prev):
-    dd = _num(m["d"])
-    cands = []
-    for k in (-1, 0, 1):
-        base = _add_months(anchor.replace(day=1), k)
-        if d := _safe_date(base.year, base.month, dd):
-            cands.append(d)
-    if not cands:
-        return None
-    d = _closest(cands, anchor)
-    return d, d, "day", False, "dispatch"
-
-
-_WEEK_SHIFT = {"上": -1, "本": 0, "这": 0, "下": 1}
-
-
-def _r_weekday(m, anchor, prev):
-    wd_s = m["wd"]
-    wd = int(wd_s) - 1 if wd_s.isdigit() else _WEEKDAYS[wd_s]
-    if wd_s.isdigit() and not 0 <= wd <= 6:
-        return None
-    if m.re.groupindex.get("wk") and m["wk"]:
-        monday = anchor - timedelta(days=anchor.weekday())
-        d = monday + timedelta(days=7 * _WEEK_SHIFT[m["wk"]] + wd)
-    else:  # a bare weekday: the latest one on or before the dispatch date
-        d = anchor - timedelta(days=(anchor.weekday() - wd) % 7)
-    return d, d, "day", False, "dispatch"
-
-
-_REL_DAY = {
-    "今天": 0,
-    "今日": 0,
-    "昨天": -1,
-    "昨日": -1,
-    "前天": -2,
-    "明天": 1,
-    "明日": 1,
-    "后天": 2,
-}
-
-
-def _r_rel_day(m, anchor, prev):
-    d = anchor + timedelta(days=_REL_DAY[m["rd"]])
-    return d, d, "day", False, "dispatch"
-
-
-_PASSAGE_DAY = {
-    "前一天": -1,
-    "前一日": -1,
-    "头一天": -1,
-    "次日": 1,
-    "隔日": 1,
-    "翌日": 1,
-    "隔天": 1,
-    "第二天": 1,
-    "第二日": 1,
-    "当天": 0,
-    "当日": 0,
-    "同日": 0,
-    "同一天": 0,
-    "同天": 0,
-}
-
-
-def _r_passage_day(m, anchor, prev):
-    d = (prev or anchor) + timedelta(days=_PASSAGE_DAY[m["pd"]])
-    return d, d, "day", False, "passage"
-
-
-def _r_days_after(m, anchor, prev):
-    d = (prev or anchor) + timedelta(days=_num(m["n"]))
-    return d, d, "day", False, "passage"
-
-
-def _r_days_ago(m, anchor, prev):
-    d = anchor - timedelta(days=_num(m["n"]))
-    return d, d, "day", False, "dispatch"
-
-
-_VAGUE = {  # days before the dispatch date: (earliest, latest)
-    "日前": (14, 0),
-    "近日": (10, 0),
-    "连日": (10, 0),
-    "近期": (30, 0),
-    "最近": (30, 0),
-    "不久前": (60, 0),
-    "前不久": (60, 0),
-}
-
-
-def _r_vague(m, anchor, prev):
-    early, late = _VAGUE[m["vg"]]
-    return _window(m, anchor - timedelta(days=early), anchor - timedelta(days=late), "dispatch")
-
-
-def _r_ago(m, anchor, prev):
-    n = 0.5 if m["n"] == "半" else _num(m["n"])
-    unit = m["unit"]
-    if unit in ("周", "星期", "礼拜"):
-        center, half = anchor - timedelta(days=round(7 * n)), max(2, round(2 * n))
-    else:  # months
-        center, half = anchor - timedelta(days=round(30.4 * n)), max(7, round(15 * n))
-    return _window(m, center - timedelta(days=half), center + timedelta(days=half), "dispatch")
-
-
-def _r_last_week(m, anchor, prev):
-    monday = anchor - timedelta(days=anchor.weekday()) + timedelta(days=7 * _WEEK_SHIFT[m["wk"]])
-    return monday, monday + timedelta(days=6), "month", False, "dispatch"
-
-
-_N = DATE_NUMBER
-# Every character a number (DATE_NUMBER, _YEAR) can begin with.
-_NUM_START = "[0-9０-９零一二三四五六七八九十两]"
-_YEAR_START = "[0-9０-９〇零一二三四五六七八九]"
-
-
-def _rule(pattern: str, resolver, starts: str) -> tuple[re.Pattern, object]:
-    """A rule whose matches can only begin with a character of ``starts``.
-
-    The class goes first as a lookahead, which matches the same: Python's regex engine jumps
-    straight to such characters only when a pattern opens with them, not with a group or a
-    lookbehind, and tried every position of the text instead. That made the rules 3 to 4
-    times faster, and date finding was the largest single cost of ingestion.
-    """
-    return re.compile(f"(?={starts}){pattern}"), resolver
-
-
-_RULES: list[tuple[re.Pattern, object]] = [
-    _rule(
-        rf"(?P<y>{_YEAR}){_S}年{_S}(?P<m>{_N}){_S}月{_S}(?P<d>{_N}){_S}[日号]", _r_ymd, _YEAR_START
-    ),
-    _rule(r"(?<![0-9])(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?![0-9])", _r_ymd, r"\d"),
-    _rule(
-        rf"(?P<y>{_YEAR}){_S}年{_S}(?P<m>{_N}){_S}月(?!份?{_S}{_N}{_S}[日号])份?",
-        _r_ym,
-        _YEAR_START,
-    ),
-    _rule(rf"(?P<y>{_YEAR}){_S}年(?!{_S}{_N}{_S}月|代)", _r_y, _YEAR_START),
-    (
-        re.compile(
-            rf"(?P<ry>今年|本年|去年|前年|明年)(?:{_S}(?P<m>{_N}){_S}月份?(?:{_S}(?P<d>{_N}){_S}[日号])?)?"
-        ),
-        _r_rel_year,
-    ),
-    (
-        re.compile(rf"(?P<rm>本月|这个月|上个?月|下个?月|当月)(?:{_S}(?P<d>{_N}){_S}[日号])?"),
-        _r_rel_month,
-    ),
-    _rule(rf"(?<![0-9年个])(?P<m>{_N}){_S}月{_S}(?P<d>{_N}){_S}[日号]", _r_md, _NUM_START),
-    (re.compile(rf"(?P<wk>[上本这下])个?(?:星期|周|礼拜)(?P<wd>{_WD})"), _r_weekday),
-    _rule(
-        rf"(?<![上本这下一二三四五六七八九十0-9个])(?:星期|周|礼拜)(?P<wd>{_WD})(?!年)",
-        _r_weekday,
-        "[星周礼]",
-    ),
-    (re.compile(r"(?P<wk>[上本这])个?(?:星期|周|礼拜)(?![一二三四五六日天1-7年末])"), _r_last_week),
-    _rule(
-        rf"(?P<n>{_N}|半)个?(?P<unit>月|周|星期|礼拜)(?:以)?前",
-        _r_ago,
-        "[0-9０-９零一二三四五六七八九十两半]",
-    ),
-    _rule(rf"(?P<n>{_N})天(?:以)?前", _r_days_ago, _NUM_START),
-    _rule(rf"(?P<n>{_N})天(?:以)?后", _r_days_after, _NUM_START),
-    (
-        re.compile(
-            r"(?P<rd>今天|今日(?!俄罗斯|美国|头条|关注|中国|说法)|昨天|昨日|前天|明天|明日|后天)"
-        ),
-        _r_rel_day,
-    ),
-    (
-        re.compile(
-            r"(?P<pd>前一天|前一日|头一天|次日|隔日|翌日|隔天|第二天|第二日|当天|当日|同日|同一天|同天)"
-        ),
-        _r_passage_day,
-    ),
-    _rule(
-        r"(?<![0-9０-９零一二三四五六七八九十节生假])(?P<vg>日前|近日|连日|近期|不久前|前不久)",
-        _r_vague,
-        "[日近连不前]",
-    ),
-    _rule(
-        rf"(?<![0-9年个月])(?P<m>{_N}){_S}月份?(?!{_S}{_N}{_S}[日号])(?![0-9])",
-        _r_month,
-        _NUM_START,
-    ),
-    _rule(rf"(?<![0-9月年个第周期拜])(?P<d>{_N}){_S}[日](?![前后元本])", _r_day, _NUM_START),
-]
-
-_RANGE_JOIN = re.compile(rf"{_S}(?:至|到|~|～|－|-|—){_S}")
 # A weekday right before a bracketed date: 星期四(7月18日). The bracketed date decides.
 _WEEKDAY_PREFIX = re.compile(rf"(?:[上本这]?个?(?:星期|周|礼拜){_WD}){_S}[（(]{_S}$")
+_BEFORE_BRACKETED = "(（ \t\u3000\u00a0"
+_CLOSE_BRACKET = re.compile(rf"{_S}[)）]")
+# A day-part and/or a clock time after a day: 晚上7点09分, 上午10时许, 零时, 9~11点. They
+# stay out of the day's expression (昨天上午 is 昨天), which they do not change.
+_CLOCK = (
+    rf"(?:[0-9]{{1,2}}:[0-9]{{2}}(?::[0-9]{{2}})?|{_N}{_S}(?:[~～\-－至到]{_S}{_N}{_S})?[时点]"
+    rf"(?:{_S}{_N}{_S}分(?:{_S}{_N}{_S}秒)?|半|许|左右|整)?)"
+)
+_DAY_PART = (
+    rf"(?:(?:凌晨|清晨|早晨|早上|早间|上午|中午|午间|午后|下午|傍晚|晚上|晚间|夜间|夜里|深夜|午夜"
+    rf"|晚|早|夜)(?:{_S}{_CLOCK})?|{_CLOCK})"
+)
+# Between the start and the end of a range: the sign, maybe after the start's day-part or
+# clock time (12月9日零时至12月16日24时).
+_RANGE_JOIN = re.compile(rf"(?:{_S}{_DAY_PART})?{_S}{_TO}{_S}")
+
+
+assert len(_RULE_CHARS) == len(_RULES)
+# Every rule in priority order (an earlier rule wins a tie), and which rules each character
+# lets run.
+_SCAN = [*_RULES, *((rx, resolver) for _, rx, resolver in _GATED)]
+_SCAN_CHARS = [*_RULE_CHARS, *(chars for chars, _, _ in _GATED)]
+_RULES_OF_CHAR: dict[str, frozenset[int]] = {
+    ch: frozenset(i for i, chars in enumerate(_SCAN_CHARS) if ch in chars)
+    for ch in set("".join(_SCAN_CHARS))
+}
+_GATE_CHARS = re.compile("[" + re.escape("".join(sorted(_RULES_OF_CHAR))) + "]")
+
+
+def _candidates(text: str) -> list[tuple[int, int, int, re.Match, object]]:
+    run: set[int] = set()
+    for ch in set(_GATE_CHARS.findall(text)):
+        run |= _RULES_OF_CHAR[ch]
+    spans = []
+    for priority in sorted(run):
+        rx, resolver = _SCAN[priority]
+        for m in rx.finditer(text):
+            spans.append((m.start(), m.end(), priority, m, resolver))
+    return spans
 
 
 def find_times(text: str, anchor: date, prev: date | None = None) -> list[TimeExpr]:
@@ -365,10 +116,7 @@ def find_times(text: str, anchor: date, prev: date | None = None) -> list[TimeEx
     ``prev`` is the date mentioned just before this passage (for 次日, 前一天 ...); inside
     the passage it follows each exact day as it is read.
     """
-    spans: list[tuple[int, int, int, re.Match, object]] = []
-    for priority, (rx, resolver) in enumerate(_RULES):
-        for m in rx.finditer(text):
-            spans.append((m.start(), m.end(), priority, m, resolver))
+    spans = _candidates(text)
     # Leftmost, then longest, then the earlier rule; drop anything overlapping a kept span.
     spans.sort(key=lambda s: (s[0], -(s[1] - s[0]), s[2]))
     kept = []
@@ -378,41 +126,48 @@ def find_times(text: str, anchor: date, prev: date | None = None) -> list[TimeEx
             kept.append(s)
             last_end = s[1]
     out: list[TimeExpr] = []
-    range_from: TimeExpr | None = None
+    ctx = _Ctx(anchor, prev)
+    range_from: TimeExpr | None = None  # the expression a range sign may follow
     for start, end, _p, m, resolver in kept:
-        in_range = (
-            bool(out) and range_from is out[-1] and _RANGE_JOIN.fullmatch(text, out[-1].end, start)
+        if out and start < out[-1].end:
+            continue  # taken in by the expression before (2019年4月12-19日, 年底, 晚上8时)
+        joined = (
+            range_from is not None
+            and range_from is out[-1]
+            and _RANGE_JOIN.fullmatch(text, range_from.end, start) is not None
         )
+        ctx.range_from = range_from.date if joined else None
         try:
-            # 4月10日至13日: the bare day after a range sign belongs with the first day.
-            res = resolver(m, out[-1].date if in_range and resolver is _r_day else anchor, prev)
-        except (ValueError, OverflowError, KeyError):
-            res = None
-        if not res:
+            res = resolver(m, ctx)
+            if not res:
+                continue
+            d, d_end, precision, approx, basis = res
+            if not approx and precision in ("year", "month"):
+                d, d_end, precision, approx, end = _narrowed(text, end, d, d_end, precision, approx)
+        except (ValueError, OverflowError, KeyError):  # 十七三月, 9999年底 + 1 ...
             continue
-        d, d_end, precision, approx, basis = res
         # 星期四(7月18日): extend the expression over the weekday and the closing bracket.
-        w = _WEEKDAY_PREFIX.search(text, max(0, start - 12), start)
+        w = (
+            _WEEKDAY_PREFIX.search(text, max(0, start - 12), start)
+            if start and text[start - 1] in _BEFORE_BRACKETED
+            else None
+        )
         if w and out and out[-1].start >= w.start():
             out.pop()  # the weekday itself was matched on its own: superseded
+            joined = False
         if w:
-            close = re.match(rf"{_S}[)）]", text[end:])
             start = w.start()
-            if close:
-                end += close.end()
-        # 18日至19日, 4月10日至13日: one expression from the first day to the last.
-        if (
-            out
-            and range_from is out[-1]
-            and precision == "day"
-            and not approx
-            and _RANGE_JOIN.fullmatch(text, out[-1].end, start)
-            and d > out[-1].date
-        ):
+            if close := _CLOSE_BRACKET.match(text, end):
+                end = close.end()
+        # 18日至19日, 2017年8月至11月, 从上个月到今天, 2017年至2018年底: one expression from
+        # the start's first day to the end's last.
+        if joined and d >= out[-1].date and d_end >= out[-1].date_end:
             first = out.pop()
-            start, d = first.start, first.date
+            start, d, precision, basis = first.start, first.date, first.precision, first.basis
         out.append(TimeExpr(start, end, text[start:end], d, d_end, precision, approx, basis))
-        range_from = out[-1] if precision == "day" and not approx else None
-        if precision == "day" and not approx:
-            prev = d
+        range_from = out[-1] if not approx else None
+        if not approx:
+            ctx.last = d
+            if precision == "day":
+                ctx.prev = d
     return out
