@@ -48,6 +48,7 @@ KNOWN_HEADS = {
     "苏林",
     "通伦",
 }
+_INVITATION = re.compile(r"应[^，。]{1,60}?邀请")
 _ROUTE_BEFORE = re.compile(r"[从自经由](?:\S{0,2})$")
 _TOPIC_BEFORE = re.compile(r"(?:就|聚焦|讨论|关于|围绕|针对|涉及|商讨|谈及|讨论了)\S{0,2}$")
 _LEAD_MARK = re.compile(r"率领|带领|为首|为团长|领衔|牵头|率")
@@ -130,6 +131,17 @@ def roles(kind, text, mentions, s0, s1, c0, c1, trig, trig_end, counts) -> dict 
                 and not _ROUTE_BEFORE.search(text, max(s0, m.start - 3), m.start)
             ]
 
+        # A list after 对 is all destinations: 对意大利、摩纳哥、法国进行国事访问.
+        for m in sorted(before, key=lambda m: m.start):
+            if m not in targets and any(
+                0 <= m.start - d.end <= 1 and text[d.end : m.start] in ("、", "和", "及", "与", "")
+                for d in targets
+            ):
+                targets.append(m)
+        # Who invited is not who travels: 应普京、施泰因迈尔和默克尔邀请，对俄罗斯和德国进行访问.
+        invited = _INVITATION.search(text, s0, trig)
+        if invited:
+            targets += [m for m in before if invited.start() <= m.start < invited.end()]
         # The traveller: in this clause, else earlier in the sentence (赵乐际抵达平壤，应邀对朝鲜进行访问).
         subj = subject(before) or subject(
             [m for m in countries_in(mentions, s0, c0) if m.type in ("person", "org", "country")]
@@ -200,7 +212,13 @@ def roles(kind, text, mentions, s0, s1, c0, c1, trig, trig_end, counts) -> dict 
             heads = {m.country for m in persons if is_head(m, text, mentions)}
             if len(heads) >= 2:
                 kind = "summit"
-        if host and guests:
+        third = [m for m in located if m.country and m.country not in sides]
+        if host and guests and third and host[-1].country != guests[0].country:
+            # Met on a third country's ground (在德国波恩出席二十国集团会议期间会晤了王毅):
+            # nobody hosts; the sentence's subject goes first.
+            frm, to = host[-1].country, next(g.country for g in guests)
+            place_m = None
+        elif host and guests:
             to = host[-1].country
             frm = next(
                 (g.country for g in guests if g.country != to),

@@ -76,7 +76,7 @@ def _kind_of(word: str) -> str:
 _NOT_EVENT = re.compile(
     r"(?<![中少上大])将(?![军领])|即将|计划|拟|准备|打算|预计|有望|或将|可能|希望|考虑|筹备|"
     r"(?<!应)邀请?(?!请?[了过])|如果|假如|倘若|若|一旦|未|没有|否认|取消|推迟|不会|尚未|"
-    r"原定|原本|原先|本来|期盼|期待|寻求|酝酿|规划|筹划|届时|预定|有意|盼望|争取|设法"
+    r"原定|原计|原本|原先|本来|期盼|期待|寻求|酝酿|规划|筹划|届时|预定|有意|盼望|争取|设法"
 )
 # A visit word used as a noun for a time or a plan (访华期间, 访问前夕, 此访行程): the clause is
 # about something else, which carries its own event if there is one.
@@ -94,6 +94,8 @@ _UNDATED_DOUBT = re.compile(
 )
 # A comment on the report's event (这是…以来首次访问, 此访…): it restates that event.
 _COMMENT = re.compile(r"^(?:这是|这也是|此次|这次|此访|此行|该访|这一访问)")
+# 岸田这次访问凸显…: the visit named as a topic.
+_TOPIC_VISIT = re.compile(r"(?:这次|此次|本次|该次|这一|此番)$")
 # Undated, a summit word is an event when something is held at it (举行峰会, 在河内峰会上会晤);
 # as a topic (此次峰会的重点) it is not. A dated one names an event (今年6月朝俄平壤峰会的意义).
 _HOLDING = re.compile(r"举行|召开|举办|出席|参加|在|于|与会|峰会上|会晤|会谈")
@@ -286,6 +288,7 @@ def find_in_article(article, mentions: list[Mention]) -> list[dict]:
                 s0 == 0
                 or _COMMENT.match(sentence)
                 or _UNDATED_DOUBT.search(sentence)
+                or _TOPIC_VISIT.search(sentence, 0, tm.start())
                 or (word in SUMMIT_WORDS and not _HOLDING.search(sentence, c0, c1))
             ):
                 # An undated title or comment restates the report's event; an undated plan,
