@@ -140,11 +140,15 @@ def analyse_article(
     for s, e, name in institutions:
         covered[s:e] = [True] * (e - s)
         unverified.append((s, e, "org", name))
-    for s, e, kind in fallback_candidates(simplified, tokens, covered):
+    fragments = matcher.gazetteer.fragments
+    for s, e, kind in fallback_candidates(simplified, tokens, covered, fragments):
         if any(covered[s:e]):
             continue
         covered[s:e] = [True] * (e - s)
-        unverified.append((s, e, kind, SKIP_RE.sub("", simplified[s:e])))
+        name = simplified[s:e]
+        # Latin names keep one space between words (Don Farrell); Chinese ones lose it.
+        name = " ".join(name.split()) if name.isascii() else SKIP_RE.sub("", name)
+        unverified.append((s, e, kind, name))
     return _ArticleResult(article_id, text, simplified, mentions, unverified, covered, boundaries)
 
 
@@ -217,6 +221,8 @@ def _resolve_unverified(results: list[_ArticleResult], matcher: Matcher) -> None
             known = sound_index.get(toneless_pinyin(canonical))
             if known is None and canonical != name:
                 known = sound_index.get(toneless_pinyin(name))
+            if known is None and name.isascii():  # Don Farrell after a title
+                known = matcher.gazetteer.latin_index.get(re.sub(r"[\s.-]", "", name).lower())
             if known is not None:
                 r.mentions.append(Mention(s, e, known, matcher.gazetteer.entities[known].type))
             else:
