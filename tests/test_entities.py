@@ -360,3 +360,39 @@ def test_a_pinyin_gloss_inside_a_name_does_not_hide_it():
 def test_hua_is_china_in_compounds_only():
     assert found("代表团下月访华。欢迎更多学生来华留学。") == [("华", "CHN"), ("华", "CHN")]
     assert found("华人社区欢迎华为进入当地市场,华裔议员出席。") == []
+
+
+# Countries: what looks like a country mention and is not.
+
+
+def found_full(text: str) -> list[tuple[str, str]]:
+    """Mentions with the full gazetteer (places, all abbreviations)."""
+    mentions, _ = entities.extract(frame(text), entities.load_matcher())
+    return list(zip(mentions["surface"], mentions["entity_id"], strict=True))
+
+
+def test_a_country_name_starting_an_outlet_name_is_the_outlet():
+    assert found("据中国之声报道,会谈取得成果。来源:中国政府网") == []
+    # 网 that starts another word (网民, 网络) leaves the country alone.
+    assert found("中国网民热议此事。") == [("中国", "CHN")]
+
+
+def test_a_correspondents_posting_in_a_byline_is_not_a_mention():
+    text = "【本报驻俄罗斯、日本特派特约记者 王小明】乌克兰代表团当天抵达。"
+    assert found(text) == [("乌克兰", "UKR")]
+
+
+def test_a_region_named_after_a_country_is_not_that_country():
+    assert ("印度", "IND") not in found_full("会议讨论了印度太平洋地区的局势。")
+    assert ("印", "IND") not in found_full("美日两国在印太地区加强合作。")
+
+
+def test_xi_as_a_direction_after_an_abbreviation_is_not_spain():
+    assert ("西", "ESP") not in found_full("大批士兵被派往俄西的前线。")
+    assert ("西", "ESP") in found_full("中西关系稳定发展。")
+
+
+def test_a_sultan_named_with_his_title_is_not_sudan():
+    got = found_full("两国元首在国家元首苏丹依布拉欣陛下的见证下签署协议。")
+    assert ("苏丹依布拉欣", "person:sultan_ibrahim") in got
+    assert not any(entity == "SDN" for _, entity in got)

@@ -34,7 +34,7 @@ import ahocorasick_rs
 import numpy as np
 import pandas as pd
 
-from ..common.textnorm import NAME_SEPARATORS, to_simplified
+from ..common.textnorm import HAN, NAME_SEPARATORS, to_simplified
 from ..tables.paths import GAZETTEER_CSV
 from ..tables.schema import COLUMNS
 from .cache import ResultCache, key_of, version_of
@@ -49,6 +49,11 @@ from .names import (
 
 UNVERIFIED = "unverified:"
 _SENTENCE_END_RE = re.compile(r"[。！？!?\n]")
+# A correspondent's posting in a byline (环球时报驻俄罗斯、德国特派特约记者): the countries there
+# are where the reporters sit, not what the report is about.
+_CORRESPONDENT_RE = re.compile(
+    f"驻((?:[{HAN}]{{2,10}}?[、和及与])*[{HAN}]{{2,10}}?)(?:特派|特约|首席|常驻)*记者"
+)
 
 
 @dataclass(slots=True)
@@ -105,6 +110,11 @@ def analyse_article(
     token_starts = [start for _, _, start in tokens] + [len(simplified)]
     boundaries = Positions(token_starts, len(simplified))
     mentions, masks = matcher.find(simplified, boundaries, token_starts)
+    if "记者" in simplified:
+        for posting in _CORRESPONDENT_RE.finditer(simplified):
+            s, e = posting.span(1)
+            masks.append((s, e))
+            mentions = [m for m in mentions if not (m.type == "country" and s <= m.start < e)]
     institutions: list[tuple[int, int, str]] = []
     bodies: list[Mention] = []
     for m in list(mentions):

@@ -52,6 +52,7 @@ NAME_TITLES = (
     "将军", "上将", "中将", "少将", "大将", "元帅", "团长", "市长", "州长", "省长", "党首",
     "外务相", "经济相", "国防相", "防卫相", "财务相", "副相", "首席", "特使", "大法官",
     "夫人", "新闻秘书", "国务委员", "拿督斯里", "丹斯里", "拿督", "国王", "女王", "亲王", "王储",
+    "研究员", "学者", "教授", "专家", "分析师", "所长", "总裁", "董事长", "歌手",
 )  # fmt: skip
 _TITLE_END_RE = re.compile(
     "(?:" + "|".join(sorted(map(re.escape, NAME_TITLES), key=len, reverse=True)) + ")$"
@@ -74,6 +75,14 @@ _WEAK_ABBREVS = set("以加沙马哈古白老波秘塔土台智吉希伊黎孟�
 # 访华, 驻华, 对华, 来华, 涉华 (华人, 华裔, 华为 stay words: 华 is weak and needs a partner).
 EXTRA_ABBREVS = {"华": "CHN"}
 _HUA_PREFIXES = set("来涉")
+# Abbreviations that are also directions: 西 ending a run is "west of" (在俄西的军事行动) unless a
+# compound suffix follows (中西关系).
+_DIRECTION_ABBREVS = set("西")
+# A country's name followed by one of these is a news outlet (中国之声, 中国政府网, 美国之音), not
+# a mention of the country, when the outlet word ends a word (中国网民, 中国网络 stay).
+_MEDIA_SUFFIX_RE = re.compile(
+    "之声|之音|政府网|新闻网|网|日报|时报|晚报|电视台|广播电台|广播公司|通讯社|通信社"
+)
 # Abbreviation + suffix pairs that are ordinary words.
 _ABBREV_WORDS = {
     "西方", "西部", "东方", "以上", "以下", "以及", "以来", "以后", "以前", "以便", "以为", "以外",
@@ -271,6 +280,14 @@ class Matcher:
             if entity_id is None:
                 masks.append((s, e))
                 continue
+            entity_type = self.gazetteer.entities[entity_id].type
+            if (
+                entity_type == "country"
+                and (media := _MEDIA_SUFFIX_RE.match(simplified, e))
+                and media.end() in boundaries
+            ):
+                masks.append((s, media.end()))
+                continue
             # Short aliases must be a word: 李强 is not in 小李强调, 中国 not in 其中国家,
             # 俄军 not in 朝俄军事. A title right before a person's name stands for the word
             # edges the tokenizer missed (拿督斯里安华: 拿督斯/里安/华; 总统川普通电话).
@@ -278,12 +295,11 @@ class Matcher:
                 end - start <= 2
                 and (s not in boundaries or glued_at_end(token_starts, s, e))
                 and not (
-                    self.gazetteer.entities[entity_id].type == "person"
-                    and _TITLE_END_RE.search(simplified, max(0, s - 6), s)
+                    entity_type == "person" and _TITLE_END_RE.search(simplified, max(0, s - 6), s)
                 )
             ):
                 continue
-            mentions.append(Mention(s, e, entity_id, self.gazetteer.entities[entity_id].type))
+            mentions.append(Mention(s, e, entity_id, entity_type))
         return mentions, masks
 
     def find_abbreviations(
@@ -322,6 +338,12 @@ class Matcher:
         while start < end and not left_ok(start):
             start += 1
         while end > start and not right_ok(end):
+            end -= 1
+        if (
+            end - start >= 2
+            and text[end - 1] in _DIRECTION_ABBREVS
+            and not text.startswith(_ABBREV_SUFFIXES, end)
+        ):
             end -= 1
         if end - start == 1:
             prev = text[start - 1] if start > 0 else ""

@@ -77,6 +77,8 @@ _BUILDING_RE = re.compile(f"(?:国际|国家|人民|中央|纪念)?(?:{'|'.join(
 # Tags of tokens that are names themselves: a candidate glued to one is a piece of a longer
 # name, a brand or a channel (玉渊谭天, 汤森路透, 新奥加廖沃), not a person of its own.
 _NAME_TAGS = ("nr", "nrfg", "nrt", "nz")
+# What a person does right after being named; a place or a brand does not speak.
+_SPEECH_VERBS = ("说", "表示", "指出", "认为", "称", "强调", "透露", "对记者", "对本社记者")
 # Characters of transliterated foreign names (Xinhua style); a run of them is name-like.
 _TRANSLIT = set(
     "阿埃艾爱安奥巴拜班邦保鲍贝本比彼宾波伯博布查达戴丹道德迪蒂丁东杜多厄恩尔法菲费芬丰弗福盖冈"
@@ -277,7 +279,7 @@ def fallback_candidates(
                     or text[:start].endswith(_PLACE_PRECEDERS)
                 ):
                     kind = "place"
-                elif is_word(squeezed):
+                elif is_word(squeezed) and not text.startswith(_SPEECH_VERBS, end):
                     continue  # a place, brand or dish the dictionary knows (西雅图, 奥斯卡)
             elif not (
                 2 <= len(squeezed) <= 3
