@@ -278,3 +278,121 @@ def test_seed_offsets_point_at_the_surface_and_entities_cover_mentions(seed_tabl
     for row in mentions.itertuples():
         assert articles[row.article_id][row.start : row.end] == row.surface
     assert set(mentions["entity_id"]) == set(seed_tables["entities"]["entity_id"])
+
+
+# The fallback for names missing from the gazetteer, by class of error seen on real pages.
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Ordinary words jieba's dictionary tags as names (高水平/nr, 安保/nr, 许可/nr, 熊猫/nr).
+        "两国关系保持高水平发展,双方还讨论了安保合作,如情况许可将扩大规模。",
+        "这家银行将首次发行熊猫债,高僧在寺中诵经,投资额高达三百亿元。",
+        # 韩 starting a word is Korea's abbreviation more often than the surname.
+        "晚宴上客人品尝了韩式烤肉,当地韩侨和韩裔居民也到场。",
+        # A brand or a team the dictionary knows is not a person.
+        "随后他们观看了菲尼克斯太阳队的比赛,还参观了奥斯卡颁奖典礼的会场。",
+        # Two name-like words glued together: a channel or an agency, not a person.
+        "来源:玉渊谭天",
+    ],
+)
+def test_words_places_and_brands_are_not_new_persons(text):
+    mentions, _ = extract(text)
+    assert list(mentions.loc[mentions["type"] == "person", "surface"]) == []
+
+
+def test_a_piece_cut_out_of_a_known_name_is_not_a_name():
+    # 沃鲁奇科 is a cut of 克里沃鲁奇科 (in the gazetteer), not another person.
+    assert found("此前沃鲁奇科曾访朝。") == [("朝", "PRK")]
+
+
+def test_places_and_buildings_found_by_the_fallback_are_places():
+    for text, place in [
+        ("代表团抵达西雅图。西雅图是此行的第一站。", "西雅图"),
+        ("两国领导人在安纳伯格庄园散步。", "安纳伯格庄园"),
+        ("专机抵达南宁吴圩国际机场。", "吴圩国际机场"),
+    ]:
+        mentions, _ = extract(text)
+        assert set(zip(mentions["surface"], mentions["type"], strict=True)) == {(place, "place")}
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("越南总理阮春福会见了代表团。", "阮春福"),
+        ("外交部发言人汪文斌14日主持例行记者会。", "汪文斌"),
+        ("国务委员兼外长王小明在会上表示。", "王小明"),
+        ("随行的还有文化部长兼理事会主席拿督斯里张庆信。", "张庆信"),
+        ("美国第一夫人吉儿(Jill Biden)陪同出席。", "吉儿"),
+        ("西雅图市市长默里偕当地政要到机场迎接。", "默里"),
+        ("随行的还有贸易部长Don Farrell。", "Don Farrell"),
+    ],
+)
+def test_a_title_announces_a_lesser_known_official(text, name):
+    mentions, _ = extract(text)
+    people = mentions[mentions["type"] == "person"]
+    assert list(people["surface"]) == [name]
+    assert list(people["entity_id"]) == ["unverified:" + name]
+
+
+def test_a_latin_name_after_a_title_joins_the_gazetteer_person_of_that_english_name():
+    matcher = entities.load_matcher()  # the full gazetteer
+    mentions, _ = entities.extract(frame("澳洲贸易部长Don Farrell表示欢迎。"), matcher)
+    assert ("Don Farrell", "person:don_farrell") in set(
+        zip(mentions["surface"], mentions["entity_id"], strict=True)
+    )
+
+
+def test_a_title_before_a_short_name_stands_for_the_word_edges_the_tokenizer_missed():
+    # 李强调 is 李强 + 调研 after a title (the tokenizer reads 强调), not in 小李强调.
+    assert found("国务院总理李强调研时表示。") == [("李强", "person:li_qiang")]
+    assert found("志愿者小李强调,垃圾分类需要每个人参与。") == []
+
+
+def test_a_pinyin_gloss_inside_a_name_does_not_hide_it():
+    assert found("朝鲜领导人金(jīn)正恩会见代表团。") == [
+        ("朝鲜", "PRK"),
+        ("金(jīn)正恩", "person:kim_jong_un"),
+    ]
+
+
+def test_hua_is_china_in_compounds_only():
+    assert found("代表团下月访华。欢迎更多学生来华留学。") == [("华", "CHN"), ("华", "CHN")]
+    assert found("华人社区欢迎华为进入当地市场,华裔议员出席。") == []
+
+
+# Countries: what looks like a country mention and is not.
+
+
+def found_full(text: str) -> list[tuple[str, str]]:
+    """Mentions with the full gazetteer (places, all abbreviations)."""
+    mentions, _ = entities.extract(frame(text), entities.load_matcher())
+    return list(zip(mentions["surface"], mentions["entity_id"], strict=True))
+
+
+def test_a_country_name_starting_an_outlet_name_is_the_outlet():
+    assert found("据中国之声报道,会谈取得成果。来源:中国政府网") == []
+    # 网 that starts another word (网民, 网络) leaves the country alone.
+    assert found("中国网民热议此事。") == [("中国", "CHN")]
+
+
+def test_a_correspondents_posting_in_a_byline_is_not_a_mention():
+    text = "【本报驻俄罗斯、日本特派特约记者 王小明】乌克兰代表团当天抵达。"
+    assert found(text) == [("乌克兰", "UKR")]
+
+
+def test_a_region_named_after_a_country_is_not_that_country():
+    assert ("印度", "IND") not in found_full("会议讨论了印度太平洋地区的局势。")
+    assert ("印", "IND") not in found_full("美日两国在印太地区加强合作。")
+
+
+def test_xi_as_a_direction_after_an_abbreviation_is_not_spain():
+    assert ("西", "ESP") not in found_full("大批士兵被派往俄西的前线。")
+    assert ("西", "ESP") in found_full("中西关系稳定发展。")
+
+
+def test_a_sultan_named_with_his_title_is_not_sudan():
+    got = found_full("两国元首在国家元首苏丹依布拉欣陛下的见证下签署协议。")
+    assert ("苏丹依布拉欣", "person:sultan_ibrahim") in got
+    assert not any(entity == "SDN" for _, entity in got)

@@ -338,3 +338,22 @@ def test_labelled_sets_keep_their_accuracy():
         assert result["split_recall"] >= 0.95, (name, result["errors"])
         assert result["outlet_accuracy"] >= 0.95, (name, result["errors"])
         assert result["date_accuracy"] >= 0.95, (name, result["errors"])
+
+
+def test_breadcrumbs_and_photo_captions_are_page_chrome():
+    from dashboard.ingest.cleaning import clean_page
+
+    page = "\n".join(
+        [
+            "某某网>>国际频道>>两国领导人会晤专题>>最新报道",
+            "论坛 » 国际观察 » 两国领导人举行会谈",
+            "▲两国领导人在机场握手。（图／资料照片）",
+            "↓总统正在出席峰会↓",
+            "新华社北京5月6日电 两国领导人6日在北京举行会谈，双方同意加强合作。",
+        ]
+    )
+    kept, removed = clean_page(page)
+    assert [line.text for line in kept] == [
+        "新华社北京5月6日电两国领导人6日在北京举行会谈，双方同意加强合作。"
+    ]
+    assert len(removed) == 4

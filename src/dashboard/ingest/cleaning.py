@@ -30,6 +30,8 @@ _BOILERPLATE = [
         r"[0-9]+\s*人(阅读|回复|浏览|评论|围观)|(阅读|回复|浏览|查看|点击|评论)\s*[:：]?\s*[0-9]+\s*([|｜]|$)",
         r"^(发表于|發表於|本帖最后由|责任编辑|責任編輯|编辑[:：]|校对[:：]|版权所有|版權所有|copyright|©|all rights reserved|扫一扫|关注我们|相关阅读|相关新闻|相关内容|推荐阅读|热门推荐|分享到|分享|订阅|跳过此内容|图像来源|图片来源|图像加注文字|图片说明|签名[:：]|转载请注明)",
         r"^(首页|主页|当前位置[:：]?)\s*[>＞»/]|[>＞»]\s*正文$",
+        # A breadcrumb trail: 人民网>>专题>>最新报道, 军事论坛 » 国际观察 » 标题.
+        r"^[^。！？]*?(>>|＞＞|»|›)[^。！？]*(>>|＞＞|»|›)",
         r"^[【\[]?(责编|編輯|编辑)[:：]",
         r"版权所有|版權所有|all rights reserved|未经授权.{0,6}不得转载|只看该作者",
         r"^(小字号|大字号|中字号|字号[:：]|引用[:：]|阅读原文|点击关注|在看$)",
@@ -82,6 +84,9 @@ _IMAGE_LINE = re.compile(
     re.IGNORECASE,
 )
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
+# A photo or video caption marked by an arrow or triangle pointing at the picture (▲普京与金正恩
+# 握手。（图／路透）, ↓总统正在出席峰会↓), however long.
+_CAPTION_MARK = re.compile(r"^[▲▼△▽↑↓]")
 # "引用：某网友 发表于 ...": the lines below it, up to a blank line, quote another post.
 _QUOTE_HEADER = re.compile(r"^(引用|引用自|quote)\s*[:：]", re.IGNORECASE)
 _HAS_WORD = re.compile(rf"[{HAN}A-Za-z0-9]")
@@ -141,7 +146,7 @@ def _is_boilerplate(simplified: str, raw: str = "", spaced_page: bool = False) -
     # On a page that puts spaces around every word, a headline looks like a navigation row.
     if raw and not spaced_page and _NAV_ROW.match(raw.strip()):
         return True
-    if _IMAGE_LINE.match(simplified):
+    if _IMAGE_LINE.match(simplified) or _CAPTION_MARK.match(simplified):
         return True
     if len(simplified) <= 80:
         return any(p.search(simplified.casefold()) for p in _BOILERPLATE)

@@ -34,7 +34,7 @@ import ahocorasick_rs
 import numpy as np
 import pandas as pd
 
-from ..common.textnorm import NAME_SEPARATORS, to_simplified
+from ..common.textnorm import HAN, NAME_SEPARATORS, to_simplified
 from ..tables.paths import GAZETTEER_CSV
 from ..tables.schema import COLUMNS
 from .cache import ResultCache, key_of, version_of
@@ -49,6 +49,11 @@ from .names import (
 
 UNVERIFIED = "unverified:"
 _SENTENCE_END_RE = re.compile(r"[。！？!?\n]")
+# A correspondent's posting in a byline (环球时报驻俄罗斯、德国特派特约记者): the countries there
+# are where the reporters sit, not what the report is about.
+_CORRESPONDENT_RE = re.compile(
+    f"驻((?:[{HAN}]{{2,10}}?[、和及与])*[{HAN}]{{2,10}}?)(?:特派|特约|首席|常驻)*记者"
+)
 
 
 @dataclass(slots=True)
@@ -105,6 +110,11 @@ def analyse_article(
     token_starts = [start for _, _, start in tokens] + [len(simplified)]
     boundaries = Positions(token_starts, len(simplified))
     mentions, masks = matcher.find(simplified, boundaries, token_starts)
+    if "记者" in simplified:
+        for posting in _CORRESPONDENT_RE.finditer(simplified):
+            s, e = posting.span(1)
+            masks.append((s, e))
+            mentions = [m for m in mentions if not (m.type == "country" and s <= m.start < e)]
     institutions: list[tuple[int, int, str]] = []
     bodies: list[Mention] = []
     for m in list(mentions):
@@ -140,11 +150,15 @@ def analyse_article(
     for s, e, name in institutions:
         covered[s:e] = [True] * (e - s)
         unverified.append((s, e, "org", name))
-    for s, e, kind in fallback_candidates(simplified, tokens, covered):
+    fragments = matcher.gazetteer.fragments
+    for s, e, kind in fallback_candidates(simplified, tokens, covered, fragments):
         if any(covered[s:e]):
             continue
         covered[s:e] = [True] * (e - s)
-        unverified.append((s, e, kind, SKIP_RE.sub("", simplified[s:e])))
+        name = simplified[s:e]
+        # Latin names keep one space between words (Don Farrell); Chinese ones lose it.
+        name = " ".join(name.split()) if name.isascii() else SKIP_RE.sub("", name)
+        unverified.append((s, e, kind, name))
     return _ArticleResult(article_id, text, simplified, mentions, unverified, covered, boundaries)
 
 
@@ -217,6 +231,8 @@ def _resolve_unverified(results: list[_ArticleResult], matcher: Matcher) -> None
             known = sound_index.get(toneless_pinyin(canonical))
             if known is None and canonical != name:
                 known = sound_index.get(toneless_pinyin(name))
+            if known is None and name.isascii():  # Don Farrell after a title
+                known = matcher.gazetteer.latin_index.get(re.sub(r"[\s.-]", "", name).lower())
             if known is not None:
                 r.mentions.append(Mention(s, e, known, matcher.gazetteer.entities[known].type))
             else:

@@ -39,6 +39,24 @@ TYPES = ("person", "country", "org", "place")
 # Characters removed before matching: spaces and the dots between parts of a foreign name.
 SKIP_CHARS = " \t\u3000\u00a0" + NAME_SEPARATORS
 SKIP_RE = re.compile(f"[{re.escape(SKIP_CHARS)}]")
+# ... and pinyin glosses that some pages print after a character (习(xí)近平, 抵达(dá)): a
+# lowercase syllable in parentheses with a tone mark.
+_GLOSS = "[(（][a-zü]{0,6}[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]{0,6}[)）]"
+_GLOSS_RE = re.compile(_GLOSS)
+_SQUEEZE_RE = re.compile(f"[{re.escape(SKIP_CHARS)}]|{_GLOSS}")
+# Titles and honorifics that stand right before a name (总统普京, 发言人毛宁, 拿督斯里安华).
+NAME_TITLES = (
+    "总统", "总理", "首相", "主席", "委员长", "总书记", "书记", "部长", "副部长", "外长", "外相",
+    "防长", "副防长", "国防部长", "外交部长", "大使", "校长", "司令", "司令官", "参谋长", "议长",
+    "议员", "发言人", "国务卿", "秘书长", "局长", "院长", "会长", "主任", "领导人", "顾问", "官员",
+    "将军", "上将", "中将", "少将", "大将", "元帅", "团长", "市长", "州长", "省长", "党首",
+    "外务相", "经济相", "国防相", "防卫相", "财务相", "副相", "首席", "特使", "大法官",
+    "夫人", "新闻秘书", "国务委员", "拿督斯里", "丹斯里", "拿督", "国王", "女王", "亲王", "王储",
+    "研究员", "学者", "教授", "专家", "分析师", "所长", "总裁", "董事长", "歌手",
+)  # fmt: skip
+_TITLE_END_RE = re.compile(
+    "(?:" + "|".join(sorted(map(re.escape, NAME_TITLES), key=len, reverse=True)) + ")$"
+)
 _HAN_RE = re.compile(f"[{HAN}]")
 
 # Words around a one-character country abbreviation that make it a compound.
@@ -52,7 +70,19 @@ _ABBREV_SUFFIXES = (
 # Abbreviations that are also everyday characters (以 = by, 加 = add, 马, 沙, 白 ...): they count
 # after a travel/stance verb or before a suffix, or after another abbreviation (中以, 美加),
 # never at the start of a run.
-_WEAK_ABBREVS = set("以加沙马哈古白老波秘塔土台智吉希伊黎孟丹捷奥埃")
+_WEAK_ABBREVS = set("以加沙马哈古白老波秘塔土台智吉希伊黎孟丹捷奥埃华")
+# A second abbreviation the gazetteer's one-per-country column has no room for: 华 is China in
+# 访华, 驻华, 对华, 来华, 涉华 (华人, 华裔, 华为 stay words: 华 is weak and needs a partner).
+EXTRA_ABBREVS = {"华": "CHN"}
+_HUA_PREFIXES = set("来涉")
+# Abbreviations that are also directions: 西 ending a run is "west of" (在俄西的军事行动) unless a
+# compound suffix follows (中西关系).
+_DIRECTION_ABBREVS = set("西")
+# A country's name followed by one of these is a news outlet (中国之声, 中国政府网, 美国之音), not
+# a mention of the country, when the outlet word ends a word (中国网民, 中国网络 stay).
+_MEDIA_SUFFIX_RE = re.compile(
+    "之声|之音|政府网|新闻网|网|日报|时报|晚报|电视台|广播电台|广播公司|通讯社|通信社"
+)
 # Abbreviation + suffix pairs that are ordinary words.
 _ABBREV_WORDS = {
     "西方", "西部", "东方", "以上", "以下", "以及", "以来", "以后", "以前", "以便", "以为", "以外",
@@ -125,6 +155,9 @@ class Gazetteer:
                     self.alias_to_id.setdefault(key, e.entity_id)
             if e.abbrev and len(e.abbrev.strip()) == 1:
                 self.abbrev_to_id.setdefault(to_simplified(e.abbrev.strip()), e.entity_id)
+        for abbrev, entity_id in EXTRA_ABBREVS.items():
+            if entity_id in self.entities:
+                self.abbrev_to_id.setdefault(abbrev, entity_id)
 
     @classmethod
     def load(cls, path: Path = GAZETTEER_CSV) -> Gazetteer:
@@ -150,6 +183,40 @@ class Gazetteer:
                     )
                 )
         return cls(entities)
+
+    @property
+    def fragments(self) -> frozenset[str]:
+        """Pieces of persons' names that are not a name of their own: 连斯基 of 泽连斯基, 塔尼亚
+        of 内塔尼亚胡 (not the parts a separator marks off: 普京 of 弗拉基米尔·普京; nor a
+        Japanese family name: 安倍 of 安倍晋三)."""
+        if not hasattr(self, "_fragments"):
+            pieces: set[str] = set()
+            for e in self.entities.values():
+                if e.type != "person":
+                    continue
+                for alias in {e.name_zh, *e.aliases}:
+                    simplified = to_simplified(alias)
+                    parts = set(re.split(f"[{re.escape(SKIP_CHARS)}-]+", simplified))
+                    full = SKIP_RE.sub("", simplified)
+                    if e.country == "JPN":
+                        parts.add(full[:2])
+                    for i in range(len(full)):
+                        for j in range(i + 2, len(full) + (i > 0)):
+                            if full[i:j] not in parts:
+                                pieces.add(full[i:j])
+            self._fragments = frozenset(pieces - set(self.alias_to_id))
+        return self._fragments
+
+    @property
+    def latin_index(self) -> dict[str, str]:
+        """Persons' English names, lowercased without spaces (donfarrell) -> entity id."""
+        if not hasattr(self, "_latin_index"):
+            self._latin_index = {
+                re.sub(r"[\s.-]", "", e.name_en).lower(): e.entity_id
+                for e in self.entities.values()
+                if e.type == "person" and " " in e.name_en.strip()
+            }
+        return self._latin_index
 
     @property
     def sound_index(self) -> dict[str, str]:
@@ -213,11 +280,26 @@ class Matcher:
             if entity_id is None:
                 masks.append((s, e))
                 continue
-            # Short aliases must be a word: 李强 is not in 小李强调, 中国 not in 其中国家,
-            # 俄军 not in 朝俄军事.
-            if end - start <= 2 and (s not in boundaries or glued_at_end(token_starts, s, e)):
+            entity_type = self.gazetteer.entities[entity_id].type
+            if (
+                entity_type == "country"
+                and (media := _MEDIA_SUFFIX_RE.match(simplified, e))
+                and media.end() in boundaries
+            ):
+                masks.append((s, media.end()))
                 continue
-            mentions.append(Mention(s, e, entity_id, self.gazetteer.entities[entity_id].type))
+            # Short aliases must be a word: 李强 is not in 小李强调, 中国 not in 其中国家,
+            # 俄军 not in 朝俄军事. A title right before a person's name stands for the word
+            # edges the tokenizer missed (拿督斯里安华: 拿督斯/里安/华; 总统川普通电话).
+            if (
+                end - start <= 2
+                and (s not in boundaries or glued_at_end(token_starts, s, e))
+                and not (
+                    entity_type == "person" and _TITLE_END_RE.search(simplified, max(0, s - 6), s)
+                )
+            ):
+                continue
+            mentions.append(Mention(s, e, entity_id, entity_type))
         return mentions, masks
 
     def find_abbreviations(
@@ -243,7 +325,7 @@ class Matcher:
             prev = text[s - 1] if s > 0 else ""
             if prev.isdigit():  # 19日 is a date
                 return False
-            if prev in _ABBREV_PREFIXES:
+            if prev in _ABBREV_PREFIXES or (prev in _HUA_PREFIXES and text[s] == "华"):
                 return True
             # 以 in 将以中朝友好年… is a preposition: weak abbreviations never open a run.
             return s in boundaries and text[s] not in _WEAK_ABBREVS
@@ -257,12 +339,22 @@ class Matcher:
             start += 1
         while end > start and not right_ok(end):
             end -= 1
+        if (
+            end - start >= 2
+            and text[end - 1] in _DIRECTION_ABBREVS
+            and not text.startswith(_ABBREV_SUFFIXES, end)
+        ):
+            end -= 1
         if end - start == 1:
             prev = text[start - 1] if start > 0 else ""
             if text[start : start + 2] in _ABBREV_WORDS:
                 return []
             # A lone abbreviation needs a compound partner on one side: 访朝 or 俄方.
-            if not (prev in _ABBREV_PREFIXES or text.startswith(_ABBREV_SUFFIXES, end)):
+            if not (
+                prev in _ABBREV_PREFIXES
+                or (prev in _HUA_PREFIXES and text[start] == "华")
+                or text.startswith(_ABBREV_SUFFIXES, end)
+            ):
                 return []
         elif end - start < 1:
             return []
@@ -283,13 +375,16 @@ def glued_at_end(token_starts: list[int], s: int, e: int) -> bool:
 
 
 def _squeeze(text: str) -> tuple[str, list[int] | None]:
-    """Text without spaces and name separators, and the original offset of each kept character."""
-    if not SKIP_RE.search(text):
+    """Text without spaces, name separators and pinyin glosses, and the original offset of each
+    kept character."""
+    # Two simple searches are faster than one with the alternation (most texts have neither).
+    gloss = _GLOSS_RE.search(text) is not None
+    if not gloss and not SKIP_RE.search(text):
         return text, None
     offsets: list[int] = []
     pieces = []
     pos = 0
-    for m in SKIP_RE.finditer(text):
+    for m in (_SQUEEZE_RE if gloss else SKIP_RE).finditer(text):
         if m.start() > pos:
             pieces.append(text[pos : m.start()])
             offsets.extend(range(pos, m.start()))

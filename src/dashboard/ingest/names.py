@@ -1,8 +1,16 @@
 """Names missing from the gazetteer: the fallback that finds them.
 
 The tokenizer's POS tags (nr, nrt, nrfg, ns, nt), filtered hard, plus a "title + name" rule
-(校长金琴铁); short forms of a name found in full elsewhere in the article. The entity stage
-marks what this finds as unverified and merges names that sound the same across the corpus.
+(校长金琴铁, 总理阮春福, 部长Don Farrell); short forms of a name found in full elsewhere in the
+article. The entity stage marks what this finds as unverified and merges names that sound the
+same across the corpus.
+
+What the filters keep out, by class (each seen on real pages): words jieba's dictionary knows
+(it tags 顾问, 安保, 熊猫 as names; its transliterations are mostly places and brands: 西雅图,
+奥斯卡), surnames that are also common characters or a country's abbreviation (高水平, 任后,
+韩式), pieces of a known name (连斯基 of 泽连斯基), name-like words glued together (玉渊谭天,
+汤森路透) and buildings (吴圩国际机场 is a place). A title before a name (发言人, 夫人,
+拿督斯里 ...) overrides all of them but the pieces of a known name.
 """
 
 from __future__ import annotations
@@ -13,34 +21,40 @@ from functools import lru_cache
 from itertools import accumulate
 
 from ..common.textnorm import HAN, NAME_SEPARATORS
-from .gazetteer import SKIP_CHARS, SKIP_RE, Mention, glued_at_end
+from .gazetteer import NAME_TITLES, SKIP_CHARS, SKIP_RE, Mention, glued_at_end
 
 _ONLY_HAN_RE = re.compile(f"^[{HAN}]+$")
 # Honorifics and titles: never part of a name (金正恩同志 -> 金正恩); titles also announce one.
 HONORIFICS = ("同志", "先生", "女士", "阁下", "总书记", "委员长", "主席", "总统", "总理")
-_TITLES = (
-    "总统", "总理", "首相", "主席", "委员长", "总书记", "书记", "部长", "副部长", "外长", "外相",
-    "防长", "副防长", "国防部长", "外交部长", "大使", "校长", "司令", "司令官", "参谋长", "议长",
-    "议员", "发言人", "国务卿", "秘书长", "局长", "院长", "会长", "主任", "领导人", "顾问", "官员",
-    "将军", "上将", "中将", "少将", "大将", "元帅", "团长", "市长", "州长", "省长", "党首",
-    "外务相", "经济相", "国防相", "防卫相", "财务相", "副相", "首席", "特使", "大法官",
-)  # fmt: skip
+_TITLES = NAME_TITLES
+_TITLES_RE = "|".join(sorted(map(re.escape, _TITLES), key=len, reverse=True))
 _TITLE_NAME_RE = re.compile(
-    "(?:"
-    + "|".join(sorted(map(re.escape, _TITLES), key=len, reverse=True))
-    + f")([{HAN}]{{2,3}}?|[{HAN}{NAME_SEPARATORS}]{{3,16}}?)"
-    r"(?=\(音\)|（音）|\(|（|同志|率领|表示|指出|强调|说|称|在|于|和|与|等|的|会见|出席|访问|一行|当天|当日|日前|近日|随后|则|也|还|到|抵达|[0-9]|[，,。、；;：:！!？?\s]|$)"
+    f"(?:{_TITLES_RE})([{HAN}]{{2,3}}?|[{HAN}{NAME_SEPARATORS}]{{3,16}}?)"
+    r"(?=\(音\)|（音）|\(|（|同志|率领|表示|指出|强调|说|称|在|于|和|与|等|的|会见|会晤|会谈|举行|出席"
+    r"|访问|通话|主持|签署|发表|宣布|接受|前往|一行|当天|当日|日前|近日|随后|则|也|还|到|抵达|偕"
+    r"|[0-9]|[，,。、；;：:！!？?\s]|$)"
+)
+# Titles inside the run taken for the name: 部长兼理事会主席拿督斯里张庆信 -> 张庆信.
+_TITLE_INSIDE_RE = re.compile(f"(?:{_TITLES_RE})+")
+# A name in Latin letters after a title (澳洲总理Anthony Albanese, 贸易部长Don Farrell): two or
+# three capitalised words, not inside a parenthesis (a gloss of the Chinese name before it).
+_LATIN_NAME_RE = re.compile("[A-Z][a-z]+[ \u00a0-][A-Z][a-z]")
+_TITLE_LATIN_RE = re.compile(
+    f"(?:{_TITLES_RE})[ \u00a0]?([A-Z][a-z]+(?:[ \u00a0-][A-Z][a-z]+){{1,2}})(?![A-Za-z])"
 )
 # Family names (Chinese, Korean): a Chinese-style name from the fallback must start with one.
 _SURNAMES = set(
     "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾"
     "丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤"
     "尹黎易常武乔贺赖龚文朴申安柳洪全严权裴河成车具禹闵俞玄元表延明玉边卓都池千咸卞廉秋鲁慎宣吉"
-    "琴奇印诸郑温庞翁"
+    "琴奇印诸郑温庞翁阮肖耿栗倪邢陶覃闫祁骆"
 )
-# Surnames that are also common characters in ordinary words (延伸线, 全面, 表示): enough after a
-# title (外务相全…), too weak for a name the tagger guessed.
-_WEAK_SURNAMES = set("延表明都成车具全元玉边卓池千咸卞廉秋慎宣吉琴奇印诸方文常武万段龙史江石")
+# Surnames that are also common characters in ordinary words (延伸线, 全面, 表示, 高水平, 任后,
+# 安保, 许可) or a country's abbreviation (韩式, 韩裔, 韩侨): enough after a title (外务相全…,
+# 总理韩德洙), too weak for a name the tagger guessed.
+_WEAK_SURNAMES = set(
+    "延表明都成车具全元玉边卓池千咸卞廉秋慎宣吉琴奇印诸方文常武万段龙史江石高任韩安许"
+)
 # Bylines and credits: the reporter is not in the news (记者王小明, 责编：刘军涛).
 _BYLINE_RE = re.compile(r"(记者|编辑|责编|摄影|摄|撰稿|作者|通讯员)[：:/／\s]*$")
 _BUILDINGS = (
@@ -56,7 +70,15 @@ _BUILDINGS = (
     "宾馆",
     "体育场",
     "纪念碑",
+    "庄园",
 )
+# A building's name, with the words that often stand between it and the place (吴圩国际机场).
+_BUILDING_RE = re.compile(f"(?:国际|国家|人民|中央|纪念)?(?:{'|'.join(_BUILDINGS)})")
+# Tags of tokens that are names themselves: a candidate glued to one is a piece of a longer
+# name, a brand or a channel (玉渊谭天, 汤森路透, 新奥加廖沃), not a person of its own.
+_NAME_TAGS = ("nr", "nrfg", "nrt", "nz")
+# What a person does right after being named; a place or a brand does not speak.
+_SPEECH_VERBS = ("说", "表示", "指出", "认为", "称", "强调", "透露", "对记者", "对本社记者")
 # Characters of transliterated foreign names (Xinhua style); a run of them is name-like.
 _TRANSLIT = set(
     "阿埃艾爱安奥巴拜班邦保鲍贝本比彼宾波伯博布查达戴丹道德迪蒂丁东杜多厄恩尔法菲费芬丰弗福盖冈"
@@ -64,7 +86,7 @@ _TRANSLIT = set(
     "伦罗洛马迈曼梅门蒙米密明莫姆穆纳奈南内尼宁诺帕潘佩皮普奇齐恰乔切钦琼丘萨塞森沙莎舍什施斯"
     "松苏索塔泰坦汤特滕提廷图托瓦万威韦维温沃乌伍西希谢辛休亚扬耶伊因英尤约泽扎詹兹佐祖夫茨娃"
     "娜娅琴谢廖沙科鲍绍舒茹日季久柳丽娜尤兹汀霍蒂赛鲍麦莉蕾露玛芙黛琪佳嘉卓韦沃谢廖德哲"
-    "尔兰姆斯特劳雅迪诺森克洛萨瓦伊拉哈涅波罗捷别烈得盖杰京欧翰瑟"
+    "尔兰姆斯特劳雅迪诺森克洛萨瓦伊拉哈涅波罗捷别烈得盖杰京欧翰瑟默"
 )
 # Tokens the tagger calls names that are not (measured on the seed and news in general).
 FALSE_NAMES = {
@@ -110,6 +132,15 @@ def _tokenizer():
     return rjieba
 
 
+@lru_cache(maxsize=65536)
+def is_word(text: str) -> bool:
+    """True when the tokenizer's dictionary lists ``text`` as a word. jieba's dictionary tags
+    many ordinary words as names (顾问, 安保, 熊猫 are "nr"), and its transliterations are mostly
+    places, brands and dishes (西雅图, 奥斯卡, 巴斯夫, 罗宋汤); the famous people among them are
+    in the gazetteer. So a word it knows is not a new name, unless a title announces it."""
+    return bool(_tokenizer().has_word(text))
+
+
 def pos_tag(text: str) -> list[tuple[str, str, int]]:
     """(word, tag, start) for every token."""
     pairs = _tokenizer().tag(text)
@@ -131,8 +162,13 @@ def _strip_honorifics(name: str) -> str:
     return name
 
 
-def fallback_candidates(text: str, tokens, covered: bytearray) -> list[tuple[int, int, str]]:
-    """Names the gazetteer does not know: (start, end, type). Filtered hard."""
+def fallback_candidates(
+    text: str, tokens, covered: bytearray, fragments: Container[str] = ()
+) -> list[tuple[int, int, str]]:
+    """Names the gazetteer does not know: (start, end, type). Filtered hard.
+
+    ``fragments``: pieces of known names (连斯基 of 泽连斯基) that are never a name of their own.
+    """
     found: list[tuple[int, int, str]] = []
 
     def free(s: int, e: int) -> bool:
@@ -143,6 +179,10 @@ def fallback_candidates(text: str, tokens, covered: bytearray) -> list[tuple[int
     for m in _TITLE_NAME_RE.finditer(text):
         name = m.group(1)
         s, e = m.start(1), m.end(1)
+        inner = [t.end() for t in _TITLE_INSIDE_RE.finditer(name) if t.end() < len(name)]
+        if inner:
+            s += inner[-1]
+            name = name[inner[-1] :]
         if token_at is None:
             token_at = {start: (word, tag) for word, tag, start in tokens}
         token = token_at.get(s)
@@ -152,12 +192,19 @@ def fallback_candidates(text: str, tokens, covered: bytearray) -> list[tuple[int
             continue  # the tokenizer knows it as an ordinary word: 部长表示
 
         squeezed = SKIP_RE.sub("", name)
-        translit = len(squeezed) >= 3 and all(c in _TRANSLIT for c in squeezed)
+        if squeezed in fragments:
+            continue
+        # After a title, two characters of a transliteration are enough (夫人吉尔, 市长默里).
+        translit = len(squeezed) >= 2 and all(c in _TRANSLIT for c in squeezed)
         parts = [p for p in re.split(f"[{re.escape(SKIP_CHARS)}]+", name) if p]
         # A separator marks a foreign name even in characters outside the usual set (宋玛·奔舍那).
         foreign = len(parts) > 1 and all(len(p) >= 2 for p in parts)
         if (len(name) <= 3 and name[0] in _SURNAMES) or translit or foreign:
             found.append((s, e, "person"))
+    if _LATIN_NAME_RE.search(text):  # cheap test first: most articles have no Latin name
+        for m in _TITLE_LATIN_RE.finditer(text):
+            if free(m.start(1), m.end(1)):
+                found.append((m.start(1), m.end(1), "person"))
 
     # POS-tagged names; neighbouring name pieces (克里/nrt 沃鲁奇科/nr, • between) form one name.
     n = len(tokens)
@@ -200,15 +247,24 @@ def fallback_candidates(text: str, tokens, covered: bytearray) -> list[tuple[int
         name = _strip_honorifics(text[start:end])
         end = start + len(name)
         squeezed = SKIP_RE.sub("", name)
-        if not _ONLY_HAN_RE.match(squeezed) or squeezed in FALSE_NAMES or not free(start, end):
+        if (
+            not _ONLY_HAN_RE.match(squeezed)
+            or squeezed in FALSE_NAMES
+            or squeezed in fragments  # 连斯基 of 泽连斯基: a syllable cut out of a known name
+            or not free(start, end)
+        ):
             continue
         translit = len(squeezed) >= 3 and all(c in _TRANSLIT for c in squeezed)
         if kind == "person" and _BYLINE_RE.search(text, max(0, start - 8), start):
             continue
-        if kind in ("person", "place") and text.startswith(_BUILDINGS, end):
-            building = next(b for b in _BUILDINGS if text.startswith(b, end))
-            if free(start, end + len(building)):
-                found.append((start, end + len(building), "place"))  # 万寿台议事堂
+        if kind in ("person", "place") and (building := _BUILDING_RE.match(text, end)):
+            if free(start, building.end()):
+                found.append((start, building.end(), "place"))  # 万寿台议事堂, 吴圩国际机场
+            continue
+        if kind == "person" and (
+            (i > 0 and _glued_name(tokens[i - 1], covered))
+            or (j < n and _glued_name(tokens[j], covered))
+        ):
             continue
         if kind == "person" and (inst := NAMED_INSTITUTION_RE.match(text, end)):
             if free(start, inst.end()):
@@ -223,11 +279,14 @@ def fallback_candidates(text: str, tokens, covered: bytearray) -> list[tuple[int
                     or text[:start].endswith(_PLACE_PRECEDERS)
                 ):
                     kind = "place"
+                elif is_word(squeezed) and not text.startswith(_SPEECH_VERBS, end):
+                    continue  # a place, brand or dish the dictionary knows (西雅图, 奥斯卡)
             elif not (
                 2 <= len(squeezed) <= 3
                 and squeezed[0] in _SURNAMES
                 and squeezed[0] not in _WEAK_SURNAMES
                 and tag in ("nr", "nrfg")
+                and not (len(squeezed) == 2 and is_word(squeezed))  # 顾问, 熊猫, 温馨
             ):
                 continue
         elif kind == "place":
@@ -237,6 +296,12 @@ def fallback_candidates(text: str, tokens, covered: bytearray) -> list[tuple[int
             continue
         found.append((start, end, kind))
     return found
+
+
+def _glued_name(token: tuple[str, str, int], covered: bytearray) -> bool:
+    """A neighbouring token that is a name-like word of its own, not yet taken by a mention."""
+    word, tag, start = token
+    return tag in _NAME_TAGS and not covered[start] and _ONLY_HAN_RE.match(word) is not None
 
 
 def short_forms(
