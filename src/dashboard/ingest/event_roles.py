@@ -49,7 +49,9 @@ KNOWN_HEADS = {
     "通伦",
 }
 _INVITATION = re.compile(r"应[^，。]{1,60}?邀请")
+_PRONOUN = re.compile(r"[他她]")
 _ROUTE_BEFORE = re.compile(r"[从自经由](?:\S{0,2})$")
+_TOPIC_AFTER = re.compile(r"(?:半岛)?(?:问题|议题|核|局势|危机|政策|事务)")  # 朝鲜问题, 朝核
 _TOPIC_BEFORE = re.compile(r"(?:就|聚焦|讨论|关于|围绕|针对|涉及|商讨|谈及|讨论了)\S{0,2}$")
 _LEAD_MARK = re.compile(r"率领|带领|为首|为团长|领衔|牵头|率")
 _PLACE_BEFORE = re.compile(r"在$|于$|抵达$|赴$|从$")
@@ -167,6 +169,10 @@ def roles(kind, text, mentions, s0, s1, c0, c1, trig, trig_end, counts) -> dict 
             if at:
                 to = at[-1].country
                 place_m = at[-1] if at[-1].type == "place" else place_m
+        if frm is None and to is not None and _PRONOUN.search(text, c0, trig):
+            # 他周三结束对越南的访问: the traveller is the person last named before.
+            earlier = [m for m in mentions if m.end <= s0 and m.type == "person" and m.country]
+            frm = earlier[-1].country if earlier else None
         if frm is None and to is not None:  # the article's other main country
             others = sorted((c for c in counts if c != to), key=lambda c: -counts[c])
             frm = others[0] if others else None
@@ -189,6 +195,7 @@ def roles(kind, text, mentions, s0, s1, c0, c1, trig, trig_end, counts) -> dict 
             if m not in host
             and m not in located
             and not _TOPIC_BEFORE.search(text, max(c0, m.start - 4), m.start)
+            and not _TOPIC_AFTER.match(text, m.end)
         ]
         # 同来华访问的普京会谈 / 会见到访的代表团: whoever follows an attributive visit is the guest.
         attr = _ATTRIBUTIVE_VISIT.search(text, c0, trig)

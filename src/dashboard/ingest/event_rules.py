@@ -81,7 +81,10 @@ _NOT_EVENT = re.compile(
 # A visit word used as a noun for a time or a plan (访华期间, 访问前夕, 此访行程): the clause is
 # about something else, which carries its own event if there is one.
 _JOINED = re.compile(r"[，,]?\s*(?:与|同|并|和|再|随后|然后|之后|届时|跟)")
-_NOMINAL_VISIT = re.compile(r"^(?:期间|前夕|之际|行程|之行|计划|安排|事宜|议程|一事|前后|以来)")
+_NOMINAL_VISIT = re.compile(
+    f"[{_AB}]?(?:[^，,。的]{{1,6}}?(?:当天|的首个行程))?"
+    r"(?:期间|前夕|之际|行程|之行|计划|安排|事宜|议程|一事|前后|以来|当天)"
+)
 # A meeting word naming a time or a setting (会谈中, 会见时, 会谈后签署…): the meeting itself is
 # told elsewhere.
 _NOMINAL_MEETING = re.compile(r"^(?:中|时|后|上|期间|前|之后|之前|结束后|结束时)")
@@ -277,18 +280,23 @@ def find_in_article(article, mentions: list[Mention]) -> list[dict]:
             trig, trig_end = s0 + tm.start(), s0 + tm.end()
             if kind == "summit" and _MULTILATERAL.search(sentence, max(0, c0), tm.start()):
                 continue  # 东盟峰会, G20峰会: many countries, no pair
-            if kind in ("visit", "departure") and _NOMINAL_VISIT.match(sentence[tm.end() :]):
-                continue
             if kind in ("meeting", "summit") and _NOMINAL_MEETING.match(sentence[tm.end() :]):
                 continue
+            if _TOPIC_VISIT.search(sentence, 0, tm.start()):
+                continue  # 岸田这次访问凸显…, 主持此次会谈: the event named as a topic
             t = _pick_date(times, text, s0, s1, s0 + c0, s0 + c1, trig)
+            if (
+                t is None
+                and kind in ("visit", "departure")
+                and _NOMINAL_VISIT.match(sentence, tm.end())
+            ):
+                continue  # undated 访华期间, 访问日本当天: background; dated, it names the visit
             if t is not None and dated and t.date > anchor + timedelta(days=1):
                 continue  # after the dispatch: a plan, not an event
             if t is None and (
                 s0 == 0
                 or _COMMENT.match(sentence)
                 or _UNDATED_DOUBT.search(sentence)
-                or _TOPIC_VISIT.search(sentence, 0, tm.start())
                 or (word in SUMMIT_WORDS and not _HOLDING.search(sentence, c0, c1))
             ):
                 # An undated title or comment restates the report's event; an undated plan,
