@@ -104,7 +104,8 @@ def tighten_spaces(line: str) -> str:
     line = _SPACE_BEFORE_OPEN.sub("", line)
     line = _SPACE_BEFORE_PUNCT.sub("", line)
     line = _SPACE_AFTER_CLOSE.sub("", line)
-    line = _SPACE_IN_DATE_NUMBER.sub("", line)
+    if "月" in line or "日" in line or "年" in line:
+        line = _SPACE_IN_DATE_NUMBER.sub("", line)
     return line
 
 

@@ -33,6 +33,7 @@ from .outlets import (
     Outlet,
     OutletRegistry,
     article_outlet,
+    dateline_place,
     hosts_of,
     load_registry,
     page_outlet,
@@ -82,9 +83,10 @@ def _resolve_article(
         draft.source = registry.lookup(meta["source"])
         if draft.source is None:
             draft.source_name = meta["source"]
-    outlet, draft.place = article_outlet(lines, draft.context, registry)
-    if draft.source is None and not draft.source_name:
-        draft.source = outlet
+    if draft.source is not None or draft.source_name:  # the record says: only the place
+        draft.place = dateline_place(lines, registry)
+    else:
+        draft.source, draft.place = article_outlet(lines, draft.context, registry)
     if draft.source is None and not draft.source_name and meta.get("source"):
         draft.source = registry.lookup(meta["source"])
 
@@ -136,13 +138,13 @@ def document_drafts(doc: RawDocument, registry: OutletRegistry) -> list[Draft]:
         drafts.append(draft)
     if len(drafts) == 1 and drafts[0].source is None and not drafts[0].source_name:
         masthead = doc.meta.get("masthead", "")
-        hosts = hosts_of(urls)
-        found = page_outlet(lines, removed, registry, masthead, hosts)
+        found = page_outlet(lines, removed, registry, masthead, hosts_of(urls))
         if found is not None:
             drafts[0].source = found
             drafts[0].quoted = [q for q in drafts[0].quoted if q != found.id]
 
-    site = site_name(hosts_of(urls)[0]) if hosts_of(urls) else None
+    hosts = hosts_of(urls) if urls else ()
+    site = site_name(hosts[0]) if hosts else None
     for draft in drafts:  # where the page was found, whoever wrote it (shown for "unknown")
         draft.site = site
     if (

@@ -73,8 +73,20 @@ _LINKS_HEADER = re.compile(
     r"[】\]]?\s*[:：>»]?$"
 )
 
-# A breadcrumb trail: 人民网>>国际>>正文, 首页 › 新闻 › 国际.
-_BREADCRUMB = re.compile(r"^(?:[^>»›＞]{1,24}(?:>>|>|»|›|＞)){2,}[^>»›＞]{0,40}$")
+# Characters one of these must hold: a cheap test before the patterns, which cannot skip ahead.
+_NOTICE_HINT = re.compile(r"[Cc隐条浏rB读阅费本]")
+
+
+def _is_caption(simplified: str) -> bool:
+    if not (
+        simplified.rstrip("。. ").endswith((")", "）", "摄"))
+        or simplified[:1] in "▲△▼图pP"
+        or "摄" in simplified
+        or "©" in simplified
+    ):
+        return False
+    return bool(_CAPTION.search(simplified))
+
 
 # A navigation row: several short words separated by spaces or bars, no sentence punctuation.
 _NAV_ROW = re.compile(r"^(?:[^\s|｜，。,.!?！？]{1,4}[\s|｜]+){4,}[^\s|｜，。,.!?！？]{1,4}$")
@@ -136,11 +148,10 @@ def _is_boilerplate(simplified: str, raw: str = "", spaced_page: bool = False) -
     if not _HAS_WORD.search(simplified) or _SHORT_LATIN.match(simplified):
         return True
     if len(simplified) <= 200 and (
-        _CAPTION.search(simplified)
-        or _NOTICE.search(simplified)
+        _is_caption(simplified)
+        or (_NOTICE_HINT.search(simplified) and _NOTICE.search(simplified))
         or _EDITOR.match(simplified)
         or _FORUM_PANEL.match(simplified)
-        or (len(simplified) <= 120 and _BREADCRUMB.match(simplified))
     ):
         return True
     # On a page that puts spaces around every word, a headline looks like a navigation row.
@@ -197,7 +208,8 @@ def clean_page(text: str) -> tuple[list[Line], list[str]]:
     spaced_page = _is_spaced_page(raw_lines)
     in_quote = in_links = False
     for raw in raw_lines:
-        raw = _PINYIN_LEAK.sub("", raw)
+        if "(" in raw:
+            raw = _PINYIN_LEAK.sub("", raw)
         tight = _MARKDOWN_HEADING.sub("", tighten_spaces(raw))
         if not tight:
             in_quote = False  # a forum quote block ends at a blank line

@@ -283,7 +283,7 @@ def run(ctx) -> None:
     found = find_duplicates(
         articles,
         ctx.options.get("workers", 1),
-        ctx.caches.stage("dedup", version_of("ingest/dedup.py")),
+        ctx.caches.stage("dedup", version_of("ingest/dedup.py"), compress=False),
     )
     # Exact copies were already marked while ids were assigned; keep those.
     articles["dup_of"] = [

@@ -233,7 +233,12 @@ def find_in_article(article, mentions: list[Mention]) -> list[dict]:
     dated = isinstance(anchor, date) and not pd.isna(anchor)
     if not _TRIGGER.search(text):  # no visit, meeting or summit word: no event
         return []
-    times = find_times(text, anchor) if dated else _written_out_times(text)
+    # A trigger's date is read in its own sentence (and 次日 from the dates before it): the
+    # text after the last trigger sentence is not read.
+    last = max(m.end() for m in _TRIGGER.finditer(text))
+    stop = text.find("。", last)
+    scope = text if stop < 0 else text[: stop + 1]
+    times = find_times(scope, anchor) if dated else _written_out_times(scope)
     counts: dict[str, int] = {}
     for m in mentions:
         if m.type == "country" and m.country:

@@ -376,6 +376,12 @@ def _closing(text: str, registry: OutletRegistry) -> Outlet | None:
     return None
 
 
+def dateline_place(lines: list[Line], registry: OutletRegistry) -> str:
+    """The place of the article's dateline (平壤 of 朝中社平壤7月19日电), "" without one."""
+    dateline = dateline_of(lines)
+    return dateline_outlet(dateline, registry)[1] if dateline is not None else ""
+
+
 def dateline_of(lines: list[Line]) -> Line | None:
     """The article's dateline: among its first lines, up to its first paragraph of text."""
     for ln in lines[:12]:
@@ -456,9 +462,10 @@ def page_urls(doc_meta: dict, doc_name: str, text: str) -> list[str]:
     on the page (not a link quoted in the text), and the file's name when it carries a site
     (a page saved as news.ltn.com.tw_news_4426374.txt)."""
     urls = [doc_meta["url"]] if doc_meta.get("url") else []
-    urls += [line.strip() for line in text.splitlines() if _URL_LINE.match(line)]
-    name = Path(doc_name).name
-    if FILE_HOST.search(name):
+    if "http" in text:
+        urls += [line.strip() for line in text.splitlines() if _URL_LINE.match(line)]
+    name = doc_name.rpartition("/")[2]
+    if "." in name.rpartition(".")[0] and FILE_HOST.search(name):
         urls.append(name)
     return urls
 

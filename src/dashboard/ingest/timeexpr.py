@@ -98,12 +98,17 @@ _RULES_OF_CHAR: dict[str, frozenset[int]] = {
 _GATE_CHARS = re.compile("[" + re.escape("".join(sorted(_RULES_OF_CHAR))) + "]")
 
 
+_GATE_SET = frozenset(_RULES_OF_CHAR)
+# Each gate character's rules as one bit mask: a text's rules are an OR of a few integers.
+_MASK_OF_CHAR = {ch: sum(1 << i for i in rules) for ch, rules in _RULES_OF_CHAR.items()}
+
+
 def _candidates(text: str) -> list[tuple[int, int, int, re.Match, object]]:
-    run: set[int] = set()
-    for ch in set(_GATE_CHARS.findall(text)):
-        run |= _RULES_OF_CHAR[ch]
+    mask = 0
+    for ch in _GATE_SET.intersection(text):
+        mask |= _MASK_OF_CHAR[ch]
     spans = []
-    for priority in sorted(run):
+    for priority in (i for i in range(len(_SCAN)) if mask >> i & 1):
         rx, resolver = _SCAN[priority]
         for m in rx.finditer(text):
             spans.append((m.start(), m.end(), priority, m, resolver))
