@@ -154,10 +154,10 @@ def test_no_raw_documents_is_a_message_not_a_crash(tmp_path, monkeypatch):
     assert "没有可读取的文章" in _texts(at.error)
 
 
-def test_link_parsing_clamps_dates_reports_junk_and_omits_defaults():
+def test_link_parsing_clamps_dates_with_a_notice_reports_junk_and_omits_defaults():
     from datetime import date
 
-    from dashboard.app.urlstate import UrlFilters, parse_url_filters, url_params_for
+    from dashboard.app.urlstate import LinkNotice, UrlFilters, parse_url_filters, url_params_for
 
     lo, hi = date(2024, 7, 9), date(2024, 7, 20)
     params = {
@@ -170,14 +170,23 @@ def test_link_parsing_clamps_dates_reports_junk_and_omits_defaults():
     assert state == UrlFilters(
         "zh", lo, date(2024, 7, 15), ("KCNA",), True
     )  # clamped, case-folded, deduped
-    assert bad == [("source", "Nope")]
+    assert bad == [
+        LinkNotice("from", "2024-01-01", "clamped", "2024-07-09"),
+        LinkNotice("source", "Nope"),
+    ]
     assert url_params_for(state, lo, hi) == {
         "to": ["2024-07-15"],
         "source": ["KCNA"],
         "once": ["1"],
     }
     _, bad = parse_url_filters({"once": ["2"], "from": ["07/09/2024"]}, [], lo, hi)
-    assert {name for name, _ in bad} == {"once", "from"}
+    assert {n.name for n in bad} == {"once", "from"}
+    # A link for other dates shows the whole corpus and says so; never a one-day view.
+    state, bad = parse_url_filters({"from": ["2023-01-01"], "to": ["2023-02-01"]}, [], lo, hi)
+    assert (state.date_from, state.date_to) == (lo, hi)
+    assert [n.kind for n in bad] == ["outside"]
+    state, _ = parse_url_filters({"undated": ["0"]}, [], lo, hi)
+    assert not state.undated and url_params_for(state, lo, hi) == {"undated": ["0"]}
 
 
 def test_link_values_cannot_inject_markdown_links(data_env):

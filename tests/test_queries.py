@@ -130,14 +130,19 @@ def test_default_filters_keep_every_article_including_undated(corpus):
 
 
 def test_date_outlet_and_once_filters_narrow_the_selection(corpus):
-    july2 = Filters(date_from=date(2024, 7, 2), date_to=date(2024, 7, 2))
+    july2 = Filters(date_from=date(2024, 7, 2), date_to=date(2024, 7, 2), undated=False)
     assert sorted(analysis.filters.filter_articles(corpus, july2)["article_id"]) == ["a2", "a3"]
     yonhap_once = Filters(sources=("Yonhap",), once=True)
     assert analysis.filters.filter_articles(corpus, yonhap_once)["article_id"].tolist() == ["a2"]
-    # A date bound drops undated articles: they cannot be said to fall inside it.
-    assert "a4" not in set(
-        analysis.filters.filter_articles(corpus, Filters(date_from=date(2024, 7, 1)))["article_id"]
-    )
+    # Moving a date bound keeps undated articles (their date is unknown, not outside the
+    # bounds); they leave only when the user says so.
+    after = Filters(date_from=date(2024, 7, 2))
+    assert "a4" in set(analysis.filters.filter_articles(corpus, after)["article_id"])
+    assert analysis.filters.undated_in(corpus, after) == 1
+    without = Filters(date_from=date(2024, 7, 2), undated=False)
+    assert "a4" not in set(analysis.filters.filter_articles(corpus, without)["article_id"])
+    assert "a4" not in set(analysis.filters.filter_articles(corpus, Filters(undated=False))["article_id"])
+    assert analysis.filters.undated_count(corpus) == 1
 
 
 def test_outlet_counts_list_every_outlet_with_its_articles(corpus):
@@ -308,7 +313,7 @@ def test_memoised_selection_belongs_to_its_own_corpus():
     assert analysis.filters.filter_articles(two, july)["article_id"].tolist() == ["y"]
     del one  # a new corpus may reuse the id of a dead one: it must not see its selection
     three = prepare({"articles": pd.DataFrame([_article("w", "TASS", "塔斯社", None, "丁")])})
-    assert analysis.filters.filter_articles(three, july).empty
+    assert analysis.filters.filter_articles(three, Filters(undated=False)).empty
     assert analysis.filters.filter_articles(three, Filters())["article_id"].tolist() == ["w"]
 
 

@@ -20,12 +20,16 @@ from .corpus import Corpus, article_positions_of
 
 @dataclass(frozen=True)
 class Filters:
-    """The shared sidebar selection. ``sources`` empty means every outlet."""
+    """The shared sidebar selection. ``sources`` empty means every outlet. ``undated``:
+    articles without a publication date are in the selection whatever the date bounds (their
+    date is unknown, not outside the bounds); they are on no time axis, and every time chart
+    says how many it leaves out."""
 
     date_from: date | None = None
     date_to: date | None = None
     sources: tuple[str, ...] = ()
     once: bool = False
+    undated: bool = True
 
 
 # ---------------------------------------------------------------- articles
@@ -92,23 +96,24 @@ def _memo_put(cache: dict, key: tuple, corpus: Corpus, value: np.ndarray) -> Non
 
 
 def selected_mask(corpus: Corpus, filters: Filters) -> np.ndarray:
-    """Boolean array over ``corpus.articles``: the articles the filters keep. Undated
-    articles are kept only without a date bound."""
+    """Boolean array over ``corpus.articles``: the articles the filters keep (dated ones
+    inside the date bounds; undated ones when ``filters.undated``)."""
     key = (id(corpus), filters)
     mask = _memo_get(_MASKS, key, corpus)
     if mask is not None:
         return mask
     articles = corpus.articles
     keep = np.ones(len(articles), dtype=bool)
-    if filters.date_from is not None or filters.date_to is not None:
+    if filters.date_from is not None or filters.date_to is not None or not filters.undated:
         # Days since the epoch: one vectorised comparison instead of a Python call per row.
         days = published_days(corpus)
         dated = ~np.isnat(days)
-        keep &= dated
+        in_range = dated.copy()
         if filters.date_from is not None:
-            keep &= dated & (days >= np.datetime64(filters.date_from, "D"))
+            in_range &= days >= np.datetime64(filters.date_from, "D")
         if filters.date_to is not None:
-            keep &= dated & (days <= np.datetime64(filters.date_to, "D"))
+            in_range &= days <= np.datetime64(filters.date_to, "D")
+        keep &= in_range | (~dated if filters.undated else False)
     if filters.sources:
         keep &= articles["source"].isin(filters.sources).to_numpy()
     if filters.once:
@@ -124,6 +129,16 @@ def published_days(corpus: Corpus) -> np.ndarray:
         lambda a: pd.to_datetime(a["published"]).to_numpy(dtype="datetime64[D]"),
         corpus.articles,
     )
+
+
+def undated_count(corpus: Corpus) -> int:
+    """How many articles of the corpus have no publication date."""
+    return int(np.isnat(published_days(corpus)).sum())
+
+
+def undated_in(corpus: Corpus, filters: Filters) -> int:
+    """How many articles of the selection have no publication date (on no time axis)."""
+    return int((selected_mask(corpus, filters) & np.isnat(published_days(corpus))).sum())
 
 
 def source_codes(corpus: Corpus) -> tuple[np.ndarray, np.ndarray]:

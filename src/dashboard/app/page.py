@@ -64,7 +64,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from .. import analysis
+from .. import analysis, figures
 from ..analysis.corpus import Corpus
 from ..analysis.filters import Filters
 from ..common import i18n
@@ -77,9 +77,9 @@ from .urlstate import (
     K_LANG,
     NOTICES_KEY,
     STATE_KEY,
+    LinkNotice,
     UrlFilters,
     set_query,
-    source_label,
     url_params_for,
 )
 
@@ -153,6 +153,10 @@ class PageContext:
     articles: pd.DataFrame
     lang: str
     notices: list[str] = field(default_factory=list)
+    # Display names (countries, entities, outlets, dates) and outlet colours: the same on
+    # every page (analysis.labels, figures.style.outlet_colors).
+    labels: analysis.labels.Labels | None = None
+    colors: dict[str, str] = field(default_factory=dict)
 
     def t(self, key: str, **fields: object) -> str:
         return i18n.t(key, self.lang, **fields)
@@ -173,8 +177,8 @@ class PageContext:
     def set_query(name: str, value: str | Sequence[str] | None) -> None:
         set_query(name, value)
 
-    def source_label(self, source: str) -> str:
-        return source_label(self.corpus, source, self.lang)
+    def source_label(self, source: str, site: str | None = None) -> str:
+        return self.labels.outlet(source, site)
 
 
 def article_link(ctx: PageContext, article_id: str) -> str:
@@ -186,7 +190,7 @@ def article_link(ctx: PageContext, article_id: str) -> str:
 
 def _state_of(ctx: PageContext) -> UrlFilters:
     f = ctx.filters
-    return UrlFilters(ctx.lang, f.date_from, f.date_to, f.sources, f.once)
+    return UrlFilters(ctx.lang, f.date_from, f.date_to, f.sources, f.once, f.undated)
 
 
 # ---------------------------------------------------------------- setup
@@ -206,22 +210,72 @@ def page_setup(page_id: str) -> PageContext:
 
     corpus = load_corpus_or_stop(lang)
     state = shared_sidebar(corpus, lang)
-    # A bound equal to the corpus edge is no bound: undated articles stay in.
+    # A bound equal to the corpus edge is no bound (the same selection, one cache entry).
     filters = Filters(
         None if state.date_from == corpus.date_min else state.date_from,
         None if state.date_to == corpus.date_max else state.date_to,
         state.sources,
         state.once,
+        state.undated,
     )
     articles = analysis.filters.filter_articles(corpus, filters)
-    ctx = PageContext(page_id, corpus, filters, articles, state.lang)
+    labels = analysis.labels.labels_for(corpus, state.lang)
+    ctx = PageContext(
+        page_id,
+        corpus,
+        filters,
+        articles,
+        state.lang,
+        labels=labels,
+        colors=figures.style.outlet_colors(labels.outlet_order),
+    )
     bad = st.session_state.get(NOTICES_KEY, [])
     if bad:  # one notice for the whole link
-        ctx.notice(
-            " ".join(i18n.t("notice.bad_param", state.lang, name=n, value=v[:80]) for n, v in bad)
-        )
-    st.sidebar.caption(i18n.t("filters.summary", state.lang, n=len(articles)))
+        ctx.notice(" ".join(link_notice_text(n, state.lang) for n in bad))
+    summary = filters_summary(ctx)
+    st.sidebar.caption(summary)
+    # The sidebar is folded away on a phone: the selection is also said above the page.
+    st.caption(summary, help=i18n.t("filters.summary_help", state.lang))
     return ctx
+
+
+def link_notice_text(notice: LinkNotice, lang: str) -> str:
+    value = notice.value[:80]
+    if notice.kind == "outside":
+        return i18n.t("notice.dates_outside", lang, value=value, shown=notice.shown)
+    if notice.kind == "clamped":
+        return i18n.t(f"notice.{notice.name}_clamped", lang, value=value, shown=notice.shown)
+    if notice.kind == "swapped":
+        return i18n.t("notice.from_after_to", lang)
+    return i18n.t("notice.bad_param", lang, name=notice.name, value=value)
+
+
+def filters_summary(ctx: PageContext) -> str:
+    """The selection in one line: dates, outlets, options, and how many articles (how many
+    of them undated)."""
+    f, labels, corpus = ctx.filters, ctx.labels, ctx.corpus
+    parts = []
+    if corpus.date_min is not None:
+        start = f.date_from or corpus.date_min
+        end = f.date_to or corpus.date_max
+        parts.append(f"{labels.date(start)} – {labels.date(end)}")
+    if f.sources:
+        names = [labels.outlet(s) for s in f.sources]
+        shown = "、".join(names[:3]) if ctx.lang == "zh" else ", ".join(names[:3])
+        more = len(names) - 3
+        parts.append(shown + (ctx.t("filters.summary_more", n=more) if more > 0 else ""))
+    else:
+        parts.append(ctx.t("filters.sources_placeholder"))
+    if f.once:
+        parts.append(ctx.t("filters.once"))
+    undated = analysis.filters.undated_in(corpus, f)
+    count = ctx.t("filters.summary", n=labels.number(len(ctx.articles)))
+    if undated:
+        count += ctx.t("filters.summary_undated", n=labels.number(undated))
+    elif not f.undated and analysis.filters.undated_count(corpus):
+        count += ctx.t("filters.summary_no_undated")
+    parts.append(count)
+    return " · ".join(parts)
 
 
 @contextmanager

@@ -8,6 +8,7 @@ import streamlit as st
 
 from .. import analysis
 from ..analysis.corpus import Corpus
+from ..analysis.labels import number_text
 from ..common import i18n
 from .urlstate import (
     K_FROM,
@@ -15,27 +16,31 @@ from .urlstate import (
     K_ONCE,
     K_SOURCES,
     K_TO,
+    K_UNDATED,
     NOTICES_KEY,
     SHARED_PARAMS,
     STATE_KEY,
     VERSION_KEY,
+    LinkNotice,
     UrlFilters,
     parse_url_filters,
     set_query,
-    source_label,
     url_params_for,
 )
 
 
 def _outlet_options(corpus: Corpus) -> tuple[list[str], dict[str, int]]:
+    """The outlets in the order of every legend (largest first, unknown last), and counts."""
     counts = analysis.overview.outlet_counts(corpus)
-    return counts["source"].tolist(), dict(zip(counts["source"], counts["articles"], strict=True))
+    by_source = dict(zip(counts["source"], counts["articles"], strict=True))
+    return list(analysis.labels.outlet_order(corpus)), by_source
 
 
 def shared_sidebar(corpus: Corpus, lang_hint: str) -> UrlFilters:
     ss = st.session_state
     sources, counts = _outlet_options(corpus)
     date_min, date_max = corpus.date_min, corpus.date_max
+    undated_count = analysis.filters.undated_count(corpus)
 
     # First run of the session (or a new ingestion run): the link decides.
     if ss.get(STATE_KEY) is None or ss.get(VERSION_KEY) != corpus.version:
@@ -43,11 +48,16 @@ def shared_sidebar(corpus: Corpus, lang_hint: str) -> UrlFilters:
         state, bad = parse_url_filters(params, sources, date_min, date_max)
         if state.date_from and state.date_to and state.date_from > state.date_to:
             state = UrlFilters(
-                state.lang, state.date_to, state.date_from, state.sources, state.once
+                state.lang,
+                state.date_to,
+                state.date_from,
+                state.sources,
+                state.once,
+                state.undated,
             )
-            bad.append(("from", params["from"][-1]))
+            bad.append(LinkNotice("from", params["from"][-1], "swapped"))
         ss[STATE_KEY], ss[NOTICES_KEY], ss[VERSION_KEY] = state, bad, corpus.version
-        for key in (K_LANG, K_FROM, K_TO, K_SOURCES, K_ONCE):
+        for key in (K_LANG, K_FROM, K_TO, K_SOURCES, K_ONCE, K_UNDATED):
             ss.pop(key, None)
     state: UrlFilters = ss[STATE_KEY]
 
@@ -61,6 +71,7 @@ def shared_sidebar(corpus: Corpus, lang_hint: str) -> UrlFilters:
         K_TO: state.date_to,
         K_SOURCES: list(state.sources),
         K_ONCE: state.once,
+        K_UNDATED: state.undated,
     }
     for key, value in seeds.items():
         ss[key] = value
@@ -93,10 +104,20 @@ def shared_sidebar(corpus: Corpus, lang_hint: str) -> UrlFilters:
             key=K_TO,
             on_change=_on_change,
         )
+    if undated_count:
+        # Undated articles have no place on a time axis; whether they count elsewhere is
+        # the user's choice, with their number in sight.
+        side.toggle(
+            i18n.t("filters.undated", lang, n=number_text(undated_count)),
+            key=K_UNDATED,
+            help=i18n.t("filters.undated_help", lang),
+            on_change=_on_change,
+        )
+    labels = analysis.labels.labels_for(corpus, lang)
     side.multiselect(
         i18n.t("filters.sources", lang),
         options=sources,
-        format_func=lambda s: f"{source_label(corpus, s, lang)} ({counts.get(s, 0)})",
+        format_func=lambda s: f"{labels.outlet(s)} ({number_text(counts.get(s, 0))})",
         key=K_SOURCES,
         placeholder=i18n.t("filters.sources_placeholder", lang),
         help=i18n.t("filters.sources_help", lang),
@@ -119,7 +140,14 @@ def shared_sidebar(corpus: Corpus, lang_hint: str) -> UrlFilters:
     if date_from and date_to and date_from > date_to:
         date_from, date_to = date_to, date_from
         side.caption(i18n.t("notice.from_after_to", lang))
-    state = UrlFilters(lang, date_from, date_to, tuple(ss[K_SOURCES] or ()), bool(ss[K_ONCE]))
+    state = UrlFilters(
+        lang,
+        date_from,
+        date_to,
+        tuple(ss[K_SOURCES] or ()),
+        bool(ss[K_ONCE]),
+        bool(ss[K_UNDATED]),
+    )
     ss[STATE_KEY] = state
 
     wanted = url_params_for(state, date_min, date_max)
@@ -138,6 +166,7 @@ def _on_change() -> None:
         ss.get(K_TO, old.date_to),
         tuple(ss.get(K_SOURCES) or ()),
         bool(ss.get(K_ONCE)),
+        bool(ss.get(K_UNDATED, old.undated)),
     )
     ss[NOTICES_KEY] = []
 

@@ -12,16 +12,16 @@ from datetime import date
 
 import streamlit as st
 
-from ..analysis.corpus import Corpus
 from ..common import i18n
 
 # Session keys of the shared sidebar widgets, and the URL parameter each one lives in.
-K_LANG, K_FROM, K_TO, K_SOURCES, K_ONCE = (
+K_LANG, K_FROM, K_TO, K_SOURCES, K_ONCE, K_UNDATED = (
     "flt_lang",
     "flt_from",
     "flt_to",
     "flt_sources",
     "flt_once",
+    "flt_undated",
 )
 STATE_KEY = "_flt_state"  # canonical filter values, survives page switches
 NOTICES_KEY = "_flt_notices"
@@ -39,16 +39,6 @@ def set_query(name: str, value: str | Sequence[str] | None) -> None:
         st.query_params[name] = values if len(values) > 1 else values[0]
 
 
-def source_label(corpus: Corpus, source: str, lang: str) -> str:
-    if source == "unknown":
-        return i18n.t("source.unknown", lang)
-    if lang == "zh":
-        name = corpus.source_names.get(source)
-        if name:
-            return str(name)
-    return source
-
-
 # ---------------------------------------------------------------- URL parsing (pure)
 
 
@@ -59,6 +49,19 @@ class UrlFilters:
     date_to: date | None
     sources: tuple[str, ...]
     once: bool
+    undated: bool = True  # articles without a date are in the selection
+
+
+@dataclass(frozen=True)
+class LinkNotice:
+    """Something the link asked for that the page cannot show as asked: ``kind`` 'bad' (not
+    a valid value; the default is used), 'outside' (dates outside the corpus: the whole
+    corpus is shown) or 'clamped' (a date beyond the corpus's edge: its edge is used)."""
+
+    name: str
+    value: str
+    kind: str = "bad"
+    shown: str = ""
 
 
 def parse_url_filters(
@@ -66,13 +69,15 @@ def parse_url_filters(
     known_sources: Sequence[str],
     date_min: date | None,
     date_max: date | None,
-) -> tuple[UrlFilters, list[tuple[str, str]]]:
-    """Validate the shared link parameters; returns the values and (name, bad value) pairs.
+) -> tuple[UrlFilters, list[LinkNotice]]:
+    """Validate the shared link parameters; returns the values and what to tell the user.
 
-    Dates outside the corpus are clamped to it (a valid link to a wider range); dates that
-    are not ISO dates, unknown outlets and other junk are reported and replaced by defaults.
+    Never a silent change: a date beyond the corpus's edge is moved to the edge with a
+    'clamped' notice; a range that misses the corpus entirely shows the whole corpus with an
+    'outside' notice; dates that are not ISO dates, unknown outlets and other junk get a
+    'bad' notice and their default.
     """
-    bad: list[tuple[str, str]] = []
+    bad: list[LinkNotice] = []
 
     def last(name: str) -> str | None:
         values = params.get(name) or []
@@ -80,25 +85,36 @@ def parse_url_filters(
 
     lang = i18n.DEFAULT_LANG
     if (raw := last("lang")) is not None:
-        lang = i18n.normalize_lang(raw) or (bad.append(("lang", raw)) or i18n.DEFAULT_LANG)
+        lang = i18n.normalize_lang(raw) or (
+            bad.append(LinkNotice("lang", raw)) or i18n.DEFAULT_LANG
+        )
 
-    def parse_date(name: str, default: date | None) -> date | None:
+    def parse_date(name: str) -> date | None:
         raw = last(name)
         if raw is None or raw == "":
-            return default
+            return None
         try:
-            value = date.fromisoformat(raw.strip()[:10])
+            return date.fromisoformat(raw.strip()[:10])
         except ValueError:
-            bad.append((name, raw))
-            return default
-        if date_min is not None and value < date_min:
-            value = date_min
-        if date_max is not None and value > date_max:
-            value = date_max
-        return value
+            bad.append(LinkNotice(name, raw))
+            return None
 
-    date_from = parse_date("from", date_min)
-    date_to = parse_date("to", date_max)
+    asked_from, asked_to = parse_date("from"), parse_date("to")
+    date_from = asked_from or date_min
+    date_to = asked_to or date_max
+    if date_min is not None and date_max is not None:
+        lo, hi = (date_from, date_to) if date_from <= date_to else (date_to, date_from)
+        if hi < date_min or lo > date_max:  # nothing of the link's range is in the corpus
+            asked = f"{asked_from or '…'} – {asked_to or '…'}"
+            bad.append(LinkNotice("from", asked, "outside", f"{date_min} – {date_max}"))
+            date_from, date_to = date_min, date_max
+        else:
+            for name, asked in (("from", asked_from), ("to", asked_to)):
+                if asked is not None and not date_min <= asked <= date_max:
+                    edge = date_min if asked < date_min else date_max
+                    bad.append(LinkNotice(name, str(asked), "clamped", str(edge)))
+            date_from = min(max(date_from, date_min), date_max)
+            date_to = min(max(date_to, date_min), date_max)
 
     by_fold = {s.casefold(): s for s in known_sources}
     sources: list[str] = []
@@ -106,17 +122,23 @@ def parse_url_filters(
         canonical = by_fold.get(raw.strip().casefold())
         if canonical is None:
             if raw.strip():
-                bad.append(("source", raw))
+                bad.append(LinkNotice("source", raw))
         elif canonical not in sources:
             sources.append(canonical)
 
-    once = False
-    if (raw := last("once")) is not None:
+    def flag(name: str, default: bool) -> bool:
+        raw = last(name)
+        if raw is None or raw.strip() == "":
+            return default
         if raw.strip().lower() in ("1", "true"):
-            once = True
-        elif raw.strip().lower() not in ("0", "false", ""):
-            bad.append(("once", raw))
-    return UrlFilters(lang, date_from, date_to, tuple(sources), once), bad
+            return True
+        if raw.strip().lower() in ("0", "false"):
+            return False
+        bad.append(LinkNotice(name, raw))
+        return default
+
+    once, undated = flag("once", False), flag("undated", True)
+    return UrlFilters(lang, date_from, date_to, tuple(sources), once, undated), bad
 
 
 def url_params_for(
@@ -134,10 +156,12 @@ def url_params_for(
         params["source"] = list(state.sources)
     if state.once:
         params["once"] = ["1"]
+    if not state.undated:
+        params["undated"] = ["0"]
     return params
 
 
-SHARED_PARAMS = ("lang", "from", "to", "source", "once")
+SHARED_PARAMS = ("lang", "from", "to", "source", "once", "undated")
 
 
 # ---------------------------------------------------------------- page widgets in the URL

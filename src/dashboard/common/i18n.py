@@ -41,9 +41,36 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Drop articles flagged as relays or near-duplicates of an earlier one",
     },
     "filters.reset": {"zh": "重置筛选", "en": "Reset filters"},
-    "filters.summary": {
-        "zh": "当前筛选:{n} 篇文章",
-        "en": "Articles in the selection: {n}",
+    "filters.undated": {"zh": "包括无日期的文章({n} 篇)", "en": "Include undated articles ({n})"},
+    "filters.undated_help": {
+        "zh": "无法确定发布日期的文章。包括时计入计数、实体、关系和关键词,但不出现在时间轴上;"
+        "各时间图会注明未画出的篇数。",
+        "en": "Articles whose publication date could not be found. When included they count "
+        "in totals, entities, relations and keywords, but have no place on a time axis; "
+        "every time chart says how many it leaves out.",
+    },
+    "filters.summary": {"zh": "{n} 篇文章", "en": "{n} articles"},
+    "filters.summary_undated": {"zh": "(其中 {n} 篇无日期)", "en": " ({n} undated)"},
+    "filters.summary_no_undated": {"zh": "(不含无日期文章)", "en": " (undated left out)"},
+    "filters.summary_more": {"zh": " 等 {n} 家", "en": " and {n} more"},
+    "filters.summary_help": {
+        "zh": "当前筛选条件;在侧栏中修改。",
+        "en": "The current selection; change it in the sidebar.",
+    },
+    "notice.dates_outside": {
+        "zh": "链接中的日期 {value} 不在本语料的时间范围内,现显示全部日期 {shown}。",
+        "en": "The link's dates {value} lie outside this corpus; all its dates, {shown}, "
+        "are shown instead.",
+    },
+    "notice.from_clamped": {
+        "zh": "链接的起始日期 {value} 早于本语料最早的文章,从 {shown} 开始显示。",
+        "en": "The link's start date {value} is before this corpus's first article; shown "
+        "from {shown}.",
+    },
+    "notice.to_clamped": {
+        "zh": "链接的截止日期 {value} 晚于本语料最新的文章,显示至 {shown}。",
+        "en": "The link's end date {value} is after this corpus's last article; shown to "
+        "{shown}.",
     },
     "notice.bad_param": {
         "zh": "链接参数 {name}={value} 无效,已改用默认值。",
