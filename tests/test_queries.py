@@ -141,7 +141,9 @@ def test_date_outlet_and_once_filters_narrow_the_selection(corpus):
     assert analysis.filters.undated_in(corpus, after) == 1
     without = Filters(date_from=date(2024, 7, 2), undated=False)
     assert "a4" not in set(analysis.filters.filter_articles(corpus, without)["article_id"])
-    assert "a4" not in set(analysis.filters.filter_articles(corpus, Filters(undated=False))["article_id"])
+    assert "a4" not in set(
+        analysis.filters.filter_articles(corpus, Filters(undated=False))["article_id"]
+    )
     assert analysis.filters.undated_count(corpus) == 1
 
 

@@ -188,6 +188,14 @@ def article_link(ctx: PageContext, article_id: str) -> str:
     return "articles?" + urlencode(pairs)
 
 
+def search_link(ctx: PageContext, query: str) -> str:
+    """A relative link to the articles page searching ``query`` (keeps the shared filters):
+    any entity or term on any page is one click from its hits in context."""
+    params = url_params_for(_state_of(ctx), ctx.corpus.date_min, ctx.corpus.date_max)
+    pairs = [(k, v) for k, vs in params.items() for v in vs] + [("q", query)]
+    return "articles?" + urlencode(pairs)
+
+
 def _state_of(ctx: PageContext) -> UrlFilters:
     f = ctx.filters
     return UrlFilters(ctx.lang, f.date_from, f.date_to, f.sources, f.once, f.undated)

@@ -69,8 +69,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "notice.to_clamped": {
         "zh": "链接的截止日期 {value} 晚于本语料最新的文章,显示至 {shown}。",
-        "en": "The link's end date {value} is after this corpus's last article; shown to "
-        "{shown}.",
+        "en": "The link's end date {value} is after this corpus's last article; shown to {shown}.",
     },
     "notice.bad_param": {
         "zh": "链接参数 {name}={value} 无效,已改用默认值。",
