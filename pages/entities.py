@@ -5,13 +5,16 @@ from functools import partial
 import streamlit as st
 
 from dashboard import analysis, figures
-from dashboard.app import page, widgets
+from dashboard.app import markup, page, widgets
+
+SENTENCES_PER_PAGE = 50
 
 ctx = page.page_setup("entities")
 st.title(ctx.t("entities.title"))
 if ctx.articles.empty:
     page.empty_selection(ctx)
 
+labels = ctx.labels
 col_type, col_n = st.columns([2, 3])
 entity_type = widgets.url_selectbox(
     ctx,
@@ -35,7 +38,7 @@ if top.empty:
 
 st.caption(ctx.t("entities.bar_how"))
 event = st.plotly_chart(
-    figures.entities.top_entities_figure(top, ctx.lang),
+    figures.entities.top_entities_figure(top, labels),
     key="ent_bar",
     on_select=widgets.keep_selection("ent_bar"),
     selection_mode="points",
@@ -44,7 +47,7 @@ event = st.plotly_chart(
 st.download_button(
     ctx.t("entities.download"),
     data=partial(analysis.export.to_csv, top),
-    file_name="entities.csv",
+    file_name=page.export_name(ctx, "entities", entity_type),
     mime="text/csv",
     key="ent_csv",
 )
@@ -59,35 +62,64 @@ selected = widgets.selected_from_chart(
     valid=lambda e: bool((ctx.corpus.mentions["entity_id"] == e).any()),
     chart_key="ent_bar",
 )
-st.subheader(
-    ctx.t(
-        "entities.sentences", name=analysis.entities.entity_names(ctx.corpus, [selected])[selected]
-    )
-    if selected
-    else ctx.t("entities.sentences_none")
-)
+names = figures.entities.entity_display_names(top, ctx.lang)
 if selected is None:
+    st.subheader(ctx.t("entities.sentences_none"))
     st.caption(ctx.t("entities.sentences_hint"))
 else:
+    name = names.get(selected) or labels.entity(selected)
     sentences = analysis.entities.entity_sentences(ctx.corpus, ctx.filters, selected)
-    st.html(widgets.sentences_html(ctx, sentences))
+    st.subheader(ctx.t("entities.sentences", name=name, n=labels.number(len(sentences))))
+    st.html(markup.link_html(page.search_link(ctx, name), ctx.t("entities.search_it")))
+    at = widgets.url_page(
+        ctx, "spage", len(sentences), SENTENCES_PER_PAGE, key=f"ent_spage_{selected}"
+    )
+    shown = sentences.iloc[at * SENTENCES_PER_PAGE : (at + 1) * SENTENCES_PER_PAGE]
+    st.caption(
+        ctx.t(
+            "list.showing",
+            first=labels.number(at * SENTENCES_PER_PAGE + 1 if len(shown) else 0),
+            last=labels.number(at * SENTENCES_PER_PAGE + len(shown)),
+            n=labels.number(len(sentences)),
+        )
+    )
+    st.html(
+        figures.sentences.sentences_html(
+            shown,
+            analysis.entities.marks_of_rows(ctx.corpus, shown),
+            [
+                f"{labels.date(r['published'])} · {labels.outlet(r['source'], r['site'])}"
+                for r in shown.to_dict("records")
+            ],
+            [page.article_link(ctx, a) for a in shown["article_id"]],
+        )
+    )
     st.download_button(
-        ctx.t("entities.download"),
-        data=partial(analysis.export.to_csv, sentences),
-        file_name=f"sentences_{selected}.csv",
+        ctx.t("entities.download_sentences", n=labels.number(len(sentences))),
+        data=partial(analysis.export.to_csv, sentences.drop(columns=["spans"])),
+        file_name=page.export_name(ctx, "sentences", selected),
         mime="text/csv",
         key="ent_sentences_csv",
     )
 
-shown = top["entity_id"].tolist()
-names = {r["entity_id"]: figures.entities.entity_label(r, ctx.lang) for r in top.to_dict("records")}
+shown_ids = top["entity_id"].tolist()
 left, right = st.columns(2)
 with left:
     st.subheader(ctx.t("entities.per_outlet"))
-    st.caption(ctx.t("entities.per_outlet_how"))
-    by_outlet = analysis.entities.entity_counts_by_outlet(ctx.corpus, ctx.filters, shown)
+    outlet_measure = widgets.url_segmented(
+        ctx,
+        "omeasure",
+        list(figures.entities.OUTLET_MEASURES),
+        key="ent_omeasure",
+        label=ctx.t("overview.measure"),
+        format_func=lambda m: ctx.t(f"entities.outlet_measure.{m}"),
+    )
+    st.caption(ctx.t(f"entities.per_outlet_how.{outlet_measure}"))
+    by_outlet = analysis.entities.entity_counts_by_outlet(ctx.corpus, ctx.filters, shown_ids)
     st.plotly_chart(
-        figures.entities.entity_outlet_figure(by_outlet, names, ctx.lang, ctx.source_label),
+        figures.entities.entity_outlet_heatmap(
+            by_outlet, names, labels, ctx.colors, outlet_measure
+        ),
         key="ent_outlets",
         config={"displaylogo": False},
     )
@@ -95,15 +127,28 @@ with right:
     st.subheader(ctx.t("entities.trend"))
     chosen = st.multiselect(
         ctx.t("entities.trend_pick"),
-        shown,
-        default=shown[:3],
+        shown_ids,
+        default=shown_ids[:3],
         format_func=names.get,
         key="ent_trend_pick",
     )
-    st.caption(ctx.t("entities.trend_how"))
-    trend = analysis.entities.entity_trend(ctx.corpus, ctx.filters, chosen)
+    trend_measure = widgets.url_segmented(
+        ctx,
+        "tmeasure",
+        list(figures.entities.TREND_MEASURES),
+        key="ent_tmeasure",
+        label=ctx.t("overview.measure"),
+        format_func=lambda m: ctx.t(f"entities.trend_measure.{m}"),
+    )
+    trend, period = analysis.entities.entity_trend(ctx.corpus, ctx.filters, chosen)
+    st.caption(ctx.t(f"entities.trend_how.{trend_measure}", period=ctx.t(f"period.name.{period}")))
+    undated = analysis.filters.undated_in(ctx.corpus, ctx.filters)
+    if undated:
+        st.caption(ctx.t("entities.trend_undated", n=labels.number(undated)))
     st.plotly_chart(
-        figures.entities.entity_trend_figure(trend, {e: names[e] for e in chosen}, ctx.lang),
+        figures.entities.entity_trend_figure(
+            trend, {e: names[e] for e in chosen}, labels, period, trend_measure
+        ),
         key="ent_trend",
         config={"displaylogo": False},
     )

@@ -10,7 +10,7 @@ from functools import partial
 import streamlit as st
 
 from dashboard import analysis, figures
-from dashboard.app import page, widgets
+from dashboard.app import markup, page, widgets
 from dashboard.common import i18n
 
 i18n.extend(
@@ -67,6 +67,23 @@ i18n.extend(
             "zh": "含“{term}”的句子:{n} 句",
             "en": "Sentences with “{term}”: {n}",
         },
+        "keywords.sentences_capped": {
+            "zh": "含“{term}”的句子:最新的 {n} 句(更多请用全文搜索)",
+            "en": "Sentences with “{term}”: the newest {n} (search the texts for all of them)",
+        },
+        "keywords.sentences_csv": {
+            "zh": "下载这些句子(CSV)",
+            "en": "Download these sentences (CSV)",
+        },
+        "keywords.search_it": {"zh": "在全文中搜索它 ↗", "en": "Search the texts for it ↗"},
+        "keywords.whole_is_corpus": {
+            "zh": "(所选即整个语料,没有可比较的对象)",
+            "en": " (the selection is the whole corpus: nothing to compare it with)",
+        },
+        "keywords.cloud_is_picture": {
+            "zh": "词云是一张图片;要查看某个词的原句,请在下表中点选该词。",
+            "en": "The cloud is a picture: pick a term in the table below to see its sentences.",
+        },
         "keywords.col.sentence": {"zh": "句子", "en": "Sentence"},
         "keywords.col.source": {"zh": "媒体", "en": "Outlet"},
         "keywords.col.published": {"zh": "日期", "en": "Date"},
@@ -78,20 +95,13 @@ i18n.extend(
 
 K_OUTLETS, K_TERM = "kw_outlets", "kw_term"
 TOP = 30
+SENTENCE_LIMIT = 500  # sentences cut from the texts for one term (a scan of the selection)
+SENTENCES_PER_PAGE = 50
 
 ctx = page.page_setup("keywords")
 st.title(ctx.t("page.keywords"))
 if ctx.articles.empty:
     page.empty_selection(ctx)
-
-weighting = widgets.url_selectbox(
-    ctx,
-    "weight",
-    list(analysis.keywords.WEIGHTINGS),
-    key="kw_weight",
-    label=ctx.t("keywords.weight"),
-    format_func=lambda w: ctx.t(f"keywords.weight.{w}"),
-)
 
 # The outlets side by side: from the link when it names any, else the two largest.
 available = analysis.keywords.outlets_by_size(ctx.articles)
@@ -111,20 +121,44 @@ outlets = st.multiselect(
     help=ctx.t("keywords.outlets_help"),
 )
 ctx.set_query("outlet", outlets)
+# Raw counts favour the biggest outlet and the words every outlet uses: comparing two or
+# more outlets starts from what sets each apart.
+weighting = widgets.url_selectbox(
+    ctx,
+    "weight",
+    list(analysis.keywords.WEIGHTINGS),
+    key="kw_weight",
+    label=ctx.t("keywords.weight"),
+    format_func=lambda w: ctx.t(f"keywords.weight.{w}"),
+    default="distinctive" if len(outlets) >= 2 else "frequency",
+)
 st.info(ctx.t(f"keywords.explain.{weighting}"))
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
 def cached_cloud(version, filters, weighting, outlet, width, per_row, _corpus, _articles):
-    """One cloud per (ingestion run, filters, weighting, outlet, size): image, table, note."""
-    data = analysis.keywords.cloud_data(_articles, _corpus.terms, weighting, outlet, top=TOP)
+    """One cloud per (ingestion run, filters, weighting, outlet, size): image, table, note.
+    An outlet's own names are never its keywords (the whole selection's cloud leaves out
+    the names of the outlets in it)."""
+    own = [outlet] if outlet is not None else analysis.keywords.outlets_by_size(_articles)
+    exclude = analysis.labels.outlet_name_terms(own, _corpus.source_names)
+    data = analysis.keywords.cloud_data(
+        _articles, _corpus.terms, weighting, outlet, top=TOP, exclude=exclude
+    )
+    if outlet is None and data.note == "no_contrast":
+        # The selection is the whole corpus: nothing for its distinctive words to stand out
+        # from. Its cloud shows plain frequency and says so; the outlets' clouds compare.
+        weighting = "frequency"
+        data = analysis.keywords.cloud_data(
+            _articles, _corpus.terms, weighting, outlet, top=TOP, exclude=exclude
+        )
     png = figures.cloud.cloud_png(
         data.weights.head(figures.cloud.MAX_CLOUD_WORDS).to_dict(),
         width,
         width // 2,
         min_word_px=figures.cloud.min_word_pixels(width, per_row),
     )
-    return png, data.table, data.articles, data.note
+    return png, data.table, data.articles, data.note, weighting
 
 
 def select_term(table_key: str, terms: list[str]) -> None:
@@ -137,17 +171,12 @@ panels = [None] + list(outlets)
 per_row = 1 if len(panels) == 1 else min(len(panels), 3)
 width = 900 if per_row == 1 else 600
 shown_terms: list[str] = []
-filter_key = (
-    ctx.filters.date_from,
-    ctx.filters.date_to,
-    tuple(ctx.filters.sources),
-    ctx.filters.once,
-)
+filter_key = ctx.filters  # frozen: every field (dates, outlets, once, undated) is in the key
 for row_start in range(0, len(panels), per_row):
     columns = st.columns(per_row)
     for column, outlet in zip(columns, panels[row_start : row_start + per_row], strict=False):
         label = ctx.t("keywords.all") if outlet is None else ctx.source_label(outlet)
-        png, table, n_articles, note = cached_cloud(
+        png, table, n_articles, note, drawn_as = cached_cloud(
             ctx.corpus.version,
             filter_key,
             weighting,
@@ -159,16 +188,19 @@ for row_start in range(0, len(panels), per_row):
         )
         slug = "all" if outlet is None else outlet.replace(" ", "_")
         with column:
-            st.subheader(label)
+            color = ctx.colors.get(outlet) if outlet is not None else None
+            st.html(markup.swatch_heading_html(label, color))
             st.caption(
-                ctx.t("keywords.n_articles", n=n_articles)
+                ctx.t("keywords.n_articles", n=ctx.labels.number(n_articles))
                 + " · "
-                + ctx.t(f"keywords.weight.{weighting}")
+                + ctx.t(f"keywords.weight.{drawn_as}")
+                + (ctx.t("keywords.whole_is_corpus") if drawn_as != weighting else "")
             )
             if note:
                 st.info(ctx.t(f"keywords.note.{note}"))
                 continue
             st.image(png, width="stretch", alt=ctx.t("keywords.cloud_alt", label=label))
+            st.caption(ctx.t("keywords.cloud_is_picture"))
             table_key = f"kw_table_{slug}"
             st.dataframe(
                 table,
@@ -197,7 +229,7 @@ for row_start in range(0, len(panels), per_row):
             left.download_button(
                 ctx.t("keywords.png"),
                 png,
-                file_name=f"keywords_{slug}_{weighting}.png",
+                file_name=page.export_name(ctx, "keywords", slug, weighting, ext="png"),
                 mime="image/png",
                 key=f"kw_png_{slug}",
                 on_click="ignore",
@@ -205,7 +237,7 @@ for row_start in range(0, len(panels), per_row):
             right.download_button(
                 ctx.t("keywords.csv"),
                 partial(analysis.export.to_csv, table),
-                file_name=f"keywords_{slug}_{weighting}.csv",
+                file_name=page.export_name(ctx, "keywords", slug, weighting),
                 mime="text/csv",
                 key=f"kw_csv_{slug}",
                 on_click="ignore",
@@ -232,19 +264,39 @@ if term:
             term,
             ctx.corpus.mentions,
             ctx.corpus.entities,
+            limit=SENTENCE_LIMIT,
         )
-    sentences["link"] = [page.article_link(ctx, a) for a in sentences["article_id"]]
-    st.subheader(ctx.t("keywords.sentences", term=term, n=len(sentences)))
-    st.dataframe(
-        sentences[["published", "source", "sentence", "link"]],
-        key="kw_sentences",
-        hide_index=True,
-        column_config={
-            "published": st.column_config.DateColumn(ctx.t("keywords.col.published")),
-            "source": st.column_config.TextColumn(ctx.t("keywords.col.source")),
-            "sentence": st.column_config.TextColumn(ctx.t("keywords.col.sentence"), width="large"),
-            "link": st.column_config.LinkColumn(
-                ctx.t("keywords.col.link"), display_text=ctx.t("keywords.open")
-            ),
-        },
+    labels = ctx.labels
+    capped = len(sentences) >= SENTENCE_LIMIT
+    st.subheader(
+        ctx.t(
+            "keywords.sentences_capped" if capped else "keywords.sentences",
+            term=term,
+            n=labels.number(len(sentences)),
+        )
+    )
+    st.html(markup.link_html(page.search_link(ctx, term), ctx.t("keywords.search_it")))
+    # Newest first, the term marked where it was found; a page at a time.
+    at = widgets.url_page(ctx, "tpage", len(sentences), SENTENCES_PER_PAGE, key=f"kw_tpage_{term}")
+    shown = sentences.iloc[at * SENTENCES_PER_PAGE : (at + 1) * SENTENCES_PER_PAGE]
+    st.html(
+        figures.sentences.sentences_html(
+            shown,
+            [
+                [(int(s), int(e))]
+                for s, e in zip(shown["match_start"], shown["match_end"], strict=True)
+            ],
+            [
+                f"{labels.date(p)} · {labels.outlet(s)}"
+                for p, s in zip(shown["published"], shown["source"], strict=True)
+            ],
+            [page.article_link(ctx, a) for a in shown["article_id"]],
+        )
+    )
+    st.download_button(
+        ctx.t("keywords.sentences_csv"),
+        data=partial(analysis.export.to_csv, sentences),
+        file_name=page.export_name(ctx, "sentences", term),
+        mime="text/csv",
+        key="kw_sentences_csv",
     )

@@ -34,3 +34,15 @@ def seed_processed(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def seed_tables(seed_processed) -> dict:
     return store.load_tables(seed_processed)
+
+
+REAL_PAGES_DIR = DATA_DIR / "labels" / "real_pages" / "pages"
+
+
+@pytest.fixture(scope="session")
+def real_pages_processed(tmp_path_factory) -> Path:
+    """Processed tables of the look-alike web pages (data/labels/real_pages): 33 outlets,
+    more than the palette has colours; undated articles; events known only to the month."""
+    out = tmp_path_factory.mktemp("real_pages_processed")
+    ingest([REAL_PAGES_DIR], out)
+    return out

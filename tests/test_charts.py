@@ -7,6 +7,15 @@ from datetime import date
 import pandas as pd
 
 from dashboard import figures
+from dashboard.analysis.labels import Labels
+from dashboard.figures.style import outlet_colors
+
+ORDER = ("Yonhap", "KCNA")  # the corpus's outlets by size
+
+
+def _labels(lang="zh"):
+    names = {"KCNA": "朝中社", "Yonhap": "韩联社"} if lang == "zh" else {}
+    return Labels(lang, outlets=names, outlet_order=ORDER)
 
 
 def test_articles_per_day_stacks_one_trace_per_outlet():
@@ -18,13 +27,13 @@ def test_articles_per_day_stacks_one_trace_per_outlet():
             "articles": [1, 2, 3],
         }
     )
-    fig = figures.overview.articles_per_day_figure(
-        per_day, "zh", {"KCNA": "朝中社", "Yonhap": "韩联社"}.get
-    )
+    fig = figures.overview.articles_per_period_figure(per_day, _labels(), outlet_colors(ORDER))
     assert fig.layout.barmode == "stack"
     by_name = {t.name: ([str(d) for d in t.x], list(t.y)) for t in fig.data}
     assert by_name["朝中社"] == (["2024-07-01", "2024-07-02"], [1, 3])
     assert by_name["韩联社"] == (["2024-07-01"], [2])
+    # The legend follows the corpus's order (largest outlet first), not the alphabet.
+    assert [t.name for t in fig.data] == ["韩联社", "朝中社"]
 
 
 def test_weekly_bars_say_so_on_the_axis_and_in_the_hover():
@@ -36,11 +45,15 @@ def test_weekly_bars_say_so_on_the_axis_and_in_the_hover():
             "articles": [3, 4],
         }
     )
-    fig = figures.overview.articles_per_day_figure(per_week, "en", period="W")
+    colors = outlet_colors(ORDER)
+    fig = figures.overview.articles_per_period_figure(per_week, _labels("en"), colors, "W")
     assert fig.layout.xaxis.title.text == "Week (first day)"
-    assert "week of %{x|%Y-%m-%d}" in fig.data[0].hovertemplate
-    monthly = figures.overview.articles_per_day_figure(per_week, "zh", period="M")
-    assert monthly.layout.xaxis.tickformat == "%Y-%m" and monthly.layout.xaxis.title.text == "月份"
+    assert "week of %Y-%m-%d" in fig.data[0].hovertemplate
+    monthly = figures.overview.articles_per_period_figure(per_week, _labels(), colors, "M")
+    assert monthly.layout.xaxis.title.text == "月份"
+    # Ticks in the page's language, with the year: no English month names on Chinese pages.
+    formats = [s.value for s in monthly.layout.xaxis.tickformatstops]
+    assert all("%Y" in f for f in formats) and not any("%b" in f for f in formats)
 
 
 def _top():
@@ -58,7 +71,7 @@ def _top():
 
 
 def test_top_entities_bars_carry_ids_and_hover_names():
-    fig = figures.entities.top_entities_figure(_top(), "zh")
+    fig = figures.entities.top_entities_figure(_top(), _labels())
     bar = fig.data[0]
     assert list(bar.y) == ["金正恩", "俄罗斯"] and list(bar.x) == [5, 3]
     assert [row[0] for row in bar.customdata] == ["kim", "rus"]  # what a click selects
@@ -68,53 +81,78 @@ def test_top_entities_bars_carry_ids_and_hover_names():
 
 
 def test_top_entities_in_english_uses_english_names():
-    fig = figures.entities.top_entities_figure(_top(), "en")
+    fig = figures.entities.top_entities_figure(_top(), _labels("en"))
     assert list(fig.data[0].y) == ["Kim Jong Un", "Russia"]
     assert "Aliases" in fig.data[0].hovertemplate
+    # A legend says what the bar colours mean.
+    assert [t.name for t in fig.data if t.showlegend is not False] == ["Person", "Country"]
 
 
 def test_hover_text_from_articles_is_escaped():
     top = _top()
     top.loc[0, "aliases"] = "<img src=x onerror=alert(1)>"
-    fig = figures.entities.top_entities_figure(top, "zh")
+    fig = figures.entities.top_entities_figure(top, _labels())
     assert "<img" not in fig.data[0].customdata[0][3]
 
 
 def test_duplicate_display_names_stay_separate_bars():
     top = _top()
     top.loc[1, "name_zh"] = "金正恩"
-    fig = figures.entities.top_entities_figure(top, "zh")
+    fig = figures.entities.top_entities_figure(top, _labels())
     assert len(set(fig.data[0].y)) == 2
 
 
 def test_empty_inputs_give_empty_figures():
-    assert len(figures.entities.top_entities_figure(_top().iloc[0:0], "zh").data) == 0
+    labels = _labels()
+    assert len(figures.entities.top_entities_figure(_top().iloc[0:0], labels).data) == 0
     empty_day = pd.DataFrame({"published": [], "source": [], "source_zh": [], "articles": []})
-    assert len(figures.overview.articles_per_day_figure(empty_day, "zh").data) == 0
-    empty_trend = pd.DataFrame({"published": [], "entity_id": [], "mentions": []})
-    assert len(figures.entities.entity_trend_figure(empty_trend, {"kim": "金正恩"}, "zh").data) == 0
+    colors = outlet_colors(ORDER)
+    assert len(figures.overview.articles_per_period_figure(empty_day, labels, colors).data) == 0
+    empty_trend = pd.DataFrame({c: [] for c in ("published", "entity_id", "mentions", "share")})
+    assert len(figures.entities.entity_trend_figure(empty_trend, {"kim": "金"}, labels).data) == 0
 
 
-def test_outlet_and_trend_figures():
+def test_outlet_heatmap_compares_shares_not_raw_counts():
     by_outlet = pd.DataFrame(
         {
-            "entity_id": ["kim", "kim", "rus"],
-            "source": ["KCNA", "Yonhap", "KCNA"],
-            "mentions": [1, 2, 4],
+            "entity_id": ["kim", "kim", "rus", "rus"],
+            "source": ["KCNA", "Yonhap", "KCNA", "Yonhap"],
+            "mentions": [1, 20, 4, 0],
+            "articles": [1, 10, 2, 0],
+            "outlet_articles": [2, 100, 2, 100],
+            "share": [0.5, 0.1, 1.0, 0.0],
         }
     )
-    fig = figures.entities.entity_outlet_figure(by_outlet, {"kim": "金正恩", "rus": "俄罗斯"}, "zh")
-    kcna = next(t for t in fig.data if t.name == "KCNA")
-    assert list(kcna.x) == ["金正恩", "俄罗斯"] and list(kcna.y) == [1, 4]
+    names = {"kim": "金正恩", "rus": "俄罗斯"}
+    fig = figures.entities.entity_outlet_heatmap(by_outlet, names, _labels(), outlet_colors(ORDER))
+    heat = fig.data[0]
+    assert list(heat.y) == ["金正恩", "俄罗斯"] and list(heat.x) == ["韩联社", "朝中社"]
+    # The small outlet's half of its articles outweighs the big one's tenth.
+    assert heat.z[0][1] == 0.5 and heat.z[0][0] == 0.1 and heat.z[1][0] == 0.0
+    counts = figures.entities.entity_outlet_heatmap(
+        by_outlet, names, _labels(), outlet_colors(ORDER), "count"
+    )
+    assert counts.data[0].z[0][0] == 20
+
+
+def test_trend_bins_and_gaps():
     trend = pd.DataFrame(
         {
-            "published": [date(2024, 7, 1), date(2024, 7, 3)],
-            "entity_id": ["kim", "kim"],
-            "mentions": [2, 1],
+            "published": [date(2024, 7, 1), date(2024, 7, 8), date(2024, 7, 15)],
+            "entity_id": ["kim"] * 3,
+            "mentions": [2, 0, 1],
+            "articles": [1, 0, 1],
+            "period_articles": [4, 0, 2],
+            "share": [0.25, float("nan"), 0.5],
         }
     )
-    fig = figures.entities.entity_trend_figure(trend, {"kim": "金正恩"}, "zh")
-    assert fig.data[0].name == "金正恩" and list(fig.data[0].y) == [2, 1]
+    bars = figures.entities.entity_trend_figure(trend, {"kim": "金正恩"}, _labels(), "W")
+    # A week without any article has no bar; a bar is a week wide, not the gap between bars.
+    assert [str(d) for d in bars.data[0].x] == ["2024-07-01", "2024-07-15"]
+    assert bars.data[0].width > 6 * 86_400_000 * 0.8
+    lines = figures.entities.entity_trend_figure(trend, {"kim": "金正恩"}, _labels(), "W", "share")
+    line = lines.data[0]
+    assert line.connectgaps is False and pd.isna(line.y[1]) and line.y[2] == 0.5
 
 
 def test_reader_marks_entities_and_escapes_markup():

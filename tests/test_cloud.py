@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -13,6 +14,7 @@ from PIL import Image
 
 from dashboard import analysis, cli, figures
 from dashboard.common.textnorm import to_simplified
+from dashboard.figures.style import outlet_colors
 
 
 def _terms(rows):
@@ -374,8 +376,17 @@ def _keywords_page(seed_processed, monkeypatch, **params):
 def test_page_shows_whole_selection_and_outlets_side_by_side(seed_processed, monkeypatch):
     at = _keywords_page(seed_processed, monkeypatch, outlet=["KCNA", "Yonhap"], lang="en")
     assert not at.exception
-    assert [s.value for s in at.subheader] == ["Whole selection", "KCNA", "Yonhap"]
-    assert any("Shown: raw frequency" in i.value for i in at.info)
+    headings = [h.proto.body for h in at.get("html") if h.proto.body.startswith("<h3")]
+    assert [re.sub("<[^>]+>", "", h) for h in headings] == ["Whole selection", "KCNA", "Yonhap"]
+    # Each outlet's heading carries its colour from the other charts; the whole has none.
+    from dashboard.analysis.corpus import load_corpus
+
+    colors = outlet_colors(analysis.labels.outlet_order(load_corpus(seed_processed)))
+    assert colors["KCNA"] in headings[1] and colors["Yonhap"] in headings[2]
+    assert "background" not in headings[0]
+    # Two outlets compared: what sets each apart is the default, not raw counts.
+    assert any("Shown: distinctive" in i.value for i in at.info)
+    assert "weight" not in at.query_params
     tables = at.dataframe
     assert len(tables) == 3
     assert "金正恩" in tables[0].value["term"].head(5).tolist()
@@ -387,16 +398,23 @@ def test_page_term_choice_lists_sentences_and_goes_to_the_url(seed_processed, mo
     assert not at.exception
     assert any("TF-IDF" in i.value for i in at.info)
     assert at.query_params["term"] == "代表团" and at.query_params["weight"] == "tfidf"
-    sentences = at.dataframe[-1].value
-    assert len(sentences) >= 3 and all("代表团" in s for s in sentences["sentence"])
-    assert all(link.startswith("articles?") for link in sentences["link"])
+    listing = next(h.proto.body for h in at.get("html") if 'class="sentences"' in h.proto.body)
+    items = listing.split("<li>")[1:]
+    assert len(items) >= 3
+    # The term is marked where it stands in each sentence, and each leads to its article.
+    assert all("<mark>代表团</mark>" in item for item in items)
+    assert all('href="articles?' in item for item in items)
+    search = [
+        h.proto.body for h in at.get("html") if "q=%E4%BB%A3%E8%A1%A8%E5%9B%A2" in h.proto.body
+    ]
+    assert search  # one click to the hits of the term in context
 
 
 def test_page_bad_weighting_in_link_is_a_notice(seed_processed, monkeypatch):
-    at = _keywords_page(seed_processed, monkeypatch, weight="bogus", lang="en")
+    at = _keywords_page(seed_processed, monkeypatch, weight="bogus", lang="en", outlet="KCNA")
     assert not at.exception
     assert any("weight=bogus" in w.value for w in at.warning)
-    assert any("Shown: raw frequency" in i.value for i in at.info)
+    assert any("Shown: raw frequency" in i.value for i in at.info)  # one outlet: raw counts
 
 
 def test_cloud_command_writes_the_png(seed_processed, tmp_path, capsys):

@@ -206,17 +206,24 @@ def test_top_entities_counts_mentions_and_respects_type_and_once(corpus):
 
 
 def test_entity_breakdowns_by_outlet_and_day(corpus):
-    by_outlet = analysis.entities.entity_counts_by_outlet(corpus, ALL, ["kim"])
-    assert by_outlet.set_index("source")["mentions"].to_dict() == {"KCNA": 1, "Yonhap": 2}
-    trend = analysis.entities.entity_trend(corpus, ALL, ["putin"])
-    assert trend["published"].tolist() == [date(2024, 7, 1), date(2024, 7, 5)]
+    by_outlet = analysis.entities.entity_counts_by_outlet(corpus, ALL, ["kim"]).set_index("source")
+    # TASS never names him: a zero, not a missing cell.
+    assert by_outlet["mentions"].to_dict() == {"KCNA": 1, "TASS": 0, "Yonhap": 2}
+    assert by_outlet.loc["Yonhap", "share"] == 1.0 and by_outlet.loc["TASS", "share"] == 0.0
+    trend, period = analysis.entities.entity_trend(corpus, ALL, ["putin"])
+    assert period == "D"
+    # Every day of the span is a bin; days without any article have no share (a gap).
+    assert trend["published"].tolist() == [date(2024, 7, d) for d in range(1, 6)]
+    assert trend["mentions"].tolist() == [1, 0, 0, 0, 1]
+    assert trend["period_articles"].tolist() == [1, 2, 0, 0, 1]
+    assert trend["share"].isna().tolist() == [False, False, True, True, False]
 
 
 def test_entity_sentences_carry_outlet_date_and_the_surface(corpus):
     rows = analysis.entities.entity_sentences(corpus, ALL, "putin")
     assert set(rows["article_id"]) == {"a1", "a4", "a5"}
     assert rows.iloc[0]["published"] == date(2024, 7, 5)  # newest first
-    assert "普京" in rows.iloc[0]["sentence"] and rows.iloc[0]["surface"] == "普京"
+    assert "普京" in rows.iloc[0]["sentence"] and rows.iloc[0]["spans"] == ((4, 6, "普京"),)
     narrowed = analysis.entities.entity_sentences(corpus, Filters(sources=("KCNA",)), "putin")
     assert narrowed["article_id"].tolist() == ["a1"]
 
@@ -240,9 +247,13 @@ def test_latest_events_fall_back_to_the_article_date(corpus):
     events = analysis.overview.latest_events(corpus, ALL)
     assert events["event_id" if "event_id" in events else "article_id"].tolist()[0] == "a5"
     assert events["date"].tolist() == [date(2024, 7, 5), date(2024, 6, 30)]
-    rows = analysis.overview.event_rows(events, "en")
+    assert events["dated"].tolist() == [False, True]
+    rows = analysis.overview.event_rows(events, analysis.labels.labels_for(corpus, "en"))
     assert rows["kind"].tolist() == ["Visit", "Meeting"]
-    assert rows["route"].iloc[0] == "RUS → PRK (平壤)"
+    # Country names, never codes; a borrowed date says it is the publication date.
+    assert rows["route"].iloc[0] == "Russia → North Korea (平壤)"
+    assert rows["date"].tolist() == ["published 2024-07-05 (event date unknown)", "2024-06-30"]
+    assert rows["outlets"].tolist() == ["TASS", "KCNA"] and rows["time_expr"].iloc[1] == "昨天"
 
 
 def test_one_visit_told_by_several_reports_is_one_event(corpus):
@@ -266,7 +277,7 @@ def test_empty_selection_gives_empty_frames_with_columns(corpus):
         == analysis.entities.TOP_ENTITY_COLUMNS
     )
     assert analysis.overview.articles_per_day(corpus, nothing).empty
-    assert analysis.entities.entity_trend(corpus, nothing, ["kim"]).empty
+    assert analysis.entities.entity_trend(corpus, nothing, ["kim"])[0].empty
     assert analysis.overview.latest_events(corpus, nothing).empty
     assert analysis.overview.overview_stats(corpus, nothing)["articles"] == 0
 

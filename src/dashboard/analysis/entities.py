@@ -14,9 +14,11 @@ from .filters import (
     codes_of,
     derived,
     published_days,
+    selected_mask,
     selection_rows,
     source_codes,
 )
+from .periods import period_for, period_starts
 
 # ---------------------------------------------------------------- entities
 
@@ -153,68 +155,241 @@ def _codes_of(index: MentionIndex, entity_ids: list[str]) -> np.ndarray:
 def entity_counts_by_outlet(
     corpus: Corpus, filters: Filters, entity_ids: list[str]
 ) -> pd.DataFrame:
-    """entity_id, source, mentions: mentions of the given entities per outlet."""
+    """entity_id, source, mentions, articles, outlet_articles, share: per outlet, the mentions
+    of each given entity, the outlet's articles that mention it, the outlet's articles in the
+    selection, and the share of them that mention it (raw counts favour the biggest outlet;
+    the share compares outlets fairly). Outlets of the selection without a mention get a row
+    with zeros, so a heatmap shows them as "never", not as missing."""
+    columns = ["entity_id", "source", "mentions", "articles", "outlet_articles", "share"]
     index = mention_index(corpus)
     keep = _mention_keep(corpus, filters, None) & np.isin(
         index.entity, _codes_of(index, entity_ids)
     )
     keep &= index.source >= 0
-    if not keep.any():
-        return pd.DataFrame({"entity_id": [], "source": [], "mentions": []})
+    selected = selected_mask(corpus, filters)
+    source, sources = source_codes(corpus)
+    per_outlet = np.bincount(source[selected], minlength=len(sources))
+    present = np.flatnonzero(per_outlet)
+    wanted = [e for e in entity_ids if e in set(index.entity_ids[_codes_of(index, entity_ids)])]
+    if not wanted or not len(present):
+        return pd.DataFrame({c: [] for c in columns})
     width = len(index.sources)
     combined = index.entity[keep].astype(np.int64) * width + index.source[keep]
     keys, counts = np.unique(combined, return_counts=True)
-    out = pd.DataFrame(
-        {
-            "entity_id": index.entity_ids[keys // width],
-            "source": index.sources[keys % width],
-            "mentions": counts,
-        }
+    first = keep & index.first_in_article
+    article_keys, article_counts = np.unique(
+        index.entity[first].astype(np.int64) * width + index.source[first], return_counts=True
     )
+    mentions = dict(zip(keys.tolist(), counts.tolist(), strict=True))
+    in_articles = dict(zip(article_keys.tolist(), article_counts.tolist(), strict=True))
+    code_of = {e: int(c) for c, e in enumerate(index.entity_ids)}
+    # index.sources and source_codes are the same sorted outlet names
+    rows = []
+    for entity in wanted:
+        for s in present.tolist():
+            key = code_of[entity] * width + s
+            n_articles = in_articles.get(key, 0)
+            rows.append(
+                (
+                    entity,
+                    sources[s],
+                    mentions.get(key, 0),
+                    n_articles,
+                    int(per_outlet[s]),
+                    n_articles / int(per_outlet[s]),
+                )
+            )
+    out = pd.DataFrame(rows, columns=columns)
     return out.sort_values(["entity_id", "source"]).reset_index(drop=True)
 
 
-def entity_trend(corpus: Corpus, filters: Filters, entity_ids: list[str]) -> pd.DataFrame:
-    """published, entity_id, mentions: mentions per day (article date) of the given entities."""
+TREND_COLUMNS = ["published", "entity_id", "mentions", "articles", "period_articles", "share"]
+
+
+def entity_trend(
+    corpus: Corpus, filters: Filters, entity_ids: list[str], period: str | None = None
+) -> tuple[pd.DataFrame, str]:
+    """Mentions of the given entities per period (by article date) and the period ('D', 'W',
+    'M'; by default by the selection's span, as on the overview).
+
+    One row per period of the selection's dated span and entity (TREND_COLUMNS): mentions,
+    articles that mention it, the selection's articles of that period, and share = articles /
+    period_articles. A period without any selected article has period_articles 0 and a share
+    of NaN: a gap in the coverage, not a zero."""
     index = mention_index(corpus)
-    keep = _mention_keep(corpus, filters, None) & np.isin(
-        index.entity, _codes_of(index, entity_ids)
-    )
-    keep &= ~np.isnat(index.day)
-    if not keep.any():
-        return pd.DataFrame({"published": [], "entity_id": [], "mentions": []})
-    days = index.day[keep].astype(np.int64)
-    first = days.min()
-    span = int(days.max() - first) + 1
-    combined = index.entity[keep].astype(np.int64) * span + (days - first)
-    keys, counts = np.unique(combined, return_counts=True)
-    out = pd.DataFrame(
-        {
-            "published": (first + keys % span).astype("datetime64[D]").astype(object),
-            "entity_id": index.entity_ids[keys // span],
-            "mentions": counts,
-        }
-    )
-    return out.sort_values(["published", "entity_id"]).reset_index(drop=True)
+    days = published_days(corpus)
+    selected = selected_mask(corpus, filters) & ~np.isnat(days)
+    if not selected.any() or not entity_ids:
+        return pd.DataFrame({c: [] for c in TREND_COLUMNS}), period or "D"
+    period = period or period_for(days[selected].min(), days[selected].max())
+    starts = period_starts(days[selected], period)
+    bins = _period_range(starts.min(), starts.max(), period)
+    bin_of = np.searchsorted(bins, starts)
+    period_articles = np.bincount(bin_of, minlength=len(bins))
+    keep = _mention_keep(corpus, filters, None) & ~np.isnat(index.day)
+    frames = []
+    for entity in entity_ids:
+        codes = _codes_of(index, [entity])
+        rows = keep & np.isin(index.entity, codes)
+        where = np.searchsorted(bins, period_starts(index.day[rows], period))
+        first = np.searchsorted(
+            bins, period_starts(index.day[rows & index.first_in_article], period)
+        )
+        mentions = np.bincount(where, minlength=len(bins))
+        articles = np.bincount(first, minlength=len(bins))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share = np.where(period_articles > 0, articles / np.maximum(period_articles, 1), np.nan)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "published": bins.astype(object),
+                    "entity_id": entity,
+                    "mentions": mentions,
+                    "articles": articles,
+                    "period_articles": period_articles,
+                    "share": share,
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)[TREND_COLUMNS], period
+
+
+def _period_range(first: np.datetime64, last: np.datetime64, period: str) -> np.ndarray:
+    """Every period start from ``first`` to ``last`` (both period starts) as datetime64[D]."""
+    if period == "M":
+        months = np.arange(first.astype("datetime64[M]"), last.astype("datetime64[M]") + 1)
+        return months.astype("datetime64[D]")
+    step = 7 if period == "W" else 1
+    return np.arange(first, last + np.timedelta64(1, "D"), np.timedelta64(step, "D"))
+
+
+SENTENCE_COLUMNS = [
+    "article_id",
+    "published",
+    "source",
+    "site",
+    "title",
+    "sentence",
+    "mentions",
+    "spans",
+]
 
 
 def entity_sentences(corpus: Corpus, filters: Filters, entity_id: str) -> pd.DataFrame:
-    """The sentences that mention one entity: article_id, published, source, title, surface, sentence."""
+    """The sentences that mention one entity, newest first, one row per sentence (an entity
+    named three times in a sentence is one row with ``mentions`` 3): article_id, published,
+    source, site, title, sentence, mentions, spans (the mentions' (start, end) offsets in
+    the article and surfaces, to mark exactly those characters: 俄 named alone, not 俄 inside
+    俄罗斯; see ``sentence_marks``)."""
+    index = mention_index(corpus)
     keep = selection_rows(corpus, filters, "mentions")
-    keep &= (corpus.mentions["entity_id"] == entity_id).to_numpy(dtype=bool, na_value=False)
-    mentions = corpus.mentions[keep]
-    columns = ["article_id", "published", "source", "title", "surface", "sentence"]
-    if mentions.empty:
-        return pd.DataFrame({c: [] for c in columns})
-    titles = corpus.articles[["article_id", "title"]]
-    rows = mentions.merge(titles, on="article_id", how="left")
-    rows = rows.drop_duplicates(["article_id", "sentence", "surface"])
-    return rows.sort_values(["published", "source"], ascending=[False, True], na_position="last")[
-        columns
-    ].reset_index(drop=True)
+    keep &= np.isin(index.entity, _codes_of(index, [entity_id]))
+    rows = np.flatnonzero(keep)
+    if not len(rows):
+        return pd.DataFrame({c: [] for c in SENTENCE_COLUMNS})
+    m = corpus.mentions
+    positions = article_positions(corpus, "mentions")[rows]
+    sentences = m["sentence"].to_numpy(dtype=object)[rows]
+    sentence_code, _ = pd.factorize(sentences)
+    key = positions.astype(np.int64) * (int(sentence_code.max()) + 1) + sentence_code
+    order = np.argsort(key, kind="stable")
+    _, first, group_sizes = np.unique(key[order], return_index=True, return_counts=True)
+    starts = m["start"].to_numpy()[rows][order].tolist()
+    ends = m["end"].to_numpy()[rows][order].tolist()
+    surfaces = m["surface"].to_numpy(dtype=object)[rows][order].tolist()
+    spans = [
+        tuple(zip(starts[a : a + n], ends[a : a + n], surfaces[a : a + n], strict=True))
+        for a, n in zip(first.tolist(), group_sizes.tolist(), strict=True)
+    ]
+    head = order[first]  # one mention row per sentence
+    articles = corpus.meta if corpus.meta is not None else corpus.articles
+    at = positions[head]
+    site = (
+        articles["site"].to_numpy(dtype=object)[at]
+        if "site" in articles
+        else np.full(len(at), None, dtype=object)
+    )
+    out = pd.DataFrame(
+        {
+            "article_id": articles["article_id"].to_numpy(dtype=object)[at],
+            "published": articles["published"].to_numpy(dtype=object)[at],
+            "source": articles["source"].to_numpy(dtype=object)[at],
+            "site": site,
+            "title": articles["title"].to_numpy(dtype=object)[at],
+            "sentence": sentences[head],
+            "mentions": group_sizes,
+            "spans": spans,
+            "_pos": at,
+            "_start": [s[0][0] for s in spans],
+        }
+    )
+    out["_day"] = pd.to_datetime(out["published"])
+    out = out.sort_values(
+        ["_day", "source", "_pos", "_start"],
+        ascending=[False, True, True, True],
+        na_position="last",
+        kind="stable",
+    )
+    return out[SENTENCE_COLUMNS].reset_index(drop=True)
+
+
+def sentence_marks(sentence: str, spans, context=()) -> list[tuple[int, int]]:
+    """Where in ``sentence`` the mentions ``spans`` ((start, end, surface) offsets in the
+    article) are. The sentence's own offset in the article is the one at which every span's
+    surface, and every other mention of the sentence (``context``, same form), reads true;
+    so a mention of 俄 is marked where it was found, never inside 俄罗斯. Spans whose place
+    cannot be told are marked at their surface's first free occurrence."""
+    sentence = str(sentence or "")
+    spans = sorted((int(a), int(b), str(s)) for a, b, s in spans if s)
+    if not spans:
+        return []
+    every = spans + [(int(a), int(b), str(s)) for a, b, s in context if s]
+    first_start, _, first_surface = spans[0]
+    at = sentence.find(first_surface)
+    while at >= 0:
+        base = first_start - at
+        if all(sentence[a - base : b - base] == s for a, b, s in every):
+            return [(a - base, b - base) for a, b, _ in spans]
+        at = sentence.find(first_surface, at + 1)
+    marks: list[tuple[int, int]] = []
+    for _, _, surface in spans:  # offsets do not fit (a cleaned sentence): by surface
+        at = sentence.find(surface)
+        while at >= 0 and any(a < at + len(surface) and at < b for a, b in marks):
+            at = sentence.find(surface, at + 1)
+        if at >= 0:
+            marks.append((at, at + len(surface)))
+    return sorted(marks)
+
+
+def marks_of_rows(corpus: Corpus, rows: pd.DataFrame) -> list[list[tuple[int, int]]]:
+    """``sentence_marks`` for rows of ``entity_sentences`` (a page of them), with every
+    other mention of each sentence as context."""
+    positions = article_positions(corpus, "mentions")
+    order, bounds = derived(
+        "entities.mentions_by_article",
+        lambda m, a: _rows_by_article(positions, len(a)),
+        corpus.mentions,
+        corpus.articles,
+    )
+    ids = derived("entities.article_ids", lambda a: pd.Index(a["article_id"]), corpus.articles)
+    found = ids.get_indexer(rows["article_id"].tolist()) if len(rows) else []
+    m = corpus.mentions
+    marks = []
+    for at, row in zip(found, rows.to_dict("records"), strict=True):
+        own = order[bounds[at] : bounds[at + 1]] if at >= 0 else order[:0]
+        same = m.iloc[own]
+        same = same[same["sentence"] == row["sentence"]]
+        context = zip(same["start"], same["end"], same["surface"], strict=True)
+        marks.append(sentence_marks(row["sentence"], row["spans"], list(context)))
+    return marks
+
+
+def _rows_by_article(positions: np.ndarray, n_articles: int) -> tuple[np.ndarray, np.ndarray]:
+    order = np.argsort(positions, kind="stable")
+    return order, np.searchsorted(positions[order], np.arange(n_articles + 1))
 
 
 def entity_names(corpus: Corpus, entity_ids: list[str]) -> dict[str, str]:
-    """entity_id -> display name (Chinese name, else the id)."""
+    """entity_id -> Chinese name (else the id). Pages show ``Labels.entity`` instead."""
     names = dict(zip(corpus.entities["entity_id"], corpus.entities["name_zh"], strict=True))
     return {e: names.get(e) or e for e in entity_ids}

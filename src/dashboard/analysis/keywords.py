@@ -209,7 +209,8 @@ def term_sentences(
     entities: pd.DataFrame | None = None,
     limit: int = 200,
 ) -> pd.DataFrame:
-    """Sentences (as written, maybe Traditional) of ``articles`` that use ``term``.
+    """Sentences (as written, maybe Traditional) of ``articles`` that use ``term``, newest
+    article first, at most ``limit``.
 
     The term is searched in ``text_simplified`` and the sentence cut from ``text`` at the same
     offsets. When the term is an entity's canonical name, the sentences of that entity's mentions
@@ -244,7 +245,9 @@ def term_sentences(
             (a, int(s), int(e))
             for a, s, e in zip(sub["article_id"], sub["start"], sub["end"], strict=True)
         ]
-    hits.sort(key=lambda h: (str(by_id.loc[h[0], "published"]), h[0], h[1]))
+    # Newest articles first (undated last), each article's sentences in text order.
+    hits.sort(key=lambda h: (h[0], h[1]))
+    hits.sort(key=lambda h: str(by_id.loc[h[0], "published"] or ""), reverse=True)
     for article_id, start, end in hits:
         article = by_id.loc[article_id]
         text = article["text"] or ""
@@ -396,8 +399,10 @@ def cloud_data(
     weighting: str,
     outlet: str | None = None,
     top: int = 30,
+    exclude=(),
 ) -> CloudData:
-    """The cloud of the filtered ``articles`` (or of one outlet's share of them).
+    """The cloud of the filtered ``articles`` (or of one outlet's share of them), without
+    the terms in ``exclude`` (an outlet's own names: labels.outlet_name_terms).
 
     Comparison corpus: for the filtered selection, the whole corpus (``terms``); for an outlet,
     the filtered selection, so "distinctive" means "compared with the other outlets shown".
@@ -435,6 +440,8 @@ def cloud_data(
             if rest_articles.any()
             else empty
         )
+    if len(exclude) and not weights.empty:
+        weights = weights[~weights.index.isin(list(exclude))]
     note = None
     if weights.empty:
         note = "no_contrast" if weighting == "distinctive" and present.any() else "no_terms"

@@ -21,7 +21,8 @@ import numpy as np
 import pandas as pd
 
 from ..common import i18n
-from ..tables.paths import GAZETTEER_CSV
+from ..common.textnorm import to_simplified
+from ..tables.paths import GAZETTEER_CSV, OUTLETS_CSV
 from .corpus import Corpus
 from .filters import derived
 
@@ -44,6 +45,42 @@ def gazetteer_country_names() -> dict[str, dict[str, str]]:
     except OSError:
         pass
     return names
+
+
+@lru_cache(maxsize=1)
+def _registry_names() -> dict[str, frozenset[str]]:
+    """Outlet id -> every name it goes by in the registry (Chinese and English names and
+    aliases, in Simplified; ``=``-marked exact aliases too)."""
+    names: dict[str, frozenset[str]] = {}
+    try:
+        with open(OUTLETS_CSV, encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                if not row.get("id"):
+                    continue
+                every = [row["id"], row.get("name_zh") or "", row.get("name_en") or ""]
+                every += (row.get("aliases") or "").split("|")
+                names[row["id"]] = frozenset(
+                    to_simplified(n.lstrip("=").strip()) for n in every if n.lstrip("=").strip()
+                )
+    except OSError:
+        pass
+    return names
+
+
+def outlet_name_terms(sources, source_names: Mapping[str, str] | None = None) -> frozenset[str]:
+    """Every name the outlets ``sources`` go by (registry names and aliases, their Chinese
+    names in the corpus): words an outlet's own keyword cloud must not show, since an outlet
+    writing its own name (新华社北京7月19日电) says nothing about what it reports."""
+    registry = _registry_names()
+    names: set[str] = set()
+    for source in sources:
+        if not isinstance(source, str) or source == UNKNOWN_SOURCE:
+            continue
+        names |= registry.get(source, frozenset({source}))
+        own = (source_names or {}).get(source)
+        if isinstance(own, str) and own:
+            names.add(to_simplified(own))
+    return frozenset(names)
 
 
 def _pycountry_name(code: str) -> str | None:

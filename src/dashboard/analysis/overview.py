@@ -106,14 +106,21 @@ def articles_per_period(
 
 EVENT_LIST_COLUMNS = [
     "date",
+    "date_end",
+    "date_precision",
+    "approximate",
+    "dated",
     "kind",
     "from_country",
     "to_country",
     "place",
+    "time_expr",
     "evidence",
     "source",
     "article_id",
     "reports",
+    "outlets",
+    "story_key",
 ]
 
 
@@ -155,7 +162,9 @@ def event_index(corpus: Corpus) -> EventIndex:
 
 def latest_events(corpus: Corpus, filters: Filters, n: int = 10) -> pd.DataFrame:
     """The ``n`` most recent events (by event date, else article date) in the selected
-    articles, one row per story: the newest report's sentence, and how many reports tell it."""
+    articles, one row per story: the newest report's sentence, how many reports tell it, and
+    every outlet among them (``outlets``: (source, site) pairs, most recent report first).
+    ``dated`` is False when the event has no date of its own and ``date`` is the article's."""
     keep = selection_rows(corpus, filters, "events")
     if not keep.any():
         return pd.DataFrame({c: [] for c in EVENT_LIST_COLUMNS})
@@ -169,29 +178,78 @@ def latest_events(corpus: Corpus, filters: Filters, n: int = 10) -> pd.DataFrame
     _, first = np.unique(index.story[ordered], return_index=True)
     chosen = ordered[np.sort(first)[:n]]
     events = corpus.events.iloc[chosen].copy()
+    for column, default in (("date_end", None), ("approximate", False), ("story_id", None)):
+        if column not in events:
+            events[column] = default
+    events["dated"] = events["date"].notna().to_numpy()
     if "article_published" in events:
         events["date"] = events["date"].where(events["date"].notna(), events["article_published"])
     events["reports"] = reports[index.story[chosen]]
+    events["story_key"] = _story_keys(corpus.events).to_numpy()[chosen]
+    events["outlets"] = _story_outlets(corpus, ordered, index.story[chosen])
     return events[EVENT_LIST_COLUMNS].reset_index(drop=True)
 
 
-def event_rows(events: pd.DataFrame, lang: str, source_label=str) -> pd.DataFrame:
-    """Events as display rows: date, kind (translated), route, evidence, source."""
-    from ..common.i18n import t
+def _story_outlets(corpus: Corpus, ordered: np.ndarray, stories: np.ndarray) -> list[tuple]:
+    """Per chosen story, its reports' outlets as (source, site) pairs, newest report first."""
+    index = event_index(corpus)
+    of_chosen = np.isin(index.story[ordered], stories)
+    rows = ordered[of_chosen]
+    positions = corpus.events["article_pos"].to_numpy()[rows] if len(rows) else rows
+    articles = corpus.meta if corpus.meta is not None else corpus.articles
+    sources = articles["source"].to_numpy(dtype=object)
+    sites = (
+        articles["site"].to_numpy(dtype=object)
+        if "site" in articles
+        else np.full(len(articles), None, dtype=object)
+    )
+    found: dict[int, dict] = {int(s): {} for s in stories}
+    for story, pos in zip(index.story[rows].tolist(), positions.tolist(), strict=True):
+        if pos < 0:
+            continue
+        site = sites[pos] if isinstance(sites[pos], str) else None
+        source = sources[pos] if isinstance(sources[pos], str) else "unknown"
+        pair = (source, site if source == "unknown" else None)
+        found[story].setdefault(pair, None)
+    return [tuple(found[int(s)]) for s in stories]
+
+
+def event_rows(events: pd.DataFrame, labels) -> pd.DataFrame:
+    """Events as display rows (``labels``: analysis.labels.Labels): date with its precision
+    (or the publication date, said as such), kind, route with country names, the phrase the
+    date was read from, evidence, every outlet, reports."""
+    t = labels.t
 
     def route(row) -> str:
-        parts = [str(row[c]) for c in ("from_country", "to_country") if _present(row[c])]
+        parts = [labels.country(row[c]) for c in ("from_country", "to_country") if _present(row[c])]
         text = " → ".join(parts)
         return f"{text} ({row['place']})" if _present(row.get("place")) else text
 
+    def when(row) -> str:
+        if not row.get("dated", True):
+            return t("overview.published_on", date=labels.date(row["date"]))
+        return labels.date(
+            row["date"],
+            row.get("date_precision"),
+            bool(row.get("approximate")) if _present(row.get("approximate")) else False,
+            row.get("date_end"),
+        )
+
+    sep = "、" if labels.lang == "zh" else ", "
+    records = events.to_dict("records")
     return pd.DataFrame(
         {
-            "date": [d.isoformat() if d is not None else "" for d in events["date"]],
-            "kind": [t(f"kind.{k}", lang) for k in events["kind"]],
-            "route": [route(r) for r in events.to_dict("records")],
-            "evidence": events["evidence"].fillna("").tolist(),
-            "source": [source_label(s) if isinstance(s, str) else "" for s in events["source"]],
-            "reports": events["reports"].tolist() if "reports" in events else [1] * len(events),
+            "date": [when(r) for r in records],
+            "kind": [t(f"kind.{r['kind']}") for r in records],
+            "route": [route(r) for r in records],
+            "time_expr": [r["time_expr"] if _present(r.get("time_expr")) else "" for r in records],
+            "evidence": [r["evidence"] if _present(r.get("evidence")) else "" for r in records],
+            "outlets": [
+                sep.join(labels.outlet(s, site) for s, site in (r.get("outlets") or ()))
+                or labels.outlet(r.get("source"))
+                for r in records
+            ],
+            "reports": [int(r.get("reports") or 1) for r in records],
         }
     )
 

@@ -14,12 +14,27 @@ def link_html(href: str, text: str) -> str:
 
 
 def short_span(start: date | None, end: date | None) -> str:
-    """A compact date range for a metric tile: 07-09 – 07-20 (year only when they differ)."""
+    """A compact date range for a metric tile, always with its year: 2024-07-09 – 07-20,
+    or 2023-11 – 2024-07 across years."""
     if start is None or end is None:
         return "—"
     if start.year == end.year:
-        return f"{start:%m-%d} – {end:%m-%d}"
+        return f"{start:%Y-%m-%d} – {end:%m-%d}"
     return f"{start:%Y-%m} – {end:%Y-%m}"
+
+
+def swatch_heading_html(text: str, color: str | None) -> str:
+    """A panel heading with the outlet's colour as a square before it (the colour it has on
+    every chart); no square without a colour."""
+    import html
+
+    square = (
+        f'<span style="display:inline-block;width:.8em;height:.8em;margin-right:.4em;'
+        f'border-radius:2px;background:{html.escape(color, quote=True)}"></span>'
+        if color
+        else ""
+    )
+    return f'<h3 style="margin:0 0 .2em 0">{square}{html.escape(str(text))}</h3>'
 
 
 def heading_html(text: str) -> str:

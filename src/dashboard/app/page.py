@@ -181,19 +181,45 @@ class PageContext:
         return self.labels.outlet(source, site)
 
 
+def page_link(ctx: PageContext, page_id: str, **params: str) -> str:
+    """A relative link to another page with its own ``params`` that keeps the shared filters."""
+    shared = url_params_for(_state_of(ctx), ctx.corpus.date_min, ctx.corpus.date_max)
+    pairs = [(k, v) for k, vs in shared.items() for v in vs]
+    pairs += [(k, str(v)) for k, v in params.items() if v is not None and v != ""]
+    return f"{page_id}?" + urlencode(pairs)
+
+
+def export_name(ctx: PageContext, kind: str, *parts: str, ext: str = "csv") -> str:
+    """A download's file name that says what it holds: the kind, the dates, the outlets and
+    options of the selection, and the page's own choices (``parts``)."""
+    import re
+
+    f, corpus = ctx.filters, ctx.corpus
+    bits = [kind]
+    start, end = f.date_from or corpus.date_min, f.date_to or corpus.date_max
+    if start is not None and end is not None:
+        bits.append(f"{start}_{end}")
+    if f.sources:
+        bits.append(
+            "-".join(f.sources[:3]) + (f"+{len(f.sources) - 3}" if len(f.sources) > 3 else "")
+        )
+    if f.once:
+        bits.append("once")
+    if not f.undated:
+        bits.append("dated")
+    bits += [str(p) for p in parts if p]
+    return re.sub(r"[^\w.+-]+", "-", "_".join(bits)).strip("-")[:150] + f".{ext}"
+
+
 def article_link(ctx: PageContext, article_id: str) -> str:
     """A relative link to the reader that keeps the shared filters."""
-    params = url_params_for(_state_of(ctx), ctx.corpus.date_min, ctx.corpus.date_max)
-    pairs = [(k, v) for k, vs in params.items() for v in vs] + [("article", article_id)]
-    return "articles?" + urlencode(pairs)
+    return page_link(ctx, "articles", article=article_id)
 
 
 def search_link(ctx: PageContext, query: str) -> str:
     """A relative link to the articles page searching ``query`` (keeps the shared filters):
     any entity or term on any page is one click from its hits in context."""
-    params = url_params_for(_state_of(ctx), ctx.corpus.date_min, ctx.corpus.date_max)
-    pairs = [(k, v) for k, vs in params.items() for v in vs] + [("q", query)]
-    return "articles?" + urlencode(pairs)
+    return page_link(ctx, "articles", q=query)
 
 
 def _state_of(ctx: PageContext) -> UrlFilters:

@@ -103,8 +103,15 @@ def parse_url_filters(
     date_from = asked_from or date_min
     date_to = asked_to or date_max
     if date_min is not None and date_max is not None:
-        lo, hi = (date_from, date_to) if date_from <= date_to else (date_to, date_from)
-        if hi < date_min or lo > date_max:  # nothing of the link's range is in the corpus
+        # Outside: the range the link asks for (a missing bound is the corpus's edge) misses
+        # the corpus on either side.
+        outside = (asked_to is not None and asked_to < date_min) or (
+            asked_from is not None and asked_from > date_max
+        )
+        if asked_from is not None and asked_to is not None:
+            lo, hi = sorted((asked_from, asked_to))
+            outside |= hi < date_min or lo > date_max
+        if outside:  # nothing of the link's range is in the corpus
             asked = f"{asked_from or '…'} – {asked_to or '…'}"
             bad.append(LinkNotice("from", asked, "outside", f"{date_min} – {date_max}"))
             date_from, date_to = date_min, date_max

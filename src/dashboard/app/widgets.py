@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from .. import analysis
-from .page import PageContext, article_link
+from .page import PageContext
 from .urlstate import keep_value, kept_key, seed_widget, set_query
 
 
@@ -20,19 +20,22 @@ def url_selectbox(
     label: str,
     format_func: Callable = str,
     container=st,
+    default=None,
     **kwargs,
 ):
-    """A selectbox whose value lives in URL parameter ``name`` (as ``str(option)``).
+    """A selectbox whose value lives in URL parameter ``name`` (as ``str(option)``), left
+    out of the URL at ``default`` (the first option unless given).
 
-    A link value that is not an option shows a notice and falls back to the first option.
+    A link value that is not an option shows a notice and falls back to the default.
     """
     by_text = {str(o): o for o in options}
+    default = default if default in options else (options[0] if options else None)
 
     def from_link():
         raw = st.query_params.get(name)
         if raw is not None and raw not in by_text:
             ctx.notice(ctx.t("notice.bad_param", name=name, value=raw[:80]))
-        return by_text.get(raw, options[0]) if options else None
+        return by_text.get(raw, default) if options else None
 
     seed_widget(key, from_link, valid=lambda v: v in options)
     value = container.selectbox(
@@ -44,6 +47,40 @@ def url_selectbox(
         args=(key,),
         **kwargs,
     )
+    set_query(name, None if value == default else str(value))
+    return value
+
+
+def url_segmented(
+    ctx: PageContext,
+    name: str,
+    options: Sequence,
+    key: str,
+    label: str,
+    format_func: Callable = str,
+    container=st,
+):
+    """A segmented control (a few choices side by side) whose value lives in URL parameter
+    ``name``; the first option is the default and is left out of the URL."""
+    by_text = {str(o): o for o in options}
+
+    def from_link():
+        raw = st.query_params.get(name)
+        if raw is not None and raw not in by_text:
+            ctx.notice(ctx.t("notice.bad_param", name=name, value=raw[:80]))
+        return by_text.get(raw, options[0])
+
+    seed_widget(key, from_link, valid=lambda v: v in options)
+    value = container.segmented_control(
+        label,
+        options,
+        key=key,
+        format_func=format_func,
+        required=True,
+        on_change=keep_value,
+        args=(key,),
+    )
+    value = value if value in options else options[0]
     set_query(name, None if value == options[0] else str(value))
     return value
 
@@ -125,8 +162,15 @@ def selected_from_chart(
     ss[ids_key] = tuple(ids)
     selected: str | None
     if points:
+        # A bar's id travels in its customdata (charts with a trace per colour number their
+        # points per trace); otherwise the point's index into ``ids``.
+        data = points[0].get("customdata")
+        data = data[0] if isinstance(data, list | tuple) and data else data
         index = points[0].get("point_index", points[0].get("point_number", -1))
-        selected = ids[index] if 0 <= index < len(ids) else None
+        if isinstance(data, str) and data in ids:
+            selected = data
+        else:
+            selected = ids[index] if 0 <= index < len(ids) else None
         ss[had_key] = True
     elif ss.get(had_key):
         selected, ss[had_key] = None, False
@@ -142,31 +186,25 @@ def selected_from_chart(
     return selected
 
 
-def sentences_html(ctx: PageContext, sentences: pd.DataFrame) -> str:
-    """Sentences with outlet, date and a link to the article; the mention is marked.
-
-    Every value from an article is escaped (figures.reader.mark_in_sentence escapes, then marks).
-    """
-    import html
-
-    from ..figures.reader import mark_in_sentence
-
-    items = []
-    for row in sentences.to_dict("records"):
-        date_text = row["published"].isoformat() if row.get("published") else ""
-        href = html.escape(article_link(ctx, row["article_id"]), quote=True)
-        items.append(
-            "<li>"
-            f'<span class="meta">{html.escape(date_text)} · {html.escape(ctx.source_label(row["source"]))}'
-            f' · <a href="{href}" target="_self">{html.escape(str(row["title"])[:40])}</a></span><br>'
-            f"{mark_in_sentence(row['sentence'], row['surface'])}"
-            "</li>"
-        )
-    style = (
-        "<style>.sentences{line-height:1.8;padding-left:1.2em}.sentences .meta{color:#666;"
-        "font-size:.85em}.sentences mark{background:#f9e79f}</style>"
+def url_page(ctx: PageContext, name: str, total: int, per_page: int, key: str) -> int:
+    """The page (from 0) of a long list, in URL parameter ``name`` (1-based, left out on the
+    first page); the widget is shown only when there is more than one page."""
+    pages = max(1, -(-int(total) // int(per_page)))
+    seed_widget(key, lambda: url_int(ctx, name, 1, 1, pages), valid=lambda v: 1 <= v <= pages)
+    if pages == 1:
+        set_query(name, None)
+        return 0
+    value = st.number_input(
+        ctx.t("list.page", pages=f"{pages:,}"),
+        min_value=1,
+        max_value=pages,
+        step=1,
+        key=key,
+        on_change=keep_value,
+        args=(key,),
     )
-    return style + '<ul class="sentences">' + "".join(items) + "</ul>"
+    set_query(name, None if value == 1 else str(value))
+    return int(value) - 1
 
 
 def url_text(ctx: PageContext, name: str, key: str, label: str, container=st, **kwargs) -> str:

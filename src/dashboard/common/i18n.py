@@ -161,6 +161,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "col.evidence": {"zh": "依据", "en": "Evidence"},
     "col.duplicate": {"zh": "重复", "en": "Duplicate"},
     "col.link": {"zh": "阅读", "en": "Read"},
+    "col.read": {"zh": "原文", "en": "read"},
+    "col.outlets": {"zh": "报道媒体", "en": "Outlets"},
+    "col.time_expr": {"zh": "原文时间", "en": "Read from"},
     "type.all": {"zh": "全部类型", "en": "All types"},
     "type.person": {"zh": "人物", "en": "Person"},
     "type.country": {"zh": "国家", "en": "Country"},
@@ -182,12 +185,38 @@ STRINGS: dict[str, dict[str, str]] = {
     "overview.per_D": {"zh": "每日文章数(按媒体)", "en": "Articles per day, by outlet"},
     "overview.per_W": {"zh": "每周文章数(按媒体)", "en": "Articles per week, by outlet"},
     "overview.per_M": {"zh": "每月文章数(按媒体)", "en": "Articles per month, by outlet"},
-    "overview.per_day_how": {
-        "zh": "计数方式:每篇文章按其发布日期计一次,颜色表示媒体。"
+    "overview.per_period_how.count": {
+        "zh": "计数方式:每篇文章按其发布日期计一次,颜色表示媒体(各图中同一媒体颜色相同)。"
         "所选时间超过三个月时按周(周一起)计,超过两年时按月计。",
-        "en": "How counted: each article once, on its publication date; colour = outlet. "
-        "Over three months the bars are weeks (from Monday), over two years months.",
+        "en": "How counted: each article once, on its publication date; colour = outlet (the "
+        "same on every chart). Over three months the bars are weeks (from Monday), over two "
+        "years months.",
     },
+    "overview.per_period_how.share": {
+        "zh": "占比:该媒体在所选范围内有日期的文章中,落在该时段的比例;便于比较大小不同的媒体的报道节奏。"
+        "断开处表示该时段没有任何媒体发文。",
+        "en": "Share: of each outlet's dated articles in the selection, the part published in "
+        "the period, so outlets of different sizes compare. A break in a line is a period in "
+        "which no outlet published.",
+    },
+    "overview.measure": {"zh": "显示", "en": "Show"},
+    "overview.measure.count": {"zh": "篇数", "en": "Counts"},
+    "overview.measure.share": {"zh": "占该媒体的比例", "en": "Share of the outlet's articles"},
+    "overview.share_axis": {"zh": "占该媒体文章的比例", "en": "Share of the outlet's articles"},
+    "overview.undated_not_drawn": {
+        "zh": "另有 {n} 篇无日期的文章计入上方总数,但不在图中。",
+        "en": "{n} undated articles count in the totals above but are not in the chart.",
+    },
+    "overview.undated_help": {
+        "zh": "其中 {n} 篇无法确定发布日期(可在侧栏中排除)。",
+        "en": "Of which {n} have no publication date (leave them out in the sidebar).",
+    },
+    "overview.published_on": {
+        "zh": "发布于 {date}(事件日期未知)",
+        "en": "published {date} (event date unknown)",
+    },
+    "overview.n_reports": {"zh": "{n} 篇报道", "en": "{n} reports"},
+    "outlet.other": {"zh": "其他媒体", "en": "Other outlets"},
     "period.axis.D": {"zh": "日期", "en": "Date"},
     "period.axis.W": {"zh": "周(起始日)", "en": "Week (first day)"},
     "period.axis.M": {"zh": "月份", "en": "Month"},
@@ -201,8 +230,12 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "overview.latest_events": {"zh": "最新的访问与会谈", "en": "Latest visits and meetings"},
     "overview.latest_events_how": {
-        "zh": "按事件日期从新到旧;每行是一个事件(多篇报道合并),显示最新一篇报道中的原句和报道篇数。",
-        "en": "Newest event date first; one row per event (several reports merged), showing the newest report's sentence and how many reports tell it.",
+        "zh": "按事件日期从新到旧;每行是一个事件(多篇报道合并),显示最新一篇报道中的原句、报道它的所有媒体和报道篇数(点击可在时间线上查看全部报道)。"
+        "日期只精确到月或年时只写到月或年。",
+        "en": "Newest event date first; one row per event (several reports merged), showing "
+        "the newest report's sentence, every outlet that reported it and how many reports "
+        "tell it (click for all of them on the timeline). A date known only to the month or "
+        "year is written only to the month or year.",
     },
     # entities page
     "entities.title": {"zh": "实体频次", "en": "Entity frequencies"},
@@ -213,18 +246,61 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "How counted: every mention in the selected articles, aliases merged into one "
         "entity. Click a bar to see the sentences.",
     },
-    "entities.per_outlet": {"zh": "各媒体的提及次数", "en": "Mentions per outlet"},
-    "entities.per_outlet_how": {
-        "zh": "计数方式:前 N 个实体在每家媒体文章中的提及次数。",
-        "en": "How counted: mentions of the top N entities in each outlet's articles.",
+    "entities.per_outlet": {"zh": "各媒体比较", "en": "Outlets compared"},
+    "entities.outlet_measure.share": {
+        "zh": "提及该实体的文章占比",
+        "en": "Share of the outlet's articles",
+    },
+    "entities.outlet_measure.count": {"zh": "提及次数", "en": "Mentions"},
+    "entities.per_outlet_how.share": {
+        "zh": "每格:该媒体在当前筛选中的文章里,提及该实体的文章所占比例(不受媒体大小影响)。"
+        "媒体按文章总数排列;第 24 家以后合并为“其他媒体”。",
+        "en": "Each cell: of the outlet's articles in the selection, the share that mention the "
+        "entity (fair to small outlets). Outlets by size; beyond the 24th they are summed as "
+        "“Other outlets”.",
+    },
+    "entities.per_outlet_how.count": {
+        "zh": "每格:该实体在该媒体文章中的提及次数(大媒体自然更多;比较请用“占比”)。",
+        "en": "Each cell: mentions of the entity in the outlet's articles (bigger outlets have "
+        "more of everything; compare with “share”).",
+    },
+    "entities.heat_hover": {
+        "zh": "提及它的文章 %{customdata[0]} / 该媒体文章 %{customdata[1]};提及 %{customdata[2]} 次",
+        "en": "%{customdata[0]} of the outlet's %{customdata[1]} articles; %{customdata[2]} mentions",
     },
     "entities.trend": {"zh": "提及趋势", "en": "Mentions over time"},
     "entities.trend_pick": {"zh": "选择实体", "en": "Choose entities"},
-    "entities.trend_how": {
-        "zh": "计数方式:所选实体每天(按文章发布日期)的提及次数。",
-        "en": "How counted: mentions of the chosen entities per day (article publication date).",
+    "entities.trend_measure.count": {"zh": "提及次数", "en": "Mentions"},
+    "entities.trend_measure.share": {"zh": "提及它的文章占比", "en": "Share of articles"},
+    "entities.trend_how.count": {
+        "zh": "计数方式:所选实体每{period}(按文章发布日期)的提及次数;没有任何文章的时段不画条形。",
+        "en": "How counted: mentions of the chosen entities per {period} (article publication "
+        "date); a period without any article has no bar.",
     },
-    "entities.sentences": {"zh": "提及“{name}”的句子", "en": "Sentences that mention “{name}”"},
+    "entities.trend_how.share": {
+        "zh": "占比:每{period}所选文章中提及该实体的文章比例;没有任何文章的时段是断开的空白,而不是零。",
+        "en": "Share: of the selected articles of each {period}, the part that mention the "
+        "entity; a period without any article is a gap in the line, not a zero.",
+    },
+    "entities.trend_share_axis": {"zh": "提及它的文章占比", "en": "Share of articles"},
+    "entities.trend_undated": {
+        "zh": "{n} 篇无日期的文章不在图中。",
+        "en": "{n} undated articles are not in the chart.",
+    },
+    "period.name.D": {"zh": "天", "en": "day"},
+    "period.name.W": {"zh": "周", "en": "week"},
+    "period.name.M": {"zh": "月", "en": "month"},
+    "entities.search_it": {"zh": "在全文中搜索它 ↗", "en": "Search the texts for it ↗"},
+    "entities.download_sentences": {
+        "zh": "下载全部 {n} 句(CSV)",
+        "en": "Download all {n} sentences (CSV)",
+    },
+    "list.page": {"zh": "页码(共 {pages} 页)", "en": "Page (of {pages})"},
+    "list.showing": {"zh": "第 {first}–{last} 条,共 {n} 条", "en": "{first}–{last} of {n}"},
+    "entities.sentences": {
+        "zh": "提及“{name}”的句子({n} 句)",
+        "en": "Sentences that mention “{name}” ({n})",
+    },
     "entities.sentences_none": {"zh": "原句", "en": "Sentences"},
     "entities.sentences_hint": {
         "zh": "点击上方条形图中的一个实体,即可在此列出提及它的句子。",

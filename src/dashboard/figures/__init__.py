@@ -5,7 +5,18 @@ per view; ``style`` holds what every figure shares, ``geo`` the map geometry, ``
 clouds' Chinese font.
 """
 
-from . import cloud, entities, fonts, geo, overview, reader, relations, style, timeline
+from . import (
+    cloud,
+    entities,
+    fonts,
+    geo,
+    overview,
+    reader,
+    relations,
+    sentences,
+    style,
+    timeline,
+)
 
 __all__ = [
     "cloud",
@@ -15,6 +26,7 @@ __all__ = [
     "overview",
     "reader",
     "relations",
+    "sentences",
     "style",
     "timeline",
 ]
