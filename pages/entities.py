@@ -103,8 +103,8 @@ else:
     )
 
 shown_ids = top["entity_id"].tolist()
-left, right = st.columns(2)
-with left:
+# Full width, one under the other: a heatmap of 15 outlets and a time axis of years need it.
+with st.container():
     st.subheader(ctx.t("entities.per_outlet"))
     outlet_measure = widgets.url_segmented(
         ctx,
@@ -123,7 +123,7 @@ with left:
         key="ent_outlets",
         config={"displaylogo": False},
     )
-with right:
+with st.container():
     st.subheader(ctx.t("entities.trend"))
     chosen = st.multiselect(
         ctx.t("entities.trend_pick"),

@@ -1,6 +1,6 @@
 """Print how long each page takes on the server after a filter change, and the cold start.
 
-    python scripts/measure_pages.py [--raw data/raw] [--repeat 5] [--no-browser]
+    python scripts/measure_pages.py [--raw data/raw | --data DIR] [--repeat 5] [--no-browser]
 
 Per page: the median wall time of a full script rerun under Streamlit's AppTest (the same
 code path as a browser rerun: page_setup + queries + figures + elements) after toggling
@@ -62,28 +62,30 @@ def measure_functions(data_dir: Path, repeat: int) -> None:
 
     corpus = load_corpus(data_dir)
     f = analysis.filters.Filters(once=True)
+    labels = analysis.labels.labels_for(corpus, "zh")
+    colors = figures.style.outlet_colors(labels.outlet_order)
 
     def overview():
         analysis.overview.overview_stats(corpus, f)
-        figures.overview.articles_per_day_figure(
-            analysis.overview.articles_per_day(corpus, f), "zh"
-        )
-        figures.entities.top_entities_figure(analysis.entities.top_entities(corpus, f, n=10), "zh")
-        analysis.overview.event_rows(analysis.overview.latest_events(corpus, f), "zh")
+        per_period, period = analysis.overview.articles_per_period(corpus, f)
+        figures.overview.articles_per_period_figure(per_period, labels, colors, period)
+        top = analysis.entities.top_entities(corpus, f, n=10)
+        figures.entities.top_entities_figure(top, labels)
+        analysis.overview.event_rows(analysis.overview.latest_events(corpus, f), labels)
 
     def entities():
         top = analysis.entities.top_entities(corpus, f, n=20)
         ids = top["entity_id"].tolist()
-        names = dict(zip(ids, top["name_zh"], strict=True))
-        figures.entities.top_entities_figure(top, "zh")
-        figures.entities.entity_outlet_figure(
-            analysis.entities.entity_counts_by_outlet(corpus, f, ids), names, "zh"
+        names = figures.entities.entity_display_names(top, "zh")
+        figures.entities.top_entities_figure(top, labels)
+        figures.entities.entity_outlet_heatmap(
+            analysis.entities.entity_counts_by_outlet(corpus, f, ids), names, labels, colors
         )
-        figures.entities.entity_trend_figure(
-            analysis.entities.entity_trend(corpus, f, ids[:3]), names, "zh"
-        )
+        trend, period = analysis.entities.entity_trend(corpus, f, ids[:3])
+        figures.entities.entity_trend_figure(trend, {e: names[e] for e in ids[:3]}, labels, period)
         if ids:
-            analysis.entities.entity_sentences(corpus, f, ids[0])
+            rows = analysis.entities.entity_sentences(corpus, f, ids[0])
+            analysis.entities.marks_of_rows(corpus, rows.head(50))
 
     def articles():
         listing = analysis.articles.list_articles(corpus, f, "俄罗斯")
@@ -125,12 +127,17 @@ def main() -> None:
     parser.add_argument("--raw", type=Path, default=ROOT / "data" / "raw")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument(
+        "--data", type=Path, help="processed tables to measure (default: ingest --raw first)"
+    )
     args = parser.parse_args()
 
     from dashboard.ingest.pipeline import ingest
 
-    data_dir = Path(tempfile.mkdtemp()) / "processed"
-    ingest([args.raw], data_dir)
+    data_dir = args.data
+    if data_dir is None:
+        data_dir = Path(tempfile.mkdtemp()) / "processed"
+        ingest([args.raw], data_dir)
     measure_reruns(data_dir, args.repeat)
     measure_functions(data_dir, args.repeat)
     if not args.no_browser:

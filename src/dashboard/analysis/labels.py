@@ -106,6 +106,7 @@ class Labels:
     countries: Mapping[str, str] = field(default_factory=dict)  # ISO-3 -> name
     entities: Mapping[str, str] = field(default_factory=dict)  # entity_id -> name
     outlets: Mapping[str, str] = field(default_factory=dict)  # source -> name
+    places: Mapping[str, str] = field(default_factory=dict)  # a place as written -> name
     # Outlets by size in the whole corpus (most articles first, unknown last): the order of
     # every legend and of the outlet colours, the same whatever the filters.
     outlet_order: tuple[str, ...] = ()
@@ -143,6 +144,13 @@ class Labels:
         if entity_id in self.countries:
             return self.countries[entity_id]
         return default or entity_id
+
+    def place(self, name) -> str:
+        """A place as an event names it (平壤): its English name on English pages when the
+        gazetteer has one, else as written."""
+        if not isinstance(name, str) or not name:
+            return ""
+        return self.places.get(name) or self.places.get(to_simplified(name)) or name
 
     # ---------------------------------------------------------------- outlets
 
@@ -199,19 +207,17 @@ def date_text(value, lang: str, precision: str | None = "day", approximate=False
     last = _as_day(end)
     precision = precision if precision in ("day", "month", "year") else "day"
     if last is not None and last != day:
-        whole_month = day.day == 1 and (last + pd.Timedelta(days=1)).day == 1
+        # A window reads as whole months or years when it is made of them, else as days:
+        # 本月初 (early this month) is 2024-09-01 – 2024-09-10, not "2024-09".
+        whole_months = day.day == 1 and (last + pd.Timedelta(days=1)).day == 1
+        whole_years = whole_months and (day.month, last.month) == (1, 12)
         same_month = (day.year, day.month) == (last.year, last.month)
-        whole_year = (day.month, day.day, last.month, last.day) == (1, 1, 12, 31)
-        if precision == "month" and whole_month and same_month:
-            text = f"{day:%Y-%m}"
-        elif precision == "year" and whole_year and day.year == last.year:
-            text = f"{day:%Y}"
-        elif precision == "day":
-            text = f"{day:%Y-%m-%d} – {last:%Y-%m-%d}"
-        elif precision == "month":
-            text = f"{day:%Y-%m} – {last:%Y-%m}"
+        if whole_years:
+            text = f"{day:%Y}" if day.year == last.year else f"{day:%Y} – {last:%Y}"
+        elif whole_months:
+            text = f"{day:%Y-%m}" if same_month else f"{day:%Y-%m} – {last:%Y-%m}"
         else:
-            text = f"{day:%Y} – {last:%Y}"
+            text = f"{day:%Y-%m-%d} – {last:%Y-%m-%d}"
     else:
         text = {"day": f"{day:%Y-%m-%d}", "month": f"{day:%Y-%m}", "year": f"{day:%Y}"}[precision]
     if approximate:
@@ -251,6 +257,20 @@ def labels_for(corpus: Corpus, lang: str) -> Labels:
     def build(entities: pd.DataFrame, articles: pd.DataFrame) -> Labels:
         names: dict[str, str] = {}
         countries: dict[str, str] = {}
+        places: dict[str, str] = {}
+        if len(entities) and lang == "en":
+            kinds = entities["type"].to_numpy(dtype=object)
+            for z, e, aliases, kind in zip(
+                entities["name_zh"], entities["name_en"], entities["aliases"], kinds, strict=True
+            ):
+                if kind not in ("place", "country") or not _text(e):
+                    continue
+                listed = hasattr(aliases, "__len__") and not isinstance(aliases, str)
+                spelled = [z, *(list(aliases) if listed else [])]
+                for form in spelled:
+                    if _text(form):
+                        places.setdefault(_text(form), _text(e))
+                        places.setdefault(to_simplified(_text(form)), _text(e))
         if len(entities):
             ids = entities["entity_id"].to_numpy(dtype=object)
             zh = entities["name_zh"].to_numpy(dtype=object)
@@ -275,6 +295,6 @@ def labels_for(corpus: Corpus, lang: str) -> Labels:
             for source, source_zh in pairs.itertuples(index=False, name=None):
                 if isinstance(source, str) and source != UNKNOWN_SOURCE:
                     outlets[source] = (_text(source_zh) if lang == "zh" else "") or source
-        return Labels(lang, countries, names, outlets, outlet_order(corpus))
+        return Labels(lang, countries, names, outlets, places, outlet_order(corpus))
 
     return derived(f"labels.labels_for:{lang}", build, corpus.entities, corpus.articles)

@@ -223,7 +223,7 @@ def event_rows(events: pd.DataFrame, labels) -> pd.DataFrame:
     def route(row) -> str:
         parts = [labels.country(row[c]) for c in ("from_country", "to_country") if _present(row[c])]
         text = " → ".join(parts)
-        return f"{text} ({row['place']})" if _present(row.get("place")) else text
+        return f"{text} ({labels.place(row['place'])})" if _present(row.get("place")) else text
 
     def when(row) -> str:
         if not row.get("dated", True):

@@ -216,6 +216,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "published {date} (event date unknown)",
     },
     "overview.n_reports": {"zh": "{n} 篇报道", "en": "{n} reports"},
+    "overview.one_report": {"zh": "1 篇报道", "en": "1 report"},
     "outlet.other": {"zh": "其他媒体", "en": "Other outlets"},
     "period.axis.D": {"zh": "日期", "en": "Date"},
     "period.axis.W": {"zh": "周(起始日)", "en": "Week (first day)"},
@@ -254,9 +255,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "entities.outlet_measure.count": {"zh": "提及次数", "en": "Mentions"},
     "entities.per_outlet_how.share": {
         "zh": "每格:该媒体在当前筛选中的文章里,提及该实体的文章所占比例(不受媒体大小影响)。"
-        "媒体按文章总数排列;第 24 家以后合并为“其他媒体”。",
+        "媒体按文章总数排列;第 14 家以后合并为“其他媒体”。",
         "en": "Each cell: of the outlet's articles in the selection, the share that mention the "
-        "entity (fair to small outlets). Outlets by size; beyond the 24th they are summed as "
+        "entity (fair to small outlets). Outlets by size; beyond the 14th they are summed as "
         "“Other outlets”.",
     },
     "entities.per_outlet_how.count": {

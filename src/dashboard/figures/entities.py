@@ -16,18 +16,18 @@ import plotly.graph_objects as go
 from ..common import i18n
 from .overview import group_label, outlet_legend_order
 from .style import (
+    OTHER_OUTLETS,
     TYPE_COLORS,
     bar_offset_ms,
     bar_width_ms,
     base_layout,
     hover_date_format,
-    outlet_group,
     time_axis,
 )
 
 TREND_MEASURES = ("count", "share")
 OUTLET_MEASURES = ("share", "count")
-MAX_HEATMAP_OUTLETS = 24  # the outlets with a colour of their own; the rest are one column
+MAX_HEATMAP_OUTLETS = 14  # columns that stay readable on a laptop; the rest are one column
 
 
 def entity_label(row: pd.Series | dict, lang: str) -> str:
@@ -113,19 +113,28 @@ def entity_outlet_heatmap(
 ) -> go.Figure:
     """Entities (rows, in ``names`` order) x outlets (columns, in the corpus's outlet order):
     the share of each outlet's articles that mention the entity (``measure`` 'share', fair
-    to small outlets) or its mentions ('count'). Outlets beyond the 24 with a colour of their
-    own are summed into one "other outlets" column."""
+    to small outlets) or its mentions ('count'). The largest MAX_HEATMAP_OUTLETS outlets of
+    the selection get a column each (in the corpus's order); the rest share one "other
+    outlets" column, the unknown outlet its own."""
     lang = labels.lang
     fig = go.Figure()
     if by_outlet.empty or not names:
         return base_layout(fig)
-    frame = by_outlet.assign(group=[outlet_group(s, colors) for s in by_outlet["source"]])
+    rank = {s: i for i, s in enumerate(labels.outlet_order)}
+    named = sorted(
+        (s for s in by_outlet["source"].unique() if s != "unknown"),
+        key=lambda s: (rank.get(s, len(rank)), s),
+    )[:MAX_HEATMAP_OUTLETS]
+    own_column = set(named) | {"unknown"}
+    frame = by_outlet.assign(
+        group=[s if s in own_column else OTHER_OUTLETS for s in by_outlet["source"]]
+    )
     summed = frame.groupby(["entity_id", "group"], as_index=False)[
         ["mentions", "articles", "outlet_articles"]
     ].sum()
     # Per entity and group: the group's articles are the sum over its outlets (one row each).
     summed["share"] = summed["articles"] / summed["outlet_articles"].clip(lower=1)
-    groups = outlet_legend_order(summed["group"].unique(), labels, colors)
+    groups = outlet_legend_order(summed["group"].unique(), labels, dict.fromkeys(own_column, ""))
     entities = [e for e in names if e in set(summed["entity_id"])]
     table = summed.set_index(["entity_id", "group"])
     column = "share" if measure == "share" else "mentions"
@@ -161,16 +170,22 @@ def entity_outlet_heatmap(
             + i18n.t("entities.heat_hover", lang)
             + "<extra></extra>"
         ),
-        texttemplate="%{z:.0%}" if measure == "share" else "%{z:,}",
+        # Numbers in the cells while they fit; the hover always has them.
+        texttemplate=("%{z:.0%}" if measure == "share" else "%{z:,}")
+        if len(groups) <= 10
+        else None,
         textfont={"size": 10},
         xgap=1,
         ygap=1,
     )
     if measure == "share":
         fig.data[0].colorbar.tickformat = ".0%"
+    fig.data[0].colorbar.update(thickness=12, len=0.8)
     fig.update_yaxes(autorange="reversed", type="category")
-    fig.update_xaxes(type="category", tickangle=-30 if len(groups) > 6 else 0, side="top")
-    return base_layout(fig, height=max(260, 26 * len(entities) + 120))
+    fig.update_xaxes(type="category", tickangle=-35 if len(groups) > 5 else 0, side="top")
+    fig = base_layout(fig, height=max(280, 24 * len(entities) + 160))
+    fig.update_layout(margin={"t": 110 if len(groups) > 5 else 40})
+    return fig
 
 
 def entity_trend_figure(

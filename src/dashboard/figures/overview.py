@@ -115,7 +115,10 @@ def articles_per_period_figure(
         fig.update_yaxes(
             title=i18n.t("col.articles", lang), dtick=1 if small else None, tickformat=","
         )
-    return base_layout(fig)
+    # The legend wraps above the plot: room for its rows (about three outlets a row in the
+    # overview's column), so many outlets never squeeze the bars.
+    rows = -(-len(fig.data) // 3)
+    return base_layout(fig, height=300 + 22 * rows)
 
 
 def _all_periods(days: pd.Series, period: str) -> pd.DatetimeIndex:
@@ -145,7 +148,10 @@ def events_html(rows: pd.DataFrame, lang: str) -> str:
             if r.get("time_expr")
             else ""
         )
-        reports = html.escape(t("overview.n_reports", n=f"{int(r['reports']):,}"))
+        n = int(r["reports"])
+        reports = html.escape(
+            t("overview.one_report") if n == 1 else t("overview.n_reports", n=f"{n:,}")
+        )
         if r.get("reports_link"):
             href = html.escape(r["reports_link"], quote=True)
             reports = f'<a href="{href}" target="_self">{reports}</a>'
