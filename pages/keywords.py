@@ -218,10 +218,14 @@ for row_start in range(0, len(panels), per_row):
                         ctx.t("keywords.col.weight"),
                         min_value=0.0,
                         max_value=float(table["weight"].max()) if len(table) else 1.0,
-                        format="%.2f",
+                        format="localized" if drawn_as == "frequency" else "%.2f",
                     ),
-                    "count": st.column_config.NumberColumn(ctx.t("keywords.col.count")),
-                    "articles": st.column_config.NumberColumn(ctx.t("keywords.col.articles")),
+                    "count": st.column_config.NumberColumn(
+                        ctx.t("keywords.col.count"), format="localized"
+                    ),
+                    "articles": st.column_config.NumberColumn(
+                        ctx.t("keywords.col.articles"), format="localized"
+                    ),
                 },
             )
             st.caption(ctx.t("keywords.table_help"))
