@@ -227,3 +227,9 @@ def test_a_frequent_word_is_found_in_20000_articles_well_within_a_second(big_cor
     assert result.n_articles == 3334 and len(lines) == 20 and html.count("<section") == 20
     assert elapsed < 0.5, f"{elapsed:.2f} s"
     print(f"search + first page of 20 articles at 20,000 articles: {elapsed * 1000:.0f} ms")
+
+
+def test_counts_have_thousands_separators_in_both_languages():
+    assert kwic.hits_text(23428, labels_module.Labels("en")) == "23,428 hits"
+    assert kwic.hits_text(1, labels_module.Labels("en")) == "1 hit"
+    assert kwic.hits_text(23428, labels_module.Labels("zh")) == "23,428 处"

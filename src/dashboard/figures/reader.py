@@ -140,6 +140,16 @@ def highlight_html(text: str, mentions: pd.DataFrame, hits=()) -> str:
     return f'<div class="article-text" lang="zh">{body}</div>'
 
 
+def title_html(title: object) -> str:
+    """An article's title as a heading (escaped; its markup and Markdown show as text)."""
+    return f'<h3 style="margin:0">{as_written(title)}</h3>'
+
+
+def link_html(href: str, text: object) -> str:
+    """An in-app link (same tab) whose text comes from an article."""
+    return f'<a href="{html.escape(href, quote=True)}" target="_self">{as_written(text)}</a>'
+
+
 def mark_in_sentence(sentence: str, surface: str) -> str:
     """A sentence as safe HTML with every occurrence of ``surface`` marked."""
     sentence, surface = str(sentence or ""), str(surface or "")
