@@ -78,6 +78,8 @@ def test_search_counts_hits_in_text_and_a_title_that_is_not_in_the_text(corpus):
     assert result.articles["article_id"].tolist() == ["new", "trad", "old", "title"]
     by_id = result.articles.set_index("article_id")["hits"].to_dict()
     assert by_id == {"new": 2, "trad": 1, "old": 12, "title": 1}
+    titles = result.articles.set_index("article_id")["title_hits"].to_dict()
+    assert titles == {"new": 0, "trad": 0, "old": 0, "title": 1}
     assert result.hits == 16 and result.n_articles == 4
 
 
@@ -159,6 +161,9 @@ def test_hits_in_context_are_escaped_marked_and_linked():
     assert 'href="articles?article=a1&amp;q=&quot;x&quot;"' in out
     assert "2024-07-01" in out and "未知媒体 (evil.example)" in out  # never a bare 'unknown'
     assert "13 处" in out and "另有 12 处" in out and "转载" in out
+    # A hit in a title that is not part of the text is shown there, not among the rest.
+    titled = kwic.kwic_html(rows.assign(title_hits=1), snippets, labels, {}, ("俄罗斯",))
+    assert "另有 11 处" in titled
     english = kwic.kwic_html(rows, snippets, labels_module.Labels("en"), {}, ("俄罗斯",))
     assert (
         "13 hits" in english and "12 more" in english and "Unknown outlet (evil.example)" in english

@@ -39,6 +39,7 @@ RESULT_COLUMNS = [
     "dup_of",
     "script",
     "hits",
+    "title_hits",
 ]
 SNIPPET_COLUMNS = ["article_pos", "start", "end", "left", "match", "right", "cut_left", "cut_right"]
 
@@ -77,9 +78,9 @@ def occurrences(text: str, terms) -> list[tuple[int, int]]:
 
 @dataclass(frozen=True)
 class SearchResult:
-    """``articles``: the articles with hits (RESULT_COLUMNS), in the asked order; ``hits``:
-    the occurrences in all of them (the text's, and the title's when the title is not part
-    of the text)."""
+    """``articles``: the articles with hits (RESULT_COLUMNS), in the asked order, with their
+    ``hits`` (in the text, and in the title when the title is not part of the text, counted
+    in ``title_hits`` too); ``hits``: the occurrences in all of them."""
 
     terms: tuple[str, ...]
     articles: pd.DataFrame
@@ -147,11 +148,13 @@ def _search(corpus: Corpus, filters: Filters, terms: tuple[str, ...], order: str
     title = arrow_strings(_titles_simplified(corpus))
     apart = _title_apart(corpus)
     hits = np.zeros(len(mask), dtype=np.int64)
+    title_hits = np.zeros(len(mask), dtype=np.int64)
     for term in terms:
         in_text = _counts(text, term)
         in_title = _counts(title, term)
         mask &= (in_text > 0) | (in_title > 0)
-        hits += in_text + np.where(apart, in_title, 0)
+        title_hits += np.where(apart, in_title, 0)
+        hits += in_text
     positions = np.flatnonzero(mask)
     meta = corpus.meta if corpus.meta is not None else corpus.articles
     found = meta.iloc[positions]
@@ -165,7 +168,8 @@ def _search(corpus: Corpus, filters: Filters, terms: tuple[str, ...], order: str
             "title": found["title"].to_numpy(dtype=object),
             "dup_of": _present(found["dup_of"].to_numpy(dtype=object)),
             "script": _column(corpus, "script", positions),
-            "hits": hits[positions],
+            "hits": hits[positions] + title_hits[positions],
+            "title_hits": title_hits[positions],
         }
     )
     frame = _ordered(frame, found, order)
@@ -207,7 +211,7 @@ def _ordered(frame: pd.DataFrame, found: pd.DataFrame, order: str) -> pd.DataFra
 
 def _empty() -> pd.DataFrame:
     frame = pd.DataFrame({c: pd.Series(dtype="object") for c in RESULT_COLUMNS})
-    return frame.astype({"article_pos": np.int64, "hits": np.int64})
+    return frame.astype({"article_pos": np.int64, "hits": np.int64, "title_hits": np.int64})
 
 
 def page_count(result: SearchResult, per_page: int) -> int:

@@ -95,7 +95,7 @@ def kwic_html(
                 )
         else:
             lines.append(f'<div class="kwic-note">{html.escape(labels.t("kwic.title_only"))}</div>')
-        more = n_hits - shown
+        more = n_hits - int(row.get("title_hits") or 0) - shown  # the title's are shown
         if group is not None and more > 0:
             text = labels.t("kwic.more", n=labels.number(more))
             lines.append(
