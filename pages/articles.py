@@ -108,7 +108,13 @@ def _order_changed() -> None:
 
 
 seed_widget("art_q", lambda: (ctx.query_value("q") or "")[: text_search.MAX_QUERY])
-search_column, order_column = st.columns([4, 1], vertical_alignment="bottom")
+# The order of the hits sits next to the box when the hits are listed (a callback has run
+# before this line: the state holds the search the user just typed).
+listing_hits = bool(st.session_state["art_q"].strip()) and ctx.query_value("article") is None
+if listing_hits:
+    search_column, order_column = st.columns([4, 1], vertical_alignment="bottom")
+else:
+    search_column = order_column = st.container()
 query = search_column.text_input(
     ctx.t("articles.search"),
     key="art_q",

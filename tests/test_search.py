@@ -164,6 +164,8 @@ def test_hits_in_context_are_escaped_marked_and_linked():
     # A hit in a title that is not part of the text is shown there, not among the rest.
     titled = kwic.kwic_html(rows.assign(title_hits=1), snippets, labels, {}, ("俄罗斯",))
     assert "另有 11 处" in titled
+    one = kwic.kwic_html(rows.assign(hits=2), snippets, labels_module.Labels("en"), {}, ())
+    assert "1 more: read it in" in one
     english = kwic.kwic_html(rows, snippets, labels_module.Labels("en"), {}, ("俄罗斯",))
     assert (
         "13 hits" in english and "12 more" in english and "Unknown outlet (evil.example)" in english

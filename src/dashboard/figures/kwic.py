@@ -23,7 +23,8 @@ i18n.extend(
     {
         "kwic.hits_one": {"zh": "{n} 处", "en": "{n} hit"},
         "kwic.hits_many": {"zh": "{n} 处", "en": "{n} hits"},
-        "kwic.more": {
+        "kwic.more_one": {"zh": "另有 {n} 处,在全文中查看", "en": "1 more: read it in the article"},
+        "kwic.more_many": {
             "zh": "另有 {n} 处,在全文中查看",
             "en": "{n} more: read them in the article",
         },
@@ -97,7 +98,8 @@ def kwic_html(
             lines.append(f'<div class="kwic-note">{html.escape(labels.t("kwic.title_only"))}</div>')
         more = n_hits - int(row.get("title_hits") or 0) - shown  # the title's are shown
         if group is not None and more > 0:
-            text = labels.t("kwic.more", n=labels.number(more))
+            key = "kwic.more_one" if more == 1 else "kwic.more_many"
+            text = labels.t(key, n=labels.number(more))
             lines.append(
                 f'<div class="kwic-note"><a href="{href}" target="_self">{html.escape(text)}</a></div>'
             )
