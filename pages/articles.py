@@ -123,7 +123,9 @@ query = search_column.text_input(
     placeholder=ctx.t("articles.search_placeholder"),
 ).strip()
 set_query("q", query or None)
-order = ctx.query_value("order")
+# The order of the hits: the one chosen in this session (its callback ran before this
+# line), else the link's. Every link below carries it.
+order = st.session_state.get(kept_key("art_order"), ctx.query_value("order"))
 order = order if order in text_search.ORDERS else text_search.ORDERS[0]
 
 

@@ -186,6 +186,10 @@ def test_a_new_search_in_the_box_lists_its_hits_from_the_first_page(data_env, ex
     assert len(_sections(at)) == 1
     at.selectbox(key="art_order").set_value("hits").run()
     assert at.query_params["order"] in ("hits", ["hits"])
+    assert "order=hits" in _sections(at)[0]  # the way back from the reader keeps the order
+    at.text_input(key="art_q").set_value(WORD).run()
+    pager = _html(at).split('<nav class="pager"')[1]
+    assert "page=2&amp;order=hits" in pager
 
 
 def test_a_search_without_hits_says_so_and_quotes_the_link_as_text(data_env):
