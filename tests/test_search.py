@@ -190,7 +190,7 @@ def test_an_article_found_by_its_title_alone_says_so():
     )
     empty = pd.DataFrame(columns=search.SNIPPET_COLUMNS)
     out = kwic.kwic_html(rows, empty, labels_module.Labels("en"), {}, ("俄罗斯",))
-    assert "In the title only" in out and "None" not in out and "—" in out
+    assert "In the title only" in out and "None" not in out and "undated · KCNA" in out
 
 
 def test_the_pager_links_the_first_last_and_nearby_pages():

@@ -28,6 +28,7 @@ i18n.extend(
             "zh": "另有 {n} 处,在全文中查看",
             "en": "{n} more: read them in the article",
         },
+        "kwic.undated": {"zh": "无日期", "en": "undated"},
         "kwic.title_only": {"zh": "只在标题中出现", "en": "In the title only"},
         "kwic.relay": {"zh": "转载", "en": "relay"},
         "kwic.relay_help": {
@@ -68,10 +69,9 @@ def kwic_html(
     for row in rows.to_dict("records"):
         aid = str(row["article_id"])
         href = html.escape(hrefs.get(aid, ""), quote=True)
-        meta = [
-            labels.date(row.get("published")),
-            labels.outlet(row.get("source"), row.get("site")),
-        ]
+        day = labels.date(row.get("published"))
+        day = labels.t("kwic.undated") if day == "—" else day
+        meta = [day, labels.outlet(row.get("source"), row.get("site"))]
         meta_html = " · ".join(as_written(m) for m in meta)
         n_hits = int(row.get("hits") or 0)
         badge = f'<span class="kwic-n">{html.escape(hits_text(n_hits, labels))}</span>'
