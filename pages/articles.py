@@ -29,7 +29,10 @@ i18n.extend(
             "en": "Simplified or Traditional, Latin letters in any case; searches titles and "
             "text. Several words separated by spaces must all be in the article.",
         },
-        "articles.search_placeholder": {"zh": "例如:俄罗斯", "en": "e.g. 俄罗斯"},
+        "articles.search_placeholder": {
+            "zh": "例如:俄罗斯",
+            "en": "A word or name, as written in Chinese",
+        },
         "articles.order": {"zh": "排序", "en": "Order"},
         "articles.order.newest": {"zh": "最新在前", "en": "Newest first"},
         "articles.order.oldest": {"zh": "最早在前", "en": "Oldest first"},

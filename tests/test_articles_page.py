@@ -163,14 +163,16 @@ def test_the_english_page_shows_no_chinese_interface_words(data_env, expected):
             _texts(at.main.get(kind))
             for kind in ("title", "caption", "markdown", "info", "warning", "subheader")
         ]
-        shown += [w.label for w in at.main.get("text_input") + at.main.get("selectbox")]
+        widgets = at.main.get("text_input") + at.main.get("selectbox")
+        shown += [w.label for w in widgets] + [w.help or "" for w in widgets]
+        shown += [w.placeholder for w in at.main.get("text_input")]
         shown += (
             [at.selectbox(key="art_order").format_func(o) for o in search.ORDERS]
             if ("article" not in params)
             else []
         )
         shown += [_interface_text(h.proto.body) for h in at.get("html")]
-        words = " ".join(shown).replace(WORD, "")
+        words = " ".join(shown).replace(f"“{WORD}”", "“”")  # the query, where it is quoted
         assert not CJK.search(words), CJK.findall(words)[:20]
     assert "hits in" in _texts(run_articles({"q": WORD, "lang": "en"}).markdown)
 

@@ -134,8 +134,8 @@ def search_articles(
     if hit is not None and hit[0]() is corpus:
         return hit[1]
     result = _search(corpus, filters, terms, order)
-    if len(_RESULTS) > 16:
-        _RESULTS.clear()
+    if len(_RESULTS) >= 4:  # the list and the reader ask for the same few; each holds rows
+        _RESULTS.pop(next(iter(_RESULTS)))
     _RESULTS[key] = (weakref.ref(corpus), result)
     return result
 
