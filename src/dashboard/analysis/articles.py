@@ -1,12 +1,17 @@
-"""Article queries: search, the reader's article and its mentions."""
+"""Article queries: the list, the reader's article, its mentions and events, and the outlet
+registry's names of the outlets an article quotes (the search is in ``search``)."""
 
 from __future__ import annotations
+
+import csv
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 import pyarrow.compute as pc
 
 from ..common.textnorm import to_simplified
+from ..tables.paths import OUTLETS_CSV
 from .corpus import Corpus
 from .filters import (
     Filters,
@@ -116,3 +121,61 @@ def article_mentions(corpus: Corpus, article_id: str) -> pd.DataFrame:
         if start >= last_end:
             last_end = end
     return mentions[keep][["entity_id", "surface", "type", "start", "end"]].reset_index(drop=True)
+
+
+EVENT_COLUMNS = [
+    "kind",
+    "lead",
+    "from_country",
+    "to_country",
+    "place",
+    "date",
+    "date_end",
+    "date_precision",
+    "approximate",
+    "time_expr",
+    "evidence",
+]
+
+
+def article_events(corpus: Corpus, article_id: str) -> pd.DataFrame:
+    """The events read from one article (EVENT_COLUMNS), in the order their sentences come
+    in its text; missing values are None (never NaN)."""
+    position = int(article_positions_for(corpus, [article_id])[0])
+    events = corpus.events
+    if position < 0 or events.empty:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in EVENT_COLUMNS})
+    rows = events.iloc[np.flatnonzero(article_positions(corpus, "events") == position)]
+    frame = pd.DataFrame(
+        {c: rows[c].to_numpy(dtype=object) if c in rows else None for c in EVENT_COLUMNS},
+        index=range(len(rows)),
+    )
+    frame = frame.astype(object).where(frame.notna(), None)
+    text = str(corpus.texts()["text_simplified"].iloc[position] or "")
+    where = [
+        text.find(to_simplified(e)) if isinstance(e, str) and e else -1 for e in frame["evidence"]
+    ]
+    order = sorted(range(len(frame)), key=lambda i: (where[i] < 0, where[i], i))
+    return frame.iloc[order].reset_index(drop=True)
+
+
+@lru_cache(maxsize=1)
+def registry_outlet_names() -> dict[str, dict[str, str]]:
+    """Outlet id -> {"zh": ..., "en": ...} from the outlet registry (data/outlets.csv): the
+    names of outlets an article quotes, which need not be the outlet of any article."""
+    names: dict[str, dict[str, str]] = {}
+    try:
+        with open(OUTLETS_CSV, encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                if row.get("id"):
+                    names[row["id"]] = {"zh": row.get("name_zh") or "", "en": row.get("id") or ""}
+    except OSError:
+        pass
+    return names
+
+
+def quoted_outlets(value) -> list[str]:
+    """The outlet ids in an article's ``quoted_sources`` (a list, an array or nothing)."""
+    if value is None or isinstance(value, float | str):
+        return [value] if isinstance(value, str) and value else []
+    return [str(v) for v in list(value) if isinstance(v, str) and v]
