@@ -246,13 +246,16 @@ def article_picker(ctx: PageContext, listing: pd.DataFrame, key: str, label: str
     ss[key] = ss[kept_key(key)] = current if current in options else options[0]
     meta = ctx.corpus.meta if ctx.corpus.meta is not None else ctx.corpus.articles
     shown = meta.iloc[analysis.articles.article_positions_for(ctx.corpus, options)]
+    sites = shown["site"] if "site" in shown else [None] * len(shown)
+    relay = f" [{ctx.t('articles.relay')}]"
     labels = {
-        aid: f"{published.isoformat() if published else '—'} · {ctx.source_label(source)} · "
-        f"{str(title)[:50]}{' ⧉' if dup else ''}"
-        for aid, published, source, title, dup in zip(
+        aid: f"{ctx.labels.date(published)} · {ctx.source_label(source, site)} · "
+        f"{str(title)[:50]}{relay if dup else ''}"
+        for aid, published, source, site, title, dup in zip(
             shown["article_id"],
             shown["published"],
             shown["source"],
+            sites,
             shown["title"],
             shown["dup_of"],
             strict=True,

@@ -162,6 +162,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "col.duplicate": {"zh": "重复", "en": "Duplicate"},
     "col.link": {"zh": "阅读", "en": "Read"},
     "col.read": {"zh": "原文", "en": "read"},
+    "articles.relay": {"zh": "转载", "en": "relay"},
     "col.outlets": {"zh": "报道媒体", "en": "Outlets"},
     "col.time_expr": {"zh": "原文时间", "en": "Read from"},
     "type.all": {"zh": "全部类型", "en": "All types"},
