@@ -53,6 +53,7 @@ META_COLUMNS = (
     "dup_of",
     "script",
     "place",
+    "site",  # an unknown outlet is named by its site (labels.Labels.outlet)
 )
 
 
