@@ -110,9 +110,10 @@ def fit_view(
         lat_mid = 90 - lat_half
     if lat_mid - lat_half < -90:
         lat_mid = -90 + lat_half
-    centre = ((centre + 180) % 360) - 180
+    # The range runs east from the band's west edge, past 180 when it crosses the
+    # antimeridian (plotly draws [120, 270] over the Pacific); the rotation is its middle.
     return {
-        "projection_rotation_lon": centre,
+        "projection_rotation_lon": ((centre + 180) % 360) - 180,
         "center": {"lon": centre, "lat": lat_mid},
         "lonaxis_range": [centre - half, centre + half],
         "lataxis_range": [max(lat_mid - lat_half, -90), min(lat_mid + lat_half, 90)],
