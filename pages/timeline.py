@@ -247,10 +247,10 @@ if len(frame):
                 unit=ctx.t(f"timeline.unit.{unit}"),
             )
         )
-        figure = figures.timeline.heatmap_figure(frame, labels)
+        figure = figures.timeline.heatmap_figure(frame, labels, chosen=cell)
     else:
         st.caption(ctx.t("timeline.how"))
-        figure = figures.timeline.timeline_figure(frame, labels)
+        figure = figures.timeline.timeline_figure(frame, labels, chosen=selected)
     st.plotly_chart(
         figure,
         key="tl_chart",

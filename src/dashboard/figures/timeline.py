@@ -37,6 +37,7 @@ i18n.extend(
         },
         "timeline.span": {"zh": "日期仅知月份或大致时间", "en": "Date known only roughly"},
         "timeline.heat_scale": {"zh": "事件数", "en": "Events"},
+        "timeline.chosen": {"zh": "已选事件", "en": "Chosen event"},
         "kind.signing": {"zh": "签约", "en": "Signing"},
     }
 )
@@ -56,6 +57,7 @@ KIND_COLORS = {
     "departure": "#7d3c98",
 }
 PLOT_WIDTH_PX = 950  # about the chart's width at 1400 px with the sidebar open
+CHOSEN_COLOR = "#1f4e9c"  # the story or cell whose reports or events are open below
 
 
 def date_texts(frame: pd.DataFrame, labels: Labels) -> list[str]:
@@ -88,13 +90,16 @@ def lane_order(frame: pd.DataFrame) -> list[str]:
     return lane_totals(frame)["lane"].tolist()
 
 
-def timeline_figure(frame: pd.DataFrame, labels: Labels, height: int | None = None) -> go.Figure:
+def timeline_figure(
+    frame: pd.DataFrame, labels: Labels, height: int | None = None, chosen: str | None = None
+) -> go.Figure:
     """Time across, one lane per direction; one trace per kind (its symbol), spans for
     month-only or vague dates, summits and signings as large outlined markers.
 
     Every marker's ``customdata`` starts with the story_id (then lead, place, date as known,
     the words the date was read from, outlets, report count, kind), so a page can resolve a
-    plotly selection to its story. Many stories: WebGL markers.
+    plotly selection to its story. Many stories: WebGL markers. The ``chosen`` story (its
+    reports are open below) is ringed.
     """
     lang = labels.lang
     fig = go.Figure()
@@ -189,6 +194,24 @@ def timeline_figure(frame: pd.DataFrame, labels: Labels, height: int | None = No
                 hovertemplate=hover,
             )
         )
+    ring = frame[frame["story_id"] == chosen]
+    if len(ring):
+        fig.add_trace(
+            go.Scatter(
+                x=pd.to_datetime(ring["mid"]).to_numpy(dtype="datetime64[D]"),
+                y=ring["lane"].to_numpy(dtype=str),
+                mode="markers",
+                marker={
+                    "symbol": "circle-open",
+                    "size": 30,
+                    "color": CHOSEN_COLOR,
+                    "line": {"width": 3},
+                },
+                customdata=customdata(ring),
+                hovertemplate=hover,
+                name=t("timeline.chosen"),
+            )
+        )
     _lane_layout(fig, lanes, height, rangeslider=len(frame) > 50)
     first, last = min(frame["start"]), max(frame["end"].fillna(frame["start"]))
     style.time_axis(fig, lang, first, last)
@@ -226,15 +249,17 @@ def period_text(day, freq: str, lang: str) -> str:
     return f"week of {stamp:%Y-%m-%d}"
 
 
-def heatmap_figure(frame: pd.DataFrame, labels: Labels, height: int | None = None) -> go.Figure:
+def heatmap_figure(
+    frame: pd.DataFrame, labels: Labels, height: int | None = None, chosen: str | None = None
+) -> go.Figure:
     """Many stories: one cell per direction (row, busiest on top) and week or month (column,
     as wide as its period on a date axis; a period without stories is an empty cell), shaded
     by the number of stories.
 
     Heatmap cells cannot be selected in plotly, so an invisible marker sits on each cell that
     holds stories; its ``customdata`` starts with the cell id (``cell:W|PRK>RUS|2024-07-01``,
-    see ``analysis.timeline_buckets``), then lane, period, stories and reports. The chosen
-    cell is outlined.
+    see ``analysis.timeline_buckets``), then lane, period, stories and reports. The
+    ``chosen`` cell (its events are listed below) is outlined.
     """
     lang = labels.lang
     t = lambda k: i18n.t(k, lang)  # noqa: E731
@@ -302,6 +327,20 @@ def heatmap_figure(frame: pd.DataFrame, labels: Labels, height: int | None = Non
         )
     )
     _lane_layout(fig, lanes, height, rangeslider=False)
+    picked = cells[cells["cell_id"] == chosen]
+    if len(picked):
+        row = len(lanes) - 1 - row_of[picked["lane"].iloc[0]]  # lanes run bottom to top
+        col = col_of[int(period_days[picked.index[0]])]
+        fig.add_shape(
+            type="rect",
+            xref="x",
+            yref="y",
+            x0=edges[col],
+            x1=edges[col + 1],
+            y0=row - 0.5,
+            y1=row + 0.5,
+            line={"color": CHOSEN_COLOR, "width": 3},
+        )
     style.time_axis(fig, lang, edges[0], edges[-1])
     fig.update_layout(clickmode="event+select", dragmode="zoom")
     return fig
