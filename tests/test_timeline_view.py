@@ -268,6 +268,10 @@ def test_dates_are_no_more_exact_than_the_reports_and_show_the_words_read(
     (reports,) = html_blocks(at, "tl-reports")
     assert '<span class="date">2024-06</span> · <span class="words">原文：今年6月</span>' in reports
     assert '<span class="date">2024-06-19</span>' in reports
+    # 本月初 (early this month): a window inside one month, known to the month.
+    labels = analysis.labels.Labels("zh")
+    assert labels.date(date(2025, 9, 1), "month", True, date(2025, 9, 10)) == "约 2025-09"
+    assert labels.date(date(2024, 3, 1), "year", False, date(2024, 6, 30)) == "2024"
 
 
 # ---------------------------------------------------------------- 5. undated events

@@ -171,10 +171,10 @@ def date_text(value, lang: str, precision: str | None = "day", approximate=False
             text = f"{day:%Y}"
         elif precision == "day":
             text = f"{day:%Y-%m-%d} – {last:%Y-%m-%d}"
-        elif precision == "month":
-            text = f"{day:%Y-%m} – {last:%Y-%m}"
+        elif precision == "month":  # known to the month: part of one month is that month
+            text = f"{day:%Y-%m}" if same_month else f"{day:%Y-%m} – {last:%Y-%m}"
         else:
-            text = f"{day:%Y} – {last:%Y}"
+            text = f"{day:%Y}" if day.year == last.year else f"{day:%Y} – {last:%Y}"
     else:
         text = {"day": f"{day:%Y-%m-%d}", "month": f"{day:%Y-%m}", "year": f"{day:%Y}"}[precision]
     if approximate:

@@ -212,7 +212,8 @@ def timeline_figure(
                 name=t("timeline.chosen"),
             )
         )
-    _lane_layout(fig, lanes, height, rangeslider=len(frame) > 50)
+    # A range slider copies every mark; under forty lanes it is a second chart, not a handle.
+    _lane_layout(fig, lanes, height, rangeslider=len(frame) > 50 and len(lanes) <= 12)
     first, last = min(frame["start"]), max(frame["end"].fillna(frame["start"]))
     style.time_axis(fig, lang, first, last)
     fig.update_layout(dragmode="zoom")
