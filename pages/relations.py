@@ -71,11 +71,15 @@ i18n.extend(
         },
         "relations.evidence": {"zh": "依据：{pair}", "en": "Evidence: {pair}"},
         "relations.evidence_how": {
-            "zh": "共 {n} 条依据，最新的在前；日期按原文的精确程度显示（只知年份或月份的不写到日），"
-            "并附原文中的时间说法。",
-            "en": "{n} pieces of evidence, newest first; each date as precisely as the source "
-            "gives it (a year or a month is not shown as a day), with the words it was read from.",
+            "zh": "{n} 条{what}依据，最新的在前；日期按原文的精确程度显示（只知年份或月份的不写到日），"
+            "并附原文中的时间说法。切换上方的“连线表示”可查看其他依据。",
+            "en": "{n} pieces of evidence ({what}), newest first; each date as precisely as the "
+            "source gives it (a year or a month is not shown as a day), with the words it was "
+            "read from. “Lines measure” above switches to the other evidence.",
         },
+        "relations.what.events": {"zh": "访问与会见的", "en": "visits and meetings"},
+        "relations.what.co": {"zh": "同句共现的", "en": "co-mentions"},
+        "relations.what.all": {"zh": "", "en": "all kinds"},
         "relations.evidence_capped": {
             "zh": "列出最新的 {shown} 条（共 {n} 条）；CSV 包含全部。",
             "en": "The newest {shown} of {n} are listed; the CSV has them all.",
@@ -236,6 +240,9 @@ st.subheader(ctx.t("relations.evidence", pair=labels.pair(selected)))
 evidence = relations_evidence.pair_evidence(
     ctx.articles, corpus.mentions, corpus.entities, corpus.events, selected
 )
+# The list shows the evidence of what the lines measure; the chart over time all of it.
+KINDS = {"events": ("visit", "departure", "meeting"), "co": ("co-mention",)}
+shown_evidence = evidence[evidence["kind"].isin(KINDS[measure])] if measure in KINDS else evidence
 left, right = st.columns([3, 2])
 with right:
     st.markdown(f"**{ctx.t('relations.over_time')}**")
@@ -257,14 +264,20 @@ with right:
     if undated:
         st.caption(ctx.t("relations.undated", n=labels.number(undated)))
 with left:
-    st.caption(ctx.t("relations.evidence_how", n=labels.number(len(evidence))))
-    listed = evidence.head(MAX_EVIDENCE)
-    if len(listed) < len(evidence):
+    st.caption(
+        ctx.t(
+            "relations.evidence_how",
+            n=labels.number(len(shown_evidence)),
+            what=ctx.t(f"relations.what.{measure}"),
+        )
+    )
+    listed = shown_evidence.head(MAX_EVIDENCE)
+    if len(listed) < len(shown_evidence):
         st.caption(
             ctx.t(
                 "relations.evidence_capped",
                 shown=labels.number(len(listed)),
-                n=labels.number(len(evidence)),
+                n=labels.number(len(shown_evidence)),
             )
         )
     items = [
@@ -287,27 +300,34 @@ with left:
         for r in listed.to_dict("records")
     ]
     st.html(evidence_html.evidence_html(items, ctx.lang, "rel-evidence"))
-    export = evidence.assign(
-        outlet=[
-            labels.outlet(s, site)
-            for s, site in zip(evidence["source"], evidence["site"], strict=True)
-        ],
-        date_text=[
-            labels.date(d, p, a, e)
-            for d, p, a, e in zip(
-                evidence["date"],
-                evidence["date_precision"],
-                evidence["approximate"],
-                evidence["date_end"],
-                strict=True,
+
+    def evidence_csv() -> bytes:
+        """The listed kinds of evidence, every row, with outlets and dates as shown."""
+        rows = shown_evidence
+        return analysis.export.to_csv(
+            rows.assign(
+                outlet=[
+                    labels.outlet(s, site)
+                    for s, site in zip(rows["source"], rows["site"], strict=True)
+                ],
+                date_text=[
+                    labels.date(d, p, a, e)
+                    for d, p, a, e in zip(
+                        rows["date"],
+                        rows["date_precision"],
+                        rows["approximate"],
+                        rows["date_end"],
+                        strict=True,
+                    )
+                ],
             )
-        ],
-    )
+        )
+
     st.download_button(
         ctx.t("relations.download_evidence"),
-        data=partial(analysis.export.to_csv, export),
+        data=evidence_csv,
         file_name=file_names.csv_name(
-            "relations_evidence", f, corpus.date_min, corpus.date_max, selected
+            "relations_evidence", f, corpus.date_min, corpus.date_max, selected, measure
         ),
         mime="text/csv",
         key="rel_evidence_csv",

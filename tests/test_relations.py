@@ -413,7 +413,7 @@ def test_page_draws_offline_map_and_pair_table(seed_processed, monkeypatch):
 
 
 def test_page_pair_from_link_shows_evidence_and_strength(seed_processed, monkeypatch):
-    at = _relations_page(seed_processed, monkeypatch, pair="RUS-PRK", lang="en")
+    at = _relations_page(seed_processed, monkeypatch, pair="RUS-PRK", lang="en", measure="all")
     assert not at.exception
     assert at.query_params["pair"] in ("PRK-RUS", ["PRK-RUS"])
     (listing,) = [h.proto.body for h in at.get("html") if "rel-evidence" in h.proto.body]
@@ -424,6 +424,11 @@ def test_page_pair_from_link_shows_evidence_and_strength(seed_processed, monkeyp
     over_time = json.loads(at.get("plotly_chart")[1].proto.spec)
     total = sum(sum(t["y"]) for t in over_time["data"])
     assert total == listing.count("<li>")  # every piece of evidence is dated in the seed
+    # Lines measuring visits and meetings (the default): the list holds those.
+    events_only = _relations_page(seed_processed, monkeypatch, pair="PRK-RUS", lang="en")
+    (listing,) = [h.proto.body for h in events_only.get("html") if "rel-evidence" in h.proto.body]
+    assert 0 < listing.count("<li>") < total and "co-mention" not in listing
+    assert "visit North Korea → Russia" in listing and "meeting" in listing
 
 
 def test_page_unknown_pair_in_link_is_a_notice(seed_processed, monkeypatch):

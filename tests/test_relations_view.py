@@ -154,7 +154,7 @@ def test_the_view_crosses_the_pacific_when_that_is_narrower():
 def test_evidence_is_newest_first_in_full_with_outlets_named_by_their_site(
     undated_processed, monkeypatch
 ):
-    at = run(undated_processed, monkeypatch, pair="PRK-RUS")
+    at = run(undated_processed, monkeypatch, pair="PRK-RUS", measure="all")
     assert not at.exception
     body = evidence(at)
     dates = _dates(body)
@@ -177,7 +177,7 @@ def _dates(body: str) -> list[str]:
 
 
 def test_evidence_dates_are_no_more_exact_than_the_source(seed_processed, monkeypatch):
-    at = run(seed_processed, monkeypatch, pair="PRK-RUS")
+    at = run(seed_processed, monkeypatch, pair="PRK-RUS", measure="all")
     body = evidence(at)
     # 今年6月: the month only, with the words it was read from.
     assert '<span class="date">2024-06</span> · <span class="words">原文：今年6月</span>' in body
@@ -191,7 +191,7 @@ def test_evidence_dates_are_no_more_exact_than_the_source(seed_processed, monkey
 
 
 def test_undated_evidence_is_counted_not_drawn(undated_processed, monkeypatch):
-    at = run(undated_processed, monkeypatch, pair="PRK-RUS")
+    at = run(undated_processed, monkeypatch, pair="PRK-RUS", measure="all")
     assert "另有 3 条依据没有日期" in captions(at)
     bars = spec(at, 1)["data"]
     drawn = sum(sum(t["y"]) for t in bars)
