@@ -311,3 +311,26 @@ def test_counts_have_thousands_separators_and_csv_names_carry_the_filters():
     )
     labels = analysis.labels.Labels("zh")
     assert labels.number(16771) == "16,771"
+
+
+def test_junk_values_of_the_new_link_parameters_are_notices_not_errors(seed_processed, monkeypatch):
+    at = run(seed_processed, monkeypatch, lanes="maybe", cell="cell:W|XX>YY|2024-07-01")
+    assert not at.exception
+    notices = " ".join(w.value for w in at.warning)
+    assert "lanes=maybe" in notices and "cell=" in notices
+    assert not at.toggle(key="tl_all_lanes").value
+    rel = AppTest.from_file(str(PROJECT_ROOT / "pages" / "relations.py"), default_timeout=90)
+    for name, value in {
+        "measure": "loudness",
+        "pairs": "1",
+        "period": "Q",
+        "pair": "PRK-RUS",
+    }.items():
+        rel.query_params[name] = value
+    rel.run()
+    assert not rel.exception
+    notices = " ".join(w.value for w in rel.warning)
+    for name in ("measure=loudness", "pairs=1", "period=Q"):
+        assert name in notices
+    assert rel.selectbox(key="rel_measure").value == "events"
+    assert rel.selectbox(key="rel_freq").value == "auto"
