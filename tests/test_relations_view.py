@@ -76,8 +76,10 @@ def test_pair_picker_table_evidence_and_legend_name_countries_in_full(seed_proce
     assert "访问 朝鲜 → 俄罗斯" in evidence(at) or "启程前往 朝鲜 → 俄罗斯" in evidence(at)
     legend = [t["name"] for t in spec(at, 1)["data"]]
     assert legend == ["同句共现", "访问 朝鲜 → 俄罗斯", "访问 俄罗斯 → 朝鲜", "会见/会谈"]
-    mids = next(t for t in spec(at)["data"] if t.get("name") == "国家对")
-    assert "<b>朝鲜 – 俄罗斯</b>" in mids["hovertext"][0]
+    mids = [t for t in spec(at)["data"] if t.get("name") == "国家对"]
+    assert any("<b>朝鲜 – 俄罗斯</b>" in text for t in mids for text in t["hovertext"])
+    # The chosen pair's midpoint is drawn last, above every line and arrow.
+    assert spec(at)["data"][-1]["customdata"] == ["PRK-RUS"]
     en = run(seed_processed, monkeypatch, pair="PRK-RUS", lang="en")
     assert "North Korea – Russia" in en.selectbox(key="rel_pick_box").options
     assert "visits North Korea → Russia" in [t["name"] for t in spec(en, 1)["data"]]

@@ -226,7 +226,10 @@ def relations_map(
         mid_lon.append(mid[1])
         mid_key.append(row.pair)
         mid_text.append(pair_hover(row, labels))
-        mid_size.append((8 + 10 * value / top_value) * (1.3 if chosen else 1))
+        # The chosen pair's midpoint stays visible even on a short line (Korea to Korea).
+        mid_size.append(
+            max(22.0, 8 + 10 * value / top_value) if chosen else 8 + 10 * value / top_value
+        )
         mid_color.append(CHOSEN_COLOR if chosen else "rgb(200, 60, 40)")
         if measure == "co":
             continue
@@ -259,21 +262,30 @@ def relations_map(
             )
     for line in lines:
         fig.add_trace(line)
-    fig.add_trace(
-        go.Scattergeo(
-            lat=mid_lat,
-            lon=mid_lon,
+
+    def midpoints(at: list[int], outline: str, width: float) -> go.Scattergeo:
+        return go.Scattergeo(
+            lat=[mid_lat[i] for i in at],
+            lon=[mid_lon[i] for i in at],
             mode="markers",
-            marker={"size": mid_size, "color": mid_color, "line": {"color": "white", "width": 1}},
-            customdata=mid_key,
-            hovertext=mid_text,
+            marker={
+                "size": [mid_size[i] for i in at],
+                "color": [mid_color[i] for i in at],
+                "line": {"color": outline, "width": width},
+            },
+            customdata=[mid_key[i] for i in at],
+            hovertext=[mid_text[i] for i in at],
             hoverinfo="text",
             name=t["pairs_trace"],
             showlegend=False,
         )
-    )
+
+    chosen_at = [i for i, key in enumerate(mid_key) if key == selected]
+    fig.add_trace(midpoints([i for i in range(len(mid_key)) if i not in chosen_at], "white", 1))
     for arrow in arrows:  # on top of the lines
         fig.add_trace(arrow)
+    if chosen_at:  # above every line and arrow: a short line (Korea to Korea) stays findable
+        fig.add_trace(midpoints(chosen_at, "#111", 2.5))
     fig.update_geos(
         scope="world",
         resolution=110,
