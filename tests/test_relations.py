@@ -10,7 +10,11 @@ import pandas as pd
 import pytest
 
 from dashboard import analysis, figures
+from dashboard.analysis.labels import Labels
+from dashboard.analysis.relations_evidence import pair_evidence, strength_over_time
 from dashboard.tables.paths import STATIC_DIR
+
+ZH, EN = Labels("zh"), Labels("en")  # country names from the gazetteer
 
 S1 = "金正恩18日在平壤会见了由俄罗斯国防部副部长克里沃鲁奇科率领的军事代表团。"
 S2 = "朝鲜一如既往地对俄罗斯军民在乌克兰展开的特别军事行动予以支持。"
@@ -111,7 +115,7 @@ def test_people_and_places_count_toward_their_country():
     assert counts.loc["PRK", "direct"] == 3
     assert counts.loc["PRK", "indirect"] == 3
     assert counts.loc["PRK", "articles"] == 4
-    assert counts.loc["PRK", "name"] == "朝鲜"
+    assert counts.loc["PRK", "name"] == "朝鲜"  # Labels: the gazetteer's name
     assert counts.index[0] in {"PRK", "RUS"}  # most mentioned first
     # The UN has no country: it shades nothing.
     assert set(counts.index) == {"PRK", "RUS", "UKR", "KOR"}
@@ -179,17 +183,19 @@ def test_empty_tables_give_empty_frames_with_columns():
     fig = figures.relations.relations_map(
         analysis.relations.country_mentions(arts, mentions(), entities()),
         analysis.relations.country_pairs(arts, mentions(), entities(), events()),
+        ZH,
     )
     assert len(choropleth(fig).locations) == 0
 
 
 def test_pair_evidence_lists_sentences_with_outlet_and_date():
-    ev = analysis.relations.pair_evidence(*tables(), ("RUS", "PRK"))
+    ev = pair_evidence(*tables(), ("RUS", "PRK"))
     assert set(ev["pair"]) == {"PRK-RUS"}
     co = ev[ev["kind"] == "co-mention"]
     assert set(co["sentence"]) == {S1, S2, S4, S5, S6}
     assert co.set_index("sentence").loc[S6, "source"] == "CNA"
     assert co.set_index("sentence").loc[S6, "published"] == dt.date(2024, 7, 22)
+    assert set(co["dated_by"]) == {"published"}  # a co-mention's date is its article's
     assert set(ev["kind"]) == {"co-mention", "visit", "departure", "meeting"}
     visits = ev[ev["kind"] == "visit"]
     assert sorted(zip(visits["from_country"], visits["to_country"], strict=True)) == [
@@ -197,26 +203,27 @@ def test_pair_evidence_lists_sentences_with_outlet_and_date():
         ("RUS", "PRK"),
         ("RUS", "PRK"),  # the same trip in two reports: both are evidence
     ]
-    names = {"PRK": "朝鲜", "RUS": "俄罗斯"}
-    labels = {figures.relations.kind_label(r, names) for r in ev.to_dict("records")}
+    assert set(visits["dated_by"]) == {"event"}
+    labels = {figures.relations.kind_label(r, ZH) for r in ev.to_dict("records")}
     assert labels == {
         "同句共现",
-        "访问 俄罗斯→朝鲜",
-        "访问 朝鲜→俄罗斯",
-        "启程前往 朝鲜→俄罗斯",
+        "访问 俄罗斯 → 朝鲜",
+        "访问 朝鲜 → 俄罗斯",
+        "启程前往 朝鲜 → 俄罗斯",
         "会见/会谈",
     }
-    first_visit = visits.iloc[0].to_dict()
-    assert figures.relations.kind_label(first_visit, {}, "en").startswith(
-        "visit North Korea→Russia"
-    )
-    # Oldest first: the July 1 trip to Moscow.
-    assert ev.iloc[0]["date"] == dt.date(2024, 7, 1)
-    assert analysis.relations.pair_evidence(*tables(), "KOR-UKR").empty
+    first_visit = visits.iloc[-1].to_dict()
+    assert figures.relations.kind_label(first_visit, EN) == "visit North Korea → Russia"
+    # Newest first: the July 22 sentence, and the July 1 trip to Moscow last.
+    assert ev.iloc[0]["date"] == dt.date(2024, 7, 22)
+    assert ev.iloc[-1]["date"] == dt.date(2024, 7, 1)
+    assert pair_evidence(*tables(), "KOR-UKR").empty
 
 
 def test_strength_over_time_by_week_keeps_empty_weeks():
-    weekly = analysis.relations.pair_strength_over_time(*tables(), "PRK-RUS", freq="W")
+    evidence = pair_evidence(*tables(), "PRK-RUS")
+    weekly, period, undated = strength_over_time(evidence, "W")
+    assert period == "W" and undated == 0
     assert weekly["period"].tolist() == [
         dt.date(2024, 7, 1),
         dt.date(2024, 7, 8),
@@ -225,9 +232,11 @@ def test_strength_over_time_by_week_keeps_empty_weeks():
     ]
     assert weekly.set_index("period").loc[dt.date(2024, 7, 8), "strength"] == 0
     # Evidence rows per week add up to the evidence list.
-    evidence = analysis.relations.pair_evidence(*tables(), "PRK-RUS")
     assert weekly["strength"].sum() == len(evidence)
-    monthly = analysis.relations.pair_strength_over_time(*tables(), "PRK-RUS", freq="M")
+    # Visits keep their direction: PRK -> RUS is the pair's first country to its second
+    # (a visit and a departure report of one trip; one trip told by two reports).
+    assert weekly["visits_ab"].sum() == 2 and weekly["visits_ba"].sum() == 2
+    monthly, _, _ = strength_over_time(evidence, "M")
     assert monthly["period"].tolist() == [dt.date(2024, 7, 1)]
 
 
@@ -243,7 +252,7 @@ def choropleth(fig):
 def figure():
     counts = analysis.relations.country_mentions(articles(), mentions(), entities())
     pairs = analysis.relations.country_pairs(*tables())
-    return figures.relations.relations_map(counts, pairs, lang="zh")
+    return figures.relations.relations_map(counts, pairs, ZH, measure="all")
 
 
 def test_map_shades_countries_by_mentions(figure):
@@ -255,7 +264,7 @@ def test_map_shades_countries_by_mentions(figure):
     # Hover says the count includes people and places, and splits it.
     assert "人物" in choro.hovertemplate
     prk = [c for c in choro.customdata if c[0] == "PRK"][0]
-    assert list(prk[2:]) == [3, 3, 4]
+    assert list(prk[2:]) == ["3", "3", "4", "6"]  # direct, indirect, articles, mentions
 
 
 def test_map_lines_are_weighted_by_strength(figure):
@@ -289,8 +298,8 @@ def test_map_shows_visit_direction_with_arrows(figure):
         assert dist(tip, dest) < min(dist(wing1, dest), dist(wing2, dest))
         assert dist(tip, dest) < dist(tip, origin)
         assert set(arrow.customdata) == {"PRK-RUS"}
-    assert arrows["visit:PRK->RUS"].hovertext[0] == "访问 朝鲜→俄罗斯：1 次"
-    assert arrows["visit:RUS->PRK"].hovertext[0] == "访问 俄罗斯→朝鲜：1 次"
+    assert arrows["visit:PRK->RUS"].hovertext[0] == "访问 朝鲜 → 俄罗斯：1 次"
+    assert arrows["visit:RUS->PRK"].hovertext[0] == "访问 俄罗斯 → 朝鲜：1 次"
 
 
 def test_map_hover_explains_pair_numbers_and_selection_resolves(figure):
@@ -299,8 +308,8 @@ def test_map_hover_explains_pair_numbers_and_selection_resolves(figure):
     text = mids.hovertext[i]
     for part in (
         "同句共现 5 句",
-        "访问 朝鲜→俄罗斯：1 次",
-        "访问 俄罗斯→朝鲜：1 次",
+        "访问 朝鲜 → 俄罗斯：1 次",
+        "访问 俄罗斯 → 朝鲜：1 次",
         "会见/会谈 1 次",
     ):
         assert part in text
@@ -319,13 +328,18 @@ def test_map_hover_explains_pair_numbers_and_selection_resolves(figure):
     assert figures.relations.selected_pair(figure, country_click) is None
 
 
-def test_map_is_framed_on_countries_in_view_and_english_labels():
-    counts = analysis.relations.country_mentions(articles(), mentions(), entities(), lang="en")
-    fig = figures.relations.relations_map(
-        counts, analysis.relations.country_pairs(*tables()), lang="en"
-    )
-    assert fig.layout.geo.fitbounds == "locations"
-    assert fig.layout.geo.scope == "world" and fig.layout.geo.resolution == 110
+def test_map_is_framed_on_the_pairs_in_view_and_english_labels():
+    counts = analysis.relations.country_mentions(articles(), mentions(), entities(), EN)
+    pairs = analysis.relations.country_pairs(*tables())
+    fig = figures.relations.relations_map(counts, pairs, EN, measure="all")
+    geo = fig.layout.geo
+    assert geo.fitbounds is False and geo.scope == "world" and geo.resolution == 110
+    # Fitted to the lines drawn (North Korea, Russia, Ukraine), not to the world.
+    lo, hi = geo.lonaxis.range
+    assert lo <= 31 and hi >= 128 and hi - lo < 200
+    # Visits and meetings tie North Korea and Russia only: the frame is theirs.
+    lo, hi = figures.relations.relations_map(counts, pairs, EN).layout.geo.lonaxis.range
+    assert 31 < lo <= 105 and hi >= 128 and hi - lo < 120
     assert "North Korea" in [c[1] for c in choropleth(fig).customdata]
     assert "mentions" in choropleth(fig).hovertemplate
 
@@ -356,16 +370,14 @@ def test_seed_pipeline_tables_go_through(seed_tables):
     pairs = analysis.relations.country_pairs(
         t["articles"], t["mentions"], t["entities"], t["events"]
     )
-    fig = figures.relations.relations_map(counts, pairs)
+    fig = figures.relations.relations_map(counts, pairs, ZH)
     assert len(choropleth(fig).locations) == len(counts)
     assert pairs.iloc[0]["pair"] == "PRK-RUS"
     row = pairs.iloc[0]
     # The seed reports North Korean military delegations travelling to Russia.
     assert row["visits_ab"] >= 1
     assert row["meetings"] >= 1
-    evidence = analysis.relations.pair_evidence(
-        t["articles"], t["mentions"], t["entities"], t["events"], "PRK-RUS"
-    )
+    evidence = pair_evidence(t["articles"], t["mentions"], t["entities"], t["events"], "PRK-RUS")
     assert evidence["sentence"].str.contains("访俄").any()
     assert evidence["source"].notna().all()
 
@@ -395,28 +407,32 @@ def test_page_draws_offline_map_and_pair_table(seed_processed, monkeypatch):
     pairs = at.dataframe[0].value
     assert pairs.iloc[0]["pair"] == "PRK-RUS"
     assert pairs.iloc[0]["a"] == "North Korea"
-    # Nothing picked yet: a hint, no evidence table.
-    assert len(at.dataframe) == 1
-    assert any("Select a pair" in c.value for c in at.caption)
+    # Nothing picked yet: a hint, no evidence.
+    assert len(at.dataframe) == 1 and not at.get("html")
+    assert any("Pick a pair" in c.value for c in at.caption)
 
 
 def test_page_pair_from_link_shows_evidence_and_strength(seed_processed, monkeypatch):
-    at = _relations_page(seed_processed, monkeypatch, pair="RUS-PRK", lang="en")
+    at = _relations_page(seed_processed, monkeypatch, pair="RUS-PRK", lang="en", measure="all")
     assert not at.exception
     assert at.query_params["pair"] in ("PRK-RUS", ["PRK-RUS"])
-    evidence = at.dataframe[1].value
-    assert len(evidence) >= 10
+    (listing,) = [h.proto.body for h in at.get("html") if "rel-evidence" in h.proto.body]
+    assert listing.count("<li>") >= 10
     # Countries tied through their people and places count: 金正恩与普京 (PRK, RUS).
-    assert evidence["sentence"].str.contains("金正恩与普京").any()
-    assert evidence["sentence"].str.contains("访俄").any()
-    assert all(link.startswith("articles?") for link in evidence["link"])
+    assert "金正恩与普京" in listing and "访俄" in listing
+    assert listing.count('href="articles?') == listing.count("<li>")
     over_time = json.loads(at.get("plotly_chart")[1].proto.spec)
     total = sum(sum(t["y"]) for t in over_time["data"])
-    assert total == len(evidence)
+    assert total == listing.count("<li>")  # every piece of evidence is dated in the seed
+    # Lines measuring visits and meetings (the default): the list holds those.
+    events_only = _relations_page(seed_processed, monkeypatch, pair="PRK-RUS", lang="en")
+    (listing,) = [h.proto.body for h in events_only.get("html") if "rel-evidence" in h.proto.body]
+    assert 0 < listing.count("<li>") < total and "co-mention" not in listing
+    assert "visit North Korea → Russia" in listing and "meeting" in listing
 
 
 def test_page_unknown_pair_in_link_is_a_notice(seed_processed, monkeypatch):
     at = _relations_page(seed_processed, monkeypatch, pair="<b>XX", lang="en")
     assert not at.exception
     assert any("pair=<b>XX" in w.value for w in at.warning)
-    assert len(at.dataframe) == 1
+    assert len(at.dataframe) == 1 and not at.get("html")

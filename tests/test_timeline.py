@@ -7,7 +7,9 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
-from dashboard.analysis.timeline import MAX_LANES, pair_options, story_reports, timeline_frame
+from dashboard.analysis.labels import Labels
+from dashboard.analysis.timeline import pair_options, timeline_frame
+from dashboard.analysis.timeline_reports import story_reports
 from dashboard.figures.timeline import story_at, timeline_figure, timeline_table
 
 D = date.fromisoformat
@@ -119,10 +121,12 @@ EVENTS = pd.DataFrame(
     ]
 )
 NAMES = {"krivoruchko": "克里沃鲁奇科", "putin": "普京"}
+ZH = Labels("zh", entities=NAMES, outlets={"KCNA": "朝中社", "Yonhap": "韩联社", "TASS": "塔斯社"})
+EN = Labels("en", entities={"krivoruchko": "Alexei Krivoruchko", "putin": "Vladimir Putin"})
 
 
-def frame(**kw):
-    return timeline_frame(EVENTS, ARTICLES, entity_names=NAMES, **kw)
+def frame(labels=ZH, **kw):
+    return timeline_frame(EVENTS, ARTICLES, labels=labels, **kw)
 
 
 def test_one_row_per_story_with_every_report_counted():
@@ -130,10 +134,10 @@ def test_one_row_per_story_with_every_report_counted():
     assert len(f) == 4
     july18 = f.set_index("story_id").loc["travel:RUS-PRK:2024-07-18"]
     assert july18["reports"] == 2  # two articles; a2 tells it twice
-    assert july18["lane"] == "俄→朝"
+    assert july18["lane"] == "俄罗斯 → 朝鲜"
     assert july18["kind"] == "meeting"
     assert july18["lead_name"] == "克里沃鲁奇科"
-    assert set(july18["outlets"].split("、")) == {"KCNA", "Yonhap"}
+    assert set(july18["outlets"].split("、")) == {"朝中社", "韩联社"}
 
 
 def test_a_kind_filter_counts_the_reports_that_tell_that_kind():
@@ -156,7 +160,7 @@ def test_chosen_stories_and_the_cheap_frame_agree_with_the_whole_frame():
     expected = whole[whole["story_id"].isin(chosen)].reset_index(drop=True)
     pd.testing.assert_frame_equal(part, expected)
     cheap = frame(details=False)
-    detail = ["kinds", "outlets", "lead", "lead_name", "place", "time_expr"]
+    detail = ["kinds", "outlets", "lead", "lead_name", "place", "place_name", "time_expr"]
     assert cheap[detail].isna().all().all()
     pd.testing.assert_frame_equal(cheap.drop(columns=detail), whole.drop(columns=detail))
     assert frame(stories=[]).empty
@@ -193,8 +197,9 @@ def test_filters_kind_pair_and_articles():
     assert pair_options(EVENTS) == ["PRK-RUS"]
 
 
-def test_english_lanes_use_iso_codes():
-    assert set(frame(lang="en")["lane"]) == {"RUS→PRK", "PRK→RUS"}
+def test_lanes_name_both_countries_in_full_in_the_pages_language():
+    assert set(frame()["lane"]) == {"俄罗斯 → 朝鲜", "朝鲜 → 俄罗斯"}
+    assert set(frame(EN)["lane"]) == {"Russia → North Korea", "North Korea → Russia"}
 
 
 def _marker_traces(fig):
@@ -203,7 +208,7 @@ def _marker_traces(fig):
 
 def test_figure_markers_carry_story_ids_and_kind_symbols():
     f = frame()
-    fig = timeline_figure(f, "zh")
+    fig = timeline_figure(f, ZH)
     markers = _marker_traces(fig)
     ids = [cd[0] for tr in markers for cd in tr.customdata]
     assert sorted(ids) == sorted(f["story_id"])
@@ -215,14 +220,14 @@ def test_figure_markers_carry_story_ids_and_kind_symbols():
     # size grows with reports: the 2-report meeting is bigger than a 1-report marker
     assert (
         meeting.marker.size[0]
-        > _marker_traces(timeline_figure(frame(kinds=["departure"])))[0].marker.size[0]
+        > _marker_traces(timeline_figure(frame(kinds=["departure"]), ZH))[0].marker.size[0]
     )
     assert summit.marker.size[0] > meeting.marker.size[0]  # milestones stand out
-    assert set(fig.layout.yaxis.categoryarray) == {"俄→朝", "朝→俄"}
+    assert set(fig.layout.yaxis.categoryarray) == {"俄罗斯 → 朝鲜", "朝鲜 → 俄罗斯"}
 
 
 def test_figure_draws_rough_dates_as_spans():
-    fig = timeline_figure(frame(), "zh")
+    fig = timeline_figure(frame(), ZH)
     spans = [tr for tr in fig.data if tr.mode == "lines"]
     assert len(spans) == 1
     xs = [x for x in spans[0].x if x is not None]
@@ -232,13 +237,13 @@ def test_figure_draws_rough_dates_as_spans():
 
 def test_hover_escapes_text_from_articles():
     evil = EVENTS.assign(place="<img src=x onerror=alert(1)>")
-    fig = timeline_figure(timeline_frame(evil, ARTICLES), "zh")
+    fig = timeline_figure(timeline_frame(evil, ARTICLES), ZH)
     places = {cd[2] for tr in _marker_traces(fig) for cd in tr.customdata}
     assert places == {"&lt;img src=x onerror=alert(1)&gt;"}
 
 
 def test_story_at_resolves_a_selection():
-    fig = timeline_figure(frame(), "zh")
+    fig = timeline_figure(frame(), ZH)
     for curve, tr in enumerate(fig.data):
         if tr.mode == "markers":
             assert story_at(fig, curve, 0) == tr.customdata[0][0]
@@ -247,57 +252,36 @@ def test_story_at_resolves_a_selection():
 
 
 def test_story_reports_lists_each_article_once_with_its_evidence():
-    rep = story_reports(EVENTS, ARTICLES, "travel:RUS-PRK:2024-07-18")
+    rep = story_reports(EVENTS, ARTICLES, "travel:RUS-PRK:2024-07-18", ZH)
     assert rep["article_id"].tolist() == ["a1", "a2"]
     assert (
         rep.set_index("article_id").loc["a2", "evidence"]
         == "<b>俄代表团</b>18日抵达平壤\nsecond sentence"
     )
     assert set(rep["source"]) == {"KCNA", "Yonhap"}
+    assert set(rep["outlet"]) == {"朝中社", "韩联社"}
     assert story_reports(EVENTS, ARTICLES, "nope").empty
 
 
 def test_empty_selection_gives_an_empty_figure_not_an_error():
     empty = timeline_frame(EVENTS, ARTICLES.iloc[0:0])
     assert empty.empty
-    assert len(timeline_figure(empty, "zh").data) == 0
-    assert timeline_table(empty).empty
+    assert len(timeline_figure(empty, ZH).data) == 0
+    assert timeline_table(empty, ZH).empty
 
 
-def test_ten_thousand_stories_stay_readable():
+def many_stories(n: int = 10_000) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``n`` stories over four years between 15 countries (about 200 directions)."""
     rows = []
-    countries = [
-        "CHN",
-        "PRK",
-        "RUS",
-        "KOR",
-        "JPN",
-        "USA",
-        "UKR",
-        "VNM",
-        "LAO",
-        "MNG",
-        "GBR",
-        "FRA",
-        "DEU",
-        "IND",
-    ]
-    for i in range(10_000):
+    countries = ["CHN", "PRK", "RUS", "KOR", "JPN", "USA", "UKR", "VNM", "LAO", "MNG", "GBR"]
+    countries += ["FRA", "DEU", "IND"]
+    for i in range(n):
         a, b = countries[i % 14], countries[(i * 7 + 3) % 14]
         if a == b:
             b = "IRN"
         day = (D("2020-01-01") + timedelta(days=i % 1500)).isoformat()
-        rows.append(
-            ev(
-                f"e{i}",
-                f"a{i % 50}",
-                f"s{i}",
-                frm=a,
-                to=b,
-                day=day,
-                kind=["visit", "meeting", "summit"][i % 3],
-            )
-        )
+        kind = ["visit", "meeting", "summit"][i % 3]
+        rows.append(ev(f"e{i}", f"a{i % 50}", f"s{i}", frm=a, to=b, day=day, kind=kind))
     arts = pd.DataFrame(
         {
             "article_id": [f"a{i}" for i in range(50)],
@@ -307,29 +291,53 @@ def test_ten_thousand_stories_stay_readable():
             "title": "",
         }
     )
-    f = timeline_frame(pd.DataFrame(rows), arts)
-    assert len(f) == 10_000
-    fig = timeline_figure(f, "zh")
-    assert len(fig.layout.yaxis.categoryarray) <= MAX_LANES  # extra directions merged into one lane
-    assert sum(len(tr.customdata) for tr in _marker_traces(fig)) == 10_000
-    assert {tr.type for tr in _marker_traces(fig)} == {"scattergl"}
+    return pd.DataFrame(rows), arts
+
+
+def test_ten_thousand_stories_are_counted_in_a_heatmap_not_drawn_as_a_band():
+    import numpy as np
+
+    from dashboard.analysis.timeline import TOP_LANES, too_many_marks, top_lanes
+    from dashboard.figures.timeline import heatmap_figure
+
+    events, arts = many_stories()
+    f = timeline_frame(events, arts)
+    assert len(f) == 10_000 and too_many_marks(f)
+    # By default the busiest directions only; every one of them is a row of the heatmap.
+    top = top_lanes(f)
+    assert top["lane"].nunique() == TOP_LANES
+    fig = heatmap_figure(top, ZH)
+    heat = fig.data[0]
+    assert heat.type == "heatmap" and list(heat.y) == list(fig.layout.yaxis.categoryarray)[::-1]
+    assert np.nansum(np.array(heat.z, dtype=float)) == len(top)
+    # Columns are months over four years, each as wide as its month: the x values are the
+    # cells' edges, one more than the columns.
+    assert len(heat.x) == len(heat.z[0]) + 1
+    assert str(heat.x[0])[:10] == "2020-01-01"
+    # A few stories per direction and a short span: one mark each.
+    assert not too_many_marks(frame())
 
 
 def test_table_matches_the_frame():
     f = frame()
-    table = timeline_table(f, "zh")
+    table = timeline_table(f, ZH)
     assert len(table) == len(f)
-    assert table.set_index("story_id").loc["summit:PRK-RUS:2024-06-19", "date"] == "2024-06-19"
-    assert table.set_index("story_id").loc["travel:RUS-PRK:2024-06-04", "date"].startswith("约")
+    by_story = table.set_index("story_id")
+    assert by_story.loc["summit:PRK-RUS:2024-06-19", "date"] == "2024-06-19"
+    # Known only to the month, and vaguely: never a made-up day.
+    assert by_story.loc["travel:RUS-PRK:2024-06-04", "date"] == "约 2024-06 – 2024-07"
+    assert by_story.loc["travel:RUS-PRK:2024-06-04", "time_expr"] == "一个月前"
 
 
 def test_table_shows_an_unknown_place_as_blank_not_none(seed_tables):
     from dashboard.analysis.corpus import prepare
+    from dashboard.analysis.labels import labels_for
 
     corpus = prepare(seed_tables)
     # Without Yonhap's report (the one naming Pyongyang) the trip has no known place.
     articles = corpus.articles[corpus.articles["source"] != "Yonhap"]
-    table = timeline_table(timeline_frame(corpus.events, articles, lang="zh"), "zh")
+    labels = labels_for(corpus, "zh")
+    table = timeline_table(timeline_frame(corpus.events, articles, labels=labels), labels)
     trip = table[table["story_id"] == "travel:PRK-RUS:2024-07-08"].iloc[0]
     assert trip["place"] == ""
 
@@ -337,10 +345,14 @@ def test_table_shows_an_unknown_place_as_blank_not_none(seed_tables):
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_seed_corpus_timeline(seed_tables, lang):
     from dashboard.analysis.corpus import prepare
+    from dashboard.analysis.labels import labels_for
 
     corpus = prepare(seed_tables)
-    f = timeline_frame(corpus.events, corpus.articles, lang=lang)
-    lanes = {"zh": {"俄→朝", "朝→俄"}, "en": {"RUS→PRK", "PRK→RUS"}}[lang]
+    f = timeline_frame(corpus.events, corpus.articles, labels=labels_for(corpus, lang))
+    lanes = {
+        "zh": {"俄罗斯 → 朝鲜", "朝鲜 → 俄罗斯"},
+        "en": {"Russia → North Korea", "North Korea → Russia"},
+    }[lang]
     assert lanes <= set(f["lane"])
     days = set(zip(f["from_country"], f["to_country"], f["start"], strict=True))
     assert ("RUS", "PRK", D("2024-07-18")) in days
@@ -352,16 +364,14 @@ def test_seed_corpus_timeline(seed_tables, lang):
 
 
 def test_selected_story_from_plotly_selection():
-    from dashboard.analysis.timeline import pair_label
     from dashboard.figures.timeline import selected_story
 
-    fig = timeline_figure(frame(), "zh")
+    fig = timeline_figure(frame(), ZH)
     curve = next(i for i, tr in enumerate(fig.data) if tr.mode == "markers")
     want = fig.data[curve].customdata[0][0]
     assert selected_story(fig, {"points": [{"curve_number": curve, "point_index": 0}]}) == want
     assert selected_story(fig, {"points": [{"customdata": ["s-1", "x"]}]}) == "s-1"
     assert selected_story(fig, {"points": []}) is None and selected_story(fig, None) is None
-    assert pair_label("PRK-RUS") == "朝–俄" and pair_label("PRK-RUS", "en") == "PRK–RUS"
 
 
 # ---------------------------------------------------------------- the page (AppTest)
@@ -388,18 +398,18 @@ def test_page_draws_the_seed_timeline_with_story_ids(seed_processed, monkeypatch
     ids = {cd[0] for tr in spec["data"] if tr["mode"] == "markers" for cd in tr["customdata"]}
     table = at.dataframe[0].value
     assert ids == set(table["story_id"])
-    assert {"RUS→PRK", "PRK→RUS"} <= set(table["direction"])
-    assert len(at.dataframe) == 1  # nothing selected yet: no reports table
-    assert any("Click a mark" in c.value for c in at.caption)
+    assert {"Russia → North Korea", "North Korea → Russia"} <= set(table["direction"])
+    assert len(at.dataframe) == 1 and not at.get("html")  # nothing picked yet: no reports
+    assert any("Pick a row" in c.value for c in at.caption)
 
 
 def test_page_story_from_link_lists_its_reports_with_reader_links(seed_processed, monkeypatch):
     at = _timeline_page(seed_processed, monkeypatch, story="travel:RUS-PRK:2024-07-18", lang="en")
     assert not at.exception
-    reports = at.dataframe[1].value
-    assert len(reports) >= 2
-    assert reports["evidence"].str.contains("克里沃鲁").any()
-    assert all(link.startswith("articles?") and "article=" in link for link in reports["link"])
+    (reports,) = [h.proto.body for h in at.get("html") if "tl-reports" in h.proto.body]
+    assert reports.count("<li>") >= 2
+    assert "克里沃鲁" in reports
+    assert reports.count('href="articles?') == reports.count("<li>")
 
 
 def test_page_kind_filter_and_junk_link(seed_processed, monkeypatch):
@@ -418,81 +428,87 @@ def test_an_exact_multi_day_story_is_a_filled_marker_on_its_first_day():
             ev("d2", "a1", "s", kind="visit", frm="PRK", to="RUS", day="2024-07-09"),
         ]
     )
-    fig = timeline_figure(timeline_frame(two_days, ARTICLES), "zh")
+    fig = timeline_figure(timeline_frame(two_days, ARTICLES), ZH)
     assert [tr.mode for tr in fig.data] == ["markers"]  # no span
     assert fig.data[0].x[0] == D("2024-07-08") and fig.data[0].marker.symbol[0] == "circle"
 
 
-def test_lead_names_follow_the_language():
-    from dashboard.analysis.timeline import lead_names
+# ---------------------------------------------------------------- many stories: a heatmap
 
-    ents = pd.DataFrame(
-        {
-            "entity_id": ["putin", "x"],
-            "name_zh": ["普京", "某人"],
-            "name_en": ["Vladimir Putin", None],
-        }
+
+def test_heat_cells_count_stories_per_direction_and_period_and_lead_back_to_them():
+    from dashboard.analysis.timeline_buckets import (
+        bucket_period,
+        cell_stories,
+        heat_cells,
+        parse_cell,
     )
-    assert lead_names(ents, "zh") == {"putin": "普京", "x": "某人"}
-    assert lead_names(ents, "en") == {"putin": "Vladimir Putin", "x": "某人"}
-
-
-# ---------------------------------------------------------------- many stories: weekly marks
-
-
-def test_buckets_count_stories_per_lane_kind_and_week():
-    from dashboard.analysis.timeline_buckets import bucket_frame, bucket_period, bucket_stories
 
     f = frame()
     assert bucket_period(f) == "W"  # the stories span weeks, not years
-    buckets = bucket_frame(f)
-    assert buckets["stories"].sum() == len(f)
-    assert buckets["reports"].sum() == f["reports"].sum()
-    # Every bucket leads back to exactly its stories.
-    for bucket_id, n in zip(buckets["bucket_id"], buckets["stories"], strict=True):
-        assert len(bucket_stories(f, bucket_id)) == n
-    assert bucket_stories(f, "bucket:junk").empty
+    cells = heat_cells(f)
+    assert cells["stories"].sum() == len(f)
+    assert cells["reports"].sum() == f["reports"].sum()
+    # Every cell leads back to exactly its stories, whatever the language of the lanes.
+    for cell, n in zip(cells["cell_id"], cells["stories"], strict=True):
+        assert len(cell_stories(f, cell)) == n
+        assert len(cell_stories(frame(EN), cell)) == n
+    assert cells["cell_id"].iloc[0].startswith("cell:W|")
+    assert cell_stories(f, "cell:junk").empty and parse_cell("cell:W|PRK>RUS|no-date") is None
 
 
-def test_bucket_figure_marks_resolve_to_their_bucket():
-    from dashboard.analysis.timeline_buckets import bucket_frame
-    from dashboard.figures.timeline import bucket_figure, selected_story
+def test_heatmap_cells_resolve_to_their_cell_on_click():
+    from dashboard.analysis.timeline_buckets import heat_cells
+    from dashboard.figures.timeline import heatmap_figure, selected_story
 
     f = frame()
-    fig = bucket_figure(f, "en")
-    marks = [cd for tr in fig.data for cd in tr.customdata]
-    assert sorted(cd[0] for cd in marks) == sorted(bucket_frame(f)["bucket_id"])
-    first = fig.data[0]
-    picked = selected_story(fig, {"points": [{"curve_number": 0, "point_index": 0}]})
-    assert picked == first.customdata[0][0] and picked.startswith("bucket:W|")
+    fig = heatmap_figure(f, EN)
+    marks = fig.data[1]  # invisible marks over the cells: heatmap cells are not selectable
+    assert sorted(cd[0] for cd in marks.customdata) == sorted(heat_cells(f)["cell_id"])
+    picked = selected_story(fig, {"points": [{"curve_number": 1, "point_index": 0}]})
+    assert picked == marks.customdata[0][0] and picked.startswith("cell:W|")
+    assert "Click to list these events" in marks.hovertemplate
 
 
-def test_page_aggregates_many_stories_and_a_mark_lists_them(seed_processed, monkeypatch):
-    from dashboard import analysis
-
-    monkeypatch.setattr(analysis.timeline, "MAX_MARKS", 1)  # the seed's four stories count as many
-    at = _timeline_page(seed_processed, monkeypatch, lang="en")
-    assert not at.exception
-    assert any("too many to draw one by one" in c.value for c in at.caption)
+def test_page_counts_many_stories_in_a_heatmap_and_a_cell_lists_them(seed_processed, monkeypatch):
     import json
 
+    from dashboard import analysis
+
+    monkeypatch.setattr(analysis.timeline, "MAX_MARKS", 1)  # the seed's four stories as many
+    at = _timeline_page(seed_processed, monkeypatch, lang="en")
+    assert not at.exception
+    assert any("would overlap into a band" in c.value for c in at.caption)
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
-    assert all(cd[0].startswith("bucket:") for tr in spec["data"] for cd in tr["customdata"])
+    assert spec["data"][0]["type"] == "heatmap"
+    cells = [cd[0] for cd in spec["data"][1]["customdata"]]
+    assert all(c.startswith("cell:") for c in cells)
     table = at.dataframe[0].value
-    assert len(table) == 4  # no mark chosen: every event in the table
+    assert len(table) == 4  # no cell chosen: every event in the table
     # The plotted frame leaves out the joined columns; the table's rows are built in full.
     assert table["outlets"].str.len().gt(0).all() and table["reports"].ge(1).all()
+    # A cell (as a click or a link gives it) lists its events only.
+    july = next(c for c in cells if "|RUS>PRK|2024-07-15" in c)
+    at = _timeline_page(seed_processed, monkeypatch, lang="en", cell=july)
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert table["story_id"].tolist() == ["travel:RUS-PRK:2024-07-18"]
+    assert any(
+        "The 1 events of the chosen cell (Russia → North Korea" in c.value for c in at.caption
+    )
 
 
 def test_page_caps_its_table_and_still_opens_an_older_story(seed_processed, monkeypatch):
-    from dashboard import analysis, figures
+    from dashboard import analysis
     from dashboard.analysis.corpus import load_corpus
+    from dashboard.analysis.labels import labels_for
 
     corpus = load_corpus(seed_processed)
+    labels = labels_for(corpus, "en")
     frame = analysis.timeline.timeline_frame(
         corpus.events,
         analysis.filters.filter_articles(corpus, analysis.filters.Filters()),
-        lang="en",
+        labels=labels,
     )
     oldest = frame.iloc[0]
     # The seed has four stories; with room for one, the table lists the latest only.
@@ -503,6 +519,6 @@ def test_page_caps_its_table_and_still_opens_an_older_story(seed_processed, monk
     assert shown["story_id"].tolist() == [frame.iloc[-1]["story_id"]]
     assert any("latest 1 of 4 events" in c.value for c in at.caption)
     # The linked story is older than the one row shown, yet its reports are listed.
-    assert len(at.dataframe[1].value) >= 1
-    heading = f"{oldest['lane']} · {figures.timeline.date_labels(frame.iloc[:1], 'en')[0]}"
-    assert any(heading in h.value for h in at.subheader)
+    assert any("tl-reports" in h.proto.body for h in at.get("html"))
+    when = labels.date(oldest["start"], oldest["precision"], oldest["approximate"], oldest["end"])
+    assert any(f"{oldest['lane']} · {when}" in h.value for h in at.subheader)

@@ -113,7 +113,7 @@ def hostile_processed(tmp_path_factory) -> Path:
 # country pair, of a term, and the article list.
 HOSTILE_VIEWS = {
     "entities": "entity=person:vladimir_putin",
-    "relations": "pair=PRK-RUS",
+    "relations": "pair=PRK-RUS&measure=co",  # the co-mention sentences are listed
     "keywords": "term=普京",
     "articles": "q=script",
 }

@@ -1,4 +1,4 @@
-"""Country names and coordinates: the display name of an ISO-3 code, and where to put it on a map.
+"""Where to put a country on a map (its names are ``analysis.labels.Labels.country``).
 
 Coordinates come from the gazetteer's entities and, for countries it does not place, from
 the centroids of the offline base map (``static/topojson/world_110m.json``).
@@ -34,29 +34,6 @@ def topojson_centroids() -> dict[str, tuple[float, float]]:
         if geom.get("id") and ct:
             out[geom["id"]] = (float(ct[1]), float(ct[0]))
     return out
-
-
-def country_names(entities: pd.DataFrame, lang: str) -> dict[str, str]:
-    names: dict[str, str] = {}
-    if entities is not None and not entities.empty:
-        col = "name_zh" if lang == "zh" else "name_en"
-        for row in entities[entities["type"] == "country"].itertuples(index=False):
-            value = getattr(row, col)
-            if isinstance(value, str) and value:
-                names[row.entity_id] = value
-    return names
-
-
-def country_name(code: str, names: dict[str, str], lang: str = "zh") -> str:
-    if code in names:
-        return names[code]
-    if lang == "en":
-        import pycountry
-
-        found = pycountry.countries.get(alpha_3=code)
-        if found is not None:
-            return getattr(found, "common_name", None) or found.name
-    return code
 
 
 def country_coords(entities: pd.DataFrame) -> dict[str, tuple[float, float]]:

@@ -207,17 +207,21 @@ def date_text(value, lang: str, precision: str | None = "day", approximate=False
     last = _as_day(end)
     precision = precision if precision in ("day", "month", "year") else "day"
     if last is not None and last != day:
-        # A window reads as whole months or years when it is made of them, else as days:
-        # 本月初 (early this month) is 2024-09-01 – 2024-09-10, not "2024-09".
-        whole_months = day.day == 1 and (last + pd.Timedelta(days=1)).day == 1
-        whole_years = whole_months and (day.month, last.month) == (1, 12)
+        # A window reads at its precision: days when the day is known, else the months or
+        # years it covers (a month-precise window inside one month is that month).
+        whole_month = day.day == 1 and (last + pd.Timedelta(days=1)).day == 1
         same_month = (day.year, day.month) == (last.year, last.month)
-        if whole_years:
-            text = f"{day:%Y}" if day.year == last.year else f"{day:%Y} – {last:%Y}"
-        elif whole_months:
+        whole_year = (day.month, day.day, last.month, last.day) == (1, 1, 12, 31)
+        if whole_month and same_month:
+            text = f"{day:%Y-%m}"
+        elif whole_year and day.year == last.year:
+            text = f"{day:%Y}"
+        elif precision == "day":
+            text = f"{day:%Y-%m-%d} – {last:%Y-%m-%d}"
+        elif precision == "month":  # known to the month: part of one month is that month
             text = f"{day:%Y-%m}" if same_month else f"{day:%Y-%m} – {last:%Y-%m}"
         else:
-            text = f"{day:%Y-%m-%d} – {last:%Y-%m-%d}"
+            text = f"{day:%Y}" if day.year == last.year else f"{day:%Y} – {last:%Y}"
     else:
         text = {"day": f"{day:%Y-%m-%d}", "month": f"{day:%Y-%m}", "year": f"{day:%Y}"}[precision]
     if approximate:

@@ -14,9 +14,11 @@ Counting rules (shown to the user in the hover texts and the page caption):
   one country to another; it keeps its direction. A meeting is an event of kind ``meeting`` or ``summit`` between two countries.
   When the events carry a ``story_id`` (one real-world event reported by several articles),
   each story counts once; otherwise each event row counts.
-- Strength of a pair = co-mentions + visits (both directions) + meetings.
+- Strength of a pair = co-mentions + visits (both directions) + meetings; ``events`` =
+  visits + meetings. What the map's lines measure is the page's choice (``MEASURES``).
 - Dates: a co-mention is dated by its article's publication date, an event by its own date
-  (the article's date when the event has none).
+  (the article's date when the event has none), with how precisely it is known; evidence
+  without either is counted as undated, never put on a time axis.
 """
 
 from __future__ import annotations
@@ -27,8 +29,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .countries import country_coords, country_name, country_names
+from .countries import country_coords
 from .filters import codes_of, derived, rows_in
+from .labels import Labels
 
 # A departure with a destination is the start of a trip; the events stage gives it the same
 # story_id as the arrival, so a trip reported both ways counts once.
@@ -43,22 +46,19 @@ PAIR_COLUMNS = [
     "visits_ab",
     "visits_ba",
     "meetings",
+    "events",
     "strength",
     "first",
     "last",
+    # How precisely first and last are known: an event known only to the month is '2024-06'.
+    "first_precision",
+    "first_approximate",
+    "last_precision",
+    "last_approximate",
 ]
+# What the map's lines (and the pair table's order) measure: URL value -> column.
+MEASURES = {"events": "events", "co": "co_mentions", "all": "strength"}
 COUNTRY_COLUMNS = ["country", "mentions", "direct", "indirect", "articles", "name", "lat", "lon"]
-EVIDENCE_COLUMNS = [
-    "pair",
-    "kind",
-    "from_country",
-    "to_country",
-    "article_id",
-    "source",
-    "published",
-    "date",
-    "sentence",
-]
 
 
 def pair_key(a: str, b: str) -> str:
@@ -145,9 +145,10 @@ def country_mentions(
     articles: pd.DataFrame,
     mentions: pd.DataFrame,
     entities: pd.DataFrame,
-    lang: str = "zh",
+    labels: Labels | None = None,
 ) -> pd.DataFrame:
-    """One row per country: mentions (direct + indirect), articles, display name, centroid.
+    """One row per country: mentions (direct + indirect), articles, display name (Labels),
+    centroid.
 
     Sorted by mentions, most first.
     """
@@ -169,9 +170,9 @@ def country_mentions(
     out["indirect"] = out["mentions"] - out["direct"]
     out.index = out.index.astype(str)
     out = out.reset_index()
-    names = country_names(entities, lang)
+    labels = labels if labels is not None else Labels("zh")
     coords = country_coords(entities)
-    out["name"] = [country_name(c, names, lang) for c in out["country"]]
+    out["name"] = [labels.country(c) for c in out["country"]]
     out["lat"] = [coords.get(c, (math.nan, math.nan))[0] for c in out["country"]]
     out["lon"] = [coords.get(c, (math.nan, math.nan))[1] for c in out["country"]]
     out = out.sort_values(["mentions", "country"], ascending=[False, True], kind="stable")
@@ -234,6 +235,11 @@ def _pair_events(events: pd.DataFrame) -> pd.DataFrame:
     else:
         ev["story"] = ev["event_id"]
     ev["when"] = pd.to_datetime(ev["date"], errors="coerce")
+    own = ev["when"].notna()
+    precision = ev["date_precision"] if "date_precision" in ev else pd.Series("day", ev.index)
+    ev["when_precision"] = precision.where(own & precision.notna(), "day")
+    approximate = ev["approximate"] if "approximate" in ev else pd.Series(False, ev.index)
+    ev["when_approximate"] = approximate.fillna(False).astype(bool) & own
     if "article_published" in ev:
         ev["when"] = ev["when"].fillna(pd.to_datetime(ev["article_published"], errors="coerce"))
     return ev
@@ -266,6 +272,8 @@ class _PairEventCodes:
     meeting: np.ndarray
     a_to_b: np.ndarray  # from_country is the pair's first country
     when: pd.Series  # event date, else article date
+    precision: np.ndarray  # of ``when``: the event's precision, 'day' for an article date
+    approximate: np.ndarray
 
 
 def _pair_event_codes(events: pd.DataFrame) -> _PairEventCodes:
@@ -282,6 +290,28 @@ def _pair_event_codes(events: pd.DataFrame) -> _PairEventCodes:
         meeting=np.isin(kind, MEETING_KINDS),
         a_to_b=(ev["from_country"] == ev["a"]).to_numpy(dtype=bool),
         when=ev["when"].reset_index(drop=True),
+        precision=ev["when_precision"].to_numpy(dtype=object),
+        approximate=ev["when_approximate"].to_numpy(dtype=bool),
+    )
+
+
+def _span(pair, when, precision, approximate) -> pd.DataFrame:
+    """Per pair: its first and last event date, with how precisely each is known."""
+    frame = pd.DataFrame(
+        {"pair": pair, "when": when, "precision": precision, "approximate": approximate}
+    )
+    frame = frame[frame["when"].notna()].sort_values("when", kind="stable")
+    grouped = frame.groupby("pair", sort=True)
+    first, last = grouped.first(), grouped.last()
+    return pd.DataFrame(
+        {
+            "first_e": first["when"],
+            "first_e_p": first["precision"],
+            "first_e_a": first["approximate"],
+            "last_e": last["when"],
+            "last_e_p": last["precision"],
+            "last_e_a": last["approximate"],
+        }
     )
 
 
@@ -303,10 +333,11 @@ def _event_parts(codes: _PairEventCodes, articles: pd.DataFrame) -> list[pd.Data
     ba = np.bincount(codes.pair[visits[~codes.a_to_b[visits]]], minlength=size)
     meets = np.bincount(codes.pair[meetings], minlength=size)
     rows = np.flatnonzero(chosen)
-    span = (
-        pd.DataFrame({"pair": codes.pair[rows], "when": codes.when.iloc[rows].to_numpy()})
-        .groupby("pair")
-        .agg(first_e=("when", "min"), last_e=("when", "max"))
+    span = _span(
+        codes.pair[rows],
+        codes.when.iloc[rows].to_numpy(),
+        codes.precision[rows],
+        codes.approximate[rows],
     )
     span.index = pd.Index(codes.pairs[span.index.to_numpy()].astype(str), name="pair")
     counted = (ab > 0) | (ba > 0) | (meets > 0)
@@ -335,7 +366,9 @@ def _plain_event_parts(ev: pd.DataFrame) -> list[pd.DataFrame]:
         .groupby("pair")["story"]
         .nunique()
     )
-    span = ev.groupby("pair").agg(first_e=("when", "min"), last_e=("when", "max"))
+    precision = ev.get("when_precision", "day")
+    approximate = ev.get("when_approximate", False)
+    span = _span(ev["pair"].astype(str), ev["when"], precision, approximate)
     return [pd.DataFrame({"visits_ab": ab, "visits_ba": ba, "meetings": meets}), span]
 
 
@@ -370,13 +403,22 @@ def country_pairs(
     out = pd.concat(parts, axis=1)
     for col in ("co_mentions", "visits_ab", "visits_ba", "meetings"):
         out[col] = out[col].fillna(0).astype(int) if col in out else 0
-    firsts = [out[c] for c in ("first_c", "first_e") if c in out]
-    lasts = [out[c] for c in ("last_c", "last_e") if c in out]
-    out["first"] = pd.concat(firsts, axis=1).min(axis=1)
-    out["last"] = pd.concat(lasts, axis=1).max(axis=1)
-    out["first"] = out["first"].dt.date
-    out["last"] = out["last"].dt.date
-    out["strength"] = out["co_mentions"] + out["visits_ab"] + out["visits_ba"] + out["meetings"]
+    for end, pick in (("first", "min"), ("last", "max")):
+        spans = [out[c] for c in (f"{end}_c", f"{end}_e") if c in out]
+        out[end] = getattr(pd.concat(spans, axis=1), pick)(axis=1)
+        # An event's date, when it is the end, brings its precision; an article's is a day.
+        if f"{end}_e" in out:
+            by_event = out[f"{end}_e"].notna() & (out[end] == out[f"{end}_e"])
+            if f"{end}_c" in out:  # a co-mention on the same day: the day is known
+                by_event &= ~(out[f"{end}_c"] == out[end])
+            out[f"{end}_precision"] = out[f"{end}_e_p"].where(by_event, "day")
+            out[f"{end}_approximate"] = out[f"{end}_e_a"].where(by_event, False).astype(bool)
+        else:
+            out[f"{end}_precision"], out[f"{end}_approximate"] = "day", False
+        out[f"{end}_precision"] = out[f"{end}_precision"].where(out[end].notna(), None)
+        out[end] = out[end].dt.date
+    out["events"] = out["visits_ab"] + out["visits_ba"] + out["meetings"]
+    out["strength"] = out["co_mentions"] + out["events"]
     out.index.name = "pair"
     out = out.reset_index()
     out["a"] = out["pair"].str.split("-").str[0]
@@ -385,106 +427,12 @@ def country_pairs(
     return out[PAIR_COLUMNS].reset_index(drop=True)
 
 
-def _normalize_pair(pair) -> str:
-    if isinstance(pair, str):
-        a, b = pair.split("-")
-    else:
-        a, b = pair
-    return pair_key(a, b)
-
-
-def pair_evidence(
-    articles: pd.DataFrame,
-    mentions: pd.DataFrame,
-    entities: pd.DataFrame,
-    events: pd.DataFrame,
-    pair,
-) -> pd.DataFrame:
-    """The sentences behind a pair's numbers: one row per co-mention sentence, visit and
-    meeting, with article_id, outlet (source), publication date, the event date, the kind
-    (``co-mention``, ``visit``, ``departure``, ``meeting``; summits count as meetings) and,
-    for events, from_country/to_country. Oldest first.
-    Unlike the pair table, reports of the same story are all listed: each is evidence."""
-    key = _normalize_pair(pair)
-    art = articles.drop_duplicates("article_id").set_index("article_id")
-    co = _co_rows_in_view(mentions, entities, articles)
-    co = co[co["pair"] == key]
-    rows = [
-        pd.DataFrame(
-            {
-                "pair": key,
-                "kind": "co-mention",
-                "from_country": None,
-                "to_country": None,
-                "article_id": co["article_id"],
-                "date": pd.NaT,
-                "sentence": co["sentence"],
-            }
-        )
-    ]
-    ev = _event_rows(events, articles)
-    ev = ev[ev["pair"] == key]
-    if not ev.empty:
-        kind = ev["kind"].where(~ev["kind"].isin(MEETING_KINDS), "meeting")
-        rows.append(
-            pd.DataFrame(
-                {
-                    "pair": key,
-                    "kind": kind,
-                    "from_country": ev["from_country"],
-                    "to_country": ev["to_country"],
-                    "article_id": ev["article_id"],
-                    "date": ev["when"],
-                    "sentence": ev["evidence"],
-                }
-            )
-        )
-    out = pd.concat([r for r in rows if not r.empty] or [rows[0]], ignore_index=True)
-    out["source"] = out["article_id"].map(art["source"])
-    out["published"] = out["article_id"].map(art["published"])
-    out["date"] = pd.to_datetime(out["date"], errors="coerce").fillna(
-        pd.to_datetime(out["published"], errors="coerce")
-    )
-    out["date"] = out["date"].dt.date
-    out = out.sort_values(["date", "article_id", "kind"], kind="stable", na_position="last")
-    return out[EVIDENCE_COLUMNS].reset_index(drop=True)
-
-
-def pair_strength_over_time(
-    articles: pd.DataFrame,
-    mentions: pd.DataFrame,
-    entities: pd.DataFrame,
-    events: pd.DataFrame,
-    pair,
-    freq: str = "W",
-) -> pd.DataFrame:
-    """Counts per period (``W`` weeks starting Monday, ``M`` months) for one pair:
-    period (start date), co_mentions, visits, meetings, strength. Empty periods in between
-    are kept as zeros so a line chart does not join distant points."""
-    ev = pair_evidence(articles, mentions, entities, events, pair)
-    cols = ["period", "co_mentions", "visits", "meetings", "strength"]
-    ev = ev[ev["date"].notna()]
-    if ev.empty:
-        return pd.DataFrame(columns=cols)
-    when = pd.to_datetime(ev["date"])
-    period = when.dt.to_period("W-SUN" if freq == "W" else "M").dt.start_time
-    kind = ev["kind"].map(
-        lambda k: (
-            "co_mentions" if k == "co-mention" else ("meetings" if k == "meeting" else "visits")
-        )
-    )
-    table = pd.crosstab(period, kind)
-    full = pd.date_range(
-        table.index.min(), table.index.max(), freq="W-MON" if freq == "W" else "MS"
-    )
-    table = table.reindex(full, fill_value=0)
-    for col in ("co_mentions", "visits", "meetings"):
-        if col not in table:
-            table[col] = 0
-    table["strength"] = table["co_mentions"] + table["visits"] + table["meetings"]
-    table.index.name = "period"
-    out = table.reset_index()[cols]
-    out["period"] = out["period"].dt.date
-    for col in cols[1:]:
-        out[col] = out[col].astype(int)
-    return out
+def rank_pairs(pairs: pd.DataFrame, measure: str = "events") -> pd.DataFrame:
+    """The pairs by what the lines measure (``MEASURES``), strongest first (ties: strength,
+    then the pair key); pairs without any of it last."""
+    column = MEASURES.get(measure, "strength")
+    if pairs.empty:
+        return pairs
+    return pairs.sort_values(
+        [column, "strength", "pair"], ascending=[False, False, True], kind="stable"
+    ).reset_index(drop=True)

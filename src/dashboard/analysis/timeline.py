@@ -1,16 +1,17 @@
-"""The visit timeline: pure query and figure functions (no Streamlit).
+"""The visit timeline: pure query functions (no Streamlit).
 
 ``timeline_frame`` turns the ``events`` table into one row per story (the ``story_id`` of the
-events stage: the same visit told by several reports), ``timeline_figure`` draws it (time
-across, one lane per direction of travel such as 俄→朝, marker symbol by kind, size by number
-of reports, summits as large stars, month-only or vague dates as a span), and
-``story_reports`` lists the reports of one story for the page's selection.
+events stage: the same visit told by several reports), with its direction of travel named by
+``analysis.labels.Labels.route`` (朝鲜 → 俄罗斯 / North Korea → Russia), its lead and place in
+the page's language, and how precisely its date is known. ``lane_totals``/``top_lanes`` rank
+the directions; ``story_reports`` lists the reports of one story; ``undated_events`` lists the
+events of the selection that have no date (they are on no time axis, and the page says so).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,35 +20,13 @@ import pandas as pd
 from ..common.arrays import unique_sorted
 from .filters import codes_of, derived, rows_in
 from .grouping import is_text, joined_per_group, mode_per_group
+from .labels import UNKNOWN_SOURCE, Labels
 
-# Chinese abbreviations used for directions of travel (俄→朝); others fall back to the
-# entity's Chinese name, then to the ISO code.
-COUNTRY_SHORT_ZH = {
-    "CHN": "中",
-    "PRK": "朝",
-    "RUS": "俄",
-    "KOR": "韩",
-    "JPN": "日",
-    "USA": "美",
-    "UKR": "乌",
-    "VNM": "越",
-    "LAO": "老",
-    "MNG": "蒙",
-    "GBR": "英",
-    "FRA": "法",
-    "DEU": "德",
-    "IND": "印",
-    "IRN": "伊朗",
-    "BLR": "白俄",
-    "SYR": "叙",
-    "CUB": "古",
-}
 KINDS = ["summit", "signing", "meeting", "visit", "departure"]
 # Which kind names a story that mixes several: the most telling one.
 KIND_PRIORITY = {k: i for i, k in enumerate(KINDS)}
 MILESTONES = {"summit", "signing"}
-MAX_LANES = 24  # more directions than this: the rest share one "other" lane
-OTHER_LANE = "__other__"
+TOP_LANES = 8  # directions drawn by default: the busiest; the rest one click away
 
 FRAME_COLUMNS = [
     "story_id",
@@ -65,32 +44,15 @@ FRAME_COLUMNS = [
     "lead",
     "lead_name",
     "place",
+    "place_name",
     "time_expr",
     "milestone",
 ]
-REPORT_COLUMNS = [
-    "published",
-    "source",
-    "source_zh",
-    "evidence",
-    "date",
-    "time_expr",
-    "kind",
-    "article_id",
-    "title",
-]
 
 
-def country_short(iso: str | None, lang: str = "zh", names: dict[str, str] | None = None) -> str:
-    if not isinstance(iso, str) or not iso:
-        return "?"
-    if lang == "zh":
-        return COUNTRY_SHORT_ZH.get(iso) or (names or {}).get(iso) or iso
-    return iso
-
-
-def lane_label(frm: str | None, to: str | None, lang: str = "zh", names=None) -> str:
-    return f"{country_short(frm, lang, names)}→{country_short(to, lang, names)}"
+def _labels(labels: Labels | None) -> Labels:
+    """The page's labels, or (tests, scripts) Chinese names from the gazetteer alone."""
+    return labels if labels is not None else Labels("zh")
 
 
 def _to_date(series: pd.Series) -> pd.Series:
@@ -98,24 +60,54 @@ def _to_date(series: pd.Series) -> pd.Series:
     return converted.dt.date.astype("object").where(converted.notna(), None)
 
 
-def _events_in(events: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
-    """Events of the given (already filtered) articles, with outlet and publication date."""
-    ev = events[rows_in(events, articles)].copy()
-    ev = ev.drop(columns=["source", "source_zh", "published"], errors="ignore")
-    meta_cols = [
-        c for c in ("article_id", "source", "source_zh", "published", "title") if c in articles
-    ]
-    ev = ev.merge(articles[meta_cols], on="article_id", how="left")
-    ev["date"] = _to_date(ev["date"])
-    end = ev["date_end"] if "date_end" in ev else ev["date"]
-    ev["date_end"] = _to_date(end).where(lambda s: s.notna(), ev["date"])
-    if "approximate" not in ev:
-        ev["approximate"] = False
-    ev["approximate"] = ev["approximate"].fillna(False).astype(bool)
-    if "story_id" not in ev:
-        ev["story_id"] = ev["event_id"]
-    ev["story_id"] = ev["story_id"].where(ev["story_id"].notna(), ev["event_id"])
-    return ev[ev["date"].notna()]
+def place_names(entities: pd.DataFrame, lang: str) -> dict[str, str]:
+    """A place as events name it (平壤, 首爾) -> its name in ``lang``: the entities table's
+    English name on English pages where it has one (Pyongyang), else the place as written.
+    Built once per entities table and language."""
+    if lang != "en" or entities is None or entities.empty:
+        return {}
+
+    def build(ents: pd.DataFrame) -> dict[str, str]:
+        names: dict[str, str] = {}
+        places = ents[ents["type"].isin(["place", "country"])] if "type" in ents else ents
+        columns = [c for c in ("name_zh", "name_en", "aliases") if c in places]
+        for row in places[columns].itertuples(index=False):
+            zh, en = getattr(row, "name_zh", None), getattr(row, "name_en", None)
+            if not isinstance(en, str) or not en:
+                continue
+            aliases = getattr(row, "aliases", None)
+            spelled = [
+                zh,
+                *(list(aliases) if isinstance(aliases, list | tuple | np.ndarray) else []),
+            ]
+            for name in spelled:
+                if isinstance(name, str) and name:
+                    names.setdefault(name, en)
+        return names
+
+    return derived("timeline.place_names", build, entities)
+
+
+def _place_label(place, places: Mapping[str, str]) -> str | None:
+    if not isinstance(place, str) or not place:
+        return None
+    return places.get(place, place)
+
+
+def _sites_of(events: pd.DataFrame, articles: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
+    """The site each event row's article came from (None when unknown), for ``rows``."""
+    out = np.full(len(rows), None, dtype=object)
+    if "site" not in articles or not len(rows):
+        return out
+    if "article_pos" in events and "article_pos" in articles:
+        pos = events["article_pos"].to_numpy()[rows]
+        chosen = articles["article_pos"].to_numpy()
+        size = int(max(pos.max(initial=-1), chosen.max(initial=-1))) + 1
+        table = np.full(size, None, dtype=object)
+        table[chosen] = articles["site"].to_numpy(dtype=object)
+        return np.where(pos >= 0, table[np.clip(pos, 0, None)], None)
+    by_id = articles.drop_duplicates("article_id").set_index("article_id")["site"]
+    return events["article_id"].iloc[rows].map(by_id).to_numpy(dtype=object)
 
 
 def pair_options(events: pd.DataFrame) -> list[str]:
@@ -236,7 +228,39 @@ def _event_codes(events: pd.DataFrame) -> _EventCodes:
     )
 
 
-_DETAIL_COLUMNS = ["kinds", "outlets", "lead", "lead_name", "place", "time_expr"]
+_DETAIL_COLUMNS = ["kinds", "outlets", "lead", "lead_name", "place", "place_name", "time_expr"]
+
+
+def _outlet_codes(
+    codes: _EventCodes,
+    rows: np.ndarray,
+    events: pd.DataFrame,
+    articles: pd.DataFrame,
+    labels: Labels,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each row's outlet as a code into display names (Labels.outlet: an unknown outlet
+    names its site), and which names are outlets at all. Two outlets under one display name
+    share a code."""
+    if codes.source is not None:
+        source_names = codes.source_names
+        source_code = codes.source[rows]
+    else:  # events without their outlet: look it up in the articles
+        by_id = articles.drop_duplicates("article_id").set_index("article_id")["source"]
+        source_code, source_names = codes_of(events["article_id"].iloc[rows].map(by_id))
+    names = [labels.outlet(x) if isinstance(x, str) else "" for x in source_names]
+    is_source = [isinstance(x, str) for x in source_names]
+    unknown = np.array([x == UNKNOWN_SOURCE for x in source_names], dtype=bool)
+    if unknown.any() and "site" in articles:  # the unknown outlet, one name per site
+        at = np.flatnonzero(unknown[source_code])
+        site_code, sites = codes_of(pd.Series(_sites_of(events, articles, rows[at])))
+        source_code = source_code.copy()
+        source_code[at] = len(names) + site_code
+        names += [labels.outlet(UNKNOWN_SOURCE, s) for s in sites]
+        is_source += [True] * len(sites)
+    label_code, display = pd.factorize(np.array(names, dtype=object))
+    valid = np.zeros(len(display), dtype=bool)
+    np.logical_or.at(valid, label_code, np.array(is_source, dtype=bool))
+    return label_code[source_code], np.asarray(display, dtype=object), valid
 
 
 def _story_details(
@@ -246,9 +270,8 @@ def _story_details(
     n: int,
     events: pd.DataFrame,
     articles: pd.DataFrame,
-    lang: str,
-    names: dict[str, str],
-    label: Callable[[str], str],
+    labels: Labels,
+    places: Mapping[str, str],
 ) -> dict[str, np.ndarray]:
     """The columns of ``timeline_frame`` that join or vote over a story's reports."""
     position = np.arange(len(rows))
@@ -261,29 +284,20 @@ def _story_details(
     )
     lead = mode_per_group(story, codes.lead[rows], codes.lead_valid[rows], n)
     place = mode_per_group(story, codes.place[rows], codes.place_valid[rows], n)
-    if codes.source is not None:
-        source_names = codes.source_names
-        source_code = codes.source[rows]
-    else:  # events without their outlet: look it up in the articles
-        by_id = articles.drop_duplicates("article_id").set_index("article_id")["source"]
-        source_code, source_names = codes_of(events["article_id"].iloc[rows].map(by_id))
-    is_source = np.array([isinstance(x, str) for x in source_names], dtype=bool)
-    labels = np.array([label(x) if isinstance(x, str) else "" for x in source_names], dtype=object)
-    # Two outlets under one display name are listed once.
-    label_code, labels = pd.factorize(labels)
-    source_code = label_code[source_code]
-    is_source = np.array([any(is_source[label_code == c]) for c in range(len(labels))], dtype=bool)
-    sep = "、" if lang == "zh" else ", "
+    outlet_code, outlet_names, is_outlet = _outlet_codes(codes, rows, events, articles, labels)
+    sep = "、" if labels.lang == "zh" else ", "
     none = np.array([None], dtype=object)
-    lead_names = np.array([names.get(x, x) if x else None for x in codes.leads], dtype=object)
+    lead_names = np.array([labels.entity(x) if x else None for x in codes.leads], dtype=object)
+    place_shown = np.array([_place_label(x, places) for x in codes.places], dtype=object)
     return {
         "kinds": kinds_joined,
         "outlets": joined_per_group(
-            story, source_code, labels, is_source[source_code], n, sep, "name"
+            story, outlet_code, outlet_names, is_outlet[outlet_code], n, sep, "name"
         ),
         "lead": np.concatenate([codes.leads, none])[lead],  # -1 (no lead) is the None
         "lead_name": np.concatenate([lead_names, none])[lead],
         "place": np.concatenate([codes.places, none])[place],
+        "place_name": np.concatenate([place_shown, none])[place],
         "time_expr": joined_per_group(
             story,
             codes.time_expr[rows],
@@ -305,9 +319,8 @@ def timeline_frame(
     articles: pd.DataFrame,
     kinds: Iterable[str] | None = None,
     pair: str | None = None,
-    lang: str = "zh",
-    entity_names: dict[str, str] | None = None,
-    source_label: Callable[[str], str] | None = None,
+    labels: Labels | None = None,
+    places: Mapping[str, str] | None = None,
     stories: Iterable[str] | None = None,
     details: bool = True,
 ) -> pd.DataFrame:
@@ -319,12 +332,15 @@ def timeline_frame(
     day, the narrowest window they give (``precision`` month/year, maybe ``approximate``).
     The direction, lead and place are the commonest among the reports (exact-day reports
     decide the direction when there are any); ties go to the report listed first.
+    ``labels`` (analysis.labels) names the lane (朝鲜 → 俄罗斯), the lead and the outlets in
+    the page's language; ``places`` (see ``place_names``) the place.
 
     ``stories`` keeps only those story ids: their rows are the same as in the whole frame.
     With ``details=False`` the columns that join or vote over a story's reports (kinds,
     outlets, lead, lead_name, place, time_expr) are left None: enough to count and plot
     tens of thousands of stories, whose shown rows are then built with ``stories``.
     """
+    labels = _labels(labels)
     if events.empty or articles.empty:
         return _empty_frame()
     # Integer codes of the whole table, once per table; a Python loop per story took
@@ -360,8 +376,6 @@ def timeline_frame(
     rows = np.flatnonzero(keep)
     if not len(rows):
         return _empty_frame()
-    names = entity_names or {}
-    label = source_label or (lambda s: s)
     # The stories present, and each row's story renumbered among them (np.unique without
     # its sort: story codes are small integers).
     present = np.zeros(len(codes.story_ids), dtype=bool)
@@ -408,7 +422,7 @@ def timeline_frame(
     else:  # an article's dated rows are kept or dropped together
         reports = np.bincount(story[codes.first_report[rows]], minlength=n)
     if details:
-        detail = _story_details(codes, rows, story, n, events, articles, lang, names, label)
+        detail = _story_details(codes, rows, story, n, events, articles, labels, places or {})
     else:
         detail = dict.fromkeys(_DETAIL_COLUMNS, np.full(n, None, dtype=object))
 
@@ -417,10 +431,7 @@ def timeline_frame(
     from_country = codes.from_names[routes // width][route_of_story]
     to_country = codes.to_names[routes % width][route_of_story]
     lane_names = np.array(
-        [
-            lane_label(codes.from_names[c // width], codes.to_names[c % width], lang, names)
-            for c in routes
-        ],
+        [labels.route(codes.from_names[c // width], codes.to_names[c % width]) for c in routes],
         dtype=object,
     )
     lane = lane_names[route_of_story]
@@ -444,58 +455,40 @@ def timeline_frame(
     return pd.DataFrame({c: np.asarray(columns[c])[order] for c in FRAME_COLUMNS})
 
 
-def story_reports(events: pd.DataFrame, articles: pd.DataFrame, story_id: str) -> pd.DataFrame:
-    """Every report of one story: evidence, outlet, article date, event date, article id."""
-    ev = _events_in(events, articles)
-    ev = ev[ev["story_id"] == story_id]
-    if ev.empty:
-        return pd.DataFrame({c: pd.Series(dtype="object") for c in REPORT_COLUMNS})
-    for c in REPORT_COLUMNS:
-        if c not in ev:
-            ev[c] = None
-    ev = ev.sort_values(["published", "source", "date"], kind="stable", na_position="last")
-    # One article telling the event in two sentences is one report with both sentences.
-    out = (
-        ev.groupby("article_id", sort=False)
-        .agg(
-            {
-                "published": "first",
-                "source": "first",
-                "source_zh": "first",
-                "evidence": lambda s: "\n".join(dict.fromkeys(s)),
-                "date": "min",
-                "time_expr": lambda s: " / ".join(
-                    dict.fromkeys(x for x in s if isinstance(x, str))
-                ),
-                "kind": "first",
-                "title": "first",
-            }
-        )
+def lane_totals(frame: pd.DataFrame) -> pd.DataFrame:
+    """The directions of a timeline frame, busiest first: lane, from_country, to_country,
+    stories and reports (ties by name)."""
+    if frame.empty:
+        return pd.DataFrame(columns=["lane", "from_country", "to_country", "stories", "reports"])
+    totals = (
+        frame.groupby(["lane", "from_country", "to_country"], sort=False)["reports"]
+        .agg(stories="size", reports="sum")
         .reset_index()
     )
-    return out[REPORT_COLUMNS].reset_index(drop=True)
+    return totals.sort_values(
+        ["reports", "stories", "lane"], ascending=[False, False, True], kind="stable"
+    ).reset_index(drop=True)
+
+
+def top_lanes(frame: pd.DataFrame, n: int = TOP_LANES) -> pd.DataFrame:
+    """The stories of the ``n`` directions with the most reports (the frame's order kept)."""
+    lanes = lane_totals(frame)
+    if len(lanes) <= n:
+        return frame
+    return frame[frame["lane"].isin(set(lanes["lane"].head(n)))]
 
 
 # Beyond this many stories single marks are neither readable nor quick to draw: the chart
-# shows one mark per lane, kind and week (or month, over long spans) instead.
+# counts them per direction and week (or month, over long spans) instead, as a heatmap.
 MAX_MARKS = 2000
+# Nor when one direction holds more than this: a lane of 800 marks across a chart 950 px
+# wide is one band (a country pair over three years of a 20,000-article corpus).
+MAX_MARKS_PER_LANE = 120
 MAX_TABLE_ROWS = 1000  # rows the page's table shows; the CSV has every story
 
 
-def pair_label(pair: str, lang: str = "zh", names: dict[str, str] | None = None) -> str:
-    """'PRK-RUS' -> '朝–俄' (zh) or 'PRK–RUS'."""
-    a, _, b = pair.partition("-")
-    return f"{country_short(a, lang, names)}–{country_short(b, lang, names)}"
-
-
-def lead_names(entities: pd.DataFrame, lang: str = "zh") -> dict[str, str]:
-    """entity_id -> display name of a lead: English name in English when there is one."""
-    if entities.empty:
-        return {}
-    zh = entities["name_zh"] if "name_zh" in entities else pd.Series(None, index=entities.index)
-    en = entities["name_en"] if "name_en" in entities else pd.Series(None, index=entities.index)
-    names = {}
-    for eid, z, e in zip(entities["entity_id"], zh, en, strict=True):
-        pick = e if lang == "en" and isinstance(e, str) and e else z
-        names[eid] = pick if isinstance(pick, str) and pick else eid
-    return names
+def too_many_marks(frame: pd.DataFrame) -> bool:
+    """Whether the stories are drawn as a direction × period heatmap, not one mark each."""
+    if len(frame) > MAX_MARKS:
+        return True
+    return bool(len(frame)) and int(frame["lane"].value_counts().iloc[0]) > MAX_MARKS_PER_LANE

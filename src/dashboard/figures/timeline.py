@@ -1,8 +1,10 @@
-"""The visit timeline's figures: one mark per story, or per lane, kind and period at scale.
+"""The visit timeline's figures: one mark per story, or a direction × period heatmap at scale.
 
 ``timeline_figure`` draws ``analysis.timeline.timeline_frame`` (time across, one lane per
-direction of travel such as 俄→朝, marker symbol by kind, size by number of reports, summits as
-large stars, month-only or vague dates as a span); ``bucket_figure`` draws the bucketed marks.
+direction of travel such as 朝鲜 → 俄罗斯, marker symbol by kind, size by number of reports,
+summits as large stars, month-only or vague dates as a span); ``heatmap_figure`` counts the
+stories per direction and week or month when there are too many to draw one by one. Every
+name comes from ``analysis.labels.Labels``; every date says how precisely it is known.
 """
 
 from __future__ import annotations
@@ -14,23 +16,28 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from ..analysis.timeline import KIND_PRIORITY, MAX_LANES, MILESTONES
-from ..analysis.timeline_buckets import BUCKET_PREFIX, bucket_frame
+from ..analysis.labels import Labels
+from ..analysis.timeline import KIND_PRIORITY, MILESTONES, lane_totals
+from ..analysis.timeline_buckets import heat_cells, period_columns
 from ..common import i18n
+from . import style
 
 i18n.extend(
     {
-        "timeline.lane_other": {"zh": "其他方向", "en": "Other directions"},
         "timeline.hover_lead": {"zh": "率团", "en": "Lead"},
         "timeline.hover_place": {"zh": "地点", "en": "Place"},
         "timeline.hover_date": {"zh": "日期", "en": "Date"},
-        "timeline.hover_words": {"zh": "原文时间", "en": "Resolved from"},
+        "timeline.hover_words": {"zh": "原文时间", "en": "Date as written"},
         "timeline.hover_outlets": {"zh": "媒体", "en": "Outlets"},
         "timeline.hover_reports": {"zh": "报道数", "en": "Reports"},
         "timeline.hover_stories": {"zh": "事件数", "en": "Events"},
-        "timeline.unit_week": {"zh": "周", "en": "Week of"},
-        "timeline.unit_month": {"zh": "月", "en": "Month"},
+        "timeline.hover_click_cell": {
+            "zh": "点击列出这些事件",
+            "en": "Click to list these events",
+        },
         "timeline.span": {"zh": "日期仅知月份或大致时间", "en": "Date known only roughly"},
+        "timeline.heat_scale": {"zh": "事件数", "en": "Events"},
+        "timeline.chosen": {"zh": "已选事件", "en": "Chosen event"},
         "kind.signing": {"zh": "签约", "en": "Signing"},
     }
 )
@@ -49,38 +56,21 @@ KIND_COLORS = {
     "visit": "#1e8449",
     "departure": "#7d3c98",
 }
+PLOT_WIDTH_PX = 950  # about the chart's width at 1400 px with the sidebar open
+CHOSEN_COLOR = "#1f4e9c"  # the story or cell whose reports or events are open below
 
 
-def date_labels(frame: pd.DataFrame, lang: str = "zh") -> list[str]:
-    """How each story's date reads: '2024-07-19', '2024-07' (known to the month), '2024'
-    (to the year), else 'start – end', prefixed 'about' when the report is vague."""
+def date_texts(frame: pd.DataFrame, labels: Labels) -> list[str]:
+    """How each story's date reads (Labels.date): '2024-07-19', '2024-07' (known to the
+    month), '2024' (to the year), 'start – end', '约 …' / 'about …' when the report is vague."""
     if frame.empty:
         return []
-    start = pd.to_datetime(frame["start"]).to_numpy(dtype="datetime64[D]")
-    end = pd.to_datetime(frame["end"]).to_numpy(dtype="datetime64[D]")
-    end = np.where(np.isnat(end), start, end)
-    first, last = np.datetime_as_string(start), np.datetime_as_string(end)
-    precision = frame["precision"].to_numpy(dtype=object)
-    approximate = frame["approximate"].astype(bool).to_numpy()
-    month_of = lambda days: days.astype("datetime64[M]")  # noqa: E731
-    first_of_month = month_of(start).astype("datetime64[D]") == start
-    month_s = month_of(start).astype(np.int64) % 12
-    month_e = month_of(end).astype(np.int64) % 12
-    one_day = (precision == "day") & (start == end)
-    one_month = (precision == "month") & ~approximate & first_of_month & (month_s == month_e)
-    whole_year = (precision == "year") & first_of_month & (month_s == 0) & (month_e == 11)
-    about = "约 " if lang == "zh" else "about "
-    labels = []
-    for i, (a, b) in enumerate(zip(first.tolist(), last.tolist(), strict=True)):
-        if one_day[i]:
-            labels.append(a)
-        elif one_month[i]:
-            labels.append(a[:7])
-        elif whole_year[i]:
-            labels.append(a[:4])
-        else:
-            labels.append(f"{about}{a} – {b}" if approximate[i] else f"{a} – {b}")
-    return labels
+    return [
+        labels.date(s, p, a, e)
+        for s, e, p, a in zip(
+            frame["start"], frame["end"], frame["precision"], frame["approximate"], strict=True
+        )
+    ]
 
 
 def _marker_size(reports: int) -> float:
@@ -95,30 +85,30 @@ def _escaped(values: pd.Series) -> np.ndarray:
     return escaped[codes]  # the sentinel -1 takes the last one
 
 
-def timeline_figure(frame: pd.DataFrame, lang: str = "zh", height: int | None = None) -> go.Figure:
+def lane_order(frame: pd.DataFrame) -> list[str]:
+    """Lanes busiest first (most reports): the top lane of the chart is the busiest."""
+    return lane_totals(frame)["lane"].tolist()
+
+
+def timeline_figure(
+    frame: pd.DataFrame, labels: Labels, height: int | None = None, chosen: str | None = None
+) -> go.Figure:
     """Time across, one lane per direction; one trace per kind (its symbol), spans for
     month-only or vague dates, summits and signings as large outlined markers.
 
-    Every marker's ``customdata`` starts with the story_id (then lead, place, date label, the
-    words the date was resolved from, outlets, report count), so a page can resolve a plotly
-    selection to its story. Many stories: WebGL markers, and lanes beyond MAX_LANES merged.
+    Every marker's ``customdata`` starts with the story_id (then lead, place, date as known,
+    the words the date was read from, outlets, report count, kind), so a page can resolve a
+    plotly selection to its story. Many stories: WebGL markers. The ``chosen`` story (its
+    reports are open below) is ringed.
     """
+    lang = labels.lang
     fig = go.Figure()
     if frame.empty:
         fig.update_layout(height=height or 200, xaxis={"type": "date"})
         return fig
     frame = frame.copy()
-    lane_rank = frame.groupby("lane")["reports"].sum().sort_values(ascending=False)
-    other = i18n.t("timeline.lane_other", lang)
-    if len(lane_rank) > MAX_LANES:
-        keep = set(lane_rank.index[: MAX_LANES - 1])
-        frame["lane"] = frame["lane"].where(frame["lane"].isin(keep), other)
-        lane_rank = frame.groupby("lane")["reports"].sum().sort_values(ascending=False)
-    lanes = list(lane_rank.index)
-    if other in lanes:  # the merged lane goes last
-        lanes = [x for x in lanes if x != other] + [other]
-
-    frame["date_label"] = date_labels(frame, lang)
+    lanes = lane_order(frame)
+    frame["date_label"] = date_texts(frame, labels)
     # Rough dates (month only, vague windows) are spans; an exact multi-day visit is a
     # filled marker on its first day.
     frame["rough"] = (frame["precision"] != "day") | frame["approximate"].astype(bool)
@@ -131,10 +121,10 @@ def timeline_figure(frame: pd.DataFrame, lang: str = "zh", height: int | None = 
     t = lambda k: i18n.t(k, lang)  # noqa: E731
     hover = (
         "<b>%{customdata[7]}</b> %{y}<br>"
-        f"{t('timeline.hover_lead')}: %{{customdata[1]}}<br>"
-        f"{t('timeline.hover_place')}: %{{customdata[2]}}<br>"
         f"{t('timeline.hover_date')}: %{{customdata[3]}}<br>"
         f"{t('timeline.hover_words')}: %{{customdata[4]}}<br>"
+        f"{t('timeline.hover_lead')}: %{{customdata[1]}}<br>"
+        f"{t('timeline.hover_place')}: %{{customdata[2]}}<br>"
         f"{t('timeline.hover_outlets')}: %{{customdata[5]}}<br>"
         f"{t('timeline.hover_reports')}: %{{customdata[6]}}<extra></extra>"
     )
@@ -147,11 +137,11 @@ def timeline_figure(frame: pd.DataFrame, lang: str = "zh", height: int | None = 
             [
                 rows["story_id"].to_numpy(dtype=str),
                 _escaped(rows["lead_name"]),
-                _escaped(rows["place"]),
+                _escaped(rows["place_name"]),
                 _escaped(rows["date_label"]),
-                _escaped(rows["time_expr"]),
-                _escaped(rows["outlets"]),
-                rows["reports"].to_numpy().astype(int).astype(str),
+                _escaped(rows["time_expr"].where(rows["time_expr"] != "", None)),
+                _escaped(rows["outlets"].where(rows["outlets"] != "", None)),
+                np.array([labels.number(int(n)) for n in rows["reports"]], dtype=object),
                 kinds,
             ]
         ).astype(str)
@@ -204,16 +194,38 @@ def timeline_figure(frame: pd.DataFrame, lang: str = "zh", height: int | None = 
                 hovertemplate=hover,
             )
         )
-    _lane_layout(fig, lanes, height, rangeslider=len(frame) > 50)
+    ring = frame[frame["story_id"] == chosen]
+    if len(ring):
+        fig.add_trace(
+            go.Scatter(
+                x=pd.to_datetime(ring["mid"]).to_numpy(dtype="datetime64[D]"),
+                y=ring["lane"].to_numpy(dtype=str),
+                mode="markers",
+                marker={
+                    "symbol": "circle-open",
+                    "size": 30,
+                    "color": CHOSEN_COLOR,
+                    "line": {"width": 3},
+                },
+                customdata=customdata(ring),
+                hovertemplate=hover,
+                name=t("timeline.chosen"),
+            )
+        )
+    # A range slider copies every mark; under forty lanes it is a second chart, not a handle.
+    _lane_layout(fig, lanes, height, rangeslider=len(frame) > 50 and len(lanes) <= 12)
+    first, last = min(frame["start"]), max(frame["end"].fillna(frame["start"]))
+    style.time_axis(fig, lang, first, last)
     fig.update_layout(dragmode="zoom")
     return fig
 
 
 def _lane_layout(fig: go.Figure, lanes: list[str], height: int | None, rangeslider: bool) -> None:
-    """The layout both timeline figures share: one row per lane (first lane on top), time
+    """The layout both timeline figures share: one row per lane (busiest on top), time
     across, the legend above."""
+    per_lane = 46 if len(lanes) <= 12 else 30
     fig.update_layout(
-        height=height or max(220, 90 + 46 * len(lanes)),
+        height=height or max(240, 110 + per_lane * len(lanes)),
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
         xaxis={"type": "date", "rangeslider": {"visible": rangeslider}},
@@ -222,60 +234,121 @@ def _lane_layout(fig: go.Figure, lanes: list[str], height: int | None, rangeslid
             "categoryorder": "array",
             "categoryarray": list(reversed(lanes)),
             "title": None,
+            "automargin": True,
         },
         hovermode="closest",
     )
 
 
-def bucket_figure(frame: pd.DataFrame, lang: str = "zh", height: int | None = None) -> go.Figure:
-    """The timeline for many stories: one mark per lane, kind and period, sized by stories."""
-    buckets = bucket_frame(frame)
-    lanes = list(buckets.groupby("lane")["reports"].sum().sort_values(ascending=False).index)
-    t = lambda k, **kw: i18n.t(k, lang, **kw)  # noqa: E731
-    monthly = buckets["bucket_id"].str.startswith(f"{BUCKET_PREFIX}M|").any()
-    unit = t("timeline.unit_month" if monthly else "timeline.unit_week")
+def period_text(day, freq: str, lang: str) -> str:
+    """A heatmap column in words: '2024-07-01 起一周' / 'week of 2024-07-01', '2024年7月'."""
+    stamp = pd.Timestamp(day)
+    if freq == "M":
+        return f"{stamp.year}年{stamp.month}月" if lang == "zh" else stamp.strftime("%b %Y")
+    if lang == "zh":
+        return f"{stamp:%Y-%m-%d} 起一周"
+    return f"week of {stamp:%Y-%m-%d}"
+
+
+def heatmap_figure(
+    frame: pd.DataFrame, labels: Labels, height: int | None = None, chosen: str | None = None
+) -> go.Figure:
+    """Many stories: one cell per direction (row, busiest on top) and week or month (column,
+    as wide as its period on a date axis; a period without stories is an empty cell), shaded
+    by the number of stories.
+
+    Heatmap cells cannot be selected in plotly, so an invisible marker sits on each cell that
+    holds stories; its ``customdata`` starts with the cell id (``cell:W|PRK>RUS|2024-07-01``,
+    see ``analysis.timeline_buckets``), then lane, period, stories and reports. The
+    ``chosen`` cell (its events are listed below) is outlined.
+    """
+    lang = labels.lang
+    t = lambda k: i18n.t(k, lang)  # noqa: E731
     fig = go.Figure()
-    for kind in sorted(set(buckets["kind"]), key=lambda k: KIND_PRIORITY.get(k, 99)):
-        rows = buckets[buckets["kind"] == kind]
-        label = html.escape(t(f"kind.{kind}"))
-        fig.add_trace(
-            go.Scatter(
-                # numpy arrays: plotly checks a list item by item, an array in one step
-                x=pd.to_datetime(rows["period"]).to_numpy(dtype="datetime64[D]"),
-                # Fixed-width string arrays: plotly deep-copies trace data, an object
-                # array one item at a time.
-                y=rows["lane"].to_numpy(dtype=str),
-                mode="markers",
-                name=t(f"kind.{kind}"),
-                marker={
-                    "symbol": KIND_SYMBOLS.get(kind, "circle"),
-                    "size": np.clip(6 + 3 * np.sqrt(rows["stories"].to_numpy()), 6, 40),
-                    "color": KIND_COLORS.get(kind, "#555"),
-                    "opacity": 0.8,
-                    "line": {"width": 1, "color": "#fff"},
-                },
-                # The kind's name is the same for the whole trace: in the template, not
-                # repeated per mark (plotly copies every string of customdata one by one).
-                customdata=np.column_stack(
-                    [
-                        rows["bucket_id"].to_numpy(dtype=str),
-                        rows["stories"].to_numpy().astype(str),
-                        rows["reports"].to_numpy().astype(str),
-                    ]
-                ),
-                hovertemplate=(
-                    f"<b>{label}</b> %{{y}}<br>{unit}: %{{x}}<br>"
-                    f"{t('timeline.hover_stories')}: %{{customdata[1]}}<br>"
-                    f"{t('timeline.hover_reports')}: %{{customdata[2]}}<extra></extra>"
-                ),
-            )
+    if frame.empty:
+        fig.update_layout(height=height or 200, xaxis={"type": "date"})
+        return fig
+    freq, edges = period_columns(frame)
+    cells = heat_cells(frame, freq)
+    lanes = lane_order(frame)
+    row_of = {lane: i for i, lane in enumerate(lanes)}
+    col_of = {int(d): i for i, d in enumerate(edges[:-1].astype(np.int64))}
+    z = np.full((len(lanes), len(edges) - 1), np.nan)
+    period_days = pd.to_datetime(cells["period"]).to_numpy(dtype="datetime64[D]").astype(np.int64)
+    rows = np.array([row_of[x] for x in cells["lane"]], dtype=np.int64)
+    cols = np.array([col_of[int(d)] for d in period_days], dtype=np.int64)
+    z[rows, cols] = cells["stories"].to_numpy(dtype=float)
+    fig.add_trace(
+        go.Heatmap(
+            z=z,
+            x=edges,  # one more than the columns: the cells' edges, each as wide as its period
+            y=lanes,
+            colorscale="YlOrRd",
+            zmin=0,
+            xgap=1,
+            ygap=2,
+            hoverinfo="skip",
+            colorbar={"title": {"text": t("timeline.heat_scale")}, "thickness": 12, "len": 0.7},
         )
-    _lane_layout(fig, lanes, height, rangeslider=True)
+    )
+    centres = edges[:-1] + (edges[1:] - edges[:-1]) // 2
+    stories = [labels.number(int(n)) for n in cells["stories"]]
+    reports = [labels.number(int(n)) for n in cells["reports"]]
+    width_px = PLOT_WIDTH_PX / max(len(edges) - 1, 1)
+    fig.add_trace(
+        go.Scatter(
+            x=centres[cols],
+            y=cells["lane"].to_numpy(dtype=str),
+            mode="markers",
+            marker={
+                "symbol": "square-open",
+                "size": float(np.clip(width_px, 6, 30)),
+                "color": "#111",
+                "opacity": 0,
+                "line": {"width": 2},
+            },
+            selected={"marker": {"opacity": 1}},
+            unselected={"marker": {"opacity": 0}},
+            customdata=np.column_stack(
+                [
+                    cells["cell_id"].to_numpy(dtype=str),
+                    np.array([html.escape(str(x)) for x in cells["lane"]], dtype=object),
+                    np.array([period_text(d, freq, lang) for d in cells["period"]], dtype=object),
+                    np.array(stories, dtype=object),
+                    np.array(reports, dtype=object),
+                ]
+            ).astype(str),
+            hovertemplate=(
+                "<b>%{customdata[1]}</b><br>%{customdata[2]}<br>"
+                f"{t('timeline.hover_stories')}: %{{customdata[3]}}<br>"
+                f"{t('timeline.hover_reports')}: %{{customdata[4]}}<br>"
+                f"<i>{t('timeline.hover_click_cell')}</i><extra></extra>"
+            ),
+            showlegend=False,
+        )
+    )
+    _lane_layout(fig, lanes, height, rangeslider=False)
+    picked = cells[cells["cell_id"] == chosen]
+    if len(picked):
+        row = len(lanes) - 1 - row_of[picked["lane"].iloc[0]]  # lanes run bottom to top
+        col = col_of[int(period_days[picked.index[0]])]
+        fig.add_shape(
+            type="rect",
+            xref="x",
+            yref="y",
+            x0=edges[col],
+            x1=edges[col + 1],
+            y0=row - 0.5,
+            y1=row + 0.5,
+            line={"color": CHOSEN_COLOR, "width": 3},
+        )
+    style.time_axis(fig, lang, edges[0], edges[-1])
+    fig.update_layout(clickmode="event+select", dragmode="zoom")
     return fig
 
 
 def story_at(figure: go.Figure | dict, curve_number: int, point_index: int) -> str | None:
-    """The story_id of a selected point (plotly selection: curve_number, point_index)."""
+    """The story_id (or cell id) of a selected point (plotly selection: curve, point index)."""
     data = figure["data"] if isinstance(figure, dict) else figure.data
     if not 0 <= curve_number < len(data):
         return None
@@ -289,46 +362,49 @@ def story_at(figure: go.Figure | dict, curve_number: int, point_index: int) -> s
     return str(cd[point_index][0])
 
 
-def timeline_table(frame: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
-    """What the chart shows, as a table (also the CSV download)."""
+TABLE_COLUMNS = [
+    "date",
+    "time_expr",
+    "direction",
+    "kind",
+    "lead",
+    "place",
+    "reports",
+    "outlets",
+    "story_id",
+]
+
+
+def timeline_table(frame: pd.DataFrame, labels: Labels) -> pd.DataFrame:
+    """What the chart shows, as a table (also the CSV download): the date as precisely as
+    it is known next to the words it was read from."""
     if frame.empty:
-        return pd.DataFrame(
-            columns=[
-                "date",
-                "direction",
-                "kind",
-                "lead",
-                "place",
-                "reports",
-                "outlets",
-                "time_expr",
-                "story_id",
-            ]
-        )
+        return pd.DataFrame(columns=TABLE_COLUMNS)
     return pd.DataFrame(
         {
-            "date": date_labels(frame, lang),
+            "date": date_texts(frame, labels),
+            "time_expr": frame["time_expr"].fillna(""),
             "direction": frame["lane"],
-            "kind": [i18n.t(f"kind.{k}", lang) for k in frame["kind"]],
-            "lead": frame["lead_name"],
-            "place": frame["place"].fillna(""),
+            "kind": [i18n.t(f"kind.{k}", labels.lang) for k in frame["kind"]],
+            "lead": frame["lead_name"].fillna(""),
+            "place": frame["place_name"].fillna(""),
             "reports": frame["reports"],
             "outlets": frame["outlets"],
-            "time_expr": frame["time_expr"],
             "story_id": frame["story_id"],
         }
-    )
+    )[TABLE_COLUMNS]
 
 
-def selected_story(figure: go.Figure, selection) -> str | None:
-    """The story a plotly selection (st.plotly_chart's ``event.selection``) points at."""
+def selected_story(figure: go.Figure | dict | None, selection) -> str | None:
+    """The story (or heatmap cell) a plotly selection (st.plotly_chart's ``selection``)
+    points at; ``figure`` resolves points that carry only their curve and index."""
     points = (selection or {}).get("points") or []
     for point in points:
         data = point.get("customdata")
         if isinstance(data, list | tuple) and data and isinstance(data[0], str):
             return data[0]
         curve, index = point.get("curve_number"), point.get("point_index")
-        if curve is not None and index is not None:
+        if figure is not None and curve is not None and index is not None:
             story = story_at(figure, int(curve), int(index))
             if story:
                 return story
