@@ -28,16 +28,8 @@ def url_selectbox(
 
     A link value that is not an option shows a notice and falls back to the default.
     """
-    by_text = {str(o): o for o in options}
     default = default if default in options else (options[0] if options else None)
-
-    def from_link():
-        raw = st.query_params.get(name)
-        if raw is not None and raw not in by_text:
-            ctx.notice(ctx.t("notice.bad_param", name=name, value=raw[:80]))
-        return by_text.get(raw, default) if options else None
-
-    seed_widget(key, from_link, valid=lambda v: v in options)
+    _seed_choice(ctx, name, options, key, default)
     value = container.selectbox(
         label,
         options,
@@ -62,15 +54,7 @@ def url_segmented(
 ):
     """A segmented control (a few choices side by side) whose value lives in URL parameter
     ``name``; the first option is the default and is left out of the URL."""
-    by_text = {str(o): o for o in options}
-
-    def from_link():
-        raw = st.query_params.get(name)
-        if raw is not None and raw not in by_text:
-            ctx.notice(ctx.t("notice.bad_param", name=name, value=raw[:80]))
-        return by_text.get(raw, options[0])
-
-    seed_widget(key, from_link, valid=lambda v: v in options)
+    _seed_choice(ctx, name, options, key, options[0])
     value = container.segmented_control(
         label,
         options,
@@ -83,6 +67,20 @@ def url_segmented(
     value = value if value in options else options[0]
     set_query(name, None if value == options[0] else str(value))
     return value
+
+
+def _seed_choice(ctx: PageContext, name: str, options: Sequence, key: str, default) -> None:
+    """Seed a choice widget from URL parameter ``name`` (as ``str(option)``) on its first
+    run; a link value that is not an option shows a notice and gives ``default``."""
+    by_text = {str(o): o for o in options}
+
+    def from_link():
+        raw = st.query_params.get(name)
+        if raw is not None and raw not in by_text:
+            ctx.notice(ctx.t("notice.bad_param", name=name, value=raw[:80]))
+        return by_text.get(raw, default) if options else None
+
+    seed_widget(key, from_link, valid=lambda v: v in options)
 
 
 def url_int(ctx: PageContext, name: str, default: int, lo: int, hi: int) -> int:
