@@ -6,8 +6,8 @@ entities, AND / OR / NOT and parentheses.
     (普京 OR 拉夫罗夫) 平壤  either name, and the place
     "战略伙伴关系"          a phrase as written (quotes: "…", “…” or 「…」)
     entity:PRK            every article that names the entity, by any of its names (the
-                          entities table's mentions: 朝鲜, 北韩, 朝鮮 ...); entity:普京 works
-                          too when the name is the entity's only one
+                          entities table's mentions: 朝鲜, 北韩, 朝鮮 ...); entity:普京 and
+                          entity:"North Korea" work too, when no other entity has that name
 
 Operators are written in capitals or not (AND, and); NOT binds tightest, then AND, then OR.
 Words and phrases are found in the Simplified copy of title and text, so a Traditional query
@@ -153,7 +153,12 @@ class _Parser:
         if self.atoms > MAX_ATOMS:
             raise QueryError("too_long", str(MAX_ATOMS))
         if kind == "word" and value.casefold().startswith(ENTITY_PREFIX):
-            return ("entity", self.resolve(value[len(ENTITY_PREFIX) :]))
+            name = value[len(ENTITY_PREFIX) :]
+            following = self.peek()
+            if not name and following is not None and following[0] == "phrase":
+                name = following[1]  # entity:"North Korea"
+                self.at += 1
+            return ("entity", self.resolve(name.strip()))
         return ("word", to_simplified(value).casefold())
 
 
