@@ -27,11 +27,11 @@ i18n.extend(
         "attention.title": {"zh": "关注度:查询随时间的变化", "en": "Attention over time"},
         "attention.queries": {"zh": "查询(每行一个)", "en": "Queries (one per line)"},
         "attention.queries_help": {
-            "zh": "词语或短语(“…”中的原样查找),实体(entity:PRK,或从右侧选择),"
+            "zh": "词语或短语(“…”中的原样查找),实体(entity:PRK,或在“添加实体”中选择),"
             "用 AND、OR、NOT 和括号组合:朝鲜 AND 俄罗斯、访问 NOT 取消、(普京 OR 拉夫罗夫) 平壤。"
             "空格等于 AND。繁体简体都可以,英文字母不分大小写;在标题和正文中查找。最多 6 个查询。",
-            "en": "Words or phrases (in quotes, found as written), entities (entity:PRK, or pick "
-            "one on the right), combined with AND, OR, NOT and brackets. A space means AND. "
+            "en": "Words or phrases (in quotes, found as written), entities (entity:PRK, or "
+            "pick one under “Add an entity”), combined with AND, OR, NOT and brackets. A space means AND. "
             "Simplified or Traditional, Latin letters in any case; titles and texts are "
             "searched. Up to 6 queries.",
         },
@@ -96,9 +96,13 @@ i18n.extend(
             "zh": "点击图中的柱形或点,列出该期匹配的文章。",
             "en": "Click a bar or point to list the matching articles of that period.",
         },
-        "attention.point": {
+        "attention.point_one": {
             "zh": "“{q}” · {when}{outlet}:{n} 篇",
-            "en": "“{q}” · {when}{outlet}: {n}",
+            "en": "“{q}” · {when}{outlet}: {n} article",
+        },
+        "attention.point_many": {
+            "zh": "“{q}” · {when}{outlet}:{n} 篇",
+            "en": "“{q}” · {when}{outlet}: {n} articles",
         },
         "attention.point_outlet": {"zh": " · {name}", "en": " · {name}"},
         "attention.point_none": {
@@ -277,7 +281,7 @@ outlet = (
 )
 st.subheader(
     ctx.t(
-        "attention.point",
+        "attention.point_one" if len(rows) == 1 else "attention.point_many",
         q=names[number],
         when=chart.period_text(start, period, ctx.lang),
         outlet=outlet,
@@ -287,7 +291,8 @@ st.subheader(
 if rows.empty:
     st.info(ctx.t("attention.point_none"))
     st.stop()
-at = widgets.url_page(ctx, "apage", len(rows), PER_PAGE, key=f"att_apage_{selected}")
+with st.columns([1, 3])[0]:  # a page number needs no full width
+    at = widgets.url_page(ctx, "apage", len(rows), PER_PAGE, key=f"att_apage_{selected}")
 shown = rows.iloc[at * PER_PAGE : (at + 1) * PER_PAGE]
 st.caption(
     ctx.t(

@@ -126,13 +126,12 @@ def _context_keys(corpus: Corpus, found: Occurrences, side: str) -> np.ndarray:
     """Per occurrence: the characters right after the hit, or those right before it read
     from the hit outwards, in Simplified and any case, without spaces, line breaks and
     punctuation (what the sort compares: the words, as Voyant's)."""
-    texts = corpus.texts()["text_simplified"].to_numpy(dtype=object)
+    where, at = np.unique(found.article_pos, return_inverse=True)
+    texts = corpus.texts()["text_simplified"].iloc[where].tolist()
     keys = []
     reach = 2 * KEY_CHARS  # room for the spaces and punctuation a key leaves out
-    for pos, start, end in zip(
-        found.article_pos.tolist(), found.start.tolist(), found.end.tolist(), strict=True
-    ):
-        text = texts[pos] or ""
+    for n, start, end in zip(at.tolist(), found.start.tolist(), found.end.tolist(), strict=True):
+        text = texts[n] or ""
         after, before = text[end : end + reach], text[max(0, start - reach) : start]
         near = after if side == "right" else before[::-1]
         keys.append(_NOT_WORD.sub("", near)[:KEY_CHARS].casefold())
@@ -186,25 +185,26 @@ def concordance_rows(
     found = result.found
     pos = found.article_pos[chosen]
     texts = corpus.texts()
-    written = texts["text"].to_numpy(dtype=object)
-    simplified = texts["text_simplified"].to_numpy(dtype=object)
+    # Only the texts of the rows asked for (the whole column as objects costs 40 ms a run).
+    written = texts["text"].iloc[pos].tolist()
+    simplified = texts["text_simplified"].iloc[pos].tolist()
     meta = corpus.meta if corpus.meta is not None else corpus.articles
     left, hit, right, cut_left, cut_right, hit_simplified = [], [], [], [], [], []
     starts, ends = found.start[chosen].tolist(), found.end[chosen].tolist()
-    for p, a, b in zip(pos.tolist(), starts, ends, strict=True):
-        text = str(written[p] or "")
+    for n, (a, b) in enumerate(zip(starts, ends, strict=True)):
+        text = str(written[n] or "")
         lo, hi = max(0, a - width), min(len(text), b + width)
         left.append(_one_line(text[lo:a]))
         hit.append(text[a:b])
         right.append(_one_line(text[b:hi]))
         cut_left.append(lo > 0)
         cut_right.append(hi < len(text))
-        hit_simplified.append(str(simplified[p] or "")[a:b])
+        hit_simplified.append(str(simplified[n] or "")[a:b])
 
     def column(name: str) -> np.ndarray:
         if name not in meta:
             return np.full(len(pos), None, dtype=object)
-        values = meta[name].to_numpy(dtype=object)[pos]
+        values = meta[name].iloc[pos].to_numpy(dtype=object)
         return np.where(pd.isna(values), None, values)
 
     return pd.DataFrame(

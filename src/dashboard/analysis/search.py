@@ -344,8 +344,8 @@ def corpus_occurrences(corpus: Corpus, terms) -> Occurrences:
             where |= term_mask(corpus, term, in_title=False)
         texts = corpus.texts()
         candidates = np.flatnonzero(where)
-        simplified = texts["text_simplified"].to_numpy(dtype=object)[candidates]
-        written = texts["text"].to_numpy(dtype=object)[candidates]
+        simplified = texts["text_simplified"].iloc[candidates].tolist()
+        written = texts["text"].iloc[candidates].tolist()
         for at, text, original in zip(candidates.tolist(), simplified, written, strict=True):
             text = str(text or "")
             if len(text) != len(str(original or "")):  # offsets would not hold: as written
