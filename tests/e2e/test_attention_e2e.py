@@ -40,7 +40,7 @@ def test_a_bar_of_the_attention_chart_opens_its_articles_and_the_reader(attentio
         wait_ready(page)
         _assert_clean(page)
         chart = page.locator("[data-testid='stPlotlyChart']")
-        legend = chart.locator(".legendtext").all_inner_texts()
+        legend = chart.locator(".legendtext").all_text_contents()  # SVG text
         assert legend == ["朝鲜 AND 俄罗斯", "实体:朝鲜"]
         shot(page, "attention_chart")
         bars = chart.locator(".bars path")
