@@ -24,7 +24,7 @@ PER_PAGE = 20
 
 i18n.extend(
     {
-        "attention.title": {"zh": "关注度:查询随时间的变化", "en": "Attention over time"},
+        "attention.title": {"zh": "关注度随时间的变化", "en": "Attention over time"},
         "attention.queries": {"zh": "查询(每行一个)", "en": "Queries (one per line)"},
         "attention.queries_help": {
             "zh": "词语或短语(“…”中的原样查找),实体(entity:PRK,或在“添加实体”中选择),"
@@ -234,8 +234,12 @@ if any(undated):
         if n
     ]
     st.caption(markup.md_escape(ctx.t("attention.undated", items="; ".join(items))))
-event = st.plotly_chart(
-    chart.attention_figure(series, names, labels, ctx.colors, period, measure, by),
+# The clicked point (kept by the chart's callback, which runs before this line; else the
+# link's), known before the chart is drawn so that the chart can ring it.
+ids = chart.point_ids(series, ctx.colors, by)
+selected = widgets.selected_from_chart(ctx, None, ids, "point", "att_point", chart_key="att_chart")
+st.plotly_chart(
+    chart.attention_figure(series, names, labels, ctx.colors, period, measure, by, selected),
     key="att_chart",
     on_select=widgets.keep_selection("att_chart"),
     selection_mode="points",
@@ -258,8 +262,6 @@ links = [
 if links:
     st.html(f"<p>{html.escape(ctx.t('attention.links'))} {' · '.join(links)}</p>")
 
-ids = chart.point_ids(series, ctx.colors, by)
-selected = widgets.selected_from_chart(ctx, event, ids, "point", "att_point", chart_key="att_chart")
 point = attention.parse_point(selected)
 if point is None or point[0] >= len(queries):
     st.caption(ctx.t("attention.pick_hint"))

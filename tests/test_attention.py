@@ -381,3 +381,18 @@ def test_the_english_page_shows_no_chinese_interface_words(data_env):
     words = unquote(words)
     assert not CJK.search(words), CJK.findall(words)[:20]
     assert "entity: North Korea" in [t["name"] for t in spec["data"]]
+
+
+def test_the_clicked_point_stands_out_and_the_rest_is_dimmed(corpus):
+    queries = [_parse(corpus, "朝鲜"), _parse(corpus, "访问")]
+    series, period = attention.attention_series(corpus, Filters(), queries)
+    labels = labels_for(corpus, "zh")
+    colors = outlet_colors(labels.outlet_order)
+    chosen = attention.point_id(1, date(2024, 7, 5))
+    fig = chart.attention_figure(series, ["朝鲜", "访问"], labels, colors, period, selected=chosen)
+    first, second = fig.data
+    assert list(first.selectedpoints) == []
+    assert [second.customdata[i][0] for i in second.selectedpoints] == [chosen]
+    assert second.unselected.marker.opacity < 1
+    plain = chart.attention_figure(series, ["朝鲜", "访问"], labels, colors, period)
+    assert plain.data[0].selectedpoints is None

@@ -140,7 +140,8 @@ def _context_keys(corpus: Corpus, found: Occurrences, side: str) -> np.ndarray:
 
 def sort_order(corpus: Corpus, query: Query, sort: str) -> np.ndarray:
     """Every occurrence of ``query`` in the order ``sort`` asks for: by the words right
-    after the hit (``right``) or right before it (``left``), then newest first; or by date
+    after the hit (``right``) or right before it (``left``), then newest first (hits with
+    no words on that side last); or by date
     (``newest``, ``oldest``; undated last). Ties in reading order. Once per corpus, query
     and sort."""
     sort = sort if sort in SORTS else SORTS[0]
@@ -155,7 +156,10 @@ def sort_order(corpus: Corpus, query: Query, sort: str) -> np.ndarray:
         if sort == "newest":
             return by_date
         keys = _context_keys(corpus, found, sort)
-        return by_date[np.argsort(keys[by_date], kind="stable")]
+        order = by_date[np.argsort(keys[by_date], kind="stable")]
+        # A hit with nothing before it (the text's first words) or after it has nothing to
+        # be sorted by: those come last, not as the first pages.
+        return order[np.argsort(keys[order] == "", kind="stable")]
 
     return _cached(("order", id(corpus), query.key, sort), corpus, build)
 

@@ -122,6 +122,18 @@ def _middle(starts: np.ndarray, period: str) -> np.ndarray:
     return starts.astype("datetime64[ms]") + half.astype("timedelta64[ms]")
 
 
+def _selection(ids: list[str], selected: str | None) -> dict:
+    """Plotly's selected points of a trace: the chosen point, or none of the trace's."""
+    if selected is None:
+        return {}
+    chosen = [i for i, p in enumerate(ids) if p == selected]
+    return {
+        "selectedpoints": chosen,
+        "selected": {"marker": {"opacity": 1.0}},
+        "unselected": {"marker": {"opacity": 0.3}},
+    }
+
+
 def _hover(labels, key: str, name: str, when, n, total, share) -> list[str]:
     return [
         html.escape(
@@ -146,6 +158,7 @@ def attention_figure(
     period: str = "D",
     measure: str = "count",
     by: str = "query",
+    selected: str | None = None,
 ) -> go.Figure:
     """The chart of ``analysis.attention.attention_series`` (``names``: each query's label).
 
@@ -153,7 +166,8 @@ def attention_figure(
     as lines. By outlet: one panel per query (one time axis under them all), stacked bars
     (counts) or lines (shares) per outlet in its own colour (``colors``; outlets beyond the
     palette as "other outlets"). A period with no article at all (in the selection, or of
-    that outlet) is a gap: no bar, a break in the line."""
+    that outlet) is a gap: no bar, a break in the line. The ``selected`` point (its id)
+    stands out, the others are dimmed."""
     lang = labels.lang
     frame = _grouped(series, colors, by)
     panels = max(1, len(names)) if by == "outlet" else 1
@@ -205,7 +219,7 @@ def attention_figure(
                 point_id(q, s, group) if t > 0 else ""
                 for s, t in zip(starts, totals[idx], strict=True)
             ]
-            trace = {
+            trace = _selection(ids, selected) | {
                 "name": name,
                 "customdata": np.array([ids, hover], dtype=object).T,
                 "hovertemplate": "%{customdata[1]}<extra></extra>",
