@@ -233,7 +233,11 @@ if any(undated):
         for name, n in zip(names, undated, strict=True)
         if n
     ]
-    st.caption(markup.md_escape(ctx.t("attention.undated", items="; ".join(items))))
+    st.caption(
+        markup.md_escape(
+            ctx.t("attention.undated", items=("；" if ctx.lang == "zh" else "; ").join(items))
+        )
+    )
 # The clicked point (kept by the chart's callback, which runs before this line; else the
 # link's), known before the chart is drawn so that the chart can ring it.
 ids = chart.point_ids(series, ctx.colors, by)

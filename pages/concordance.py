@@ -170,7 +170,11 @@ for entity in parsed.entities:
     names = query.entity_surfaces(ctx.corpus, entity)
     st.caption(
         markup.md_escape(
-            ctx.t("concordance.names", entity=labels.entity(entity), names="、".join(names[:12]))
+            ctx.t(
+                "concordance.names",
+                entity=labels.entity(entity),
+                names=("、" if ctx.lang == "zh" else ", ").join(names[:12]),
+            )
         )
     )
 st.html(

@@ -291,7 +291,10 @@ def test_queries_in_the_link_draw_one_series_each_and_say_what_is_undated(data_e
     names = [t["name"] for t in _chart(at)["data"]]
     assert names == ["朝鲜 AND 俄罗斯", "实体:朝鲜", "访问 NOT 取消"]
     captions = _texts(at.caption)
-    assert "没有日期的文章不在时间轴上" in captions and "“朝鲜 AND 俄罗斯” 2 篇" in captions
+    assert (
+        "没有日期的文章不在时间轴上" in captions
+        and "“朝鲜 AND 俄罗斯” 2 篇；“实体\\:朝鲜” 2 篇" in captions
+    )
     body = _html(at)
     assert "concordance?q=entity%3APRK" in body  # every occurrence, one click away
     button = at.get("download_button")[0]

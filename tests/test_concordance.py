@@ -251,3 +251,25 @@ def test_the_rows_hold_a_hit_between_its_contexts(data_env):
     cells = re.findall(r'<td class="(\w)"', row)
     assert cells == ["m", "l", "h", "r"]
     assert np.all([c in row for c in ('class="l" lang="zh"', 'class="r" lang="zh"')])
+
+
+def test_the_english_page_shows_no_chinese_interface_words(data_env):
+    from test_articles_page import CJK, _interface_text
+
+    for params in ({"q": "双方", "sort": "left"}, {"q": "entity:PRK"}, {}, {"q": "(x"}):
+        at = run_page("concordance", {**params, "lang": "en"})
+        assert not at.exception
+        shown = [
+            _texts(at.main.get(kind))
+            for kind in ("title", "caption", "markdown", "info", "warning", "subheader")
+        ]
+        box = at.text_input(key="conc_q")
+        shown += [box.label, box.help or "", box.placeholder or ""]
+        sort = at.segmented_control(key="conc_sort")
+        shown += [sort.label] + [sort.format_func(o) for o in concordance.SORTS]
+        shown += [_interface_text(h.proto.body) for h in at.get("html")]
+        shown += [b.proto.label for b in at.get("download_button")]
+        words = " ".join(shown)
+        for quoted in ("双方", "北韩", "朝鲜", "朝鮮"):  # the query and names as written
+            words = words.replace(quoted, "")
+        assert not CJK.search(words), CJK.findall(words)[:20]
