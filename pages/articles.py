@@ -14,7 +14,7 @@ import streamlit as st
 
 from dashboard import analysis
 from dashboard.analysis import search as text_search
-from dashboard.app import markup, page, widgets
+from dashboard.app import links, markup, page, widgets
 from dashboard.app.urlstate import keep_value, kept_key, seed_widget, set_query
 from dashboard.common import i18n
 from dashboard.figures import kwic, reader
@@ -180,6 +180,7 @@ def show_hits() -> None:
         pages=ctx.labels.number(pages),
     )
     st.markdown(f"**{markup.md_escape(summary)}**", help=ctx.t("articles.hits_how"))
+    st.html(links.more_links_html(ctx, links.search_query(query)))
     rows = text_search.page_rows(result, current, PER_PAGE)
     with page.texts_or_notice(ctx):
         snippets = text_search.snippets(ctx.corpus, rows["article_pos"], result.terms)

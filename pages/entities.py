@@ -5,7 +5,7 @@ from functools import partial
 import streamlit as st
 
 from dashboard import analysis, figures
-from dashboard.app import markup, page, widgets
+from dashboard.app import links, page, widgets
 
 SENTENCES_PER_PAGE = 50
 
@@ -70,7 +70,7 @@ else:
     name = names.get(selected) or labels.entity(selected)
     sentences = analysis.entities.entity_sentences(ctx.corpus, ctx.filters, selected)
     st.subheader(ctx.t("entities.sentences", name=name, n=labels.number(len(sentences))))
-    st.html(markup.link_html(page.search_link(ctx, name), ctx.t("entities.search_it")))
+    st.html(links.more_links_html(ctx, links.entity_query(selected), search=name))
     at = widgets.url_page(
         ctx, "spage", len(sentences), SENTENCES_PER_PAGE, key=f"ent_spage_{selected}"
     )

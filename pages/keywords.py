@@ -10,7 +10,7 @@ from functools import partial
 import streamlit as st
 
 from dashboard import analysis, figures
-from dashboard.app import markup, page, widgets
+from dashboard.app import links, markup, page, widgets
 from dashboard.common import i18n
 
 i18n.extend(
@@ -279,7 +279,7 @@ if term:
             n=labels.number(len(sentences)),
         )
     )
-    st.html(markup.link_html(page.search_link(ctx, term), ctx.t("keywords.search_it")))
+    st.html(links.more_links_html(ctx, analysis.query.as_phrase(term), search=term))
     # Newest first, the term marked where it was found; a page at a time.
     at = widgets.url_page(ctx, "tpage", len(sentences), SENTENCES_PER_PAGE, key=f"kw_tpage_{term}")
     shown = sentences.iloc[at * SENTENCES_PER_PAGE : (at + 1) * SENTENCES_PER_PAGE]

@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = ["overview", "entities", "articles"]
+PAGES = ["overview", "entities", "articles", "attention", "concordance"]
 EMPTY_RANGE = {"from": "2024-07-10", "to": "2024-07-18"}  # between the seed's dates
 
 

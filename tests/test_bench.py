@@ -28,6 +28,7 @@ def test_bench_prints_every_figure_as_json():
     assert 0 < result["cold_load_s"] < 60
     assert result["peak_rss_mb"] >= result["app_peak_rss_mb"] > 0
     pages = ("overview", "entities", "timeline", "relations", "keywords", "articles")
+    pages += ("attention", "concordance")
     assert set(result["query_ms_p95"]) == set(result["rerun_ms_p95"]) == set(pages)
     assert all(0 < result["query_ms_p95"][p] <= result["rerun_ms_p95"][p] for p in pages)
     # The human-readable lines come first, one per page.

@@ -110,12 +110,13 @@ def hostile_processed(tmp_path_factory) -> Path:
 
 
 # Views where the hostile sentence itself is on screen: the sentences of an entity, of a
-# country pair, of a term, and the article list.
+# country pair, of a term, the article list and the concordance.
 HOSTILE_VIEWS = {
     "entities": "entity=person:vladimir_putin",
     "relations": "pair=PRK-RUS&measure=co",  # the co-mention sentences are listed
     "keywords": "term=普京",
     "articles": "q=script",
+    "concordance": "q=onerror",
 }
 
 

@@ -8,6 +8,8 @@ every view counts on.
 
 from . import (
     articles,
+    attention,
+    concordance,
     corpus,
     entities,
     export,
@@ -16,12 +18,15 @@ from . import (
     labels,
     overview,
     periods,
+    query,
     relations,
     timeline,
 )
 
 __all__ = [
     "articles",
+    "attention",
+    "concordance",
     "countries",
     "corpus",
     "entities",
@@ -32,6 +37,7 @@ __all__ = [
     "labels",
     "overview",
     "periods",
+    "query",
     "relations",
     "timeline",
     "timeline_buckets",

@@ -95,6 +95,8 @@ PAGES: list[tuple[str, str | None]] = [
     ("relations", None),
     ("keywords", None),
     ("articles", None),
+    ("attention", None),
+    ("concordance", None),
 ]
 
 

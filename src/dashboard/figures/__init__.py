@@ -6,7 +6,9 @@ clouds' Chinese font.
 """
 
 from . import (
+    attention,
     cloud,
+    concordance,
     entities,
     fonts,
     geo,
@@ -19,7 +21,9 @@ from . import (
 )
 
 __all__ = [
+    "attention",
     "cloud",
+    "concordance",
     "entities",
     "fonts",
     "geo",
