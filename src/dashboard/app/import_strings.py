@@ -59,8 +59,9 @@ i18n.extend(
         },
         "import.progress": {"zh": "导入进度", "en": "Import progress"},
         "import.queued": {
-            "zh": "正在等待:此语料的上一次导入结束后开始。",
-            "en": "Waiting: it starts when the corpus's previous import ends.",
+            "zh": "正在启动……(如果此语料正有另一次导入,会等它结束后开始)",
+            "en": "Starting… (if another import into this corpus is running, this one starts "
+            "when it ends)",
         },
         "import.stage.reading": {"zh": "读取文档", "en": "Reading documents"},
         "import.stage.near-duplicates": {"zh": "查找转载", "en": "Near-duplicates"},

@@ -183,6 +183,8 @@ def run(
 
     root = root or corpora.corpora_root()
     folder = corpora.corpus_dir(corpus_id, root)
+    if not (folder / corpora.META).is_file():
+        raise KeyError(f"no corpus {corpus_id}")
     path = job_path(corpus_id, token, root)
     _update(path, state="queued", pid=os.getpid())
     with output_lock(folder, wait=True):
