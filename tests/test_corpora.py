@@ -59,7 +59,9 @@ def test_ids_are_unguessable_and_only_well_formed_ids_reach_the_disk(root):
     assert corpus_id != corpora.create()[0]
     assert corpora.info(corpus_id).name == "我的新闻"
     assert corpora.can_edit(corpus_id, key) and not corpora.can_edit(corpus_id, "guess")
-    assert "edit_hash" in corpora.read_meta(corpus_id) and key not in str(corpora.read_meta(corpus_id))
+    assert "edit_hash" in corpora.read_meta(corpus_id) and key not in str(
+        corpora.read_meta(corpus_id)
+    )
     for bad in ("../etc", "a/b", "", "short", "..", "x" * 80, None):
         assert not corpora.valid_id(bad)
         assert corpora.info(bad) is None
@@ -195,7 +197,6 @@ def test_adding_to_a_corpus_reuses_the_earlier_work_and_a_failed_add_changes_not
     seed_files = [(p.name, p.read_bytes()) for p in sorted(SEED.iterdir()) if p.is_file()]
     first = stage_and_run(corpus_id, seed_files)
     assert first["state"] == "done" and first["articles"] == 5
-    tables = corpora.tables_dir(corpus_id)
     second = stage_and_run(corpus_id, [("more.txt", REPORT.encode()), ("broken.json", b"{no")])
     assert second["state"] == "done" and second["articles"] == 6
     assert second["report"]["cache"]["files"].startswith("1 reused")  # the first upload
