@@ -66,7 +66,7 @@ def test_an_upload_shows_its_progress_then_the_report_naming_the_broken_file(env
     assert "导入进度" in texts(at.subheader)  # progress first (the job runs in its process)
     at = wait_for_job(at)
     assert "我的语料" in texts(at.success) and "1 篇文章" in texts(at.success)
-    rejected = at.dataframe[-1].value
+    rejected = at.table[-1].value
     assert list(rejected.iloc[:, 0]) == ["upload-1/broken.json"]
     assert "invalid JSON" in rejected.iloc[0, 2]
     assert "我的语料" in texts(at.sidebar.caption)

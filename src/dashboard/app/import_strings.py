@@ -41,6 +41,10 @@ i18n.extend(
             "en": "Pick several at once; .zip archives are unpacked safely on the server. Files "
             "that cannot be read are listed in the report.",
         },
+        "import.kept": {
+            "zh": "已选择的文件:{names}",
+            "en": "Files chosen: {names}",
+        },
         "import.paste": {"zh": "或粘贴文本", "en": "Or paste text"},
         "import.paste_help": {
             "zh": "一篇或多篇报道;带电头(如 新华社北京7月9日电)的报道会被分开。",

@@ -23,11 +23,14 @@ from . import import_strings  # noqa: F401 - registers the page's strings
 from .corpus_choice import OPEN_KEY, name_of, owned
 from .markup import link_html, md_escape
 from .page import PAGES_DIR, PageContext
+from .urlstate import keep_value, seed_widget
 
 JOB_KEY = "_imp_job"  # (corpus id, job token) of the job this session started last
 ERROR_KEY = "_imp_error"  # (code, fields, rejected) of the last refused upload
 UPLOADER_KEY = "_imp_uploader_n"  # bumped to empty the uploader after a start
 CONFIRM_KEY = "_imp_confirm_delete"
+TABLE_ROWS = 100  # rejected inputs shown as a plain table up to this many
+KEPT_FILES = "_imp_kept_files"  # (name, bytes) of the files in the uploader
 OVERVIEW = PAGES_DIR / "overview.py"  # absolute: the entry point may be app.py or a page
 
 
@@ -103,16 +106,37 @@ def upload_form(ctx: PageContext) -> None:
             horizontal=True,
         )
     n = ss.setdefault(UPLOADER_KEY, 0)
-    st.file_uploader(
+    chosen = st.file_uploader(
         ctx.t("import.files"),
         accept_multiple_files=True,
         key=f"imp_files_{n}",
         help=ctx.t("import.files_help"),
         max_upload_size=max(1, int(limits.upload_mb)),
+        on_change=_keep_files,
+        args=(f"imp_files_{n}",),
     )
-    st.text_area(ctx.t("import.paste"), key=f"imp_text_{n}", help=ctx.t("import.paste_help"))
+    kept = ss.get(KEPT_FILES) or []
+    if kept and not chosen:  # the uploader lost its files when its identity changed
+        st.caption(ctx.t("import.kept", names="、".join(name for name, _ in kept[:10])))
+    # Text widgets are seeded from the session: they survive a change of identity (the
+    # routing switch after a cold deep link gives every widget a new one).
+    for key in (f"imp_text_{n}", f"imp_name_{n}"):
+        seed_widget(key, str)
+    st.text_area(
+        ctx.t("import.paste"),
+        key=f"imp_text_{n}",
+        help=ctx.t("import.paste_help"),
+        on_change=keep_value,
+        args=(f"imp_text_{n}",),
+    )
     if target == "new":
-        st.text_input(ctx.t("import.name"), key=f"imp_name_{n}", max_chars=80)
+        st.text_input(
+            ctx.t("import.name"),
+            key=f"imp_name_{n}",
+            max_chars=80,
+            on_change=keep_value,
+            args=(f"imp_name_{n}",),
+        )
     st.button(
         ctx.t("import.start"),
         key="imp_start",
@@ -132,7 +156,8 @@ def _start(target_id: str | None, n: int) -> None:
     """The start button: stage the upload in the corpus's inbox and start its job."""
     ss = st.session_state
     ss[ERROR_KEY] = None
-    files = ss.get(f"imp_files_{n}") or []
+    files = [(f.name, f.getvalue()) for f in ss.get(f"imp_files_{n}") or []]
+    files = files or ss.get(KEPT_FILES) or []
     pasted = ss.get(f"imp_text_{n}") or ""
     if not files and not pasted.strip():
         ss[ERROR_KEY] = ("nothing", {}, [])
@@ -146,7 +171,7 @@ def _start(target_id: str | None, n: int) -> None:
             target_id, key = corpora.create(ss.get(f"imp_name_{n}") or "")
             owned()[target_id] = key
             created = True
-        staged = uploads.stage(target_id, [(f.name, f.getvalue()) for f in files], pasted)
+        staged = uploads.stage(target_id, files, pasted)
         token = corpus_jobs.start(target_id, staged)
     except uploads.UploadError as exc:
         ss[ERROR_KEY] = (exc.code, exc.fields, [])
@@ -162,6 +187,13 @@ def _start(target_id: str | None, n: int) -> None:
     ss[OPEN_KEY] = target_id
     st.query_params["corpus"] = target_id
     ss[UPLOADER_KEY] = n + 1  # a fresh, empty uploader
+    ss[KEPT_FILES] = []
+
+
+def _keep_files(key: str) -> None:
+    """The uploader's files, kept apart: callbacks still fire when the uploader gets a new
+    identity, but its value does not come back (and cannot be seeded)."""
+    st.session_state[KEPT_FILES] = [(f.name, f.getvalue()) for f in st.session_state.get(key) or []]
 
 
 def _forget(corpus_id: str) -> None:
@@ -263,7 +295,7 @@ def _result(ctx: PageContext, corpus_id: str, job: dict) -> None:
                 ctx.t("import.articles"): list(per_outlet.values()),
             }
         )
-        st.dataframe(frame, hide_index=True, key="imp_per_outlet")
+        st.table(frame, hide_index=True)
     _rejected_table(ctx, rejected)
     if report:
         st.download_button(
@@ -304,7 +336,10 @@ def _rejected_table(ctx: PageContext, rejected: list[dict]) -> None:
             ctx.t("import.reason"): [str(r.get("reason", "")) for r in rejected],
         }
     )
-    st.dataframe(frame, hide_index=True, key="imp_rejected")
+    if len(frame) <= TABLE_ROWS:  # a plain table: readable, selectable, found by the browser
+        st.table(frame, hide_index=True)
+    else:  # thousands of bad CSV rows: a grid that scrolls and searches
+        st.dataframe(frame, hide_index=True, key="imp_rejected")
 
 
 # ---------------------------------------------------------------- the session's corpora
