@@ -96,6 +96,11 @@ def name_of(name: str | None, lang: str) -> str:
     return name or i18n.t("corpus.unnamed", lang)
 
 
+def corpus_name(corpus_id: str, lang: str) -> str:
+    found = corpora.info(corpus_id)
+    return name_of(found.name if found else "", lang)
+
+
 def _say(lang: str, name: str | None, articles: int | None, corpus: Corpus | None) -> None:
     """The sidebar's line: which corpus, how many articles, which dates."""
     shown = i18n.t("corpus.bundled", lang) if name is None and corpus else name_of(name, lang)

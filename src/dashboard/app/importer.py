@@ -277,7 +277,7 @@ def _result(ctx: PageContext, corpus_id: str, job: dict) -> None:
         params = {"corpus": corpus_id}
         if ctx.lang != i18n.DEFAULT_LANG:
             params["lang"] = ctx.lang
-        _open_link(st, ctx.t("import.open"), params)
+        _open_link(st, f"**{ctx.t('import.open')} →**", params)
     else:
         code = job.get("code") or state or "failed"
         key = f"import.failed.{code}"

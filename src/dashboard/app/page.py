@@ -71,7 +71,7 @@ from ..common import i18n
 from ..tables.paths import PROJECT_ROOT
 from ..tables.store import StoreError
 from . import import_strings  # noqa: F401 - the import page's title is in the menu
-from .corpus_choice import open_corpus
+from .corpus_choice import corpus_name, open_corpus
 from .markup import md_escape
 from .sidebar import shared_sidebar
 from .urlstate import (
@@ -274,6 +274,8 @@ def page_setup(page_id: str, summary: bool = True) -> PageContext:
         ctx.notice(" ".join(link_notice_text(n, state.lang) for n in bad))
     text = filters_summary(ctx)
     st.sidebar.caption(text)
+    if corpus_id:  # on a phone the sidebar is folded away: say which corpus this is
+        text = f"{md_escape(corpus_name(corpus_id, state.lang))} · {text}"
     if summary:
         # The sidebar is folded away on a phone: the selection is also said above the page.
         st.caption(text, help=i18n.t("filters.summary_help", state.lang))
