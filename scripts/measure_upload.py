@@ -13,6 +13,7 @@ from the click on "start" to the report.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import multiprocessing as mp
 import os
 import statistics
@@ -53,10 +54,8 @@ def _uploader(base: str, archive: str, out: mp.Queue) -> None:
 def _change(page, toggle) -> float:
     started = time.monotonic()
     toggle.click()
-    try:
+    with contextlib.suppress(Exception):  # the run may have ended before we looked
         page.wait_for_selector("[data-test-script-state='running']", timeout=2000)
-    except Exception:  # noqa: BLE001 - the run may have ended before we looked
-        pass
     page.wait_for_selector(STATE, timeout=120_000)
     page.wait_for_function(
         """() => [...document.querySelectorAll("[data-testid='stPlotlyChart']")]
@@ -121,7 +120,9 @@ def main() -> None:
             page.goto(f"{base}/overview")
             page.wait_for_selector(STATE, timeout=120_000)
             page.wait_for_timeout(2000)
-            toggle = page.locator("[data-testid='stSidebar'] label").filter(has_text="同一报道只计一次")
+            toggle = page.locator("[data-testid='stSidebar'] label").filter(
+                has_text="同一报道只计一次"
+            )
             alone = [_change(page, toggle) for _ in range(args.baseline)]
             queue: mp.Queue = mp.get_context("spawn").Queue()
             uploader = mp.get_context("spawn").Process(
@@ -140,8 +141,10 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=20)
-    print(f"upload of {args.articles} articles ({archive.stat().st_size / 1e6:.1f} MB zip): "
-          f"{result[1]:.1f} s from the click to the report")
+    print(
+        f"upload of {args.articles} articles ({archive.stat().st_size / 1e6:.1f} MB zip): "
+        f"{result[1]:.1f} s from the click to the report"
+    )
     for name, values in (("alone", alone), ("during the upload", during)):
         print(
             f"another session's filter changes, {name}: n={len(values)}, "
