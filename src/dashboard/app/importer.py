@@ -100,7 +100,9 @@ def upload_form(ctx: PageContext) -> None:
             ctx.t("import.target"),
             ["add", "new"],
             format_func=lambda v: (
-                ctx.t("import.target_add", name=name) if v == "add" else ctx.t("import.target_new")
+                ctx.t("import.target_add", name=md_escape(name))
+                if v == "add"
+                else ctx.t("import.target_new")
             ),
             key="imp_target",
             horizontal=True,
