@@ -326,3 +326,35 @@ def test_corpora_in_an_fsspec_store_survive_a_lost_disk(tmp_path, monkeypatch):
     assert len(store.load_tables(corpora.tables_dir(corpus_id))["articles"]) == 1
     corpora.delete(corpus_id)
     assert not (tmp_path / "store" / corpus_id).exists()
+
+
+def test_two_uploads_into_one_corpus_run_one_after_the_other(root):
+    """Both jobs started at once in their own processes: the second waits for the corpus's
+    lock, and the corpus ends with both uploads."""
+    corpus_id, _ = corpora.create()
+    first = uploads.stage(corpus_id, [("a.txt", REPORT.encode())])
+    second = uploads.stage(corpus_id, [("b.txt", REPORT.replace("李强", "王毅").encode())])
+    tokens = [corpus_jobs.start(corpus_id, first), corpus_jobs.start(corpus_id, second)]
+    deadline = time.monotonic() + 180
+    while any(corpus_jobs.status(corpus_id, t)["state"] in corpus_jobs.ACTIVE for t in tokens):
+        assert time.monotonic() < deadline
+        time.sleep(0.2)
+    jobs = [corpus_jobs.status(corpus_id, t) for t in tokens]
+    assert [j["state"] for j in jobs] == ["done", "done"]
+    spans = sorted((j["started"], j["finished"]) for j in jobs)
+    assert spans[0][1] <= spans[1][0]  # never interleaved
+    assert {j["batch"] for j in jobs} == {"upload-1", "upload-2"}
+    assert corpora.info(corpus_id).articles == 2
+
+
+def test_two_new_uploads_at_once_get_two_corpora(root):
+    from concurrent.futures import ThreadPoolExecutor
+
+    def upload(n: int) -> str:
+        corpus_id, _ = corpora.create(f"c{n}")
+        uploads.stage(corpus_id, [("a.txt", REPORT.encode())])
+        return corpus_id
+
+    with ThreadPoolExecutor(4) as pool:
+        made = list(pool.map(upload, range(8)))
+    assert len(set(made)) == 8 and sorted(made) == corpora.list_ids()

@@ -62,6 +62,11 @@ def _alive(pid: object) -> bool:
     return True
 
 
+def _starting(job: dict) -> bool:
+    """A job whose process is being started (its id not yet written)."""
+    return job.get("pid") is None and time.time() - float(job.get("created") or 0) < 60
+
+
 def _reap() -> None:
     for proc in list(_children):
         if proc.poll() is not None:
@@ -91,7 +96,7 @@ def status(corpus_id: str, token: str | None = None, root: Path | None = None) -
     job = corpora.read_json(path)
     if job is None:
         return None
-    if job.get("state") in ACTIVE and not _alive(job.get("pid")):
+    if job.get("state") in ACTIVE and not _alive(job.get("pid")) and not _starting(job):
         holder = holder_of(folder)
         if not holder or not _alive(holder.get("pid")):
             job["state"] = "stopped"
@@ -275,7 +280,8 @@ def _settle(folder: Path, keep: str) -> dict:
     if inbox.is_dir():
         for staged in inbox.iterdir():
             job = corpora.read_json(folder / corpora.JOBS / f"{staged.name}.json") or {}
-            if staged.name != keep and not (job.get("state") in ACTIVE and _alive(job.get("pid"))):
+            waiting = job.get("state") in ACTIVE and (_alive(job.get("pid")) or _starting(job))
+            if staged.name != keep and not waiting:
                 shutil.rmtree(staged, ignore_errors=True)
     return meta
 
