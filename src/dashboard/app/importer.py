@@ -365,7 +365,8 @@ def my_corpora(ctx: PageContext) -> None:
                 + ctx.t("corpus.articles", n=f"{info.articles:,}")
                 + md_escape(span)
             )
-            links(ctx, corpus_id)
+            if corpus_id != ctx.corpus_id:  # the open one's links are at the top
+                links(ctx, corpus_id)
             left, right = st.columns(2)
             params = {"corpus": corpus_id}
             if ctx.lang != i18n.DEFAULT_LANG:
