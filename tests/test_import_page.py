@@ -137,3 +137,21 @@ def test_only_the_session_that_made_a_corpus_or_its_edit_link_may_delete_it(env)
     assert "不存在" in texts(page("overview", {"corpus": corpus_id}).warning)
     forged = page("import", {"corpus": "y" * 24, "edit": key})
     assert "编辑链接无效" in texts(forged.warning)
+
+
+def test_uploaded_markup_never_reaches_another_browser_as_markup(env):
+    """Article text from an upload is untrusted: shown escaped on the reader, never as HTML."""
+    hostile = (
+        "<script>alert('x')</script>朝中社平壤7月19日电 <img src=x onerror=alert(1)>"
+        "朝鲜外务相崔善姬19日在平壤会见俄罗斯外长拉夫罗夫,双方就两国关系交换了意见。"
+    )
+    corpus_id, _ = corpora.create("<b>粗体</b>")
+    staged = uploads.stage(corpus_id, [("x.txt", hostile.encode())])
+    assert corpus_jobs.run(corpus_id, staged.token)["state"] == "done"
+    at = page("articles", {"corpus": corpus_id})
+    assert not at.exception
+    shown = " ".join(e.proto.body for e in at.get("html"))
+    assert "&lt;img src=x onerror=alert(1)&gt;" in shown  # the text, escaped
+    assert "<script" not in shown and "<img" not in shown
+    # The corpus's name is Markdown text (Streamlit renders no raw HTML there).
+    assert "粗体" in texts(at.sidebar.caption)
