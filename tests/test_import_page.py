@@ -65,6 +65,11 @@ def test_an_upload_shows_its_progress_then_the_report_naming_the_broken_file(env
     assert corpora.valid_id(corpus_id)
     assert "导入进度" in texts(at.subheader)  # progress first (the job runs in its process)
     at = wait_for_job(at)
+    jobs = env / corpus_id / corpora.JOBS
+    assert not at.error, (
+        texts(at.error),
+        [p.read_text() for p in sorted(jobs.iterdir())] if jobs.is_dir() else None,
+    )
     assert "我的语料" in texts(at.success) and "1 篇文章" in texts(at.success)
     rejected = at.table[-1].value
     assert list(rejected.iloc[:, 0]) == ["upload-1/broken.json"]
