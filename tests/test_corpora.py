@@ -228,12 +228,13 @@ def test_a_job_runs_in_its_own_process_and_a_reload_finds_it(root):
     staged = uploads.stage(corpus_id, [("a.txt", REPORT.encode())])
     token = corpus_jobs.start(corpus_id, staged)
     job = corpus_jobs.status(corpus_id)  # what a reloaded page asks: the latest job
-    assert job["token"] == token and job["pid"] != os.getpid()
+    assert job["token"] == token and job["state"] in corpus_jobs.ACTIVE
     deadline = time.monotonic() + 120
     while corpus_jobs.running(corpus_id) and time.monotonic() < deadline:
         time.sleep(0.2)
     job = corpus_jobs.status(corpus_id, token)
     assert job["state"] == "done", job
+    assert job["pid"] != os.getpid()  # it ran in a process of its own
     assert job["stages"]["reading"] == [1, 1] and set(job["stages"]) == set(corpus_jobs.STAGES)
     assert corpora.info(corpus_id).articles == 1
 
@@ -358,3 +359,16 @@ def test_two_new_uploads_at_once_get_two_corpora(root):
     with ThreadPoolExecutor(4) as pool:
         made = list(pool.map(upload, range(8)))
     assert len(set(made)) == 8 and sorted(made) == corpora.list_ids()
+
+
+def test_a_job_whose_process_dies_at_once_is_told_as_stopped(root, monkeypatch):
+    corpus_id, _ = corpora.create()
+    staged = uploads.stage(corpus_id, [("a.txt", REPORT.encode())])
+    monkeypatch.setenv("DASHBOARD_DATA", str(root))  # the child refuses this corpora folder
+    token = corpus_jobs.start(corpus_id, staged, root=root)
+    deadline = time.monotonic() + 60
+    while corpus_jobs.status(corpus_id, token, root=root)["state"] in corpus_jobs.ACTIVE:
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    assert corpus_jobs.status(corpus_id, token, root=root)["state"] == "stopped"
+    assert "DASHBOARD_CORPORA" in (root / corpus_id / corpora.JOBS / corpus_jobs.LOG).read_text()

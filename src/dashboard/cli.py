@@ -94,6 +94,7 @@ def cmd_ingest_corpus(args: argparse.Namespace) -> int:
     from .tables import corpora
 
     try:
+        corpora.corpora_root()  # a folder that cannot be used is said as such
         if args.corpus == "new" and not args.staged:
             corpus_id, key = corpora.create(args.name or "")
             print(f"new corpus {corpus_id}", file=sys.stderr)

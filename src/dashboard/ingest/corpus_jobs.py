@@ -33,7 +33,8 @@ STAGES = ("reading", "near-duplicates", "entities", "events", "terms")
 ACTIVE = ("queued", "running")
 LOG = "job.log"
 
-_children: list[subprocess.Popen] = []  # started by this server; reaped when polled
+_children: dict[str, subprocess.Popen] = {}  # by job token: started by this server
+_ended: set[str] = set()  # tokens of jobs whose process (started here) has ended
 
 
 def job_path(corpus_id: str, token: str, root: Path | None = None) -> Path:
@@ -68,9 +69,10 @@ def _starting(job: dict) -> bool:
 
 
 def _reap() -> None:
-    for proc in list(_children):
+    for token, proc in list(_children.items()):
         if proc.poll() is not None:
-            _children.remove(proc)
+            del _children[token]
+            _ended.add(token)
 
 
 def status(corpus_id: str, token: str | None = None, root: Path | None = None) -> dict | None:
@@ -96,7 +98,8 @@ def status(corpus_id: str, token: str | None = None, root: Path | None = None) -
     job = corpora.read_json(path)
     if job is None:
         return None
-    if job.get("state") in ACTIVE and not _alive(job.get("pid")) and not _starting(job):
+    ended = job.get("token") in _ended  # its process, started by this server, is gone
+    if job.get("state") in ACTIVE and (ended or not (_alive(job.get("pid")) or _starting(job))):
         holder = holder_of(folder)
         if not holder or not _alive(holder.get("pid")):
             job["state"] = "stopped"
@@ -147,8 +150,8 @@ def start(
         )
     finally:
         log.close()
-    _children.append(proc)
-    _update(path, pid=proc.pid)
+    # The job's file is the child's from here on: it writes its own process id first.
+    _children[staged.token] = proc
     return staged.token
 
 
