@@ -1,9 +1,11 @@
-"""Command line: ``python -m dashboard ingest | entities | cloud | bench | dates``."""
+"""Command line: ``python -m dashboard ingest | corpora | entities | cloud | bench | dates``."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import time
 from pathlib import Path
 
 from .ingest.parallel import default_workers
@@ -45,6 +47,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from .ingest.pipeline import NothingIngested, ingest
     from .tables.lock import LockHeld
 
+    if args.nice:
+        os.nice(args.nice)
+    if args.corpus or args.staged:
+        return cmd_ingest_corpus(args)
     paths = [Path(p) for p in args.paths] or [raw_dir()]
     out = Path(args.out) if args.out else processed_dir()
     progress = TerminalProgress(enabled=not args.quiet and sys.stderr.isatty())
@@ -79,6 +85,92 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if report.rejected and args.strict:
         return EXIT_PARTIAL
     return 0
+
+
+def cmd_ingest_corpus(args: argparse.Namespace) -> int:
+    """``ingest PATH --corpus ID``: add documents to a corpus (``--corpus new`` makes one);
+    ``--staged TOKEN``: the job the app started for an upload already in the inbox."""
+    from .ingest import corpus_jobs, uploads
+    from .tables import corpora
+
+    try:
+        corpora.corpora_root()  # a folder that cannot be used is said as such
+        if args.corpus == "new" and not args.staged:
+            corpus_id, key = corpora.create(args.name or "")
+            print(f"new corpus {corpus_id}", file=sys.stderr)
+            print(f"edit key (keep it to add or delete from the app): {key}", file=sys.stderr)
+        else:
+            corpus_id = args.corpus
+            if not corpora.exists(corpus_id):
+                print(f"error: no corpus {corpus_id!r} (see `corpora list`)", file=sys.stderr)
+                return EXIT_FAILED
+        if args.staged:
+            token = args.staged
+        else:
+            if not args.paths:
+                print("error: name the files or folders to add", file=sys.stderr)
+                return EXIT_FAILED
+            staged = uploads.stage_paths(corpus_id, [Path(p) for p in args.paths])
+            token = staged.token
+            path = corpus_jobs.job_path(corpus_id, token)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            corpora.write_json(
+                path,
+                {
+                    "token": token,
+                    "state": "queued",
+                    "staged_rejected": [r.__dict__ for r in staged.rejected],
+                },
+            )
+    except (corpora.CorporaError, uploads.UploadError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    progress = TerminalProgress(enabled=not args.quiet and sys.stderr.isatty())
+    job = corpus_jobs.run(corpus_id, token, workers=args.workers, progress=progress)
+    progress.close()
+    if job.get("state") != "done":
+        print(f"error: {job.get('error') or job.get('state')}", file=sys.stderr)
+        return EXIT_FAILED
+    rejected = (job.get("staged_rejected") or []) + (job.get("report") or {}).get("rejected", [])
+    if not args.quiet:
+        print(f"corpus {corpus_id}: {job.get('articles', 0)} articles")
+        for r in rejected:
+            where = r["file"] if r.get("line") is None else f"{r['file']}:{r['line']}"
+            print(f"  rejected {where}: {r['reason']}")
+    if rejected and args.strict:
+        return EXIT_PARTIAL
+    return 0
+
+
+def cmd_corpora(args: argparse.Namespace) -> int:
+    from .tables import corpora
+    from .tables.lock import LockHeld
+
+    try:
+        if args.action == "list":
+            found = corpora.list_all()
+            for c in found:
+                used = time.strftime("%Y-%m-%d %H:%M", time.localtime(c.last_used))
+                span = f"{c.date_min} – {c.date_max}" if c.date_min else "no dates"
+                print(f"{c.id}\t{c.articles}\t{span}\tlast used {used}\t{c.name}")
+            print(f"{len(found)} corpora in {corpora.corpora_setting()}", file=sys.stderr)
+            return 0
+        if not args.id or not corpora.valid_id(args.id):
+            print("error: name the corpus id to delete", file=sys.stderr)
+            return EXIT_FAILED
+        corpora.delete(args.id)
+        print(f"deleted {args.id}", file=sys.stderr)
+        return 0
+    except KeyError:
+        print(f"error: no corpus {args.id!r}", file=sys.stderr)
+    except LockHeld:
+        print(
+            "error: an upload is being added to this corpus; try again when it ends",
+            file=sys.stderr,
+        )
+    except (corpora.CorporaError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+    return EXIT_FAILED
 
 
 def _iso_date(value: str):
@@ -209,7 +301,21 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="wait for another ingestion into the same folder to finish instead of stopping",
     )
+    p.add_argument(
+        "--corpus",
+        metavar="ID",
+        help="add the documents to this corpus of the corpora folder ($DASHBOARD_CORPORA, "
+        "default data/corpora) instead of --out; 'new' makes a new corpus and prints its id",
+    )
+    p.add_argument("--name", help="the name of a corpus made with --corpus new")
+    p.add_argument("--staged", help=argparse.SUPPRESS)  # the app's job for an upload
+    p.add_argument("--nice", type=int, default=0, help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("corpora", help="list or delete the corpora people uploaded")
+    p.add_argument("action", choices=["list", "delete"])
+    p.add_argument("id", nargs="?", help="the corpus to delete")
+    p.set_defaults(func=cmd_corpora)
 
     p = sub.add_parser("entities", help="entity tools")
     p.add_argument(

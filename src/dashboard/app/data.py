@@ -43,8 +43,9 @@ def cached_corpus(data_dir: Path) -> Corpus:
     if _cached_load is None:
         import streamlit as st
 
-        # Keyed on small values (path, run id, mtime): a new run lands -> a new entry.
-        @st.cache_resource(max_entries=2, show_spinner=False)
+        # Keyed on small values (path, run id, mtime): a new run lands -> a new entry. A
+        # few entries: the bundled corpus and the uploaded corpora people are reading.
+        @st.cache_resource(max_entries=4, show_spinner=False)
         def _load(path: str, run_id: str, mtime_ns: int) -> Corpus:
             gc.unfreeze()  # what a replaced corpus leaves in cycles can be collected again
             corpus = load_corpus(Path(path))

@@ -70,7 +70,8 @@ from ..analysis.filters import Filters
 from ..common import i18n
 from ..tables.paths import PROJECT_ROOT
 from ..tables.store import StoreError
-from .data import load_corpus_or_stop
+from . import import_strings  # noqa: F401 - the import page's title is in the menu
+from .corpus_choice import corpus_name, open_corpus
 from .markup import md_escape
 from .sidebar import shared_sidebar
 from .urlstate import (
@@ -97,6 +98,7 @@ PAGES: list[tuple[str, str | None]] = [
     ("articles", None),
     ("attention", None),
     ("concordance", None),
+    ("import", None),  # upload your own documents (app.importer)
 ]
 
 
@@ -159,6 +161,7 @@ class PageContext:
     # every page (analysis.labels, figures.style.outlet_colors).
     labels: analysis.labels.Labels | None = None
     colors: dict[str, str] = field(default_factory=dict)
+    corpus_id: str | None = None  # the uploaded corpus that is open (None: the bundled one)
 
     def t(self, key: str, **fields: object) -> str:
         return i18n.t(key, self.lang, **fields)
@@ -226,14 +229,15 @@ def search_link(ctx: PageContext, query: str) -> str:
 
 def _state_of(ctx: PageContext) -> UrlFilters:
     f = ctx.filters
-    return UrlFilters(ctx.lang, f.date_from, f.date_to, f.sources, f.once, f.undated)
+    return UrlFilters(ctx.lang, f.date_from, f.date_to, f.sources, f.once, f.undated, ctx.corpus_id)
 
 
 # ---------------------------------------------------------------- setup
 
 
-def page_setup(page_id: str) -> PageContext:
-    """Call first in every page file. Returns the page context (see the module docstring)."""
+def page_setup(page_id: str, summary: bool = True) -> PageContext:
+    """Call first in every page file. Returns the page context (see the module docstring).
+    ``summary``: say the selection above the page (the import page does not)."""
     lang = _current_lang()
     st.set_page_config(
         page_title=f"{i18n.t(f'page.{page_id}', lang)} · {i18n.t('app.title', lang)}",
@@ -244,8 +248,9 @@ def page_setup(page_id: str) -> PageContext:
         # url paths) so the sidebar and later reruns behave exactly as via app.py.
         st.navigation(navigation_pages(lang), position="sidebar")
 
-    corpus = load_corpus_or_stop(lang)
-    state = shared_sidebar(corpus, lang)
+    # The corpus the link (or the session) names: an uploaded one, or the bundled one.
+    corpus, corpus_id = open_corpus(lang, quiet=not summary)
+    state = shared_sidebar(corpus, lang, corpus_id)
     # A bound equal to the corpus edge is no bound (the same selection, one cache entry).
     filters = Filters(
         None if state.date_from == corpus.date_min else state.date_from,
@@ -264,14 +269,18 @@ def page_setup(page_id: str) -> PageContext:
         state.lang,
         labels=labels,
         colors=figures.style.outlet_colors(labels.outlet_order),
+        corpus_id=corpus_id,
     )
     bad = st.session_state.get(NOTICES_KEY, [])
     if bad:  # one notice for the whole link
         ctx.notice(" ".join(link_notice_text(n, state.lang) for n in bad))
-    summary = filters_summary(ctx)
-    st.sidebar.caption(summary)
-    # The sidebar is folded away on a phone: the selection is also said above the page.
-    st.caption(summary, help=i18n.t("filters.summary_help", state.lang))
+    text = filters_summary(ctx)
+    st.sidebar.caption(text)
+    if corpus_id:  # on a phone the sidebar is folded away: say which corpus this is
+        text = f"{md_escape(corpus_name(corpus_id, state.lang))} · {text}"
+    if summary:
+        # The sidebar is folded away on a phone: the selection is also said above the page.
+        st.caption(text, help=i18n.t("filters.summary_help", state.lang))
     return ctx
 
 

@@ -36,7 +36,8 @@ def _outlet_options(corpus: Corpus) -> tuple[list[str], dict[str, int]]:
     return list(analysis.labels.outlet_order(corpus)), by_source
 
 
-def shared_sidebar(corpus: Corpus, lang_hint: str) -> UrlFilters:
+def shared_sidebar(corpus: Corpus, lang_hint: str, corpus_id: str | None = None) -> UrlFilters:
+    """The shared filters; ``corpus_id``: the uploaded corpus that is open (kept in the URL)."""
     ss = st.session_state
     sources, counts = _outlet_options(corpus)
     date_min, date_max = corpus.date_min, corpus.date_max
@@ -147,6 +148,7 @@ def shared_sidebar(corpus: Corpus, lang_hint: str) -> UrlFilters:
         tuple(ss[K_SOURCES] or ()),
         bool(ss[K_ONCE]),
         bool(ss[K_UNDATED]),
+        corpus_id,
     )
     ss[STATE_KEY] = state
 

@@ -50,6 +50,7 @@ class UrlFilters:
     sources: tuple[str, ...]
     once: bool
     undated: bool = True  # articles without a date are in the selection
+    corpus: str | None = None  # an uploaded corpus's id (app.corpus_choice); None: bundled
 
 
 @dataclass(frozen=True)
@@ -165,10 +166,12 @@ def url_params_for(
         params["once"] = ["1"]
     if not state.undated:
         params["undated"] = ["0"]
+    if state.corpus:
+        params["corpus"] = [state.corpus]
     return params
 
 
-SHARED_PARAMS = ("lang", "from", "to", "source", "once", "undated")
+SHARED_PARAMS = ("lang", "from", "to", "source", "once", "undated", "corpus")
 
 
 # ---------------------------------------------------------------- page widgets in the URL

@@ -277,6 +277,8 @@ def extract_articles(
             seen_ids.add(aid)
             row["article_id"] = aid
             rows.append(row)
+    if progress:
+        progress("reading", len(files), len(files))
     frame = pd.DataFrame(rows, columns=ARTICLE_COLUMNS)
     if not frame.empty:
         frame["index"] = frame["index"].astype("int64")

@@ -52,7 +52,11 @@ STAGES: list[tuple[str, Stage]] = [
 
 
 class NothingIngested(Exception):
-    """No input yielded a single article."""
+    """No input yielded a single article. ``report`` lists what was rejected."""
+
+    def __init__(self, message: str, report: IngestReport | None = None):
+        super().__init__(message)
+        self.report = report
 
 
 def build_tables(
@@ -141,7 +145,8 @@ def ingest(
             if tables["articles"].empty:
                 raise NothingIngested(
                     "No article could be read from the input; nothing was written. "
-                    + (f"{len(report.rejected)} input(s) rejected." if report.rejected else "")
+                    + (f"{len(report.rejected)} input(s) rejected." if report.rejected else ""),
+                    report,
                 )
             inputs = [str(p.resolve()) for p in paths]
             store.write_tables(out_dir, tables, report.to_json(), inputs=inputs)
