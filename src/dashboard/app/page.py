@@ -94,6 +94,8 @@ PAGES: list[tuple[str, str | None]] = [
     ("timeline", None),
     ("relations", None),
     ("keywords", None),
+    ("network", None),
+    ("compare", None),
     ("articles", None),
 ]
 
