@@ -8,6 +8,7 @@ every view counts on.
 
 from . import (
     articles,
+    compare,
     corpus,
     entities,
     export,
@@ -23,6 +24,7 @@ from . import (
 
 __all__ = [
     "articles",
+    "compare",
     "countries",
     "corpus",
     "entities",

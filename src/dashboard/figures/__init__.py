@@ -7,6 +7,7 @@ clouds' Chinese font.
 
 from . import (
     cloud,
+    compare,
     entities,
     fonts,
     geo,
@@ -21,6 +22,7 @@ from . import (
 
 __all__ = [
     "cloud",
+    "compare",
     "entities",
     "fonts",
     "geo",
