@@ -22,11 +22,12 @@ i18n.extend(
         "network.how": {
             "zh": "节点:所选文章中提及最多的人物、机构和国家,大小表示提及次数,颜色表示类型。"
             "连线:两者在同一句中出现的句数,越粗越多;只画至少 {w} 句的关联。"
-            "点击连线中点(或按住 Shift 点选两个节点)查看这些句子。布局固定,同样的网络总是画成同样。",
+            "点击连线中点(或先后点击两个节点)查看这些句子。布局固定,同样的网络总是画成同样。",
             "en": "Nodes: the most mentioned people, organisations and countries of the selection, "
             "sized by mentions, coloured by type. Lines: sentences naming both, thicker for more; "
-            "only ties of at least {w} sentences are drawn. Click a line's midpoint (or shift-click "
-            "two nodes) for those sentences. The layout is fixed: the same network always looks the same.",
+            "only ties of at least {w} sentences are drawn. Click a line's midpoint (or one node, "
+            "then another) for those sentences. The layout is fixed: the same network always "
+            "looks the same.",
         },
         "network.isolated": {
             "zh": "另有 {n} 个节点在此阈值下没有关联,未画出:{names}",
@@ -36,6 +37,10 @@ i18n.extend(
             "zh": "所选文章中没有两个人物、机构或国家在同一句中出现{w}句以上。请降低阈值或放宽筛选。",
             "en": "No two people, organisations or countries are named together in {w} or more "
             "sentences of the selection. Lower the threshold or widen the filters.",
+        },
+        "network.first_node": {
+            "zh": "已选 {name}:再点击另一个节点,查看两者同句出现的句子。",
+            "en": "{name} picked: click another node for the sentences naming both.",
         },
         "network.table": {"zh": "关联列表", "en": "Ties"},
         "network.table_help": {
@@ -69,6 +74,7 @@ i18n.extend(
 SENTENCES_PER_PAGE = 30
 K_SELECTED, K_CHART, K_TABLE = "net_selected", "net_chart", "net_table"
 K_NEW_PICK = "net_new_pick"  # a pick the user just made (chart or table), read once
+K_FIRST_NODE = "net_first_node"  # a node clicked: the first end of a pair
 
 ctx = page.page_setup("network")
 st.title(ctx.t("network.title"))
@@ -106,10 +112,18 @@ def keep_chart_pick() -> None:
     points = getattr(selection, "points", None)
     if points is None and isinstance(selection, dict):
         points = selection.get("points")
-    ss[K_NEW_PICK] = figures.network.picked_pair([dict(p) for p in points or []]) or ""
+    action, value = figures.network.picked_pair(
+        [dict(p) for p in points or []], ss.get(K_FIRST_NODE)
+    )
+    if action == "node":  # the first end of a pair: wait for the second
+        ss[K_FIRST_NODE] = value
+        return
+    ss.pop(K_FIRST_NODE, None)
+    ss[K_NEW_PICK] = value or ""
 
 
 def keep_table_pick(edge_keys: list[str]) -> None:
+    ss.pop(K_FIRST_NODE, None)
     rows = ss[K_TABLE].selection.rows
     ss[K_NEW_PICK] = edge_keys[rows[0]] if rows and rows[0] < len(edge_keys) else ""
 
@@ -145,6 +159,9 @@ else:
         selection_mode=("points", "box", "lasso"),
         config={"displaylogo": False, "scrollZoom": False},
     )
+    first_node = ss.get(K_FIRST_NODE)
+    if first_node:
+        st.info(ctx.t("network.first_node", name=labels.entity(first_node)))
     lonely = nodes[nodes["degree"] == 0]
     if len(lonely):
         st.caption(

@@ -186,11 +186,13 @@ def test_the_same_network_is_always_drawn_the_same_with_a_legend_of_types(corpus
 
 def test_a_click_on_a_midpoint_or_on_two_nodes_picks_a_pair():
     pick = figures.network.picked_pair
-    assert pick([{"customdata": "PRK~RUS", "curve_number": 3}]) == "PRK~RUS"
-    assert pick([{"customdata": "node:RUS"}, {"customdata": "node:PRK"}]) == "PRK~RUS"
-    assert pick([{"customdata": "node:RUS"}]) is None  # one node is not a pair
-    assert pick([{"customdata": f"node:{c}"} for c in ("A", "B", "C")]) is None
-    assert pick([]) is None
+    assert pick([{"customdata": "PRK~RUS", "curve_number": 3}]) == ("pair", "PRK~RUS")
+    assert pick([{"customdata": "node:RUS"}, {"customdata": "node:PRK"}]) == ("pair", "PRK~RUS")
+    assert pick([{"customdata": "node:RUS"}]) == ("node", "RUS")  # waits for the second
+    assert pick([{"customdata": "node:PRK"}], pending="RUS") == ("pair", "PRK~RUS")
+    assert pick([{"customdata": "node:RUS"}], pending="RUS") == ("node", "RUS")
+    assert pick([{"customdata": f"node:{c}"} for c in ("A", "B", "C")]) == ("clear", None)
+    assert pick([]) == ("clear", None)
 
 
 def _page(data: Path, monkeypatch, **params) -> AppTest:

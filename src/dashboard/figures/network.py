@@ -2,8 +2,8 @@
 
 Node size by mentions, colour by entity type (with a legend), edge width by the number of
 sentences naming both. Each edge carries a marker at its midpoint that can be clicked (a
-plotly point selection, as on the relations map); two nodes picked together (shift-click, or
-a box) pick their pair too. No Streamlit here.
+plotly point selection, as on the relations map); a node clicked after another one, or a
+box around two nodes, picks their pair too. No Streamlit here.
 """
 
 from __future__ import annotations
@@ -219,8 +219,8 @@ def network_figure(
         )
     base_layout(fig, height)
     fig.update_layout(
+        # no drag mode of our own: with "select" Streamlit turns click selection off
         clickmode="event+select",
-        dragmode="select",
         xaxis={"visible": False, "range": [-1.15, 1.15], "fixedrange": True},
         yaxis={"visible": False, "range": [-1.12, 1.18], "fixedrange": True},
         plot_bgcolor="white",
@@ -228,10 +228,12 @@ def network_figure(
     return fig
 
 
-def picked_pair(points) -> str | None:
-    """The pair a chart selection points at: an edge's midpoint gives its edge key; two
-    nodes picked together (shift-click or a box holding just two) give theirs. None
-    otherwise (a single node, or a box over many)."""
+def picked_pair(points, pending: str | None = None) -> tuple[str, str | None]:
+    """What a chart selection means: ``("pair", edge key)`` for an edge's midpoint, for two
+    nodes picked together (a box holding just two) or for a node clicked after another one
+    (``pending``, the node clicked before); ``("node", entity id)`` for a first node (the
+    page waits for the second); ``("clear", None)`` for an empty selection or a box over
+    many nodes."""
     nodes: list[str] = []
     pairs: list[str] = []
     for point in points or []:
@@ -246,10 +248,14 @@ def picked_pair(points) -> str | None:
         elif "~" in data and data not in pairs:
             pairs.append(data)
     if len(nodes) == 2:
-        return edge_key(*nodes)
-    if len(pairs) >= 1 and not nodes:
-        return pairs[0]
-    return None
+        return "pair", edge_key(*nodes)
+    if len(nodes) == 1 and not pairs:
+        if pending and pending != nodes[0]:
+            return "pair", edge_key(pending, nodes[0])
+        return "node", nodes[0]
+    if pairs and not nodes:
+        return "pair", pairs[0]
+    return "clear", None
 
 
 def edges_table(edges: pd.DataFrame, labels) -> pd.DataFrame:

@@ -31,7 +31,16 @@ from pathlib import Path
 
 from ..tables.paths import DATA_DIR, PROJECT_ROOT
 
-PAGES = ["overview", "entities", "timeline", "relations", "keywords", "articles"]
+PAGES = [
+    "overview",
+    "entities",
+    "timeline",
+    "relations",
+    "keywords",
+    "network",
+    "compare",
+    "articles",
+]
 SYNTH_DIR = DATA_DIR / "synthetic"
 
 
@@ -134,17 +143,21 @@ def ensure_font_copy() -> float | None:
 # Every module a page calls for its numbers and figures (app/ only wires them).
 QUERY_MODULES = (
     "analysis.articles",
+    "analysis.compare",
     "analysis.entities",
     "analysis.export",
     "analysis.filters",
     "analysis.keywords",
+    "analysis.network",
     "analysis.overview",
     "analysis.periods",
     "analysis.relations",
     "analysis.timeline",
     "figures.cloud",
+    "figures.compare",
     "figures.entities",
     "figures.geo",
+    "figures.network",
     "figures.overview",
     "figures.reader",
     "figures.relations",
