@@ -11,7 +11,7 @@ from functools import partial
 import streamlit as st
 
 from dashboard import analysis, figures
-from dashboard.app import markup, page, widgets
+from dashboard.app import markup, page, responsive, widgets
 from dashboard.common import i18n
 
 i18n.extend(
@@ -151,9 +151,9 @@ if ((terms["count_a"] == 0) | (terms["count_b"] == 0)).any():
     st.caption(ctx.t("compare.fig.never"))
 
 
-def keep_chart_pick() -> None:
-    """The chart's on_select: the clicked term ("" for a cleared pick)."""
-    event = ss.get(K_CHART)
+def keep_chart_pick(chart_key: str) -> None:
+    """A chart's on_select: the clicked term ("" for a cleared pick)."""
+    event = ss.get(chart_key)
     selection = getattr(event, "selection", None)
     if selection is None and isinstance(event, dict):
         selection = event.get("selection")
@@ -186,15 +186,22 @@ ctx.set_query("term", term)
 
 color_a = ctx.colors.get(outlet_a, figures.style.OTHER_COLOR)
 color_b = ctx.colors.get(outlet_b, figures.style.OTHER_COLOR)
-st.plotly_chart(
-    figures.compare.compare_figure(
-        terms, name_a, name_b, color_a, color_b, ctx.lang, measure, term
-    ),
-    key=K_CHART,
-    on_select=keep_chart_pick,
-    selection_mode="points",
-    config={"displaylogo": False},
-)
+# drawn for a laptop and for a phone (fewer labels, so none prints over another)
+for container, suffix, plot_px in zip(
+    responsive.wide_and_narrow("cmp_view"),
+    ("", "_narrow"),
+    (figures.compare.PLOT_PX, figures.compare.PHONE_PX),
+    strict=True,
+):
+    container.plotly_chart(
+        figures.compare.compare_figure(
+            terms, name_a, name_b, color_a, color_b, ctx.lang, measure, term, plot_px=plot_px
+        ),
+        key=K_CHART + suffix,
+        on_select=partial(keep_chart_pick, K_CHART + suffix),
+        selection_mode="points",
+        config={"displaylogo": False},
+    )
 st.download_button(
     ctx.t("compare.download"),
     data=partial(analysis.export.to_csv, figures.compare.term_table(terms)),

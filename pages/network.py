@@ -10,7 +10,7 @@ from functools import partial
 import streamlit as st
 
 from dashboard import analysis, figures
-from dashboard.app import page, widgets
+from dashboard.app import page, responsive, widgets
 from dashboard.common import i18n
 
 i18n.extend(
@@ -103,9 +103,9 @@ table = figures.network.edges_table(edges, labels)
 keys = table["edge"].tolist()
 
 
-def keep_chart_pick() -> None:
-    """The chart's on_select: what was clicked, as an edge key ("" for a cleared pick)."""
-    event = ss.get(K_CHART)
+def keep_chart_pick(chart_key: str) -> None:
+    """A chart's on_select: what was clicked, as an edge key ("" for a cleared pick)."""
+    event = ss.get(chart_key)
     selection = getattr(event, "selection", None)
     if selection is None and isinstance(event, dict):
         selection = event.get("selection")
@@ -152,13 +152,20 @@ st.caption(ctx.t("network.how", w=labels.number(threshold)))
 if edges.empty:
     st.info(ctx.t("network.none", w=labels.number(threshold)))
 else:
-    st.plotly_chart(
-        figures.network.network_figure(nodes, edges, labels, selected),
-        key=K_CHART,
-        on_select=keep_chart_pick,
-        selection_mode=("points", "box", "lasso"),
-        config={"displaylogo": False, "scrollZoom": False},
-    )
+    # drawn for a laptop and for a phone (fewer names, so none prints over another)
+    for container, suffix, plot_px in zip(
+        responsive.wide_and_narrow("net_view"),
+        ("", "_narrow"),
+        (figures.network.PLOT_PX, figures.network.PHONE_PX),
+        strict=True,
+    ):
+        container.plotly_chart(
+            figures.network.network_figure(nodes, edges, labels, selected, plot_px=plot_px),
+            key=K_CHART + suffix,
+            on_select=partial(keep_chart_pick, K_CHART + suffix),
+            selection_mode=("points", "box", "lasso"),
+            config={"displaylogo": False, "scrollZoom": False},
+        )
     first_node = ss.get(K_FIRST_NODE)
     if first_node:
         st.info(ctx.t("network.first_node", name=labels.entity(first_node)))

@@ -184,6 +184,20 @@ def test_the_same_network_is_always_drawn_the_same_with_a_legend_of_types(corpus
     assert sizes["node:putin"] > sizes["node:kim"] or sizes["node:putin"] == sizes["node:kim"]
 
 
+def test_names_never_print_over_each_other_and_a_phone_gets_fewer(real_pages_processed):
+    corpus = load_corpus(real_pages_processed)
+    nodes, edges = with_min_weight(*cooccurrence_network(corpus, Filters(), 40, 1), 1)
+    labels = analysis.labels.labels_for(corpus, "en")
+
+    def named(plot_px):
+        fig = figures.network.network_figure(nodes, edges, labels, plot_px=plot_px)
+        return [t for tr in fig.data if tr.mode == "markers+text" for t in tr.text if t]
+
+    wide, phone = named(figures.network.PLOT_PX), named(figures.network.PHONE_PX)
+    assert len(phone) < len(wide) <= len(set(edges["a"]) | set(edges["b"]))
+    assert "China" in phone  # the most mentioned keep their names
+
+
 def test_a_click_on_a_midpoint_or_on_two_nodes_picks_a_pair():
     pick = figures.network.picked_pair
     assert pick([{"customdata": "PRK~RUS", "curve_number": 3}]) == ("pair", "PRK~RUS")

@@ -76,6 +76,13 @@ def test_clicking_a_tie_in_the_network_lists_its_sentences_and_opens_the_reader(
     _clean(page)
     page.goto(f"{server}/network?lang=en&edge={edge}")  # the tie's sentences by link
     wait_ready(page)
+    # on a phone the narrow drawing shows, the wide one does not
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_timeout(800)
+    charts = page.locator("[data-testid='stPlotlyChart']")
+    assert [charts.nth(i).is_visible() for i in range(charts.count())] == [False, True]
+    page.set_viewport_size({"width": 1440, "height": 1000})
+    page.wait_for_timeout(800)
     page.locator("ul.sentences a").first.click()
     page.wait_for_url("**/articles?*article=*")
     wait_ready(page)

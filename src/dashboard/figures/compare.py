@@ -42,7 +42,9 @@ i18n.extend(
 )
 
 LABELLED = 12  # terms per side offered a label (those that fit get one)
-PLOT_PX = (640.0, 520.0)  # the plot area assumed when placing labels (a laptop's is wider)
+# The plot area assumed when placing labels: a laptop's (wider in fact) and a phone's.
+PLOT_PX = (640.0, 520.0)
+PHONE_PX = (290.0, 470.0)
 NEUTRAL = "#b8bec6"
 
 
@@ -59,18 +61,20 @@ def _floor(terms: pd.DataFrame) -> float:
     return float(positive.min()) / 2 if len(positive) else 1.0
 
 
-# Where a label may go around its point, in order of preference, and its box's offset
-# from the point (in label widths and heights; the box's lower-left corner).
+# Where a label may go around its point, in order of preference: plotly's text position,
+# and which side of the point the label's box lies on (x: -1 left, 0 centred, 1 right;
+# y: -1 below, 0 level, 1 above).
 _PLACES = (
-    ("top center", -0.5, 0.35),
-    ("bottom center", -0.5, -1.35),
-    ("middle right", 0.08, -0.5),
-    ("middle left", -1.08, -0.5),
-    ("top right", 0.05, 0.3),
-    ("top left", -1.05, 0.3),
-    ("bottom right", 0.05, -1.3),
-    ("bottom left", -1.05, -1.3),
+    ("top center", 0, 1),
+    ("bottom center", 0, -1),
+    ("middle right", 1, 0),
+    ("middle left", -1, 0),
+    ("top right", 1, 1),
+    ("top left", -1, 1),
+    ("bottom right", 1, -1),
+    ("bottom left", -1, -1),
 )
+LINE_PX = 17.0  # a label's height
 
 
 def _label_width(text: str, size: float = 13.0) -> float:
@@ -79,27 +83,35 @@ def _label_width(text: str, size: float = 13.0) -> float:
 
 
 def place_labels(
-    px: np.ndarray, py: np.ndarray, texts: list[str], width: float, height: float
+    px: np.ndarray,
+    py: np.ndarray,
+    texts: list[str],
+    width: float,
+    height: float,
+    radii=None,
+    size: float = 13.0,
 ) -> list[str | None]:
     """A text position for each label (in order of importance), or None where every
-    place around the point would print over an earlier label or off the chart: such a term
-    keeps its point and its hover, and is in the lists beside the chart. ``px``, ``py``:
-    the points in pixels from the lower-left corner of a ``width`` × ``height`` plot."""
+    place around its point would print over an earlier label, over a point or off the
+    chart: such a point keeps its hover (and the page lists it). ``px``, ``py``: the points
+    in pixels from the lower-left corner of a ``width`` × ``height`` plot; ``radii``: their
+    markers' radii in pixels (5 each by default)."""
+    radii = [5.0] * len(px) if radii is None else [float(r) for r in radii]
     boxes: list[tuple[float, float, float, float]] = []
-    dots = [(x - 5, y - 5, x + 5, y + 5) for x, y in zip(px, py, strict=True)]
+    dots = [(x - r, y - r, x + r, y + r) for x, y, r in zip(px, py, radii, strict=True)]
     out: list[str | None] = []
-    line = 17.0
-    for x, y, text in zip(px, py, texts, strict=True):
-        w = _label_width(text)
+    for i, (x, y, text) in enumerate(zip(px, py, texts, strict=True)):
+        w, r = _label_width(text, size), radii[i]
+        others = boxes + dots[:i] + dots[i + 1 :]
         chosen = None
-        for name, dx, dy in _PLACES:
-            box = (x + dx * w, y + dy * line, x + dx * w + w, y + dy * line + line)
+        for name, across, up in _PLACES:
+            left = {0: x - w / 2, 1: x + r + 2, -1: x - r - 2 - w}[across]
+            bottom = {0: y - LINE_PX / 2, 1: y + r + 1, -1: y - r - 1 - LINE_PX}[up]
+            box = (left, bottom, left + w, bottom + LINE_PX)
             inside = box[0] >= 0 and box[2] <= width and box[1] >= 0 and box[3] <= height
-            clear = all(
-                box[2] <= o[0] or o[2] <= box[0] or box[3] <= o[1] or o[3] <= box[1]
-                for o in boxes + [d for d in dots if not (d[0] < x < d[2] and d[1] < y < d[3])]
-            )
-            if inside and clear:
+            if inside and all(
+                box[2] <= o[0] or o[2] <= box[0] or box[3] <= o[1] or o[3] <= box[1] for o in others
+            ):
                 chosen = name
                 boxes.append(box)
                 break
@@ -118,10 +130,12 @@ def compare_figure(
     selected: str | None = None,
     labelled: int = LABELLED,
     height: int = 640,
+    plot_px: tuple[float, float] = PLOT_PX,
 ) -> go.Figure:
     """Every term a point (customdata: the term, so a click picks it); log axes; the
     ``labelled`` most distinctive terms of A (z > 0) and of B (z < 0) in their outlet's
-    colour with their names; the diagonal where both use a term equally often."""
+    colour with their names (those that fit in ``plot_px`` without printing over another);
+    the diagonal where both use a term equally often."""
     fig = go.Figure()
     if terms.empty:
         return base_layout(fig, height)
@@ -185,10 +199,10 @@ def compare_figure(
         [i for i in range(len(terms)) if terms.index[i] in top_a | top_b], key=lambda i: -abs(z[i])
     )
     places = place_labels(
-        pixels(x[labelled_rows], PLOT_PX[0]),
-        pixels(y[labelled_rows], PLOT_PX[1]),
+        pixels(x[labelled_rows], plot_px[0]),
+        pixels(y[labelled_rows], plot_px[1]),
         [str(terms["term"].iat[i]) for i in labelled_rows],
-        *PLOT_PX,
+        *plot_px,
     )
     place_of = dict(zip(labelled_rows, places, strict=True))
     for rows, color, name, with_text in groups:

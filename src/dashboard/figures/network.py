@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 
 from ..analysis.network import edge_key
 from ..common import i18n
+from .compare import place_labels
 from .style import TYPE_COLORS, base_layout
 
 i18n.extend(
@@ -40,6 +41,12 @@ i18n.extend(
 LAYOUT_SEED = 7  # the same network is always drawn the same
 NODE_PREFIX = "node:"  # a node's customdata; an edge midpoint's is its edge key
 WIDTH_BINS = 6  # edges drawn as this many line traces of growing width
+X_RANGE, Y_RANGE = (-1.25, 1.25), (-1.15, 1.2)
+# The plot area assumed when placing names (a laptop's is wider, a phone's narrower): a
+# name that would print over another name or node there is left off (it is in the hover
+# and in the ties table).
+PLOT_PX = (620.0, 560.0)
+PHONE_PX = (330.0, 560.0)
 
 
 @lru_cache(maxsize=64)
@@ -107,11 +114,13 @@ def network_figure(
     labels,
     selected: str | None = None,
     height: int = 620,
+    plot_px: tuple[float, float] = PLOT_PX,
 ) -> go.Figure:
     """The network: a line trace per width class (not clickable), the edges' midpoint
     markers (customdata: edge key, selectable), a node trace per entity type (customdata:
     ``node:<entity_id>``; the legend names the types). ``selected`` (an edge key) is drawn
-    in the highlight colour."""
+    in the highlight colour. Names that would print over another name or node in a plot
+    of ``plot_px`` pixels are left off (they are in the hover)."""
     lang = labels.lang
     fig = go.Figure()
     places = layout(nodes, edges)
@@ -180,8 +189,19 @@ def network_figure(
         selected={"marker": {"color": "#f39c12"}},
         unselected={"marker": {"opacity": 0.9}},
     )
-    drawn = nodes[nodes["entity_id"].isin(places)]
+    drawn = nodes[nodes["entity_id"].isin(places)].sort_values("mentions", ascending=False)
     sizes = dict(zip(drawn["entity_id"], _scaled(drawn["mentions"], 12, 46), strict=True))
+    order = drawn["entity_id"].tolist()
+    spots = place_labels(
+        np.array([(places[e][0] - X_RANGE[0]) / (X_RANGE[1] - X_RANGE[0]) for e in order])
+        * plot_px[0],
+        np.array([(places[e][1] - Y_RANGE[0]) / (Y_RANGE[1] - Y_RANGE[0]) for e in order])
+        * plot_px[1],
+        [names[e] for e in order],
+        *plot_px,
+        radii=[sizes[e] / 2 for e in order],
+    )
+    spot = dict(zip(order, spots, strict=True))
     for kind, color in TYPE_COLORS.items():
         part = drawn[drawn["type"] == kind]
         if part.empty:
@@ -190,8 +210,8 @@ def network_figure(
             x=[places[e][0] for e in part["entity_id"]],
             y=[places[e][1] for e in part["entity_id"]],
             mode="markers+text",
-            text=[names[e] for e in part["entity_id"]],
-            textposition="top center",
+            text=[names[e] if spot[e] else "" for e in part["entity_id"]],
+            textposition=[spot[e] or "top center" for e in part["entity_id"]],
             textfont={"size": 13, "color": "#1b2631"},
             marker={
                 "size": [sizes[e] for e in part["entity_id"]],
@@ -221,8 +241,8 @@ def network_figure(
     fig.update_layout(
         # no drag mode of our own: with "select" Streamlit turns click selection off
         clickmode="event+select",
-        xaxis={"visible": False, "range": [-1.15, 1.15], "fixedrange": True},
-        yaxis={"visible": False, "range": [-1.12, 1.18], "fixedrange": True},
+        xaxis={"visible": False, "range": list(X_RANGE), "fixedrange": True},
+        yaxis={"visible": False, "range": list(Y_RANGE), "fixedrange": True},
         plot_bgcolor="white",
     )
     return fig
