@@ -140,6 +140,7 @@ def compare_figure(
     if terms.empty:
         return base_layout(fig, height)
     floor = _floor(terms)
+    words = terms["term"].astype(str).tolist()
     x = _positions(terms["freq_a"].to_numpy(dtype=float), floor)
     y = _positions(terms["freq_b"].to_numpy(dtype=float), floor)
     fmt = "{:.3g}" if measure == "per10k" else "{:.1%}"
@@ -201,7 +202,7 @@ def compare_figure(
     places = place_labels(
         pixels(x[labelled_rows], plot_px[0]),
         pixels(y[labelled_rows], plot_px[1]),
-        [str(terms["term"].iat[i]) for i in labelled_rows],
+        [words[i] for i in labelled_rows],
         *plot_px,
     )
     place_of = dict(zip(labelled_rows, places, strict=True))
@@ -213,9 +214,7 @@ def compare_figure(
             x=x[rows].tolist(),
             y=y[rows].tolist(),
             mode="markers+text" if with_text else "markers",
-            text=[str(terms["term"].iat[i]) if place_of.get(i) else "" for i in rows]
-            if with_text
-            else None,
+            text=[words[i] if place_of.get(i) else "" for i in rows] if with_text else None,
             textposition=[place_of.get(i) or "top center" for i in rows] if with_text else None,
             textfont={"size": 13, "color": color},
             marker={
@@ -224,7 +223,7 @@ def compare_figure(
                 "opacity": 0.95 if with_text else 0.55,
                 "line": {"color": "white", "width": 0.5},
             },
-            customdata=[str(terms["term"].iat[i]) for i in rows],
+            customdata=[words[i] for i in rows],
             hovertext=[hover[i] for i in rows],
             hoverinfo="text",
             name=name,

@@ -127,6 +127,7 @@ def network_figure(
     if not places:
         return base_layout(fig, height)
     names = {e: labels.entity(e, default=str(e).split(":", 1)[-1]) for e in nodes["entity_id"]}
+    ends_a, ends_b = edges["a"].tolist(), edges["b"].tolist()
     widths = _scaled(edges["weight"], 0.6, 9.0)
     bins = np.minimum((np.asarray(widths) - 0.6) / (9.0 - 0.6) * WIDTH_BINS, WIDTH_BINS - 1)
     bins = bins.astype(int) if len(widths) else np.zeros(0, int)
@@ -134,7 +135,7 @@ def network_figure(
         xs: list = []
         ys: list = []
         for i in np.flatnonzero(bins == level).tolist():
-            (x0, y0), (x1, y1) = places[edges["a"].iat[i]], places[edges["b"].iat[i]]
+            (x0, y0), (x1, y1) = places[ends_a[i]], places[ends_b[i]]
             xs += [x0, x1, None]
             ys += [y0, y1, None]
         if xs:
@@ -150,7 +151,7 @@ def network_figure(
     keys = [edge_key(a, b) for a, b in zip(edges["a"], edges["b"], strict=True)]
     if selected in keys:
         i = keys.index(selected)
-        (x0, y0), (x1, y1) = places[edges["a"].iat[i]], places[edges["b"].iat[i]]
+        (x0, y0), (x1, y1) = places[ends_a[i]], places[ends_b[i]]
         fig.add_scatter(
             x=[x0, x1],
             y=[y0, y1],
