@@ -186,22 +186,17 @@ ctx.set_query("term", term)
 
 color_a = ctx.colors.get(outlet_a, figures.style.OTHER_COLOR)
 color_b = ctx.colors.get(outlet_b, figures.style.OTHER_COLOR)
-# drawn for a laptop and for a phone (fewer labels, so none prints over another)
-for container, suffix, plot_px in zip(
-    responsive.wide_and_narrow("cmp_view"),
-    ("", "_narrow"),
-    (figures.compare.PLOT_PX, figures.compare.PHONE_PX),
-    strict=True,
-):
-    container.plotly_chart(
-        figures.compare.compare_figure(
-            terms, name_a, name_b, color_a, color_b, ctx.lang, measure, term, plot_px=plot_px
-        ),
-        key=K_CHART + suffix,
-        on_select=partial(keep_chart_pick, K_CHART + suffix),
-        selection_mode="points",
-        config={"displaylogo": False},
-    )
+# labels placed for a laptop and for a phone (fewer, so none prints over another)
+responsive.text_by_width(K_CHART)
+st.plotly_chart(
+    figures.compare.compare_figure(
+        terms, name_a, name_b, color_a, color_b, ctx.lang, measure, term
+    ),
+    key=K_CHART,
+    on_select=partial(keep_chart_pick, K_CHART),
+    selection_mode="points",
+    config={"displaylogo": False},
+)
 st.download_button(
     ctx.t("compare.download"),
     data=partial(analysis.export.to_csv, figures.compare.term_table(terms)),

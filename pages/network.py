@@ -152,20 +152,15 @@ st.caption(ctx.t("network.how", w=labels.number(threshold)))
 if edges.empty:
     st.info(ctx.t("network.none", w=labels.number(threshold)))
 else:
-    # drawn for a laptop and for a phone (fewer names, so none prints over another)
-    for container, suffix, plot_px in zip(
-        responsive.wide_and_narrow("net_view"),
-        ("", "_narrow"),
-        (figures.network.PLOT_PX, figures.network.PHONE_PX),
-        strict=True,
-    ):
-        container.plotly_chart(
-            figures.network.network_figure(nodes, edges, labels, selected, plot_px=plot_px),
-            key=K_CHART + suffix,
-            on_select=partial(keep_chart_pick, K_CHART + suffix),
-            selection_mode=("points", "box", "lasso"),
-            config={"displaylogo": False, "scrollZoom": False},
-        )
+    # names placed for a laptop and for a phone (fewer, so none prints over another)
+    responsive.text_by_width(K_CHART)
+    st.plotly_chart(
+        figures.network.network_figure(nodes, edges, labels, selected),
+        key=K_CHART,
+        on_select=partial(keep_chart_pick, K_CHART),
+        selection_mode=("points", "box", "lasso"),
+        config={"displaylogo": False, "scrollZoom": False},
+    )
     first_node = ss.get(K_FIRST_NODE)
     if first_node:
         st.info(ctx.t("network.first_node", name=labels.entity(first_node)))

@@ -136,9 +136,21 @@ def test_the_scatter_labels_each_sides_distinctive_terms_without_overprinting(co
     assert fig.layout.xaxis.type == "log" and fig.layout.yaxis.type == "log"
     by_name = {t.name: t for t in fig.data}
     typical = by_name["typical of KCNA"]
-    assert "制裁" in typical.text and typical.marker.color == "#4c78a8"
+    assert "制裁" in typical.customdata and typical.marker.color == "#4c78a8"
+    assert [t.name for t in fig.data[-2:]] == [
+        figures.compare.WIDE_LABELS,
+        figures.compare.PHONE_LABELS,
+    ]  # last, whatever is selected (app.responsive shows one of them by the screen's width)
+    named = fig.data[-2]
+    colour_of = dict(zip(named.text, named.textfont.color, strict=True))
+    assert colour_of["制裁"] == "#4c78a8" and colour_of["导弹"] == "#f58518"
+    assert len(fig.data[-1].text) <= len(named.text)
+    ringed = figures.compare.compare_figure(
+        terms, "KCNA", "Yonhap", "#4c78a8", "#f58518", "en", selected="制裁"
+    )
+    assert [t.name for t in ringed.data[-2:]] == [t.name for t in fig.data[-2:]]
     assert "导弹" in by_name["typical of Yonhap"].customdata
-    every = [c for t in fig.data if t.customdata is not None for c in t.customdata]
+    every = [c for t in fig.data if t.customdata is not None for c in t.customdata]  # points
     assert sorted(every) == sorted(terms["term"])  # every term is a clickable point
     hover = typical.hovertext[list(typical.customdata).index("制裁")]
     assert "KCNA: 2 times, 2 articles" in hover and "Yonhap: 0 times" in hover

@@ -179,7 +179,8 @@ def test_the_same_network_is_always_drawn_the_same_with_a_legend_of_types(corpus
     mids = next(t for t in first.data if t.customdata is not None and "~" in t.customdata[0])
     assert sorted(mids.customdata) == sorted(_weights(edges))
     people = next(t for t in first.data if t.name == "Person")
-    assert set(people.text) == {"Vladimir Putin", "Kim Jong Un"}
+    names = next(t for t in first.data if t.name == figures.network.WIDE_NAMES)
+    assert {"Vladimir Putin", "Kim Jong Un"} <= set(names.text)
     sizes = dict(zip(people.customdata, people.marker.size, strict=True))
     assert sizes["node:putin"] > sizes["node:kim"] or sizes["node:putin"] == sizes["node:kim"]
 
@@ -189,11 +190,13 @@ def test_names_never_print_over_each_other_and_a_phone_gets_fewer(real_pages_pro
     nodes, edges = with_min_weight(*cooccurrence_network(corpus, Filters(), 40, 1), 1)
     labels = analysis.labels.labels_for(corpus, "en")
 
-    def named(plot_px):
-        fig = figures.network.network_figure(nodes, edges, labels, plot_px=plot_px)
-        return [t for tr in fig.data if tr.mode == "markers+text" for t in tr.text if t]
-
-    wide, phone = named(figures.network.PLOT_PX), named(figures.network.PHONE_PX)
+    fig = figures.network.network_figure(nodes, edges, labels)
+    # the figure ends with the names placed for a laptop, then those for a phone
+    assert [t.name for t in fig.data[-2:]] == [
+        figures.network.WIDE_NAMES,
+        figures.network.PHONE_NAMES,
+    ]
+    wide, phone = (list(t.text) for t in fig.data[-2:])
     assert len(phone) < len(wide) <= len(set(edges["a"]) | set(edges["b"]))
     assert "China" in phone  # the most mentioned keep their names
 
@@ -225,8 +228,8 @@ def test_the_network_page_draws_the_selection_and_lists_a_linked_ties_sentences(
     corpus = load_corpus(real_pages_processed)
     at = _page(real_pages_processed, monkeypatch, lang="en", n="20", w="2")
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
-    node_names = [t["name"] for t in spec["data"] if t.get("mode") == "markers+text"]
-    assert "Country" in node_names and "Person" in node_names
+    legend = [t["name"] for t in spec["data"] if t.get("showlegend") is not False]
+    assert "Country" in legend and "Person" in legend
     assert dict(at.query_params) == {"lang": "en", "n": "20", "w": "2"}
     table = at.dataframe[0].value
     assert (table["sentences"] >= 2).all() and len(table) > 3

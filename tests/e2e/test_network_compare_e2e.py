@@ -11,6 +11,9 @@ import pytest
 from .conftest import shot, wait_ready
 
 pytestmark = pytest.mark.e2e
+# A figure's last two scatter traces: the names placed for a laptop, then for a phone.
+WIDE = ".scatterlayer > g.trace:nth-last-child(2)"
+PHONE = ".scatterlayer > g.trace:last-child"
 EXCEPTION = "[data-testid='stException']"
 
 
@@ -41,8 +44,9 @@ def test_clicking_a_tie_in_the_network_lists_its_sentences_and_opens_the_reader(
     assert traces.count() >= 3  # midpoints and at least two entity types
     names = chart.locator(".legendtext").all_text_contents()
     assert "Person" in names and "Country" in names  # colour by type, with a legend
-    labels = chart.locator(".scatterlayer .textpoint").all_text_contents()
-    assert len(labels) >= 4  # nodes carry their names
+    wide_names = chart.locator(f"{WIDE} .textpoint")
+    assert wide_names.count() >= 4 and wide_names.first.is_visible()  # nodes carry names
+    assert not chart.locator(f"{PHONE} .textpoint").first.is_visible()
     midpoints = _points(page, traces.first)
     assert midpoints, "no tie drawn"
     _click_centre(page, max(midpoints, key=lambda b: b["width"]))  # the heaviest tie
@@ -61,8 +65,12 @@ def test_clicking_a_tie_in_the_network_lists_its_sentences_and_opens_the_reader(
     # One node, then another: their pair (a person and an organisation: not the heaviest
     # tie, which joins two countries here).
     traces = chart.locator(".scatterlayer .trace").filter(has=page.locator("path.point"))
-    first = _points(page, traces.nth(1))[0]
-    second = _points(page, traces.nth(traces.count() - 1))[0]
+    nodes = [
+        traces.nth(i)
+        for i in range(1, traces.count())  # the first: the ties' midpoints
+        if i < traces.count() - 2  # the last two: the names
+    ]
+    first, second = _points(page, nodes[0])[0], _points(page, nodes[-1])[0]
     _click_centre(page, first)
     page.wait_for_selector("text=click another node", timeout=30_000)
     wait_ready(page)
@@ -76,11 +84,12 @@ def test_clicking_a_tie_in_the_network_lists_its_sentences_and_opens_the_reader(
     _clean(page)
     page.goto(f"{server}/network?lang=en&edge={edge}")  # the tie's sentences by link
     wait_ready(page)
-    # on a phone the narrow drawing shows, the wide one does not
+    # on a phone the names placed for a phone show, the laptop's do not
     page.set_viewport_size({"width": 390, "height": 844})
     page.wait_for_timeout(800)
-    charts = page.locator("[data-testid='stPlotlyChart']")
-    assert [charts.nth(i).is_visible() for i in range(charts.count())] == [False, True]
+    chart = page.locator("[data-testid='stPlotlyChart']").first
+    assert chart.locator(f"{PHONE} .textpoint").first.is_visible()
+    assert not chart.locator(f"{WIDE} .textpoint").first.is_visible()
     page.set_viewport_size({"width": 1440, "height": 1000})
     page.wait_for_timeout(800)
     page.locator("ul.sentences a").first.click()
@@ -98,9 +107,10 @@ def test_clicking_a_term_in_the_comparison_lists_both_outlets_sentences(server, 
     chart.scroll_into_view_if_needed()
     axes = chart.locator(".xtitle, .ytitle").all_text_contents()
     assert any("每万词" in a for a in axes)
-    labelled = chart.locator(".scatterlayer .trace").filter(has=page.locator(".textpoint"))
-    assert labelled.count() == 2  # each outlet's distinctive terms, named
-    point = _points(page, labelled.first)[0]
+    labelled = chart.locator(WIDE)
+    assert labelled.locator(".textpoint").count() >= 4  # distinctive terms, named
+    assert not chart.locator(f"{PHONE} .textpoint").first.is_visible()
+    point = _points(page, labelled)[0]  # a named term (its label's anchor is on the point)
     _click_centre(page, point)
     page.wait_for_function(
         "() => new URLSearchParams(location.search).get('term') !== null", timeout=30_000

@@ -1,8 +1,11 @@
-"""One view drawn twice, for a laptop and for a phone, each shown only at its width.
+"""Chart text placed for a laptop or for a phone, each shown only at its width.
 
-A chart's text (node names, term labels) is placed on the server, which does not know the
-screen: a page that must not print names over each other draws a wide version and a narrow
-one (fewer names) and lets CSS show the one that fits.
+A chart's names (node names, term labels) are placed on the server, which does not know the
+screen: a figure that must not print names over each other ends with two text-only scatter
+traces, the names placed for a laptop and then those placed for a phone (fewer), and CSS
+shows the one that fits. Streamlit gives a keyed element the class ``st-key-<key>``; plotly
+draws a figure's scatter traces in order as the children of ``g.scatterlayer`` (it keeps
+no trace name or uid in the page, so the order is the handle).
 """
 
 from __future__ import annotations
@@ -12,13 +15,13 @@ import streamlit as st
 NARROW_MAX_PX = 640  # viewport widths up to this are phones
 
 
-def wide_and_narrow(key: str):
-    """Two containers: the first shown on screens wider than NARROW_MAX_PX, the second on
-    narrower ones (Streamlit gives a keyed container the class ``st-key-<key>``)."""
+def text_by_width(chart_key: str) -> None:
+    """In the chart ``chart_key``, show the last-but-one scatter trace (the laptop's names)
+    on screens wider than NARROW_MAX_PX and the last one (the phone's) on the others."""
+    layer = f".st-key-{chart_key} g.scatterlayer > g.trace"
     st.html(
         "<style>"
-        f"@media (max-width: {NARROW_MAX_PX}px) {{ .st-key-{key}_wide {{ display: none; }} }}"
-        f"@media (min-width: {NARROW_MAX_PX + 1}px) {{ .st-key-{key}_narrow {{ display: none; }} }}"
+        f"@media (max-width: {NARROW_MAX_PX}px) {{ {layer}:nth-last-child(2) {{ display: none; }} }}"
+        f"@media (min-width: {NARROW_MAX_PX + 1}px) {{ {layer}:last-child {{ display: none; }} }}"
         "</style>"
     )
-    return st.container(key=f"{key}_wide"), st.container(key=f"{key}_narrow")

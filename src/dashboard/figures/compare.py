@@ -45,6 +45,8 @@ LABELLED = 12  # terms per side offered a label (those that fit get one)
 # The plot area assumed when placing labels: a laptop's (wider in fact) and a phone's.
 PLOT_PX = (640.0, 520.0)
 PHONE_PX = (290.0, 470.0)
+# The label traces' names: the figure's last two traces, in this order (app.responsive).
+WIDE_LABELS, PHONE_LABELS = "labels (laptop)", "labels (phone)"
 NEUTRAL = "#b8bec6"
 
 
@@ -130,12 +132,12 @@ def compare_figure(
     selected: str | None = None,
     labelled: int = LABELLED,
     height: int = 640,
-    plot_px: tuple[float, float] = PLOT_PX,
 ) -> go.Figure:
     """Every term a point (customdata: the term, so a click picks it); log axes; the
     ``labelled`` most distinctive terms of A (z > 0) and of B (z < 0) in their outlet's
-    colour with their names (those that fit in ``plot_px`` without printing over another);
-    the diagonal where both use a term equally often."""
+    colour, named where the name prints over no other (two text traces: ``WIDE_LABELS``
+    placed for a laptop, ``PHONE_LABELS`` for a phone); the diagonal where both use a
+    term equally often."""
     fig = go.Figure()
     if terms.empty:
         return base_layout(fig, height)
@@ -199,13 +201,6 @@ def compare_figure(
     labelled_rows = sorted(
         [i for i in range(len(terms)) if terms.index[i] in top_a | top_b], key=lambda i: -abs(z[i])
     )
-    places = place_labels(
-        pixels(x[labelled_rows], plot_px[0]),
-        pixels(y[labelled_rows], plot_px[1]),
-        [words[i] for i in labelled_rows],
-        *plot_px,
-    )
-    place_of = dict(zip(labelled_rows, places, strict=True))
     for rows, color, name, with_text in groups:
         if not rows:
             continue
@@ -213,10 +208,7 @@ def compare_figure(
         fig.add_scatter(
             x=x[rows].tolist(),
             y=y[rows].tolist(),
-            mode="markers+text" if with_text else "markers",
-            text=[words[i] if place_of.get(i) else "" for i in rows] if with_text else None,
-            textposition=[place_of.get(i) or "top center" for i in rows] if with_text else None,
-            textfont={"size": 13, "color": color},
+            mode="markers",
             marker={
                 "size": 9 if with_text else 6,
                 "color": color,
@@ -239,6 +231,30 @@ def compare_figure(
             marker={"size": 16, "color": "rgba(0,0,0,0)", "line": {"color": "#f39c12", "width": 3}},
             hoverinfo="skip",
             showlegend=False,
+        )
+    # The labels, last: one trace placed for a laptop, then one for a phone; the page shows the one
+    # that fits (app.responsive). Invisible markers of the points' size keep each label
+    # beside its point; they take no hover and no click.
+    side_color = {i: color_a if z[i] > 0 else color_b for i in labelled_rows}
+    for uid, px in ((WIDE_LABELS, PLOT_PX), (PHONE_LABELS, PHONE_PX)):
+        places = place_labels(
+            pixels(x[labelled_rows], px[0]),
+            pixels(y[labelled_rows], px[1]),
+            [words[i] for i in labelled_rows],
+            *px,
+        )
+        shown = [(i, p) for i, p in zip(labelled_rows, places, strict=True) if p]
+        fig.add_scatter(
+            x=[float(x[i]) for i, _ in shown],
+            y=[float(y[i]) for i, _ in shown],
+            mode="markers+text",
+            text=[words[i] for i, _ in shown],
+            textposition=[p for _, p in shown],
+            textfont={"size": 13, "color": [side_color[i] for i, _ in shown]},
+            marker={"size": 9, "color": "rgba(0,0,0,0)"},
+            hoverinfo="skip",
+            showlegend=False,
+            name=uid,
         )
     base_layout(fig, height)
     axis = {

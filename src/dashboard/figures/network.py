@@ -47,6 +47,8 @@ X_RANGE, Y_RANGE = (-1.25, 1.25), (-1.15, 1.2)
 # and in the ties table).
 PLOT_PX = (620.0, 560.0)
 PHONE_PX = (330.0, 560.0)
+# The name traces' names: the figure's last two traces, in this order (app.responsive).
+WIDE_NAMES, PHONE_NAMES = "names (laptop)", "names (phone)"
 
 
 @lru_cache(maxsize=64)
@@ -114,13 +116,13 @@ def network_figure(
     labels,
     selected: str | None = None,
     height: int = 620,
-    plot_px: tuple[float, float] = PLOT_PX,
 ) -> go.Figure:
     """The network: a line trace per width class (not clickable), the edges' midpoint
     markers (customdata: edge key, selectable), a node trace per entity type (customdata:
     ``node:<entity_id>``; the legend names the types). ``selected`` (an edge key) is drawn
-    in the highlight colour. Names that would print over another name or node in a plot
-    of ``plot_px`` pixels are left off (they are in the hover)."""
+    in the highlight colour. The names are two text traces, ``WIDE_NAMES`` placed for a
+    laptop and ``PHONE_NAMES`` for a phone: a name that would print over another name or
+    a node there is left off (it is in the hover)."""
     lang = labels.lang
     fig = go.Figure()
     places = layout(nodes, edges)
@@ -193,16 +195,28 @@ def network_figure(
     drawn = nodes[nodes["entity_id"].isin(places)].sort_values("mentions", ascending=False)
     sizes = dict(zip(drawn["entity_id"], _scaled(drawn["mentions"], 12, 46), strict=True))
     order = drawn["entity_id"].tolist()
-    spots = place_labels(
-        np.array([(places[e][0] - X_RANGE[0]) / (X_RANGE[1] - X_RANGE[0]) for e in order])
-        * plot_px[0],
-        np.array([(places[e][1] - Y_RANGE[0]) / (Y_RANGE[1] - Y_RANGE[0]) for e in order])
-        * plot_px[1],
-        [names[e] for e in order],
-        *plot_px,
-        radii=[sizes[e] / 2 for e in order],
-    )
-    spot = dict(zip(order, spots, strict=True))
+    spots = {
+        uid: dict(
+            zip(
+                order,
+                place_labels(
+                    np.array(
+                        [(places[e][0] - X_RANGE[0]) / (X_RANGE[1] - X_RANGE[0]) for e in order]
+                    )
+                    * px[0],
+                    np.array(
+                        [(places[e][1] - Y_RANGE[0]) / (Y_RANGE[1] - Y_RANGE[0]) for e in order]
+                    )
+                    * px[1],
+                    [names[e] for e in order],
+                    *px,
+                    radii=[sizes[e] / 2 for e in order],
+                ),
+                strict=True,
+            )
+        )
+        for uid, px in ((WIDE_NAMES, PLOT_PX), (PHONE_NAMES, PHONE_PX))
+    }
     for kind, color in TYPE_COLORS.items():
         part = drawn[drawn["type"] == kind]
         if part.empty:
@@ -210,10 +224,7 @@ def network_figure(
         fig.add_scatter(
             x=[places[e][0] for e in part["entity_id"]],
             y=[places[e][1] for e in part["entity_id"]],
-            mode="markers+text",
-            text=[names[e] if spot[e] else "" for e in part["entity_id"]],
-            textposition=[spot[e] or "top center" for e in part["entity_id"]],
-            textfont={"size": 13, "color": "#1b2631"},
+            mode="markers",
             marker={
                 "size": [sizes[e] for e in part["entity_id"]],
                 "color": color,
@@ -237,6 +248,25 @@ def network_figure(
             name=i18n.t(f"type.{kind}", lang),
             selected={"marker": {"opacity": 1}},
             unselected={"marker": {"opacity": 0.9}},
+        )
+    # The names, last: one trace placed for a laptop, then one for a phone; the page shows
+    # the one that fits (app.responsive). Invisible markers of the nodes' size put each name beside
+    # its node, not on it; they take no hover and no click.
+    for uid, spot in spots.items():
+        named = [e for e in order if spot[e]]
+        fig.add_scatter(
+            x=[places[e][0] for e in named],
+            y=[places[e][1] for e in named],
+            mode="markers+text",
+            text=[names[e] for e in named],
+            textposition=[spot[e] for e in named],
+            textfont={"size": 13, "color": "#1b2631"},
+            marker={"size": [sizes[e] for e in named], "color": "rgba(0,0,0,0)"},
+            hoverinfo="skip",
+            showlegend=False,
+            name=uid,
+            selected={"textfont": {"color": "#1b2631"}},
+            unselected={"textfont": {"color": "#1b2631"}},
         )
     base_layout(fig, height)
     fig.update_layout(
