@@ -21,7 +21,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-PAGES = ["overview", "entities", "timeline", "relations", "keywords", "articles"]
+PAGES = [
+    "overview",
+    "entities",
+    "timeline",
+    "relations",
+    "keywords",
+    "network",
+    "compare",
+    "articles",
+]
 HEIGHTS = {1400: 900, 390: 844}  # a laptop and a phone (iPhone 14) viewport
 
 

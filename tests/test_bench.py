@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 from dashboard.tables.paths import PROJECT_ROOT
+from dashboard.tools.bench import PAGES
 
 REQUIRED = ("articles", "ingest_mb_s", "baseline_mb_s", "cold_load_s", "peak_rss_mb")
 
@@ -27,8 +28,9 @@ def test_bench_prints_every_figure_as_json():
     assert result["ingest_mb_s"] > 0 and result["baseline_mb_s"] > 0
     assert 0 < result["cold_load_s"] < 60
     assert result["peak_rss_mb"] >= result["app_peak_rss_mb"] > 0
-    pages = ("overview", "entities", "timeline", "relations", "keywords", "articles")
-    pages += ("attention", "concordance")
+    pages = tuple(PAGES)  # every page, the new views included
+    assert {"overview", "keywords", "network", "compare", "articles"} <= set(pages)
+    assert {"attention", "concordance"} <= set(pages)
     assert set(result["query_ms_p95"]) == set(result["rerun_ms_p95"]) == set(pages)
     assert all(0 < result["query_ms_p95"][p] <= result["rerun_ms_p95"][p] for p in pages)
     # The human-readable lines come first, one per page.

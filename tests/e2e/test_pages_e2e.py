@@ -115,6 +115,7 @@ HOSTILE_VIEWS = {
     "entities": "entity=person:vladimir_putin",
     "relations": "pair=PRK-RUS&measure=co",  # the co-mention sentences are listed
     "keywords": "term=普京",
+    "network": "edge=PRK~RUS",
     "articles": "q=script",
     "concordance": "q=onerror",
 }

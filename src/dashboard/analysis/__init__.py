@@ -9,6 +9,7 @@ every view counts on.
 from . import (
     articles,
     attention,
+    compare,
     concordance,
     corpus,
     entities,
@@ -16,6 +17,7 @@ from . import (
     filters,
     keywords,
     labels,
+    network,
     overview,
     periods,
     query,
@@ -26,6 +28,7 @@ from . import (
 __all__ = [
     "articles",
     "attention",
+    "compare",
     "concordance",
     "countries",
     "corpus",
@@ -35,6 +38,7 @@ __all__ = [
     "grouping",
     "keywords",
     "labels",
+    "network",
     "overview",
     "periods",
     "query",

@@ -95,6 +95,8 @@ PAGES: list[tuple[str, str | None]] = [
     ("timeline", None),
     ("relations", None),
     ("keywords", None),
+    ("network", None),
+    ("compare", None),
     ("articles", None),
     ("attention", None),
     ("concordance", None),
