@@ -30,7 +30,16 @@ PAGES = [
     "network",
     "compare",
     "articles",
+    "attention",
+    "concordance",
+    "import",
 ]
+# The views that show nothing until asked are shot on what an analyst asks them.
+PAGE_QUERIES = {
+    "attention": "query=朝鲜 AND 俄罗斯&query=entity:PRK&query=访问 NOT 取消",
+    "concordance": "q=访问",
+    "articles": "q=会谈",
+}
 HEIGHTS = {1400: 900, 390: 844}  # a laptop and a phone (iPhone 14) viewport
 
 
@@ -69,7 +78,8 @@ def main() -> None:
             page = context.new_page()
             for lang in args.langs:
                 for page_id in args.pages:
-                    query = "&".join(q for q in (f"lang={lang}", args.query) if q)
+                    own = PAGE_QUERIES.get(page_id, "")
+                    query = "&".join(q for q in (f"lang={lang}", own, args.query) if q)
                     page.goto(f"{base}/{page_id}?{query}")
                     wait_ready(page)
                     # Streamlit scrolls inside its main block, not the document: grow the
@@ -87,7 +97,7 @@ def main() -> None:
                     if args.format == "png":
                         path.write_bytes(png)
                     else:  # a fraction of the PNG's size, for the repository
-                        Image.open(io.BytesIO(png)).convert("RGB").save(path, quality=72)
+                        Image.open(io.BytesIO(png)).convert("RGB").save(path, quality=60, method=6)
                     print(path)
             context.close()
         browser.close()
