@@ -220,3 +220,11 @@ def test_the_loaded_corpus_is_kept_out_of_the_collectors_full_passes(seed_proces
     assert gc.get_freeze_count() > 0
     walked = {id(obj) for obj in gc.get_objects()}
     assert id(loaded) not in walked and id(loaded.meta) not in walked
+
+
+def test_the_sidebar_names_the_folder_the_server_was_pointed_at(data_env):
+    # A server started on an archive of its own must not call it the bundled sample.
+    at = run_page("overview", {"lang": "en"})
+    said = _texts(at.sidebar.caption).replace("\\", "")  # the markdown's escapes
+    assert f"this server's corpus {data_env.name}" in said
+    assert "bundled sample" not in said

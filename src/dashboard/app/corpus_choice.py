@@ -10,11 +10,14 @@ until its tables land (the id stays in the URL, so a reload finds the import aga
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import streamlit as st
 
 from ..analysis.corpus import Corpus
 from ..common import i18n
-from ..tables import corpora, store
+from ..tables import corpora, paths, store
 from .data import cached_corpus, load_corpus_or_stop
 from .markup import md_escape
 
@@ -25,17 +28,19 @@ i18n.extend(
     {
         "corpus.label": {"zh": "语料", "en": "Corpus"},
         "corpus.bundled": {"zh": "自带示例", "en": "bundled sample"},
+        # The server was started on another folder (DASHBOARD_DATA / DASHBOARD_RAW).
+        "corpus.server": {"zh": "本服务器的语料 {name}", "en": "this server's corpus {name}"},
         "corpus.unnamed": {"zh": "未命名语料", "en": "unnamed corpus"},
         "corpus.articles": {"zh": "{n} 篇文章", "en": "{n} articles"},
         "corpus.gone": {
-            "zh": "链接中的语料不存在(可能已被删除,或链接不完整),现显示自带的示例语料。",
+            "zh": "链接中的语料不存在(可能已被删除,或链接不完整),现显示默认语料。",
             "en": "The corpus in this link does not exist (it may have been deleted, or the "
-            "link is incomplete); the bundled sample corpus is shown instead.",
+            "link is incomplete); this server's default corpus is shown instead.",
         },
         "corpus.not_ready": {
-            "zh": "这个语料还在导入中,导入完成前显示自带的示例语料。导入进度见“导入”页。",
-            "en": "This corpus is still being imported; until it is ready the bundled sample "
-            "corpus is shown. The Import page shows the progress.",
+            "zh": "这个语料还在导入中,导入完成前显示默认语料。导入进度见“导入”页。",
+            "en": "This corpus is still being imported; until it is ready this server's "
+            "default corpus is shown. The Import page shows the progress.",
         },
         "corpus.being_imported": {"zh": "导入中", "en": "being imported"},
         "corpus.broken": {
@@ -96,6 +101,15 @@ def name_of(name: str | None, lang: str) -> str:
     return name or i18n.t("corpus.unnamed", lang)
 
 
+def default_corpus_label(lang: str) -> str:
+    """What the corpus shown without ``corpus=`` is: the bundled sample, or the folder the
+    server was pointed at (a 20,000-article archive is not a "sample")."""
+    if paths.builds_itself():
+        return i18n.t("corpus.bundled", lang)
+    named = os.environ.get("DASHBOARD_DATA") or os.environ.get("DASHBOARD_RAW") or ""
+    return i18n.t("corpus.server", lang, name=Path(named).name or named)
+
+
 def corpus_name(corpus_id: str, lang: str) -> str:
     found = corpora.info(corpus_id)
     return name_of(found.name if found else "", lang)
@@ -103,7 +117,7 @@ def corpus_name(corpus_id: str, lang: str) -> str:
 
 def _say(lang: str, name: str | None, articles: int | None, corpus: Corpus | None) -> None:
     """The sidebar's line: which corpus, how many articles, which dates."""
-    shown = i18n.t("corpus.bundled", lang) if name is None and corpus else name_of(name, lang)
+    shown = default_corpus_label(lang) if name is None and corpus else name_of(name, lang)
     parts = [f"{i18n.t('corpus.label', lang)}: **{md_escape(shown)}**"]
     if articles is None:
         parts.append(i18n.t("corpus.being_imported", lang))
