@@ -95,3 +95,51 @@ def test_a_bad_ref_is_refused():
         timeout=120,
     )
     assert proc.returncode == 2 and b"not an ISO date" in proc.stderr
+
+
+def spans(monkeypatch, capsys, line: str, ref: str = "2024-07-19") -> list[tuple[str, str, str]]:
+    (got,) = run_main(monkeypatch, capsys, line, "--ref", ref)
+    return [(g["text"], g["start"], g["end"]) for g in got]
+
+
+def test_a_date_followed_by_since_runs_up_to_the_reference_day(monkeypatch, capsys):
+    assert spans(monkeypatch, capsys, "双方自2022年3月起暂停对话") == [
+        ("2022年3月起", "2022-03-01", "2024-07-19")
+    ]
+    assert spans(monkeypatch, capsys, "两国关系自去年10月以来持续升温") == [
+        ("去年10月以来", "2023-10-01", "2024-07-19")
+    ]
+    assert spans(monkeypatch, capsys, "该协议从2019年起至今有效") == [
+        ("2019年起至今", "2019-01-01", "2024-07-19")
+    ]
+
+
+def test_a_date_still_to_come_followed_by_before_runs_from_the_reference_day(monkeypatch, capsys):
+    assert spans(monkeypatch, capsys, "双方同意在明年3月之前完成谈判") == [
+        ("明年3月之前", "2024-07-19", "2025-03-31")
+    ]
+    assert spans(monkeypatch, capsys, "目标是2030年以前实现") == [
+        ("2030年以前", "2024-07-19", "2030-12-31")
+    ]
+    # A past date before 前 keeps its own span (nothing is open about it).
+    assert spans(monkeypatch, capsys, "2019年前已有先例") == [
+        ("2019年", "2019-01-01", "2019-12-31")
+    ]
+
+
+def test_lengths_of_time_since_and_within(monkeypatch, capsys):
+    assert spans(monkeypatch, capsys, "五个多月以来双方多次会晤") == [
+        ("五个多月以来", "2024-02-01", "2024-07-19")
+    ]
+    assert spans(monkeypatch, capsys, "两年多以来") == [("两年多以来", "2022-01-01", "2024-07-19")]
+    assert spans(monkeypatch, capsys, "须在30日内答复") == [("30日内", "2024-07-19", "2024-08-18")]
+    assert spans(monkeypatch, capsys, "一年半以内") == [("一年半以内", "2024-07-19", "2026-01-31")]
+    # Windows that were read before stay as they were: 近5年来 is a length, 未来10天 a window.
+    assert spans(monkeypatch, capsys, "未来10天内") == [("未来10天内", "2024-07-19", "2024-07-28")]
+
+
+def test_the_events_stage_does_not_take_an_open_range_as_an_event_date():
+    from dashboard.ingest.timeexpr import find_times
+
+    (since,) = find_times("自2022年3月起", date(2024, 7, 19))
+    assert (since.date, since.date_end) == (date(2022, 3, 1), date(2022, 3, 31))

@@ -228,12 +228,15 @@ def cmd_entities(args: argparse.Namespace) -> int:
 
 def cmd_dates(args: argparse.Namespace) -> int:
     """One text per line on stdin -> one JSON array per line on stdout: the text's date
-    expressions as the events stage reads them (the same resolver, on Simplified text)."""
+    expressions as the events stage reads them (the same resolver, on Simplified text), with
+    open-ended ranges read to their end (2019年5月8日起, 年底前, 三个多月以来, 17天内), which
+    the events stage does not take as event dates."""
     import io
     import json
     from datetime import date
 
     from .common.textnorm import to_simplified
+    from .ingest.time_open import with_open_ranges
     from .ingest.timeexpr import find_times
 
     ref = args.ref or date.today()
@@ -245,6 +248,7 @@ def cmd_dates(args: argparse.Namespace) -> int:
     for line in lines:
         text = line.rstrip("\r\n")
         # to_simplified keeps the length, so the offsets point into the line as given.
+        simplified = to_simplified(text)
         items = [
             {
                 "text": text[t.start : t.end],
@@ -253,7 +257,7 @@ def cmd_dates(args: argparse.Namespace) -> int:
                 "precision": t.precision,
                 "approximate": t.approximate,
             }
-            for t in find_times(to_simplified(text), ref)
+            for t in with_open_ranges(simplified, find_times(simplified, ref), ref)
         ]
         print(json.dumps(items, ensure_ascii=False), flush=True)
     return 0

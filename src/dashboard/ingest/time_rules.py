@@ -151,8 +151,9 @@ _RULES: list[tuple[re.Pattern, object]] = [
         _r_month,
         _NUM_START,
     ),
+    # A bare day (18日); not 3日前, 30日内 (lengths of time).
     _rule(
-        rf"(?<![0-9月年个第周期拜])(?!两)(?P<d>{_N}){_S}[日](?![前后元本]){_DAY_AFTER_DURATION}",
+        rf"(?<![0-9月年个第周期拜])(?!两)(?P<d>{_N}){_S}[日](?![前后元本内]){_DAY_AFTER_DURATION}",
         _r_day,
         _NUM_START,
     ),

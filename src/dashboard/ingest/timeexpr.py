@@ -22,7 +22,8 @@ stands for. ``anchor`` is the article's dispatch (publication) date. The kinds o
   month): 年初, 年底/年末, 伊始, 上半年/下半年, 第三季度, 前三季度, 前五个月, 首月, 上旬/中旬/下旬,
   月初, 月底/月末;
 - windows: 近30天, 近三个月, 过去一周 (up to the dispatch date), 未来5年, 今后10年 (from it);
-  not 6个月来 / 近5年来 / 三个多月以来, a length of time up to now (来的首次访问);
+  not 6个月来 / 近5年来 / 三个多月以来, a length of time up to now (来的首次访问; the ``dates``
+  command reads those and other open-ended ranges with ``time_open``);
 - ranges: ``2019年3月2日至3月9日``, ``2017年8月11日至22日``, ``8月11日-22日``, ``8至9日``,
   ``2018年1-9月``, ``2017年8月至11月``, ``2008年——2018年``, ``从上个月到今天``: one expression
   from the first day of the start to the last day of the end; the end keeps the start's year
