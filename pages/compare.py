@@ -26,13 +26,13 @@ i18n.extend(
             "zh": "每个点是一个词:横轴是它在 {a} 的频率,纵轴是在 {b} 的频率(对数坐标;"
             "“词”指关键词云所计的词,不含停用词和单字)。虚线上两家一样常用;右下方的词 {a} 用得更多,"
             "左上方的 {b} 用得更多。标出名称的是两边最有特色的词:带信息性狄利克雷先验的对数几率比 z 值"
-            "(Monroe 等, 2008;先验为两家合计)。媒体自己的名称不作为它的词。点击一个点查看两家使用该词的句子。",
+            "(Monroe 等, 2008;先验为两家合计)绝对值至少 1.96(约 95% 置信)的词,最多各 12 个。媒体自己的名称不作为它的词。点击一个点查看两家使用该词的句子。",
             "en": "Each point is a term: across, its frequency in {a}; up, in {b} (log axes; terms "
             "are the words the keyword clouds count, without stopwords and single characters). On the "
             "dotted line both use it equally often; below it {a} uses it more, above it {b} does. "
             "Named: each side's most distinctive terms by the z-score of the log-odds ratio with an "
             "informative Dirichlet prior (Monroe, Colaresi & Quinn 2008; prior: both outlets "
-            "together). An outlet's own names are never its terms. Click a point for the sentences "
+            "together), those with |z| of at least 1.96 (about 95 % confidence), up to 12 each. An outlet's own names are never its terms. Click a point for the sentences "
             "of both outlets that use it.",
         },
         "compare.sizes": {
@@ -49,6 +49,11 @@ i18n.extend(
             "en": "These two outlets have no terms to compare in the selection.",
         },
         "compare.typical": {"zh": "{outlet}的特色词", "en": "Typical of {outlet}"},
+        "compare.none_typical": {
+            "zh": "在所选范围内没有哪个词明显是{outlet}的特色(|z| ≥ 1.96);选更多文章也许会有。",
+            "en": "No term is distinctive of {outlet} in the selection (|z| ≥ 1.96); a larger "
+            "selection may show some.",
+        },
         "compare.table_help": {
             "zh": "点选一行查看该词的句子。",
             "en": "Select a row to see the term's sentences.",
@@ -70,6 +75,10 @@ i18n.extend(
         "compare.capped": {
             "zh": "(列出最新 {k} 篇文章中的句子)",
             "en": " (sentences of the newest {k} listed)",
+        },
+        "compare.capped_sentences": {
+            "zh": "(只列出最新的 {k} 个句子)",
+            "en": " (only the newest {k} sentences listed)",
         },
         "compare.never": {
             "zh": "{outlet}在所选范围内没有使用这个词。",
@@ -108,7 +117,9 @@ outlet_a = widgets.url_selectbox(
     container=col_a,
 )
 others = [o for o in outlets if o != outlet_a]
-if ctx.query_value("b") == outlet_a:  # A just took B's outlet: B falls back to the default
+# A just took B's outlet (B's widget is on screen): B falls back to the default. A link
+# asking for the same outlet twice gets the usual notice from the selectbox instead.
+if ctx.query_value("b") == outlet_a and "cmp_b" in ss:
     ctx.set_query("b", None)
 outlet_b = widgets.url_selectbox(
     ctx,
@@ -129,14 +140,16 @@ measure = widgets.url_segmented(
     container=col_m,
 )
 name_a, name_b = ctx.source_label(outlet_a), ctx.source_label(outlet_b)
+# Outlet names are data (an upload's own source field): escaped for markdown captions.
+md_a, md_b = markup.md_escape(name_a), markup.md_escape(name_b)
 result = analysis.compare.compare_outlets(ctx.corpus, ctx.filters, outlet_a, outlet_b, measure)
 terms = result.terms
-st.caption(ctx.t("compare.how", a=name_a, b=name_b))
+st.caption(ctx.t("compare.how", a=md_a, b=md_b))
 st.caption(
     ctx.t(
         "compare.sizes",
-        a=name_a,
-        b=name_b,
+        a=md_a,
+        b=md_b,
         na=labels.number(result.articles_a),
         nb=labels.number(result.articles_b),
         wa=labels.number(result.words_a),
@@ -190,7 +203,15 @@ color_b = ctx.colors.get(outlet_b, figures.style.OTHER_COLOR)
 responsive.text_by_width(K_CHART)
 st.plotly_chart(
     figures.compare.compare_figure(
-        terms, name_a, name_b, color_a, color_b, ctx.lang, measure, term
+        terms,
+        name_a,
+        name_b,
+        color_a,
+        color_b,
+        ctx.lang,
+        measure,
+        term,
+        min_z=analysis.compare.SIGNIFICANT_Z,
     ),
     key=K_CHART,
     on_select=partial(keep_chart_pick, K_CHART),
@@ -211,6 +232,9 @@ for column, side, name, color in ((left, "a", name_a, color_a), (right, "b", nam
     top = analysis.compare.distinctive(terms, side, 12)
     with column:
         st.html(markup.swatch_heading_html(ctx.t("compare.typical", outlet=name), color))
+        if top.empty:
+            st.caption(ctx.t("compare.none_typical", outlet=markup.md_escape(name)))
+            continue
         table_key = f"cmp_table_{side}"
         st.dataframe(
             top[["term", "z", "count_a", "count_b"]].round({"z": 2}),
@@ -248,12 +272,17 @@ for column, side, outlet, name in (
         )
         st.html(markup.swatch_heading_html(name, ctx.colors.get(outlet)))
         if not n_articles:
-            st.caption(ctx.t("compare.never", outlet=name))
+            st.caption(ctx.t("compare.never", outlet=markup.md_escape(name)))
             continue
-        capped = n_articles > ARTICLE_LIMIT
+        if n_articles > ARTICLE_LIMIT:
+            cut = ctx.t("compare.capped", k=labels.number(ARTICLE_LIMIT))
+        elif len(sentences) >= analysis.compare.SENTENCE_LIMIT:
+            cut = ctx.t("compare.capped_sentences", k=labels.number(len(sentences)))
+        else:
+            cut = ""
         st.caption(
-            ctx.t("compare.in_outlet", outlet=name, n=labels.number(n_articles))
-            + (ctx.t("compare.capped", k=labels.number(ARTICLE_LIMIT)) if capped else "")
+            ctx.t("compare.in_outlet", outlet=markup.md_escape(name), n=labels.number(n_articles))
+            + cut
         )
         at = widgets.url_page(
             ctx, f"{side}page", len(sentences), SENTENCES_PER_PAGE, key=f"cmp_{side}page_{term}"

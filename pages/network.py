@@ -18,7 +18,7 @@ i18n.extend(
         "network.title": {"zh": "共现网络", "en": "Co-occurrence network"},
         "network.top_n": {"zh": "节点数(提及最多的前 N 个)", "en": "Nodes (the N most mentioned)"},
         "network.min_weight": {"zh": "每条关联至少几句", "en": "Least sentences per tie"},
-        "network.auto": {"zh": "自动(约 {n} 句)", "en": "automatic ({n})"},
+        "network.auto": {"zh": "自动(至少 {n} 句)", "en": "automatic (at least {n})"},
         "network.how": {
             "zh": "节点:所选文章中提及最多的人物、机构和国家,大小表示提及次数,颜色表示类型。"
             "连线:两者在同一句中出现的句数,越粗越多;只画至少 {w} 句的关联。"

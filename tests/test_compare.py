@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -107,11 +108,12 @@ def test_each_term_gets_its_counts_and_frequency_in_both_outlets(corpus):
 
 def test_distinctive_terms_are_the_log_odds_of_one_outlet_against_the_other(corpus):
     terms = compare_outlets(corpus, Filters(), "KCNA", "Yonhap").terms
-    assert distinctive(terms, "a", 1)["term"].tolist() == ["制裁"]  # twice in KCNA, never in Yonhap
-    assert set(distinctive(terms, "b", 2)["term"]) == {"导弹", "发射"}
-    assert (distinctive(terms, "a", 20)["z"] > 0).all() and (
-        distinctive(terms, "b", 20)["z"] < 0
-    ).all()
+    # Four articles lean, but nothing here is distinctive at |z| >= 1.96: nothing is called so.
+    assert distinctive(terms, "a").empty and distinctive(terms, "b").empty
+    leaning = partial(distinctive, terms, min_z=0)  # the order, whatever the threshold
+    assert leaning("a", 1)["term"].tolist() == ["制裁"]  # twice in KCNA, never in Yonhap
+    assert set(leaning("b", 2)["term"]) == {"导弹", "发射"}
+    assert (leaning("a", 20)["z"] > 0).all() and (leaning("b", 20)["z"] < 0).all()
     # the same z-scores as the keyword clouds' Monroe et al. implementation
     a = pd.Series({"x": 5.0, "y": 1.0, "w": 0.0})
     b = pd.Series({"x": 1.0, "y": 4.0, "w": 2.0})
@@ -132,7 +134,9 @@ def test_a_terms_sentences_in_each_outlet_newest_first_with_the_term_placed(corp
 
 def test_the_scatter_labels_each_sides_distinctive_terms_without_overprinting(corpus):
     terms = compare_outlets(corpus, Filters(), "KCNA", "Yonhap").terms
-    fig = figures.compare.compare_figure(terms, "KCNA", "Yonhap", "#4c78a8", "#f58518", "en")
+    fig = figures.compare.compare_figure(
+        terms, "KCNA", "Yonhap", "#4c78a8", "#f58518", "en", min_z=0
+    )
     assert fig.layout.xaxis.type == "log" and fig.layout.yaxis.type == "log"
     by_name = {t.name: t for t in fig.data}
     typical = by_name["typical of KCNA"]
@@ -146,7 +150,7 @@ def test_the_scatter_labels_each_sides_distinctive_terms_without_overprinting(co
     assert colour_of["制裁"] == "#4c78a8" and colour_of["导弹"] == "#f58518"
     assert len(fig.data[-1].text) <= len(named.text)
     ringed = figures.compare.compare_figure(
-        terms, "KCNA", "Yonhap", "#4c78a8", "#f58518", "en", selected="制裁"
+        terms, "KCNA", "Yonhap", "#4c78a8", "#f58518", "en", selected="制裁", min_z=0
     )
     assert [t.name for t in ringed.data[-2:]] == [t.name for t in fig.data[-2:]]
     assert "导弹" in by_name["typical of Yonhap"].customdata
@@ -156,6 +160,67 @@ def test_the_scatter_labels_each_sides_distinctive_terms_without_overprinting(co
     assert "KCNA: 2 times, 2 articles" in hover and "Yonhap: 0 times" in hover
     # never used by Yonhap: drawn, on the bottom row, not dropped from the log axis
     assert min(np.concatenate([t.y for t in fig.data if t.mode != "lines"])) > 0
+
+
+def test_a_name_counted_under_its_standard_form_finds_its_sentences_under_any_form():
+    # CNA writes 川普; the terms table counts the person under 特朗普. A click on 特朗普 must
+    # list CNA's sentences, not "1 article uses it" over an empty list.
+    text = "川普抵达首尔。双方会谈。"
+    articles = pd.DataFrame(
+        [
+            _article("c1", "CNA", "中央社", date(2024, 7, 1), text),
+            _article("x1", "Xinhua", "新华社", date(2024, 7, 1), "特朗普抵达首尔。"),
+        ]
+    )
+    terms = pd.DataFrame(
+        [("c1", "特朗普", 1), ("x1", "特朗普", 1)], columns=["article_id", "term", "count"]
+    )
+    mentions = pd.DataFrame(
+        [
+            ("c1", "trump", "川普", "person", 0, 2, "川普抵达首尔。"),
+            ("x1", "trump", "特朗普", "person", 0, 3, "特朗普抵达首尔。"),
+        ],
+        columns=["article_id", "entity_id", "surface", "type", "start", "end", "sentence"],
+    )
+    entities = pd.DataFrame(
+        [("trump", "person", "特朗普", "Donald Trump")],
+        columns=["entity_id", "type", "name_zh", "name_en"],
+    )
+    named = prepare(
+        {"articles": articles, "terms": terms, "mentions": mentions, "entities": entities}
+    )
+    sentences, n = term_sentences_in(named, Filters(), "CNA", "特朗普")
+    assert n == 1 and sentences["sentence"].tolist() == ["川普抵达首尔。"]
+    first = sentences.iloc[0]
+    assert first["sentence"][first["match_start"] : first["match_end"]] == "川普"
+
+
+def test_only_terms_past_the_significance_threshold_are_named_typical():
+    terms = pd.DataFrame(
+        {
+            "term": ["强A", "弱A", "强B", "弱B"],
+            "count_a": [40, 6, 1, 4],
+            "count_b": [2, 4, 30, 6],
+            "articles_a": [20, 5, 1, 4],
+            "articles_b": [2, 4, 15, 5],
+            "freq_a": [40.0, 6.0, 1.0, 4.0],
+            "freq_b": [2.0, 4.0, 30.0, 6.0],
+            "z": [3.1, 1.2, -2.4, -0.6],
+        }
+    )
+    assert distinctive(terms, "a")["term"].tolist() == ["强A"]
+    assert distinctive(terms, "b")["term"].tolist() == ["强B"]
+    fig = figures.compare.compare_figure(terms, "A", "B", "#4c78a8", "#f58518", "en")
+    assert sorted(fig.data[-2].text) == ["强A", "强B"]  # the weak leanings stay unnamed grey
+
+
+def test_outlet_names_from_uploads_reach_the_chart_escaped(corpus):
+    terms = compare_outlets(corpus, Filters(), "KCNA", "Yonhap").terms
+    fig = figures.compare.compare_figure(
+        terms, "<b>Evil</b>", "Yonhap", "#4c78a8", "#f58518", "en", min_z=0
+    )
+    text = json.dumps(fig.to_plotly_json(), ensure_ascii=False)
+    assert "<b>Evil</b>" not in text and "&lt;b&gt;Evil&lt;/b&gt;" in text
 
 
 def test_labels_that_would_print_on_each_other_are_left_off():
@@ -213,3 +278,10 @@ def test_the_outlets_and_measure_come_from_the_link_and_junk_shows_a_notice(
     notices = " ".join(w.value for w in junk.warning).replace("\\", "")
     assert "a=Nowhere" in notices and "term=不在图中的词" in notices
     assert [s.value for s in junk.selectbox][:2] == ["Xinhua", "CNA"]
+
+
+def test_a_link_asking_for_the_same_outlet_twice_says_so(real_pages_processed, monkeypatch):
+    at = _page(real_pages_processed, monkeypatch, a="CNA", b="CNA")
+    notices = " ".join(w.value for w in at.warning).replace("\\", "")
+    assert "b=CNA" in notices
+    assert [s.value for s in at.selectbox][:2] == ["CNA", "Xinhua"]

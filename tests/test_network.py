@@ -19,6 +19,7 @@ from dashboard.analysis.network import (
     cooccurrence_network,
     edge_key,
     edge_sentences,
+    is_entity,
     parse_edge_key,
     with_min_weight,
 )
@@ -165,6 +166,13 @@ def test_edge_keys_read_back_and_reject_junk():
     assert parse_edge_key("RUS~CHN") == ("CHN", "RUS")
     for junk in (None, "", "CHN", "CHN~", "CHN~CHN", "a~b~c"):
         assert parse_edge_key(junk) is None
+
+
+def test_only_people_organisations_and_countries_can_be_asked_for_as_ends(corpus):
+    # A place is named (莫斯科) but never counted: a link asking for it must not be told
+    # "never named together".
+    assert is_entity(corpus, "putin") and is_entity(corpus, "RUS")
+    assert not is_entity(corpus, "moscow") and not is_entity(corpus, "nobody")
 
 
 def test_the_same_network_is_always_drawn_the_same_with_a_legend_of_types(corpus):

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .corpus import Corpus
-from .filters import published_days, selected_mask, source_codes
+from .filters import Filters, published_days, selected_mask, source_codes
 from .keywords import _counts, term_index, term_sentences
 from .labels import UNKNOWN_SOURCE, outlet_name_terms
 
@@ -37,6 +37,10 @@ TERM_COLUMNS = [
     "z",
 ]
 MAX_TERMS = 1500  # points on the scatter: the most used terms of the two outlets
+# A term is called distinctive of one outlet when its log-odds z is at least this far from
+# zero (about 95 % two-sided): smaller leanings are noise a small selection makes.
+SIGNIFICANT_Z = 1.96
+SENTENCE_LIMIT = 2000  # sentences listed per outlet (the page says when the list is cut)
 
 
 @dataclass(frozen=True)
@@ -51,7 +55,7 @@ class Comparison:
     words_b: int
 
 
-def outlets_in(corpus: Corpus, filters) -> list[str]:
+def outlets_in(corpus: Corpus, filters: Filters) -> list[str]:
     """The selection's outlets with a name, most articles first (ties by name)."""
     codes, names = source_codes(corpus)
     counts = np.bincount(codes[selected_mask(corpus, filters)], minlength=len(names))
@@ -59,7 +63,7 @@ def outlets_in(corpus: Corpus, filters) -> list[str]:
     return [str(names[i]) for i in sorted(present, key=lambda i: (-int(counts[i]), names[i]))]
 
 
-def _outlet_mask(corpus: Corpus, filters, outlet: str) -> np.ndarray:
+def _outlet_mask(corpus: Corpus, filters: Filters, outlet: str) -> np.ndarray:
     codes, names = source_codes(corpus)
     found = np.flatnonzero(names == outlet)
     if not len(found):
@@ -90,7 +94,12 @@ def log_odds_z(y_a: np.ndarray, y_b: np.ndarray) -> np.ndarray:
 
 
 def compare_outlets(
-    corpus: Corpus, filters, a: str, b: str, measure: str = "per10k", limit: int = MAX_TERMS
+    corpus: Corpus,
+    filters: Filters,
+    a: str,
+    b: str,
+    measure: str = "per10k",
+    limit: int = MAX_TERMS,
 ) -> Comparison:
     """Terms of outlet ``a`` against outlet ``b`` in the selection (see the module docstring);
     the ``limit`` most used terms of the two together, most used first."""
@@ -134,22 +143,30 @@ def compare_outlets(
     return Comparison(terms[TERM_COLUMNS], n_a, n_b, words_a, words_b)
 
 
-def distinctive(terms: pd.DataFrame, side: str, n: int = 12) -> pd.DataFrame:
+def distinctive(
+    terms: pd.DataFrame, side: str, n: int = 12, min_z: float = SIGNIFICANT_Z
+) -> pd.DataFrame:
     """The ``n`` terms most typical of outlet ``side`` ('a': largest z; 'b': smallest),
-    among those typical of it at all (z > 0 for A, z < 0 for B)."""
+    among those distinctive of it (z >= ``min_z`` for A, z <= -``min_z`` for B)."""
     if side == "a":
-        part = terms[terms["z"] > 0].sort_values(["z", "term"], ascending=[False, True])
+        part = terms[terms["z"] >= min_z].sort_values(["z", "term"], ascending=[False, True])
     else:
-        part = terms[terms["z"] < 0].sort_values(["z", "term"], ascending=[True, True])
+        part = terms[terms["z"] <= -min_z].sort_values(["z", "term"], ascending=[True, True])
     return part.head(max(int(n), 0)).reset_index(drop=True)
 
 
 def term_sentences_in(
-    corpus: Corpus, filters, outlet: str, term: str, limit: int = 100
+    corpus: Corpus,
+    filters: Filters,
+    outlet: str,
+    term: str,
+    limit: int = 100,
+    sentence_limit: int = SENTENCE_LIMIT,
 ) -> tuple[pd.DataFrame, int]:
     """The sentences of ``outlet``'s selected articles that use ``term`` (keywords'
-    ``term_sentences``: as written, the term's place given), newest first, from at most the
-    ``limit`` newest articles using it; and how many of its articles use the term."""
+    ``term_sentences``: as written, the term's place given, a person or country under any of
+    its names: 川普 for 特朗普), newest first, from at most the ``limit`` newest articles using
+    it and at most ``sentence_limit`` sentences; and how many of its articles use the term."""
     index = term_index(corpus.terms)
     code = index.vocabulary.get_indexer([term])[0]
     mask = _outlet_mask(corpus, filters, outlet)
@@ -168,5 +185,5 @@ def term_sentences_in(
     chosen = meta.iloc[newest][columns].reset_index(drop=True)
     texts = corpus.texts().iloc[newest].reset_index(drop=True)
     frame = pd.concat([chosen, texts[["text", "text_simplified"]]], axis=1)
-    found = term_sentences(frame, term, limit=limit)
+    found = term_sentences(frame, term, corpus.mentions, corpus.entities, limit=sentence_limit)
     return found, len(positions)

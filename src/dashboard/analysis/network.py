@@ -225,10 +225,13 @@ def parse_edge_key(value: str | None) -> tuple[str, str] | None:
 
 
 def is_entity(corpus: Corpus, entity_id: str) -> bool:
-    """Whether ``entity_id`` is named anywhere in the corpus (a link's pair is checked)."""
+    """Whether ``entity_id`` can be a node: a person, organisation or country named in the
+    corpus (a link's pair is checked; a place is never counted, so it cannot be asked for)."""
+    index = pair_index(corpus)
+    ids = mention_index(corpus).entity_ids
     known = derived(
-        "network.entity_ids",
-        lambda m: frozenset(mention_index(corpus).entity_ids.tolist()),
+        "network.node_ids",
+        lambda m: frozenset(ids[i] for i, kind in enumerate(index.node_type) if kind is not None),
         corpus.mentions,
     )
     return entity_id in known

@@ -132,9 +132,10 @@ def compare_figure(
     selected: str | None = None,
     labelled: int = LABELLED,
     height: int = 640,
+    min_z: float = 1.96,
 ) -> go.Figure:
     """Every term a point (customdata: the term, so a click picks it); log axes; the
-    ``labelled`` most distinctive terms of A (z > 0) and of B (z < 0) in their outlet's
+    ``labelled`` most distinctive terms of A (z >= ``min_z``) and of B (z <= -``min_z``) in their outlet's
     colour, named where the name prints over no other (two text traces: ``WIDE_LABELS``
     placed for a laptop, ``PHONE_LABELS`` for a phone); the diagonal where both use a
     term equally often."""
@@ -164,8 +165,9 @@ def compare_figure(
         for r in terms.to_dict("records")
     ]
     z = terms["z"].to_numpy(dtype=float)
-    top_a = set(terms.index[z > 0][np.argsort(-z[z > 0], kind="stable")][:labelled])
-    top_b = set(terms.index[z < 0][np.argsort(z[z < 0], kind="stable")][:labelled])
+    of_a, of_b = z >= min_z, z <= -min_z
+    top_a = set(terms.index[of_a][np.argsort(-z[of_a], kind="stable")][:labelled])
+    top_b = set(terms.index[of_b][np.argsort(z[of_b], kind="stable")][:labelled])
     low, high = float(min(x.min(), y.min())), float(max(x.max(), y.max()))
     fig.add_scatter(
         x=[low, high],
@@ -181,13 +183,13 @@ def compare_figure(
         (
             [i for i in range(len(terms)) if terms.index[i] in top_a],
             color_a,
-            i18n.t("compare.fig.typical", lang, outlet=name_a),
+            i18n.t("compare.fig.typical", lang, outlet=esc_a),
             True,
         ),
         (
             [i for i in range(len(terms)) if terms.index[i] in top_b],
             color_b,
-            i18n.t("compare.fig.typical", lang, outlet=name_b),
+            i18n.t("compare.fig.typical", lang, outlet=esc_b),
             True,
         ),
     ]
@@ -248,7 +250,7 @@ def compare_figure(
             x=[float(x[i]) for i, _ in shown],
             y=[float(y[i]) for i, _ in shown],
             mode="markers+text",
-            text=[words[i] for i, _ in shown],
+            text=[html.escape(words[i]) for i, _ in shown],  # terms are text from articles
             textposition=[p for _, p in shown],
             textfont={"size": 13, "color": [side_color[i] for i, _ in shown]},
             marker={"size": 9, "color": "rgba(0,0,0,0)"},
@@ -266,8 +268,8 @@ def compare_figure(
         "gridcolor": "#eef0f2",
         "zeroline": False,
     }
-    fig.update_xaxes(title=i18n.t(f"compare.fig.axis.{measure}", lang, outlet=name_a), **axis)
-    fig.update_yaxes(title=i18n.t(f"compare.fig.axis.{measure}", lang, outlet=name_b), **axis)
+    fig.update_xaxes(title=i18n.t(f"compare.fig.axis.{measure}", lang, outlet=esc_a), **axis)
+    fig.update_yaxes(title=i18n.t(f"compare.fig.axis.{measure}", lang, outlet=esc_b), **axis)
     fig.update_layout(
         clickmode="event+select",
         plot_bgcolor="white",

@@ -258,7 +258,7 @@ def network_figure(
             x=[places[e][0] for e in named],
             y=[places[e][1] for e in named],
             mode="markers+text",
-            text=[names[e] for e in named],
+            text=[html.escape(names[e]) for e in named],  # names come from the texts
             textposition=[spot[e] for e in named],
             textfont={"size": 13, "color": "#1b2631"},
             marker={"size": [sizes[e] for e in named], "color": "rgba(0,0,0,0)"},
