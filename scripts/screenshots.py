@@ -65,7 +65,7 @@ def main() -> None:
     if data is None:
         from dashboard.ingest.pipeline import ingest
 
-        data = Path(tempfile.mkdtemp()) / "processed"
+        data = Path(tempfile.mkdtemp()) / "sample-web-pages"  # the name the sidebar shows
         ingest([args.raw], data)
     args.out.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p, streamlit_server(data) as base:
