@@ -239,6 +239,21 @@ def test_a_job_runs_in_its_own_process_and_a_reload_finds_it(root):
     assert corpora.info(corpus_id).articles == 1
 
 
+def test_a_corpus_whose_id_starts_with_a_dash_imports_too(root, monkeypatch):
+    # One id in 64 starts with "-" (token_urlsafe); the job's command line must not read it
+    # as an option.
+    monkeypatch.setattr(corpora, "new_id", lambda: "-" + "A" * 23)
+    corpus_id, _ = corpora.create()
+    assert corpus_id.startswith("-")
+    staged = uploads.stage(corpus_id, [("a.txt", REPORT.encode())])
+    token = corpus_jobs.start(corpus_id, staged)
+    deadline = time.monotonic() + 120
+    while corpus_jobs.running(corpus_id) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert corpus_jobs.status(corpus_id, token)["state"] == "done"
+    assert corpora.info(corpus_id).articles == 1
+
+
 def test_a_killed_job_leaves_the_corpus_as_it_was(root):
     corpus_id, _ = corpora.create()
     assert stage_and_run(corpus_id, [("a.txt", REPORT.encode())])["state"] == "done"

@@ -135,8 +135,10 @@ def start(
     src = str(Path(__file__).resolve().parents[2])
     env = dict(os.environ, DASHBOARD_CORPORA=corpora.corpora_setting())
     env["PYTHONPATH"] = os.pathsep.join(p for p in (src, env.get("PYTHONPATH", "")) if p)
-    cmd = [sys.executable, "-m", "dashboard", "ingest", "--corpus", corpus_id]
-    cmd += ["--staged", staged.token, "--quiet", "--workers", str(workers), "--nice", "10"]
+    # --corpus=ID in one word: an id may start with "-" (token_urlsafe), which argparse would
+    # take for an option of its own.
+    cmd = [sys.executable, "-m", "dashboard", "ingest", f"--corpus={corpus_id}"]
+    cmd += [f"--staged={staged.token}", "--quiet", "--workers", str(workers), "--nice", "10"]
     log = open(path.parent / LOG, "ab")  # noqa: SIM115 - the child holds it; closed below
     try:
         proc = subprocess.Popen(

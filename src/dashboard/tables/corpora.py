@@ -113,7 +113,11 @@ def persistence() -> str:
 
 
 def new_id() -> str:
-    return secrets.token_urlsafe(ID_BYTES)
+    """144 random bits, never starting with "-" (a command line would read it as an option:
+    ``corpora delete ID``); ids made before that still work everywhere."""
+    while (corpus_id := secrets.token_urlsafe(ID_BYTES)).startswith("-"):
+        pass
+    return corpus_id
 
 
 def valid_id(value: object) -> bool:
