@@ -19,9 +19,13 @@ from __future__ import annotations
 
 import logging
 import os
-from collections import deque
+import pickle
+import threading
+import uuid
+from collections import OrderedDict, deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import CancelledError
+from contextlib import suppress
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -41,12 +45,58 @@ AHEAD_PER_WORKER = 3
 CONNECT_TIMEOUT_S = 20
 
 
+# Contexts, chunks and results cross between processes as one pickle each. Dask's own
+# serialization walks lists and tuples item by item and sends every bytes object or numpy
+# array as a frame of its own: a list of 20,000 shingle arrays took 2-3.5 s to scatter,
+# the same bytes in one object 0.1 s.
+def _pickled(value: Any) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+# On a worker: the contexts it has unpickled, by the token of their map, so each is
+# unpickled once per worker, not once per chunk. A few are kept: a cluster may serve several
+# ingestions at once; each map asks its workers to forget its own at the end.
+_contexts: OrderedDict[str, Any] = OrderedDict()
+_contexts_lock = threading.Lock()
+CONTEXTS_KEPT = 4
+
+
+def _run_chunk(func: Callable, token: str, context: bytes, chunk: bytes) -> bytes:
+    """A Dask task: ``func(context, chunk)``, its result pickled."""
+    with _contexts_lock:
+        if token not in _contexts:
+            _contexts[token] = pickle.loads(context)
+            while len(_contexts) > CONTEXTS_KEPT:
+                _contexts.popitem(last=False)
+        value = _contexts[token]
+    return _pickled(func(value, pickle.loads(chunk)))
+
+
+def _forget_context(token: str) -> None:
+    with _contexts_lock:
+        _contexts.pop(token, None)
+
+
 class EngineError(RuntimeError):
     """The cluster could not run the work (unreachable, or its workers kept dying)."""
 
 
 def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def worker_environ() -> dict:
+    """The environment Dask's nannies give worker processes, without MALLOC_TRIM_THRESHOLD_.
+
+    Dask sets it (to 65536) so workers hand freed memory back to the system; setting it at
+    all also stops glibc from raising its mmap threshold, so every allocation over 128 KB
+    is a fresh mmap: the near-duplicate sketches ran 4-5 times slower on a worker than in
+    this process (2,000 bench articles: 1.0 s against 0.22 s; 0.23 s without it)."""
+    import dask
+
+    environ = dict(dask.config.get("distributed.nanny.pre-spawn-environ", {}) or {})
+    environ.pop("MALLOC_TRIM_THRESHOLD_", None)
+    return environ
 
 
 def chunk_bounds(n_items: int, workers: int) -> list[tuple[int, int]]:
@@ -117,6 +167,7 @@ class DaskEngine(Engine):
     def _connect(self):
         if self._client is not None:
             return self._client
+        import dask
         from distributed import Client, LocalCluster
 
         if self.scheduler:
@@ -132,13 +183,14 @@ class DaskEngine(Engine):
             return self._client
         # Processes with one thread each: the tokenizers hold the GIL. No web dashboard: it
         # would take a port, and nobody asked for it.
-        self._cluster = LocalCluster(
-            n_workers=self.workers,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            silence_logs=logging.ERROR,
-        )
+        with dask.config.set({"distributed.nanny.pre-spawn-environ": worker_environ()}):
+            self._cluster = LocalCluster(
+                n_workers=self.workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+            )
         self._client = Client(self._cluster, set_as_default=False)
         return self._client
 
@@ -153,9 +205,9 @@ class DaskEngine(Engine):
 
         client = self._connect()
         bounds = chunk_bounds(len(items), self.workers)
-        # Scattered inside a list: scatter would otherwise spread a dict or list item by
-        # item. On every worker, so a worker that dies takes no only copy with it.
-        shared = client.scatter([context], broadcast=True, hash=False)[0]
+        token = uuid.uuid4().hex
+        # On every worker, so a worker that dies takes no only copy with it.
+        shared = client.scatter([_pickled(context)], broadcast=True, hash=False)[0]
         ahead = max(2, self.workers * AHEAD_PER_WORKER)
         pending: deque = deque()
         queued = iter(bounds)
@@ -164,7 +216,8 @@ class DaskEngine(Engine):
             bound = next(queued, None)
             if bound is not None:
                 start, stop = bound
-                pending.append(client.submit(func, shared, items[start:stop], pure=False))
+                chunk = _pickled(items[start:stop])
+                pending.append(client.submit(_run_chunk, func, token, shared, chunk, pure=False))
 
         try:
             for _ in range(ahead):
@@ -185,11 +238,13 @@ class DaskEngine(Engine):
                     ) from exc
                 future.release()
                 submit_next()
-                yield result
+                yield pickle.loads(result)
         finally:
             for future in pending:
                 future.cancel()
             shared.release()
+            with suppress(Exception):  # a worker that died has nothing left to forget
+                client.run(_forget_context, token, on_error="ignore")
 
     def close(self) -> None:
         if self._client is not None:
