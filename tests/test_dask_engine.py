@@ -208,3 +208,31 @@ def test_a_worker_killed_mid_ingestion_the_run_completes_with_the_same_tables(
             assert len(client.scheduler_info()["workers"]) == 1  # the run ended on one
         assert report.articles == one_process["articles"].num_rows
     assert_same_tables(published(out), one_process)
+
+
+def test_an_unreachable_scheduler_stops_the_run_in_one_line_and_keeps_the_tables(
+    raw, tmp_path, monkeypatch, capsys
+):
+    """Nothing listens at the address: the run stops before any work with a message naming
+    it, the exit status is 1, and the tables already published stay as they were."""
+    import socket
+
+    from dashboard.cli import main
+    from dashboard.ingest import engine
+    from dashboard.tables import store
+
+    out = tmp_path / "out"
+    ingest([DATA_DIR / "raw"], out)
+    before = store.snapshot(out)
+    with socket.socket() as probe:  # a port nothing listens on once it is closed
+        probe.bind(("127.0.0.1", 0))
+        address = f"tcp://127.0.0.1:{probe.getsockname()[1]}"
+    monkeypatch.setattr(engine, "CONNECT_TIMEOUT_S", 1)  # the default waits 20 s
+    with pytest.raises(engine.EngineError, match=f"cannot reach the Dask scheduler {address}"):
+        ingest(raw, out, scheduler=address)
+    capsys.readouterr()
+    assert main(["ingest", *map(str, raw), "--out", str(out), "--scheduler", address]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: cannot reach the Dask scheduler {address}: ")
+    assert err.count("\n") == 1  # one line, no traceback
+    assert store.snapshot(out) == before
