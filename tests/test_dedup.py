@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 
 from dashboard.ingest.dedup import find_duplicates
-from dashboard.ingest.parallel import pool_size
+from dashboard.ingest.engine import DaskEngine
 
 ORIGINAL = (
     "朝中社平壤7月19日电 朝鲜劳动党总书记、国务委员长金正恩同志7月18日会见了由俄罗斯联邦国防部"
@@ -135,6 +135,7 @@ def test_the_search_in_blocks_finds_what_one_article_at_a_time_finds():
     assert len(want) > 100  # the corpus does have near-duplicates, templated ones included
     for max_pairs in (1, 50, 10**9):  # an article at a time, a few, all at once
         assert find_duplicates(articles, max_pairs=max_pairs) == want
-    # Stretches of articles searched on two forked workers (chunks of 53 articles).
-    assert pool_size(len(articles), 2) == 2  # the pool is used, not one process
-    assert find_duplicates(articles, workers=2, max_pairs=50) == want
+    # Stretches of articles searched by two worker processes of a local Dask cluster.
+    with DaskEngine(workers=2) as engine:
+        assert not engine.runs_here(len(articles))  # the cluster is used, not this process
+        assert find_duplicates(articles, engine=engine, max_pairs=50) == want

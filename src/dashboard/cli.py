@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from .ingest.parallel import default_workers
+from .ingest.engine import default_workers
 from .tables.paths import processed_dir, raw_dir
 
 
@@ -44,6 +44,7 @@ EXIT_FAILED, EXIT_PARTIAL = 1, 3
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    from .ingest.engine import EngineError
     from .ingest.pipeline import NothingIngested, ingest
     from .tables.lock import LockHeld
 
@@ -63,8 +64,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             workers=args.workers,
             incremental=not args.no_cache,
             wait=args.wait,
+            scheduler=args.scheduler,
         )
-    except (NothingIngested, LockHeld) as exc:
+    except (NothingIngested, LockHeld, EngineError) as exc:
         progress.close()
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILED
@@ -287,7 +289,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--workers",
         type=int,
         default=default_workers(),
-        help="processes to use (default: every core); the output is the same for any number",
+        help="processes to use (default: every core, as a local Dask cluster); the output is "
+        "the same for any number",
+    )
+    p.add_argument(
+        "--scheduler",
+        metavar="tcp://HOST:PORT",
+        help="run the per-file and per-article work on the Dask cluster with this scheduler "
+        "(started with `dask scheduler` and `dask worker`; they must read the input paths "
+        "as named here); --workers is then ignored",
     )
     p.add_argument(
         "--strict",

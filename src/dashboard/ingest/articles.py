@@ -28,6 +28,7 @@ from ..common.textnorm import (
 from ..tables.schema import ARTICLE_COLUMNS
 from .cache import ResultCache, key_of, version_of
 from .cleaning import Line, clean_page, has_body
+from .engine import Engine
 from .outlets import (
     UNKNOWN,
     Outlet,
@@ -199,16 +200,14 @@ def _draft_row(doc: RawDocument, position: int, draft: Draft) -> dict:
     }
 
 
-_max_file_mb = 50.0  # set before the pool forks, read by _read_chunk in the workers
-
-
-def _read_chunk(files: list[tuple[Path, Path]]) -> list[FileResult]:
+def _read_chunk(max_file_mb: float, files: list[tuple[Path, Path]]) -> list[FileResult]:
+    # The registry is built once per process (a worker's first chunk builds it).
     registry = load_registry()
     results = []
     for file, root in files:
         local = IngestReport()
         rows, unregistered = [], []
-        for doc in read_file(file, root, local, _max_file_mb):
+        for doc in read_file(file, root, local, max_file_mb):
             drafts = document_drafts(doc, registry)
             if not drafts:
                 local.reject(
@@ -235,12 +234,12 @@ ARTICLES_VERSION = version_of(
 )
 
 
-def _file_key(item: tuple[Path, Path]) -> str:
+def _file_key(max_file_mb: float, item: tuple[Path, Path]) -> str:
     """A file is read again when its path, size or modification time changed, or the size
     limit did."""
     file, _root = item
     stat = file.stat()
-    return key_of(str(file.resolve()), stat.st_size, stat.st_mtime_ns, _max_file_mb)
+    return key_of(str(file.resolve()), stat.st_size, stat.st_mtime_ns, max_file_mb)
 
 
 def extract_articles(
@@ -248,21 +247,19 @@ def extract_articles(
     report: IngestReport,
     progress: Callable[[str, int, int], None] | None = None,
     max_file_mb: float = 50.0,
-    workers: int = 1,
+    engine: Engine | None = None,
     cache: ResultCache | None = None,
 ) -> pd.DataFrame:
-    """The articles table of every input under ``paths``; files are read on ``workers``
-    processes, ids are assigned here in input order (the output does not depend on workers)."""
-    global _max_file_mb
-    _max_file_mb = max_file_mb
+    """The articles table of every input under ``paths``; files are read by ``engine``
+    (this process by default), ids are assigned here in input order (the output does not
+    depend on the engine)."""
     files = list(iter_files(paths, report))
     if progress:
         progress("reading", 0, len(files))
-    load_registry()  # built once before the pool forks
     cache = cache or ResultCache(None, "")
     rows = []
     seen_ids: set[str] = set()
-    for result in cache.map(_read_chunk, files, _file_key, workers):
+    for result in cache.map(_read_chunk, files, _file_key, engine, max_file_mb):
         report.rejected.extend(result.rejected)
         report.documents_read += result.documents_read
         for name in result.unregistered:

@@ -28,11 +28,12 @@ import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 
 from ..tables.paths import DATA_DIR
-from .parallel import iter_chunks, map_chunks, pool_size
+from .engine import Engine, InProcess
 
 SRC_DIR = Path(__file__).resolve().parents[1]  # the dashboard package
 
@@ -74,9 +75,9 @@ def key_of(*parts: object) -> str:
 INSERT = "INSERT OR REPLACE INTO items VALUES (?, ?)"
 
 
-def _keys(key: Callable[[object], str] | None, items: Sequence) -> list[str]:
+def _keys(key: Callable[[Any, object], str] | None, context: Any, items: Sequence) -> list[str]:
     """The key of every item; none when there is no ``key`` (the caller has them)."""
-    return [key(item) for item in items] if key is not None else []
+    return [key(context, item) for item in items] if key is not None else []
 
 
 def _pickled(results: list, compress: bool = True) -> list[bytes]:
@@ -112,29 +113,32 @@ def _decoded(value: bytes) -> object:
 
 
 def _keyed_pickles(
-    func: Callable[[Sequence], list],
-    key: Callable[[object], str] | None,
+    func: Callable[[Any, Sequence], list],
+    key: Callable[[Any, object], str] | None,
     compress: bool,
+    context: Any,
     items: Sequence,
 ) -> tuple[list[str], list[bytes]]:
-    return _keys(key, items), _pickled(func(items), compress)
+    return _keys(key, context, items), _pickled(func(context, items), compress)
 
 
 def _computed(
-    func: Callable[[Sequence], list],
-    key: Callable[[object], str] | None,
+    func: Callable[[Any, Sequence], list],
+    key: Callable[[Any, object], str] | None,
     items: Sequence,
-    workers: int,
+    engine: Engine,
+    context: Any,
     compress: bool = True,
 ) -> Iterator[tuple[list[str], list[bytes], list]]:
     """(keys, pickles, results) of ``items``, chunk by chunk in input order; keys only when
-    ``key`` is given. A pool sends back only keys and pickles, which are then read once here;
+    ``key`` is given. Workers send back only keys and pickles, which are then read once here;
     in this process the results are used as they are."""
-    if pool_size(len(items), workers) == 1:
-        results = list(func(items))
-        yield _keys(key, items), _pickled(results, compress), results
+    if engine.runs_here(len(items)):
+        results = list(func(context, items))
+        yield _keys(key, context, items), _pickled(results, compress), results
         return
-    for keys, blobs in iter_chunks(partial(_keyed_pickles, func, key, compress), items, workers):
+    chunks = engine.iter_chunks(partial(_keyed_pickles, func, key, compress), items, context)
+    for keys, blobs in chunks:
         yield keys, blobs, [_decoded(blob) for blob in blobs]
 
 
@@ -186,32 +190,36 @@ class ResultCache:
 
     def map(
         self,
-        func: Callable[[Sequence], list],
+        func: Callable[[Any, Sequence], list],
         items: Sequence,
-        key: Callable[[object], str],
-        workers: int = 1,
+        key: Callable[[Any, object], str],
+        engine: Engine | None = None,
+        context: Any = None,
     ) -> list:
-        """Like ``parallel.map_chunks`` with one result per item, reusing cached results.
+        """Like ``Engine.map_chunks`` with one result per item, reusing cached results.
 
-        ``key(item)`` names what the item's result depends on. With a pool, keys and pickles
-        are made in the workers along with the results (both are module-level functions, so
-        the forked workers can run them): made in this process they were about a quarter of
-        its work at 10,000 articles, and this process is the one every stage waits for.
+        ``key(context, item)`` names what the item's result depends on. On workers, keys and
+        pickles are made there along with the results (both are module-level functions, so
+        the workers can run them): made in this process they were about a quarter of its
+        work at 10,000 articles, and this process is the one every stage waits for.
         """
+        engine = engine or InProcess()
         if self.path is None:  # no cache: the keys (hashes of every text) are not needed
             self.misses += len(items)
-            return map_chunks(func, items, workers)
+            return engine.map_chunks(func, items, context)
         items = list(items)
         writer = self._writer()
         if self._previous is None:  # nothing to reuse: keys and results in one pass
             results = []
-            for keys, blobs, computed in _computed(func, key, items, workers, self.compress):
+            for keys, blobs, computed in _computed(
+                func, key, items, engine, context, self.compress
+            ):
                 writer.executemany(INSERT, zip(keys, blobs, strict=True))
                 results.extend(computed)
             writer.commit()
             self.misses += len(items)
             return results
-        keys = map_chunks(partial(_keys, key), items, workers)
+        keys = engine.map_chunks(partial(_keys, key), items, context)
         results = [None] * len(items)
         missing = []
         # In batches: reused results are copied to the new file without holding them all.
@@ -227,7 +235,9 @@ class ResultCache:
             writer.executemany(INSERT, stored.items())
         done = iter(missing)
         missing_items = [items[i] for i in missing]
-        for _, blobs, computed in _computed(func, None, missing_items, workers, self.compress):
+        for _, blobs, computed in _computed(
+            func, None, missing_items, engine, context, self.compress
+        ):
             positions = [next(done) for _ in blobs]
             writer.executemany(INSERT, zip((keys[i] for i in positions), blobs, strict=True))
             for i, result in zip(positions, computed, strict=True):

@@ -22,7 +22,7 @@ import pandas as pd
 
 from ..common.arrays import unique_sorted
 from .cache import ResultCache, key_of, version_of
-from .parallel import map_chunks
+from .engine import Engine, InProcess
 
 SHINGLE = 3
 NUM_PERM = 128  # under 256: the candidate screen counts agreeing rows in one byte
@@ -85,7 +85,11 @@ def band_keys(signatures: np.ndarray) -> np.ndarray:
     return mixed ^ (np.arange(bands, dtype=np.uint64) << np.uint64(58))
 
 
-def _sketch_chunk(texts: list[str]) -> list[tuple[bytes, bytes | None]]:
+def _text_key(_context: None, text: str) -> str:
+    return key_of(text)
+
+
+def _sketch_chunk(_context: None, texts: list[str]) -> list[tuple[bytes, bytes | None]]:
     """Per text: its shingle hashes and its signature (None for a stub), as the bytes of
     32-bit arrays (both fit: half the memory and half the cache on disk). Bytes, because
     unpickling 200,000 small numpy arrays took the parent process 2.5 s at 100,000 articles;
@@ -184,7 +188,7 @@ def _earlier_in_same_bucket(
 
 @dataclass(frozen=True)
 class _Search:
-    """What the candidate search reads; set before the pool forks, so workers share it."""
+    """What the candidate search reads: the context of its chunks, sent once to each worker."""
 
     buckets: _Buckets
     signatures: np.ndarray  # (articles, NUM_PERM) uint32
@@ -194,14 +198,10 @@ class _Search:
     max_pairs: int
 
 
-_search: _Search | None = None
-
-
-def _first_matches(positions: Sequence[int]) -> list[int]:
+def _first_matches(s: _Search, positions: Sequence[int]) -> list[int]:
     """For each of a stretch of consecutive article positions, the earliest earlier article
     it near-duplicates, or -1. Stretches are independent, so they may go to several
-    workers (``map_chunks`` hands out contiguous slices)."""
-    s = _search
+    workers (``Engine.map_chunks`` hands out contiguous slices)."""
     if not positions:
         return []
     start, stop = positions[0], positions[-1] + 1
@@ -221,7 +221,7 @@ def _first_matches(positions: Sequence[int]) -> list[int]:
 
 def find_duplicates(
     articles: pd.DataFrame,
-    workers: int = 1,
+    engine: Engine | None = None,
     cache: ResultCache | None = None,
     max_pairs: int = 250_000,
 ) -> dict[str, str]:
@@ -232,17 +232,16 @@ def find_duplicates(
     found and screened in numpy, for runs of articles with about ``max_pairs`` candidate
     pairs at a time (about 100 MB): one article at a time, in Python, this took 30 s at
     100,000 templated articles, where buckets are large. Stretches of articles are searched
-    on ``workers`` processes: the search was the longest step that kept all but one core
-    idle.
+    by ``engine``: the search was the longest step that kept all but one core idle.
     """
-    global _search
+    engine = engine or InProcess()
     order = articles.assign(_pub=pd.to_datetime(articles["published"])).sort_values(
         ["_pub", "doc", "index"], kind="stable", na_position="last"
     )
     # Shingling and signatures are per article: spread over the workers.
     texts = order["text_simplified"].tolist()
     cache = cache or ResultCache(None, "")
-    sketches = cache.map(_sketch_chunk, texts, key_of, workers)
+    sketches = cache.map(_sketch_chunk, texts, _text_key, engine)
     # Headline-only stubs take no part.
     kept = [i for i, (_hashes, sig) in enumerate(sketches) if sig is not None]
     if len(kept) < 2:
@@ -254,7 +253,7 @@ def find_duplicates(
     signatures = signatures.reshape(len(kept), NUM_PERM)
     with np.errstate(over="ignore"):  # wrapping multiplication is the hash
         keys = band_keys(signatures)
-    _search = _Search(
+    search = _Search(
         buckets=_buckets(keys),
         signatures=signatures,
         # The low byte of each row agrees whenever the row does: counting agreeing bytes
@@ -264,10 +263,8 @@ def find_duplicates(
         shingles=shingles,
         max_pairs=max_pairs,
     )
-    try:
-        matches = map_chunks(_first_matches, range(len(kept)), workers)
-    finally:
-        _search = None
+    matches = engine.map_chunks(_first_matches, range(len(kept)), search)
+    del search
     dup_of: dict[str, str] = {}
     for a, b in enumerate(matches):  # in order, so an original's own original is known
         if b >= 0:
@@ -282,7 +279,7 @@ def run(ctx) -> None:
         return
     found = find_duplicates(
         articles,
-        ctx.options.get("workers", 1),
+        ctx.options.get("engine"),
         ctx.caches.stage("dedup", version_of("ingest/dedup.py"), compress=False),
     )
     # Exact copies were already marked while ids were assigned; keep those.

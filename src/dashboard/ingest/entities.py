@@ -38,6 +38,7 @@ from ..common.textnorm import HAN, NAME_SEPARATORS, to_simplified
 from ..tables.paths import GAZETTEER_CSV
 from ..tables.schema import COLUMNS
 from .cache import ResultCache, key_of, version_of
+from .engine import Engine
 from .gazetteer import GAZETTEER_COLUMNS, SKIP_RE, Gazetteer, Matcher, Mention, toneless_pinyin
 from .names import (
     GOVERNMENT_BODY_RE,
@@ -239,22 +240,16 @@ def _resolve_unverified(results: list[_ArticleResult], matcher: Matcher) -> None
                 r.mentions.append(Mention(s, e, UNVERIFIED + canonical, kind, verified=False))
 
 
-# The matcher used by _analyse_chunk; set before the pool forks so workers share it.
-_active_matcher: Matcher | None = None
-
-
-def _analysis_key(row: tuple[str, str, str]) -> str:
+def _analysis_key(_matcher: Matcher, row: tuple[str, str, str]) -> str:
     """An article's analysis depends on its text only, not on its id."""
     _article_id, text, simplified = row
     return key_of(text, simplified)
 
 
-def _analyse_chunk(rows: list[tuple[str, str, str]]) -> list[_ArticleResult]:
+def _analyse_chunk(matcher: Matcher, rows: list[tuple[str, str, str]]) -> list[_ArticleResult]:
     # Returned without the texts (the caller has them): smaller to pass back and to cache.
     return [
-        dataclasses.replace(
-            analyse_article(_active_matcher, aid, text, simplified), text="", simplified=""
-        )
+        dataclasses.replace(analyse_article(matcher, aid, text, simplified), text="", simplified="")
         for aid, text, simplified in rows
     ]
 
@@ -263,16 +258,14 @@ def extract(
     articles: pd.DataFrame,
     matcher: Matcher,
     progress=None,
-    workers: int = 1,
+    engine: Engine | None = None,
     cache: ResultCache | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The ``mentions`` and ``entities`` tables of ``articles`` (article_id, text, text_simplified).
 
-    Articles are analysed independently (on ``workers`` processes); names are then resolved
-    across the whole corpus in this process, so the output does not depend on ``workers``.
+    Articles are analysed independently (by ``engine``); names are then resolved across the
+    whole corpus in this process, so the output does not depend on the engine.
     """
-    global _active_matcher
-    _active_matcher = matcher
     rows = list(
         zip(
             articles["article_id"].tolist(),
@@ -284,7 +277,7 @@ def extract(
     if progress is not None:
         progress("entities", 0, len(rows))
     cache = cache or ResultCache(None, "")
-    results = cache.map(_analyse_chunk, rows, _analysis_key, workers)
+    results = cache.map(_analyse_chunk, rows, _analysis_key, engine, matcher)
     # The texts go back in; a cached result may be the same text under another id.
     results = [
         dataclasses.replace(r, article_id=aid, text=text, simplified=simplified)
@@ -314,7 +307,7 @@ def run(ctx) -> None:
         ctx.tables["articles"],
         matcher,
         ctx.progress,
-        ctx.options.get("workers", 1),
+        ctx.options.get("engine"),
         ctx.caches.stage("entities", version),
     )
     ctx.tables["mentions"] = mentions

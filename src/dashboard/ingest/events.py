@@ -47,6 +47,7 @@ exact day) and ``approximate`` (True for vague expressions such as 日前).
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 import numpy as np
@@ -55,18 +56,12 @@ import pandas as pd
 from ..common.textnorm import to_simplified
 from ..tables.schema import EVENT_COLUMNS
 from .cache import ResultCache, key_of, version_of
+from .engine import Engine
 from .event_rules import MentionRow, find_in_article, mentions_of_article
 from .stories import assign_stories
 
 EXTRA_COLUMNS = ["story_id", "date_end", "approximate"]
 COLUMNS = EVENT_COLUMNS + EXTRA_COLUMNS
-
-
-_entities_by_id: dict = {}  # entity_id -> entity row, shared with forked workers
-# entity_id -> a digest of its row, for the cache keys: made once per entity, not once per
-# article that names it (a row holds a numpy array of aliases, slow to repr: an article's key
-# took 345 us with the rows in it, 57 us with their digests, on 10,000 synthetic articles).
-_entity_digests: dict[str, str] = {}
 
 
 class _MentionTable:
@@ -109,24 +104,35 @@ class _MentionTable:
         return list(zip(*named, self.start[rows].tolist(), self.end[rows].tolist(), strict=True))
 
 
-_mention_table = _MentionTable(None)  # set by extract_events, shared with forked workers
+@dataclass
+class _EventContext:
+    """What every chunk of the events stage reads (sent once to each worker)."""
+
+    mention_table: _MentionTable = field(default_factory=lambda: _MentionTable(None))
+    entities_by_id: dict = field(default_factory=dict)  # entity_id -> entity row
+    # entity_id -> a digest of its row, for the cache keys: made once per entity, not once
+    # per article that names it (a row holds a numpy array of aliases, slow to repr: an
+    # article's key took 345 us with the rows in it, 57 us with their digests, on 10,000
+    # synthetic articles).
+    entity_digests: dict[str, str] = field(default_factory=dict)
 
 
-def _events_chunk(rows: list[tuple]) -> list[list[dict]]:
+def _events_chunk(context: _EventContext, rows: list[tuple]) -> list[list[dict]]:
     """The events of each article (one list per article)."""
     out: list[list[dict]] = []
+    entities_by_id = context.entities_by_id
     for art, span in rows:
-        mention_rows = _mention_table.rows(*span)
+        mention_rows = context.mention_table.rows(*span)
         text = (
             art.text_simplified
             if isinstance(getattr(art, "text_simplified", None), str)
             else to_simplified(art.text)
         )
-        out.append(find_in_article(art, mentions_of_article(text, mention_rows, _entities_by_id)))
+        out.append(find_in_article(art, mentions_of_article(text, mention_rows, entities_by_id)))
     return out
 
 
-def _event_key(art: SimpleNamespace, mention_rows: list) -> str:
+def _event_key(art: SimpleNamespace, mention_rows: list, entity_digests: dict[str, str]) -> str:
     """Everything an article's events depend on: the article, its mentions (they change when
     names are resolved across the corpus) and what the table says of those entities."""
     ids = sorted({row[0] for row in mention_rows if isinstance(row[0], str)})
@@ -136,13 +142,13 @@ def _event_key(art: SimpleNamespace, mention_rows: list) -> str:
         *(part for name, value in fields if isinstance(value, str) for part in (name, value)),
         [(name, value) for name, value in fields if not isinstance(value, str)],
         mention_rows,
-        [(e, _entity_digests.get(e)) for e in ids],
+        [(e, entity_digests.get(e)) for e in ids],
     )
 
 
-def _event_item_key(item: tuple[SimpleNamespace, tuple[int, int]]) -> str:
+def _event_item_key(context: _EventContext, item: tuple[SimpleNamespace, tuple[int, int]]) -> str:
     art, span = item
-    return _event_key(art, _mention_table.rows(*span))
+    return _event_key(art, context.mention_table.rows(*span), context.entity_digests)
 
 
 ARTICLE_FIELDS = ("article_id", "published", "text", "text_simplified")
@@ -152,24 +158,25 @@ def extract_events(
     articles: pd.DataFrame,
     mentions: pd.DataFrame,
     entities: pd.DataFrame,
-    workers: int = 1,
+    engine: Engine | None = None,
     cache: ResultCache | None = None,
 ) -> pd.DataFrame:
     """Events of every article (no grouping yet); articles are independent, so they may be
-    spread over ``workers`` processes."""
-    global _entities_by_id, _entity_digests
-    _entities_by_id = {}
+    spread over ``engine``'s workers."""
+    entities_by_id = {}
     if entities is not None and not entities.empty:
-        _entities_by_id = (
+        entities_by_id = (
             entities.drop_duplicates("entity_id").set_index("entity_id").to_dict("index")
         )
-    _entity_digests = {entity_id: key_of(row) for entity_id, row in _entities_by_id.items()}
-    global _mention_table
-    _mention_table = _MentionTable(mentions)
-    # SimpleNamespace rows: attribute access like itertuples, and picklable for the pool.
+    context = _EventContext(
+        _MentionTable(mentions),
+        entities_by_id,
+        {entity_id: key_of(row) for entity_id, row in entities_by_id.items()},
+    )
+    # SimpleNamespace rows: attribute access like itertuples, and picklable for the workers.
     # Only the columns events are found from (they are also the cache key): the others
     # cost a Python object per article and column for nothing. An article's mentions go
-    # as a span of rows of _mention_table, turned into tuples one article at a time.
+    # as a span of rows of the mention table, turned into tuples one article at a time.
     used = [c for c in ARTICLE_FIELDS if c in articles]
     # From column lists: to_dict("records") iterates the Arrow-backed columns value by value.
     records = (
@@ -177,11 +184,11 @@ def extract_events(
         for values in zip(*(articles[c].tolist() for c in used), strict=True)
     )
     work = [
-        (art, _mention_table.span(art.article_id))
+        (art, context.mention_table.span(art.article_id))
         for art in (SimpleNamespace(**r) for r in records)
     ]
     cache = cache or ResultCache(None, "")
-    per_article = cache.map(_events_chunk, work, _event_item_key, workers)
+    per_article = cache.map(_events_chunk, work, _event_item_key, engine, context)
     rows = [event for events in per_article for event in events]
     return pd.DataFrame(rows, columns=[c for c in COLUMNS if c != "story_id"])
 
@@ -190,10 +197,10 @@ def build_events(
     articles: pd.DataFrame,
     mentions: pd.DataFrame,
     entities: pd.DataFrame,
-    workers: int = 1,
+    engine: Engine | None = None,
     cache: ResultCache | None = None,
 ) -> pd.DataFrame:
-    frame = extract_events(articles, mentions, entities, workers, cache)
+    frame = extract_events(articles, mentions, entities, engine, cache)
     frame["story_id"] = assign_stories(frame)
     frame = frame.drop_duplicates("event_id")
     return frame[COLUMNS].reset_index(drop=True)
@@ -220,7 +227,7 @@ def run(ctx) -> None:
         articles,
         mentions,
         entities,
-        ctx.options.get("workers", 1),
+        ctx.options.get("engine"),
         ctx.caches.stage("events", version),
     )
     ctx.tables["events"] = events

@@ -235,6 +235,7 @@ class Matcher:
 
     def __init__(self, gazetteer: Gazetteer, outlet_aliases: list[str]):
         self.gazetteer = gazetteer
+        self.outlet_aliases = list(outlet_aliases)
         patterns = list(gazetteer.alias_to_id)
         self.n_entity_patterns = len(patterns)
         known = set(patterns)
@@ -250,6 +251,11 @@ class Matcher:
         )
         abbrevs = "".join(gazetteer.abbrev_to_id)
         self.abbrev_re = re.compile(f"[{re.escape(abbrevs)}]+") if abbrevs else None
+
+    def __reduce__(self):
+        # The automaton cannot be pickled: a Dask worker receiving the matcher builds it again
+        # from the same gazetteer and aliases (0.2 s, once per worker and stage).
+        return (Matcher, (self.gazetteer, self.outlet_aliases))
 
     def find(
         self, simplified: str, boundaries: Container[int], token_starts: list[int]

@@ -114,6 +114,11 @@ class Tokenizer:
         self.stopwords = stopwords if stopwords is not None else StopwordRules(frozenset(), ())
         self._verdicts: dict[str, bool] = {}
 
+    def __reduce__(self):
+        # rjieba cannot be pickled: a Dask worker builds its own from the words and
+        # frequencies this one was given, in the same order, so it cuts identically.
+        return (_rebuilt_tokenizer, (self.user_word_freqs, self.stopwords))
+
     def cut(self, text: str) -> list[str]:
         """All tokens, as jieba ``lcut(text, HMM=False)`` returns them."""
         return self._jieba.cut(text, False)
@@ -142,6 +147,17 @@ class Tokenizer:
 
 
 _MAX_VERDICTS = 1_000_000
+
+
+def _rebuilt_tokenizer(
+    user_word_freqs: list[tuple[str, int]], stopwords: StopwordRules
+) -> Tokenizer:
+    tok = Tokenizer((), stopwords)
+    for word, freq in user_word_freqs:
+        tok._jieba.add_word(word, freq, "nz")
+    tok.user_word_freqs = list(user_word_freqs)
+    tok.names = frozenset(w for w, _ in tok.user_word_freqs)
+    return tok
 
 
 @lru_cache(maxsize=1)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from ..tables.schema import COLUMNS, empty
 from . import dedup, entities, events, terms
 from .articles import ARTICLES_VERSION, extract_articles
 from .cache import Caches
+from .engine import Engine, engine_for
 from .report import IngestReport
 
 ProgressFn = Callable[[str, int, int], None]
@@ -66,9 +68,14 @@ def build_tables(
     max_file_mb: float = 50.0,
     workers: int = 1,
     caches: Caches | None = None,
+    engine: Engine | None = None,
 ) -> dict[str, pd.DataFrame]:
     """All tables from raw inputs. ``caches`` (see cache.py) lets per-item work of an earlier
-    run be reused; the tables are the same either way."""
+    run be reused; ``engine`` (see engine.py) runs the per-file and per-article work, by
+    default one for ``workers``. The tables are the same either way."""
+    if engine is None:
+        with engine_for(workers) as owned:
+            return build_tables(paths, report, progress, max_file_mb, workers, caches, owned)
     caches = caches or Caches(None)
     started = time.perf_counter()
     articles = extract_articles(
@@ -76,12 +83,12 @@ def build_tables(
         report,
         progress=progress,
         max_file_mb=max_file_mb,
-        workers=workers,
+        engine=engine,
         cache=caches.stage("files", ARTICLES_VERSION),
     )
     report.timings["articles"] = round(time.perf_counter() - started, 3)
     release_memory()
-    ctx = PipelineContext({"articles": articles}, report, progress, {"workers": workers}, caches)
+    ctx = PipelineContext({"articles": articles}, report, progress, {"engine": engine}, caches)
     for name, stage in STAGES:
         progress(name, 0, 1)
         started = time.perf_counter()
@@ -114,13 +121,17 @@ def ingest(
     workers: int = 1,
     incremental: bool = True,
     wait: bool = False,
+    scheduler: str | None = None,
+    engine: Engine | None = None,
 ) -> IngestReport:
     """Run every stage and publish the tables in ``out_dir`` (see ``tables.store``).
 
     One run per output folder at a time: a second one raises ``LockHeld`` (or waits with
     ``wait``). A run that fails for any reason leaves the published tables and the cache as
-    they were. ``workers`` > 1 forks processes: call it from a process without other threads
-    (the command line), not from inside the app's server.
+    they were. ``workers`` > 1 runs the per-file and per-article work on a local Dask
+    cluster of that many processes, ``scheduler`` (``tcp://HOST:PORT``) on a Dask cluster
+    already running; both raise ``EngineError`` when the cluster cannot do the work. An
+    ``engine`` given is used instead, and left open.
     """
     out_dir = Path(out_dir)
     paths = [Path(p) for p in paths]
@@ -131,7 +142,11 @@ def ingest(
         caches.sweep()
         try:
             try:
-                tables = build_tables(paths, report, progress, max_file_mb, workers, caches)
+                # Started under the lock: a run that has to stop for another one starts nothing.
+                with nullcontext(engine) if engine else engine_for(workers, scheduler) as used:
+                    tables = build_tables(
+                        paths, report, progress, max_file_mb, workers, caches, used
+                    )
             except sqlite3.OperationalError as exc:
                 if "full" not in str(exc):
                     raise

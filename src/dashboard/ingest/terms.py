@@ -22,6 +22,7 @@ import pandas as pd
 from ..common.textnorm import to_simplified
 from ..tables.schema import empty
 from .cache import ResultCache, key_of, version_of
+from .engine import Engine
 from .language import Tokenizer, tokenizer
 
 
@@ -87,23 +88,27 @@ def article_terms(text: str, spans: list, tok: Tokenizer) -> Counter:
     return counts
 
 
-_active: tuple[Tokenizer, dict] | None = None  # (tokenizer, spans) shared with forked workers
-
-
 _SEP = "\x00"  # between the terms of one article (never inside a term)
 
 
-def _terms_key(row: tuple[str, str]) -> str:
+# What every chunk of the terms stage reads (sent once to each worker): the tokenizer, and
+# per article the spans of its names.
+_TermsContext = tuple[Tokenizer, dict]
+
+
+def _terms_key(context: _TermsContext, row: tuple[str, str]) -> str:
     """An article's terms depend on its text and the spans of its names."""
     article_id, text = row
-    return key_of(text, _active[1].get(str(article_id), []))
+    return key_of(text, context[1].get(str(article_id), []))
 
 
-def _terms_chunk(rows: list[tuple[str, str]]) -> list[tuple[str, str, np.ndarray]]:
+def _terms_chunk(
+    context: _TermsContext, rows: list[tuple[str, str]]
+) -> list[tuple[str, str, np.ndarray]]:
     """Per article: its id, its terms joined by _SEP, and their counts. One string and one
     array per article, not a tuple per term: at 100,000 articles the eight million little
     objects coming back from the workers took a gigabyte."""
-    tok, spans = _active
+    tok, spans = context
     out = []
     for article_id, text in rows:
         article_counts = article_terms(text or "", spans.get(str(article_id), []), tok)
@@ -124,20 +129,18 @@ def build_terms(
     mentions: pd.DataFrame | None = None,
     entities: pd.DataFrame | None = None,
     tok: Tokenizer | None = None,
-    workers: int = 1,
+    engine: Engine | None = None,
     cache: ResultCache | None = None,
 ) -> pd.DataFrame:
-    global _active
     tok = tok or tokenizer()
     if articles is None or articles.empty:
         return empty("terms")
     spans = spans_by_article(mentions, canonical_names(entities))
-    _active = (tok, spans)
     rows = list(
         zip(articles["article_id"].tolist(), articles["text_simplified"].tolist(), strict=True)
     )
     cache = cache or ResultCache(None, "")
-    per_article = cache.map(_terms_chunk, rows, _terms_key, workers)
+    per_article = cache.map(_terms_chunk, rows, _terms_key, engine, (tok, spans))
     # Integer codes, not a Python object per row: at 100,000 articles the table has eight
     # million rows, and lists of tuples took over a gigabyte.
     vocabulary: dict[str, int] = {}
@@ -180,7 +183,7 @@ def run(ctx) -> None:
         ctx.tables.get("articles"),
         ctx.tables.get("mentions"),
         ctx.tables.get("entities"),
-        workers=ctx.options.get("workers", 1),
+        engine=ctx.options.get("engine"),
         cache=ctx.caches.stage(
             "terms",
             version_of(

@@ -1,0 +1,238 @@
+"""Ingestion as tasks on Dask gives the same tables as one process (issue 24).
+
+Real parts only: a local cluster of worker processes, and a scheduler and workers started
+as separate processes with the ``dask scheduler`` / ``dask worker`` commands on 127.0.0.1.
+The published Parquet tables are compared as Arrow tables; their row order is deterministic
+(results come back in input order), so they are compared as written, not sorted.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from dashboard.ingest.engine import DaskEngine, InProcess
+from dashboard.ingest.pipeline import build_tables, ingest
+from dashboard.ingest.report import IngestReport
+from dashboard.tables.paths import DATA_DIR
+from dashboard.tables.schema import COLUMNS
+from dashboard.tools.synth import generate
+
+ROOT = Path(__file__).resolve().parents[1]
+DASK = Path(sys.executable).with_name("dask")
+# The workers import this checkout's package, not whichever one the environment installed.
+ENV = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+START_TIMEOUT_S = 30
+
+
+@pytest.fixture(scope="module")
+def raw(tmp_path_factory) -> list[Path]:
+    """300 synthetic articles (relays among them) and the bundled forum post."""
+    folder = tmp_path_factory.mktemp("dask") / "raw"
+    generate(folder, 300, seed=3)
+    return [folder, DATA_DIR / "raw"]
+
+
+def published(out: Path) -> dict:
+    return {name: pq.read_table(out / f"{name}.parquet") for name in COLUMNS}
+
+
+@pytest.fixture(scope="module")
+def one_process(raw, tmp_path_factory) -> dict:
+    out = tmp_path_factory.mktemp("one") / "out"
+    ingest(raw, out, workers=1)
+    tables = published(out)
+    assert tables["articles"].num_rows > 300 and tables["mentions"].num_rows > 1000
+    assert tables["articles"]["dup_of"].null_count < tables["articles"].num_rows  # relays
+    return tables
+
+
+def assert_same_tables(got: dict, want: dict) -> None:
+    for name in want:
+        assert got[name].schema == want[name].schema, name
+        assert got[name].equals(want[name]), name
+
+
+@contextmanager
+def dask_processes(tmp_path: Path, n_workers: int = 2):
+    """A ``dask scheduler`` and ``n_workers`` ``dask worker`` processes on 127.0.0.1, on free
+    ports; yields (address, {worker name: Popen}). Stopped on the way out, failed or not."""
+    from distributed import Client
+
+    scheduler_file = tmp_path / "scheduler.json"
+    procs: list[subprocess.Popen] = []
+    logs = []
+
+    def start(*args: str) -> subprocess.Popen:
+        log = open(tmp_path / f"dask-{len(procs)}.log", "w")  # noqa: SIM115 (closed below)
+        logs.append(log)
+        proc = subprocess.Popen(
+            [str(DASK), *args],
+            cwd=tmp_path,
+            env=ENV,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        procs.append(proc)
+        return proc
+
+    try:
+        common = ["--scheduler-file", str(scheduler_file)]
+        start("scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard", *common)
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while not scheduler_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        address = json.loads(scheduler_file.read_text())["address"]
+        # No nanny: the worker is the process itself, so killing it removes the worker
+        # (a nanny would start a new one).
+        workers = {}
+        for i in range(n_workers):
+            proc = start(
+                "worker", *common, "--host", "127.0.0.1", "--nthreads", "1", "--no-nanny",
+                "--no-dashboard", "--name", f"w{i}", "--death-timeout", "30",
+                "--local-directory", str(tmp_path / f"w{i}"),
+            )  # fmt: skip
+            workers[f"w{i}"] = proc
+        with Client(address, timeout=START_TIMEOUT_S, set_as_default=False) as client:
+            client.wait_for_workers(n_workers, timeout=START_TIMEOUT_S)
+        yield address, workers
+    finally:
+        for proc in reversed(procs):
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+        for proc in procs:
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+        for log in logs:
+            log.close()
+
+
+def test_one_process_builds_in_memory_what_it_publishes(raw, one_process):
+    """(a) The one-process engine: the tables in memory are the ones published."""
+    tables = build_tables(raw, IngestReport(), engine=InProcess())
+    for name, frame in tables.items():
+        assert len(frame) == one_process[name].num_rows, name
+
+
+def test_a_local_cluster_of_two_workers_gives_the_same_tables(raw, one_process, tmp_path):
+    """(b) A LocalCluster with two worker processes, used for every map (no size floor); run
+    twice, the second run takes every per-item result from the cache, read on the workers."""
+    out = tmp_path / "out"
+    with DaskEngine(workers=2, min_items_per_worker=1) as engine:
+        assert not engine.runs_here(len(raw))
+        first = ingest(raw, out, engine=engine)
+        assert engine._cluster is not None  # the work did go to the cluster
+        assert_same_tables(published(out), one_process)
+        again = ingest(raw, out, engine=engine)
+    assert_same_tables(published(out), one_process)
+    assert first.articles == again.articles == one_process["articles"].num_rows
+    assert all(summary.startswith("0 reused") for summary in first.cache.values())
+    assert all(summary.endswith(" 0 computed") for summary in again.cache.values())
+
+
+def test_a_scheduler_and_two_workers_over_tcp_give_the_same_tables(raw, one_process, tmp_path):
+    """(c) ``dask scheduler`` and two ``dask worker`` processes, reached by the command line's
+    ``--scheduler``."""
+    out = tmp_path / "out"
+    with dask_processes(tmp_path) as (address, _workers):
+        done = subprocess.run(
+            [sys.executable, "-m", "dashboard", "ingest", *map(str, raw), "--out", str(out)]
+            + ["--quiet", "--scheduler", address],
+            cwd=ROOT,
+            env=ENV,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+        from distributed import Client
+
+        with Client(address, set_as_default=False) as client:
+            # Both workers did ingestion tasks (each keeps a log of what it ran).
+            ran = client.run(lambda dask_worker: len(dask_worker.state.log))
+        assert len(ran) == 2 and all(n > 0 for n in ran.values())
+    assert_same_tables(published(out), one_process)
+
+
+def test_a_worker_killed_mid_ingestion_the_run_completes_with_the_same_tables(
+    raw, one_process, tmp_path
+):
+    """A worker killed (SIGKILL) while it runs entity tasks: the scheduler gives its tasks to
+    the other worker, the context every task reads was on both, and the tables are the same."""
+    from distributed import Client
+
+    out = tmp_path / "out"
+    with dask_processes(tmp_path) as (address, workers):
+        entities_started = threading.Event()
+        killed: list[str] = []
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage == "entities":
+                entities_started.set()
+
+        def kill_a_busy_worker() -> None:
+            with Client(address, set_as_default=False) as watcher:
+                entities_started.wait(60)
+                deadline = time.monotonic() + 60
+                while time.monotonic() < deadline:
+                    info = watcher.scheduler_info()["workers"]
+                    for addr, keys in watcher.processing().items():
+                        name = info.get(addr, {}).get("name")
+                        if keys and name in workers:
+                            workers[name].send_signal(signal.SIGKILL)
+                            killed.append(name)
+                            return
+                    time.sleep(0.005)
+
+        watcher = threading.Thread(target=kill_a_busy_worker, daemon=True)
+        watcher.start()
+        report = ingest(raw, out, progress=progress, scheduler=address)
+        watcher.join(10)
+        assert killed, "no worker was caught running an entity task"
+        assert workers[killed[0]].wait(10) == -signal.SIGKILL
+        with Client(address, set_as_default=False) as client:
+            assert len(client.scheduler_info()["workers"]) == 1  # the run ended on one
+        assert report.articles == one_process["articles"].num_rows
+    assert_same_tables(published(out), one_process)
+
+
+def test_an_unreachable_scheduler_stops_the_run_in_one_line_and_keeps_the_tables(
+    raw, tmp_path, monkeypatch, capsys
+):
+    """Nothing listens at the address: the run stops before any work with a message naming
+    it, the exit status is 1, and the tables already published stay as they were."""
+    import socket
+
+    from dashboard.cli import main
+    from dashboard.ingest import engine
+    from dashboard.tables import store
+
+    out = tmp_path / "out"
+    ingest([DATA_DIR / "raw"], out)
+    before = store.snapshot(out)
+    with socket.socket() as probe:  # a port nothing listens on once it is closed
+        probe.bind(("127.0.0.1", 0))
+        address = f"tcp://127.0.0.1:{probe.getsockname()[1]}"
+    monkeypatch.setattr(engine, "CONNECT_TIMEOUT_S", 1)  # the default waits 20 s
+    with pytest.raises(engine.EngineError, match=f"cannot reach the Dask scheduler {address}"):
+        ingest(raw, out, scheduler=address)
+    capsys.readouterr()
+    assert main(["ingest", *map(str, raw), "--out", str(out), "--scheduler", address]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: cannot reach the Dask scheduler {address}: ")
+    assert err.count("\n") == 1  # one line, no traceback
+    assert store.snapshot(out) == before
