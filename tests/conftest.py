@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -21,6 +22,18 @@ def pytest_configure(config):
     cache = getattr(config, "cache", None)
     where = cache.mkdir("dashboard-cache") if cache is not None else tempfile.mkdtemp()
     os.environ.setdefault("DASHBOARD_CACHE", str(where))
+
+
+@pytest.fixture(autouse=True)
+def _main_module_restored():
+    """Streamlit's AppTest runs a page as ``__main__`` and leaves it there. A Dask local
+    cluster started later in this process spawns its workers, and a spawned process re-runs
+    the main module's file: every worker would run a Streamlit page. Each test ends with the
+    main module it started with (pytest's, which is guarded)."""
+    main = sys.modules.get("__main__")
+    yield
+    if main is not None:
+        sys.modules["__main__"] = main
 
 
 @pytest.fixture(scope="session")
