@@ -11,7 +11,7 @@ from functools import partial
 import streamlit as st
 
 from dashboard import analysis, figures
-from dashboard.app import markup, page, responsive, widgets
+from dashboard.app import markup, page, picks, responsive, widgets
 from dashboard.common import i18n
 
 i18n.extend(
@@ -166,14 +166,7 @@ if ((terms["count_a"] == 0) | (terms["count_b"] == 0)).any():
 
 def keep_chart_pick(chart_key: str) -> None:
     """A chart's on_select: the clicked term ("" for a cleared pick)."""
-    event = ss.get(chart_key)
-    selection = getattr(event, "selection", None)
-    if selection is None and isinstance(event, dict):
-        selection = event.get("selection")
-    points = getattr(selection, "points", None)
-    if points is None and isinstance(selection, dict):
-        points = selection.get("points")
-    picked = [dict(p).get("customdata") for p in points or []]
+    picked = [p.get("customdata") for p in picks.chart_points(chart_key)]
     picked = [p[0] if isinstance(p, list | tuple) and p else p for p in picked]
     ss[K_NEW_PICK] = next((p for p in picked if isinstance(p, str)), "")
 

@@ -10,7 +10,7 @@ from functools import partial
 import streamlit as st
 
 from dashboard import analysis, figures
-from dashboard.app import page, responsive, widgets
+from dashboard.app import page, picks, responsive, widgets
 from dashboard.common import i18n
 
 i18n.extend(
@@ -105,16 +105,7 @@ keys = table["edge"].tolist()
 
 def keep_chart_pick(chart_key: str) -> None:
     """A chart's on_select: what was clicked, as an edge key ("" for a cleared pick)."""
-    event = ss.get(chart_key)
-    selection = getattr(event, "selection", None)
-    if selection is None and isinstance(event, dict):
-        selection = event.get("selection")
-    points = getattr(selection, "points", None)
-    if points is None and isinstance(selection, dict):
-        points = selection.get("points")
-    action, value = figures.network.picked_pair(
-        [dict(p) for p in points or []], ss.get(K_FIRST_NODE)
-    )
+    action, value = figures.network.picked_pair(picks.chart_points(chart_key), ss.get(K_FIRST_NODE))
     if action == "node":  # the first end of a pair: wait for the second
         ss[K_FIRST_NODE] = value
         return

@@ -17,29 +17,21 @@ import io
 import sys
 import tempfile
 from pathlib import Path
+from urllib.parse import quote, urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "src"))
 
-PAGES = [
-    "overview",
-    "entities",
-    "timeline",
-    "relations",
-    "keywords",
-    "network",
-    "compare",
-    "articles",
-    "attention",
-    "concordance",
-    "import",
-]
-# The views that show nothing until asked are shot on what an analyst asks them.
+from dashboard.tools.bench import PAGE_PARAMS  # noqa: E402
+from dashboard.tools.bench import PAGES as BENCH_PAGES  # noqa: E402
+
+# Every page the benchmark measures, and the import page.
+PAGES = [*BENCH_PAGES, "import"]
+# The views that show nothing until asked are shot on what the benchmark asks them.
 PAGE_QUERIES = {
-    "attention": "query=朝鲜 AND 俄罗斯&query=entity:PRK&query=访问 NOT 取消",
-    "concordance": "q=访问",
-    "articles": "q=会谈",
-}
+    page: urlencode(params, doseq=True, quote_via=quote) for page, params in PAGE_PARAMS.items()
+} | {"articles": "q=会谈"}
 HEIGHTS = {1400: 900, 390: 844}  # a laptop and a phone (iPhone 14) viewport
 
 
