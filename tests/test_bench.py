@@ -5,6 +5,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from dashboard.tables.paths import PROJECT_ROOT
 from dashboard.tools.bench import PAGES
 
@@ -28,6 +30,11 @@ def test_bench_prints_every_figure_as_json():
     assert result["ingest_mb_s"] > 0 and result["baseline_mb_s"] > 0
     assert 0 < result["cold_load_s"] < 60
     assert result["peak_rss_mb"] >= result["app_peak_rss_mb"] > 0
+    # the ingestion's own figures: all its processes' memory together, speed per core
+    assert result["scheduler"] == "local" and result["workers"] >= 1
+    assert result["peak_rss_mb_ingest"] > 50  # a Python process with pandas alone is more
+    per_core = result["ingest_mb_s"] / result["workers"]
+    assert result["ingest_mb_s_per_core"] == pytest.approx(per_core, abs=0.002)
     pages = tuple(PAGES)  # every page, the new views included
     assert {"overview", "keywords", "network", "compare", "articles"} <= set(pages)
     assert {"attention", "concordance"} <= set(pages)

@@ -268,7 +268,13 @@ def cmd_dates(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from .tools import bench
 
-    bench.run(args.articles, args.json, page_runs=args.page_runs, workers=args.workers)
+    bench.run(
+        args.articles,
+        args.json,
+        page_runs=args.page_runs,
+        workers=args.workers,
+        scheduler=args.scheduler,
+    )
     return 0
 
 
@@ -377,6 +383,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the figures as JSON on the last line")
     p.add_argument("--page-runs", type=int, default=20, help="filter changes per page (default 20)")
     p.add_argument("--workers", type=int, default=None, help="ingestion processes (default: all)")
+    p.add_argument(
+        "--scheduler",
+        default=None,
+        help="ingest on this running Dask cluster (tcp://HOST:PORT); default a local one",
+    )
     p.set_defaults(func=cmd_bench)
     return parser
 

@@ -91,15 +91,46 @@ def raw_megabytes(raw: Path) -> float:
     )
 
 
-def measure_ingest(raw: Path, out: Path, workers: int | None) -> float:
-    """A first run: the output folder (tables and incremental caches) is removed first."""
+def _tree_rss_mb(root: int) -> float:
+    """Resident memory of process ``root`` and all its descendants (Linux /proc), in MB."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(stat.parent.name)
+        parents[pid], rss[pid] = int(fields[1]), int(fields[21])  # ppid, rss in pages
+    tree, frontier = {root}, [root]
+    while frontier:
+        kids = [pid for pid, ppid in parents.items() if ppid in frontier and pid not in tree]
+        tree.update(kids)
+        frontier = kids
+    return sum(rss.get(pid, 0) for pid in tree) * resource.getpagesize() / 1e6
+
+
+def measure_ingest(
+    raw: Path, out: Path, workers: int | None, scheduler: str | None = None
+) -> tuple[float, float]:
+    """A first run (the output folder, tables and incremental caches, removed first): its
+    seconds, and the peak of the memory of all its processes together (the ingestion and the
+    local cluster's workers; a remote cluster's workers are not on this machine's books)."""
     shutil.rmtree(out, ignore_errors=True)
     args = [sys.executable, "-m", "dashboard", "ingest", str(raw), "--out", str(out), "--quiet"]
     if workers:
         args += ["--workers", str(workers)]
+    if scheduler:
+        args += ["--scheduler", scheduler]
     start = time.perf_counter()
-    subprocess.run(args, cwd=PROJECT_ROOT, check=True)
-    return time.perf_counter() - start
+    proc = subprocess.Popen(args, cwd=PROJECT_ROOT)
+    peak = 0.0
+    while proc.poll() is None:  # sampled: a child's own peak is not the sum of all of them
+        peak = max(peak, _tree_rss_mb(proc.pid))
+        time.sleep(0.2)
+    if proc.returncode != 0:
+        raise RuntimeError(f"the ingestion failed (exit {proc.returncode})")
+    return time.perf_counter() - start, peak
 
 
 def measure_baseline(out: Path, sample_mb: float = 1.0) -> dict:
@@ -298,15 +329,26 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[k]
 
 
-def run(n_articles: int, as_json: bool, page_runs: int = 20, workers: int | None = None) -> dict:
+def run(
+    n_articles: int,
+    as_json: bool,
+    page_runs: int = 20,
+    workers: int | None = None,
+    scheduler: str | None = None,
+) -> dict:
     random.seed(0)
     raw = ensure_corpus(n_articles)
     out = raw.parent / "processed"
     mb = raw_megabytes(raw)
     print(f"corpus: {n_articles} articles, {mb:.1f} MB raw in {raw}", flush=True)
 
-    ingest_s = measure_ingest(raw, out, workers)
-    print(f"ingest: {ingest_s:.1f} s = {mb / ingest_s:.2f} MB/s", flush=True)
+    ingest_s, ingest_tree_peak = measure_ingest(raw, out, workers, scheduler)
+    print(
+        f"ingest: {ingest_s:.1f} s = {mb / ingest_s:.2f} MB/s"
+        + (f" on {scheduler}" if scheduler else "")
+        + f", peak {ingest_tree_peak:.0f} MB (all its processes)",
+        flush=True,
+    )
     ingest_peak = _children_peak_mb()
     baseline = measure_baseline(out)
     print(
@@ -353,6 +395,10 @@ def run(n_articles: int, as_json: bool, page_runs: int = 20, workers: int | None
         "baseline_sample_mb": baseline["baseline_sample_mb"],
         "speedup_vs_baseline": round((mb / ingest_s) / baseline["baseline_mb_s"], 1),
         "ingest_workers": used,
+        "workers": used,
+        "scheduler": scheduler or "local",
+        "ingest_mb_s_per_core": round(mb / ingest_s / used, 3),
+        "peak_rss_mb_ingest": round(ingest_tree_peak, 1),
         "speedup_per_core": round((mb / ingest_s) / used / baseline["baseline_mb_s"], 1),
         "cold_load_s": round(cold, 3),
         "font_copy_s": None if font_copy is None else round(font_copy, 1),
