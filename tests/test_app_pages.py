@@ -228,3 +228,10 @@ def test_the_sidebar_names_the_folder_the_server_was_pointed_at(data_env):
     said = _texts(at.sidebar.caption).replace("\\", "")  # the markdown's escapes
     assert f"this server's corpus {data_env.name}" in said
     assert "bundled sample" not in said
+
+
+def test_a_link_number_out_of_range_is_said_and_brought_into_range(data_env):
+    at = run_page("entities", {"n": "999", "lang": "en"})
+    notices = _texts(at.warning).replace("\\", "")
+    assert "n=999" in notices
+    assert at.slider[0].value == at.slider[0].max  # the nearest allowed value

@@ -83,8 +83,12 @@ def _seed_choice(ctx: PageContext, name: str, options: Sequence, key: str, defau
     seed_widget(key, from_link, valid=lambda v: v in options)
 
 
-def url_int(ctx: PageContext, name: str, default: int, lo: int, hi: int) -> int:
-    """An integer link parameter in [lo, hi]; junk shows a notice and gives ``default``."""
+def url_int(
+    ctx: PageContext, name: str, default: int, lo: int, hi: int, say_clamped: bool = False
+) -> int:
+    """An integer link parameter in [lo, hi]; junk shows a notice and gives ``default``, a
+    number out of range the nearest bound (with a notice when ``say_clamped``: a link's
+    value; a page number past the last page after a filter change is just the last page)."""
     raw = st.query_params.get(name)
     if raw is None:
         return default
@@ -93,6 +97,8 @@ def url_int(ctx: PageContext, name: str, default: int, lo: int, hi: int) -> int:
     except ValueError:
         ctx.notice(ctx.t("notice.bad_param", name=name, value=raw[:80]))
         return default
+    if say_clamped and not lo <= value <= hi:
+        ctx.notice(ctx.t("notice.bad_param", name=name, value=raw[:80]))
     return min(max(value, lo), hi)
 
 
@@ -100,7 +106,7 @@ def url_slider(
     ctx: PageContext, name: str, default: int, lo: int, hi: int, key: str, label: str, container=st
 ) -> int:
     """An integer slider whose value lives in URL parameter ``name`` (omitted at the default)."""
-    seed_widget(key, lambda: url_int(ctx, name, default, lo, hi))
+    seed_widget(key, lambda: url_int(ctx, name, default, lo, hi, say_clamped=True))
     value = container.slider(
         label, min_value=lo, max_value=hi, key=key, on_change=keep_value, args=(key,)
     )
