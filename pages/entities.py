@@ -83,17 +83,7 @@ else:
             n=labels.number(len(sentences)),
         )
     )
-    st.html(
-        figures.sentences.sentences_html(
-            shown,
-            analysis.entities.marks_of_rows(ctx.corpus, shown),
-            [
-                f"{labels.date(r['published'])} · {labels.outlet(r['source'], r['site'])}"
-                for r in shown.to_dict("records")
-            ],
-            [page.article_link(ctx, a) for a in shown["article_id"]],
-        )
-    )
+    st.html(page.entity_sentences_html(ctx, shown))
     st.download_button(
         ctx.t("entities.download_sentences", n=labels.number(len(sentences))),
         data=partial(analysis.export.to_csv, sentences.drop(columns=["spans"])),

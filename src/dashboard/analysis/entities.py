@@ -323,6 +323,13 @@ def entity_sentences(corpus: Corpus, filters: Filters, entity_id: str) -> pd.Dat
             "_start": [s[0][0] for s in spans],
         }
     )
+    return newest_sentences_first(out)
+
+
+def newest_sentences_first(out: pd.DataFrame) -> pd.DataFrame:
+    """Sentence rows (with ``_pos``: the article's position, ``_start``: the first mark's
+    offset) newest day first, undated last, then by outlet, article and place in the text;
+    the ``SENTENCE_COLUMNS``."""
     out["_day"] = pd.to_datetime(out["published"])
     out = out.sort_values(
         ["_day", "source", "_pos", "_start"],

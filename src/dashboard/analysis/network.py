@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .corpus import Corpus
-from .entities import SENTENCE_COLUMNS, mention_index
+from .entities import SENTENCE_COLUMNS, mention_index, newest_sentences_first
 from .filters import Filters, article_positions, derived, selected_mask, selection_rows
 
 NETWORK_TYPES = ("person", "org", "country")
@@ -291,11 +291,4 @@ def edge_sentences(corpus: Corpus, filters: Filters, a: str, b: str) -> pd.DataF
             "_start": [s[0][0] for s in spans],
         }
     )
-    out["_day"] = pd.to_datetime(out["published"])
-    out = out.sort_values(
-        ["_day", "source", "_pos", "_start"],
-        ascending=[False, True, True, True],
-        na_position="last",
-        kind="stable",
-    )
-    return out[SENTENCE_COLUMNS].reset_index(drop=True)
+    return newest_sentences_first(out)

@@ -223,6 +223,21 @@ def article_link(ctx: PageContext, article_id: str) -> str:
     return page_link(ctx, "articles", article=article_id)
 
 
+def entity_sentences_html(ctx: PageContext, shown: pd.DataFrame) -> str:
+    """Sentence rows of ``analysis.entities`` / ``analysis.network`` as a list: the names
+    marked, date and outlet, each opening its article in the reader."""
+    labels = ctx.labels
+    return figures.sentences.sentences_html(
+        shown,
+        analysis.entities.marks_of_rows(ctx.corpus, shown),
+        [
+            f"{labels.date(r['published'])} · {labels.outlet(r['source'], r['site'])}"
+            for r in shown.to_dict("records")
+        ],
+        [article_link(ctx, a) for a in shown["article_id"]],
+    )
+
+
 def search_link(ctx: PageContext, query: str) -> str:
     """A relative link to the articles page searching ``query`` (keeps the shared filters):
     any entity or term on any page is one click from its hits in context."""
