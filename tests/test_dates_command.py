@@ -112,6 +112,10 @@ def test_a_date_followed_by_since_runs_up_to_the_reference_day(monkeypatch, caps
     assert spans(monkeypatch, capsys, "该协议从2019年起至今有效") == [
         ("2019年起至今", "2019-01-01", "2024-07-19")
     ]
+    # 起 opening a word is no "since": 2019年起草的协议 is a draft of 2019.
+    assert spans(monkeypatch, capsys, "2019年起草的协议") == [
+        ("2019年", "2019-01-01", "2019-12-31")
+    ]
 
 
 def test_a_date_still_to_come_followed_by_before_runs_from_the_reference_day(monkeypatch, capsys):

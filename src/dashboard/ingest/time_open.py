@@ -21,8 +21,11 @@ from .time_calendar import _S, _add_months
 from .time_resolvers import _CNT, _COUNT, _COUNT_BEFORE, _UNIT, _quantity
 from .timeexpr import _DAY_PART, TimeExpr
 
-# Up to now: 起, 开始, 以来, 至今, 起至今 (after a date that is not in the future).
-_SINCE_AFTER = re.compile(rf"(?:{_S}{_DAY_PART})?{_S}(?:起至今|起|开始|以来|至今|迄今)")
+# Up to now: 起, 开始, 以来, 至今, 起至今 (after a date that is not in the future); not the
+# 起 of a word (2019年起草的协议, 5日起飞).
+_SINCE_AFTER = re.compile(
+    rf"(?:{_S}{_DAY_PART})?{_S}(?:起至今|起(?![草诉飞义来步源因火航])|开始|以来|至今|迄今)"
+)
 # Until then: 前, 之前, 以前 (after a date still to come); not 前三季度, 前两天 (a count).
 _UNTIL_AFTER = re.compile(
     rf"(?:{_S}{_DAY_PART})?{_S}(?:之前|以前|前)(?![0-9０-９一二三四五六七八九十两几半个])"
