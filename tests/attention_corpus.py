@@ -6,34 +6,15 @@ text carries markup."""
 
 from __future__ import annotations
 
-import json
 import random
 from pathlib import Path
 
-from dashboard.ingest.pipeline import ingest
+from search_corpus import FILLERS, ingest_records
 
 OUTLETS = ["新华社", "塔斯社", "朝中社"]
 DAYS = [d for d in range(1, 22) if d not in (8, 9, 10)]  # nobody published on 8–10 July
 HOSTILE = "<script>alert('conc')</script><img src=x onerror=alert('conc')>"
 
-_FILLERS = [
-    "双方就地区局势交换了意见。",
-    "会谈在友好气氛中进行。",
-    "分析人士认为此举意义重大。",
-    "两国外长还讨论了经贸合作。",
-    "有关方面尚未作出回应。",
-    "代表团参观了当地的工厂和学校。",
-    "这是今年以来的第三次高层往来。",
-    "双方签署了多项合作文件。",
-    "媒体对此进行了广泛报道。",
-    "专家指出,合作仍面临不少困难。",
-    "会后双方举行了联合记者会。",
-    "当地民众对代表团表示欢迎。",
-    "双方同意加强人文交流。",
-    "会谈持续了约两个小时。",
-    "此前双方曾多次通电话。",
-    "外界关注此次访问的成果。",
-]
 # What an article says, by (day + outlet number) % 4.
 _LEADS = [
     "朝鲜与俄罗斯第{i}次签署合作协议,朝鲜方面表示满意。",
@@ -51,7 +32,7 @@ def _records() -> list[dict]:
         for k, outlet in enumerate(OUTLETS):
             i += 1
             lead = _LEADS[(day + k) % 4].format(i=i)
-            fillers = "".join(rng.sample(_FILLERS, 6))
+            fillers = "".join(rng.sample(FILLERS, 6))
             records.append(
                 {
                     "title": f"第{i}号报道",
@@ -71,19 +52,19 @@ def _records() -> list[dict]:
         },
         {
             "title": "无日期的评论一",
-            "text": "评论说,朝鲜和俄罗斯的合作引人注目。" + "".join(_FILLERS[:5]),
+            "text": "评论说,朝鲜和俄罗斯的合作引人注目。" + "".join(FILLERS[:5]),
             "source": "新华社",
             "url": "https://news.example.org/undated/1.html",
         },
         {
             "title": "无日期的评论二",
-            "text": "另一篇评论指出,朝鲜同俄罗斯的往来日益频繁。" + "".join(_FILLERS[5:10]),
+            "text": "另一篇评论指出,朝鲜同俄罗斯的往来日益频繁。" + "".join(FILLERS[5:10]),
             "source": "塔斯社",
             "url": "https://news.example.org/undated/2.html",
         },
         {
             "title": "一份带标记的报道",
-            "text": f"据报道,{HOSTILE}朝鲜代表团抵达莫斯科。" + "".join(_FILLERS[10:14]),
+            "text": f"据报道,{HOSTILE}朝鲜代表团抵达莫斯科。" + "".join(FILLERS[10:14]),
             "source": "新华社",
             "published_at": "2024-07-06",
             "url": "https://news.example.org/2024/07/hostile.html",
@@ -94,10 +75,4 @@ def _records() -> list[dict]:
 
 def build_attention_corpus(root: Path) -> Path:
     """Raw records under ``root/raw`` ingested into ``root/processed``; returns the latter."""
-    raw = root / "raw"
-    raw.mkdir(parents=True, exist_ok=True)
-    lines = "\n".join(json.dumps(r, ensure_ascii=False) for r in _records())
-    (raw / "wire.jsonl").write_text(lines + "\n", encoding="utf-8")
-    out = root / "processed"
-    ingest([raw], out)
-    return out
+    return ingest_records(root, _records())

@@ -15,7 +15,8 @@ WORD = "俄罗斯"
 N_PLAIN = 44  # articles with WORD besides the special ones below (more than two pages)
 HOSTILE_ID_HINT = "<script>alert('kwic')</script>"
 
-_FILLERS = [
+# Neutral sentences that pad articles (shared with attention_corpus).
+FILLERS = [
     "双方就地区局势交换了意见。",
     "会谈在友好气氛中进行。",
     "分析人士认为此举意义重大。",
@@ -43,7 +44,7 @@ def _records() -> list[dict]:
     for i in range(N_PLAIN):
         day = 1 + i % 28
         place = _PLACES[i % len(_PLACES)]
-        fillers = rng.sample(_FILLERS, 6)
+        fillers = rng.sample(FILLERS, 6)
         text = (
             f"{_OUTLETS[i % len(_OUTLETS)]}{place}7月{day}日电 第{i}号报道:{WORD}代表团{day}日"
             f"抵达{place}。{fillers[0]}{fillers[1]}{fillers[2]}"
@@ -79,7 +80,7 @@ def _records() -> list[dict]:
             "title": "长篇述评:中俄关系",
             "text": "据路透社报道,"
             + "".join(
-                f"第{k}段:{WORD}与中国的关系在第{k}个方面继续发展,{_FILLERS[k % 16]}"
+                f"第{k}段:{WORD}与中国的关系在第{k}个方面继续发展,{FILLERS[k % 16]}"
                 for k in range(15)
             ),
             "source": "新华社",
@@ -99,9 +100,15 @@ def _records() -> list[dict]:
 
 def build_search_corpus(root: Path) -> Path:
     """Raw records under ``root/raw`` ingested into ``root/processed``; returns the latter."""
+    return ingest_records(root, _records())
+
+
+def ingest_records(root: Path, records: list[dict]) -> Path:
+    """``records`` as one JSON-lines file under ``root/raw``, ingested by the real pipeline
+    into ``root/processed``; returns the latter."""
     raw = root / "raw"
     raw.mkdir(parents=True, exist_ok=True)
-    lines = "\n".join(json.dumps(r, ensure_ascii=False) for r in _records())
+    lines = "\n".join(json.dumps(r, ensure_ascii=False) for r in records)
     (raw / "wire.jsonl").write_text(lines + "\n", encoding="utf-8")
     out = root / "processed"
     ingest([raw], out)
