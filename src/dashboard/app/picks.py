@@ -66,7 +66,11 @@ def set_pick(state_key: str, value: str | None) -> None:
 
 def chart_points(chart_key: str) -> list[dict]:
     """The points a chart's selection holds now (in its on_select callback)."""
-    event = st.session_state.get(chart_key)
+    return event_points(st.session_state.get(chart_key))
+
+
+def event_points(event) -> list[dict]:
+    """The points of a chart's selection event (an object or, restored, a dict)."""
     selection = getattr(event, "selection", None)
     if selection is None and isinstance(event, dict):
         selection = event.get("selection")

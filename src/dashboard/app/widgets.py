@@ -9,6 +9,7 @@ import streamlit as st
 
 from .. import analysis
 from .page import PageContext
+from .picks import event_points
 from .urlstate import keep_value, kept_key, seed_widget, set_query
 
 
@@ -124,21 +125,9 @@ def keep_selection(chart_key: str) -> Callable[[], None]:
     """
 
     def callback() -> None:
-        st.session_state[kept_key(chart_key)] = _points(st.session_state.get(chart_key))
+        st.session_state[kept_key(chart_key)] = event_points(st.session_state.get(chart_key))
 
     return callback
-
-
-def _points(event) -> list[dict]:
-    selection = getattr(event, "selection", None)
-    if selection is None and isinstance(event, dict):
-        selection = event.get("selection")
-    if selection is None:
-        return []
-    points = getattr(selection, "points", None)
-    if points is None and isinstance(selection, dict):
-        points = selection.get("points")
-    return [dict(p) for p in (points or [])]
 
 
 def selected_from_chart(
@@ -157,7 +146,7 @@ def selected_from_chart(
     """
     ss = st.session_state
     had_key, ids_key = f"{state_key}__had_points", f"{state_key}__ids"
-    points = _points(event)
+    points = event_points(event)
     if chart_key is not None:
         if ss.get(ids_key) not in (None, tuple(ids)):
             ss.pop(kept_key(chart_key), None)  # the bars changed: an old index means nothing
