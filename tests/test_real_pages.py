@@ -76,6 +76,12 @@ def test_the_publisher_is_read_from_what_the_article_says(page, expected):
         f"据路透社报道，两国外长当天举行会谈。{BODY}",
         # 上报 as a verb is no outlet
         f"外交部已将此事上报国务院。{BODY}",
+        # a paragraph opening "X reported," quotes X
+        f"韓聯社報道,南韓總統今日乘專機飛往美國,開啟訪美之旅。{BODY}",
+        f"法新社報導，兩國外長當天在巴黎會談。{BODY}",
+        # a photo's source names who took the picture
+        f"两国元首举行会谈。{BODY}\n两国元首握手。(图片来源:Getty)",
+        f"两国外长会谈\n图片来源：路透社\n{BODY}{BODY}",
     ],
 )
 def test_an_outlet_only_quoted_is_not_the_publisher(page):
@@ -94,6 +100,21 @@ def test_an_outlet_only_quoted_is_not_the_publisher(page):
 )
 def test_a_one_article_page_is_the_sites_when_the_article_names_none(page, name, expected):
     assert outlet(page, name=name) == expected
+
+
+def test_every_report_on_a_registered_outlets_own_site_that_names_none_is_the_sites():
+    # a subheading splits the page in two; neither part names a publisher of its own
+    page = (
+        f"首相将访华\n(博鳌28日讯)首相明天展开访问中国的行程。{BODY}\n"
+        f"将在论坛发表演词\n2023年3月29日\n首相周四将在论坛年会上发表演词。{BODY}"
+    )
+    found = drafts(page, name="www.sinchew.com.my_20230329_1.txt")
+    assert len(found) == 2
+    assert [d.source.id if d.source else None for d in found] == ["Sin Chew Daily"] * 2
+    # ... but a report that names its own publisher keeps it
+    page = f"首相将访华\n{BODY}{BODY}\n外长会谈\n（中央社东京5日电）两国外长今天会谈。{BODY}"
+    found = drafts(page, name="www.sinchew.com.my_20230329_1.txt")
+    assert [d.source.id if d.source else None for d in found][-1] == "CNA"
 
 
 def test_a_photo_credit_is_no_copyright():

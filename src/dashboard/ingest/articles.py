@@ -146,8 +146,14 @@ def document_drafts(doc: RawDocument, registry: OutletRegistry) -> list[Draft]:
 
     hosts = hosts_of(urls) if urls else ()
     site = site_name(hosts[0]) if hosts else None
+    # On a registered outlet's own site, a report that names no publisher of its own is the
+    # site's, also when the page holds several (a subheading read as a new report, a roundup).
+    own_site = next((o for h in hosts if (o := registry.by_domain(h))), None)
     for draft in drafts:  # where the page was found, whoever wrote it (shown for "unknown")
         draft.site = site
+        if own_site is not None and draft.source is None and not draft.source_name:
+            draft.source = own_site
+            draft.quoted = [q for q in draft.quoted if q != own_site.id]
     if (
         len(drafts) == 1
         and doc.meta.get("title")

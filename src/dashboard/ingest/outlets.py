@@ -199,8 +199,10 @@ RELAY_AGENCIES = {
     "卫星": "卫星通讯社",
 }
 _LABEL = r"(?:文章|新闻|新闻资料|消息|资料|稿件|本文|原文|图文)?(?:来源|稿源|出处)|发布机构|发布单位|source"
+# Not a photo's or a video's source (图片来源：Getty, 图像来源: 网络, 视频来源：央视): that names
+# who took a picture, seen on many pages under and inside captions, not who wrote the report.
 _LABELLED = re.compile(
-    rf"(?:{_LABEL})\s*[:：]?\s*(?P<x>[^\s|｜·,，;；)）】\]]{{2,30}})",
+    rf"(?<![片像频])(?:{_LABEL})\s*[:：]?\s*(?P<x>[^\s|｜·,，;；)）】\]]{{2,30}})",
     re.IGNORECASE,
 )
 _REPORTER = re.compile(
@@ -210,7 +212,9 @@ _HEAD_BRACKET = re.compile(r"^[【\[〔(（](?P<x>[^】\]〕)）]{2,40})[】\]�
 _TAIL_BRACKET = re.compile(r"[【\[〔(（](?P<x>[^】\]〕)）(（]{2,30})[】\]〕)）]\s*[。.]?\s*$")
 _OPENING = re.compile(
     r"^(?!据|另据|綜合|综合)(?P<x>[^，。,:：;；\s]{2,16}?)\s*(?:客户端)?"
-    r"(?:消息|快讯|讯|报道|报导)\s*[,，:：]"
+    # X报道， opening a paragraph quotes another outlet (路透社報導, 韓聯社報道, 法新社報導 on
+    # the pages of World Journal, Sing Tao, Newtalk ...); X消息/X讯 is the outlet's own.
+    r"(?:消息|快讯|讯)\s*[,，:：]"
 )
 # The site promoting itself: its app, newsletter, channel or fan page.
 _PROMOTION = [
