@@ -154,6 +154,12 @@ def test_the_site_of_an_unknown_publisher_is_kept_for_display(tmp_path):
         # a stored page opens with its date; the dateline's day is placed in its month
         (f" date 2024-04-16\n（中央社华盛顿15日专电）{BODY}", date(2024, 4, 15)),
         (f" date 2024-04\n（中央社华盛顿16日专电）{BODY}", date(2024, 4, 16)),
+        # the closing stamp after the editors' credit (ROC year 112) places the dateline's day
+        (
+            f"（中央社东京2日综合外电报导）{BODY}{BODY}(译者:某某/核稿:某某)1120502",
+            date(2023, 5, 2),
+        ),
+        (f"两国外长会谈\n{BODY}{BODY}（编辑：某某）1130131", date(2024, 1, 31)),
     ],
 )
 def test_the_publication_date_is_the_pages_not_its_clock(page, expected):
@@ -296,3 +302,19 @@ def test_one_sentence_gives_one_row_per_encounter(tmp_path):
     text = f"{DATED}国家主席习近平22日同俄罗斯总统普京举行会谈，会谈后两国元首共同会见记者。{BODY}"
     found = events_of(tmp_path, text)
     assert len(found) == 1 and found[0][0] == "summit"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # the date of taking an office is not the visit's
+        "马来西亚首相安华去年11月担任首相后首次访问中国。",
+        "朝鲜领导人今年1月再次被推举为委员长后首次出访俄罗斯。",
+        # 以来 + 访问 holds no 来访: the date before it is a reference point
+        "美国国务卿布林肯是自2018年10月以来访问中国的最高级别美国官员。",
+    ],
+)
+def test_a_reference_date_does_not_date_the_visit(tmp_path, sentence):
+    text = f"{DATED}{sentence}{BODY}"
+    found = events_of(tmp_path, text)
+    assert found and all(row[3] is None or row[3] >= date(2023, 3, 1) for row in found), found

@@ -56,7 +56,7 @@ _KIND_RANK = {"summit": 0, "meeting": 1, "departure": 2, "visit": 3}
 _TRIGGER = re.compile(
     "|".join(
         sorted(SUMMIT_WORDS + MEETING_WORDS + DEPARTURE_WORDS + VISIT_WORDS, key=len, reverse=True)
-    )
+    ).replace("来访", "(?<!以)来访")  # 自2018年以来访问中国: 以来 + 访问, no 来访
     + f"|访(?=[{_AB}])"
 )
 
@@ -127,7 +127,8 @@ _MULTILATERAL = re.compile(
 )
 # 去年5月就任后首次访日, 2021年8月宣誓就职: the date tells when an office was taken.
 _TAKES_OFFICE = re.compile(
-    r"[ \t]*(?:正式|宣誓|刚刚|刚)?(?:就任|就职|上任|当选|上台|履新)(?!典礼|仪式|大典|演说|演讲)"
+    r"[ \t]*(?:正式|宣誓|刚刚|刚|再次|首次)?(?:就任|就职|上任|当选|上台|履新|担任|被推举为|被选为)"
+    r"(?!典礼|仪式|大典|演说|演讲)"
 )
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 _CLAUSE_BREAK = re.compile(r"[，,；;：:]")

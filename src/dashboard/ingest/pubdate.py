@@ -133,7 +133,11 @@ _DOT_DMY = re.compile(r"(?<![\d.])(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>(?:19|20
 _ROC_YEAR = re.compile(
     rf"民国\s*(?P<y>\d{{2,3}}|[一二三四五六七八九十百]{{2,5}})\s*年\s*(?P<m>{DATE_NUMBER})\s*月\s*(?P<d>{DATE_NUMBER})"
 )
-_ROC_CODE = re.compile(r"(?<!\d)1(?P<y>[01]\d)(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12]\d|3[01])(?!\d)")
+# A report's closing stamp in Taiwan's ROC years after its editors' credit, as the Central News
+# Agency and the sites carrying its reports end them: (譯者:某某/核稿:某某)1120502 = 2023-05-02.
+_ROC_CLOSING = re.compile(
+    r"[)）]\s*1(?P<y>[01]\d)(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12]\d|3[01])\s*$"
+)
 # In an address: /2023/01/04/, 2023-01-04, 20230314 (also opening an id: /202306180012.aspx).
 _URL_DATE = re.compile(
     r"(?<!\d)(?P<y>(?:19|20)\d{2})(?P<s>[/_-]?)(?P<m>0[1-9]|1[0-2])(?P=s)(?P<d>0[1-9]|[12]\d|3[01])"
@@ -273,6 +277,14 @@ def has_sentences(line: Line) -> bool:
 # --- an article's date -------------------------------------------------------------------
 
 
+def _closing_stamp(lines: list[Line]) -> date | None:
+    for ln in lines[-3:]:
+        m = _ROC_CLOSING.search(ln.simplified)
+        if m:
+            return make_date(int(m["y"]) + 1911 + 100, int(m["m"]), int(m["d"]))
+    return None
+
+
 def article_published(
     lines: list[Line],
     context: list[Line],
@@ -288,6 +300,8 @@ def article_published(
         (ln for ln in head if ln.kind == "date" and not _is_clock(ln.simplified)), None
     )
     line_date = any_date(date_line.simplified) if date_line is not None else None
+    if line_date is None:
+        line_date = _closing_stamp(lines)
     anchor = line_date or page_date
     published, source = None, None
     dateline = next((ln for ln in lines[:12] if ln.kind == "dateline"), None)
