@@ -318,3 +318,12 @@ def test_a_reference_date_does_not_date_the_visit(tmp_path, sentence):
     text = f"{DATED}{sentence}{BODY}"
     found = events_of(tmp_path, text)
     assert found and all(row[3] is None or row[3] >= date(2023, 3, 1) for row in found), found
+
+
+def test_a_day_stated_before_the_trigger_is_a_happening_not_a_plan(tmp_path):
+    # no publication date and no year: the arrival counts, undated, though a plan follows it
+    text = f"外长访华\n7月13日，俄罗斯外交部长抵达中国，将出席上海合作组织外长会议。{BODY}"
+    assert ("visit", "RUS", "CHN", None) in events_of(tmp_path, text)
+    # without the day, "will attend" leaves the sentence in doubt
+    text = f"外长访华\n俄罗斯外交部长抵达中国，将出席上海合作组织外长会议。{BODY}"
+    assert events_of(tmp_path, text) == []

@@ -130,6 +130,11 @@ _TAKES_OFFICE = re.compile(
     r"[ \t]*(?:正式|宣誓|刚刚|刚|再次|首次)?(?:就任|就职|上任|当选|上台|履新|担任|被推举为|被选为)"
     r"(?!典礼|仪式|大典|演说|演讲)"
 )
+# 7月13日，外长抵达中国，将出席…: a day stated before the trigger tells a happening, not a plan
+# or a habit, even when no year places it (the event then counts undated).
+_DAY_STATED = re.compile(
+    r"[0-9０-９]{1,2}\s*月\s*[0-9０-９]{1,2}\s*[日号]|[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}[日号]"
+)
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 _CLAUSE_BREAK = re.compile(r"[，,；;：:]")
 _ATTRIBUTIVE_AFTER = re.compile(f"[{_AB}]?的")  # 到访的代表团, 首位访华的日本阁僚
@@ -302,7 +307,10 @@ def find_in_article(article, mentions: list[Mention]) -> list[dict]:
             if t is None and (
                 s0 == 0
                 or _COMMENT.match(sentence)
-                or _UNDATED_DOUBT.search(sentence)
+                or (
+                    _UNDATED_DOUBT.search(sentence)
+                    and not _DAY_STATED.search(sentence, 0, tm.start())
+                )
                 or (word in SUMMIT_WORDS and not _HOLDING.search(sentence, c0, c1))
             ):
                 # An undated title or comment restates the report's event; an undated plan,
