@@ -327,3 +327,16 @@ def test_a_day_stated_before_the_trigger_is_a_happening_not_a_plan(tmp_path):
     # without the day, "will attend" leaves the sentence in doubt
     text = f"外长访华\n俄罗斯外交部长抵达中国，将出席上海合作组织外长会议。{BODY}"
     assert events_of(tmp_path, text) == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "在马来西亚首都吉隆坡出席东盟会议的美国国务卿当天会晤了中国外交部长王毅。",
+        "在印尼首都雅加达出席会议的美国国务卿当天会晤了中国外交部长王毅。",
+    ],
+)
+def test_a_meeting_in_a_third_countrys_capital_is_the_subjects(tmp_path, sentence):
+    # the city of a third country is the venue, not a side: nobody hosts, the subject goes first
+    found = events_of(tmp_path, f"{DATED}{sentence}{BODY}")
+    assert [(k, a, b) for k, a, b, _ in found] == [("meeting", "USA", "CHN")]

@@ -55,6 +55,10 @@ _TOPIC_AFTER = re.compile(r"(?:半岛)?(?:问题|议题|核|局势|危机|政策
 _TOPIC_BEFORE = re.compile(r"(?:就|聚焦|讨论|关于|围绕|针对|涉及|商讨|谈及|讨论了)\S{0,2}$")
 _LEAD_MARK = re.compile(r"率领|带领|为首|为团长|领衔|牵头|率")
 _PLACE_BEFORE = re.compile(r"在$|于$|抵达$|赴$|从$")
+# Between a country and one of its cities: 首都, 南部城市, 远东港口城市 (or nothing, or 的).
+_CITY_OF = re.compile(
+    r"的?(?:首都|首府|[东西南北中]{1,2}部|远东|西伯利亚)?(?:港口|边境|海滨)?(?:城市|港城|市)?"
+)
 
 
 def is_head(m: Mention, text: str, all_mentions: list[Mention]) -> bool:
@@ -182,8 +186,11 @@ def roles(kind, text, mentions, s0, s1, c0, c1, trig, trig_end, counts) -> dict 
         located = [
             m for m in before + after if text[max(c0, m.start - 1) : m.start] in ("在", "于")
         ]
-        for m in sorted(before + after, key=lambda m: m.start):  # 在泰国曼谷: the city too
-            if m not in located and any(0 <= m.start - v.end <= 1 for v in located):
+        # 在泰国曼谷, 在马来西亚首都吉隆坡, 在俄罗斯远东城市符拉迪沃斯托克: the city too.
+        for m in sorted(before + after, key=lambda m: m.start):
+            if m not in located and any(
+                v.end <= m.start and _CITY_OF.fullmatch(text, v.end, m.start) for v in located
+            ):
                 located.append(m)
         if located and place_m is None:
             place_m = located[-1]
