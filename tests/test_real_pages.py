@@ -334,6 +334,8 @@ def test_a_day_stated_before_the_trigger_is_a_happening_not_a_plan(tmp_path):
     [
         "在马来西亚首都吉隆坡出席东盟会议的美国国务卿当天会晤了中国外交部长王毅。",
         "在印尼首都雅加达出席会议的美国国务卿当天会晤了中国外交部长王毅。",
+        # a city naming a gathering is where, not who
+        "正在参加慕尼黑安全会议的美国国务卿当天与中国外交部长王毅举行了会晤。",
     ],
 )
 def test_a_meeting_in_a_third_countrys_capital_is_the_subjects(tmp_path, sentence):

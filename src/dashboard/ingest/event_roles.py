@@ -55,6 +55,8 @@ _TOPIC_AFTER = re.compile(r"(?:半岛)?(?:问题|议题|核|局势|危机|政策
 _TOPIC_BEFORE = re.compile(r"(?:就|聚焦|讨论|关于|围绕|针对|涉及|商讨|谈及|讨论了)\S{0,2}$")
 _LEAD_MARK = re.compile(r"率领|带领|为首|为团长|领衔|牵头|率")
 _PLACE_BEFORE = re.compile(r"在$|于$|抵达$|赴$|从$")
+# A city naming a gathering (慕尼黑安全会议, 博鳌亚洲论坛, 香格里拉对话) is where, not who.
+_NAMED_GATHERING = re.compile(r"[^，,。的]{0,4}?(?:会议|论坛|对话会?|年会|峰会|博览会)")
 # Between a country and one of its cities: 首都, 南部城市, 远东港口城市 (or nothing, or 的).
 _CITY_OF = re.compile(
     r"的?(?:首都|首府|[东西南北中]{1,2}部|远东|西伯利亚)?(?:港口|边境|海滨)?(?:城市|港城|市)?"
@@ -184,7 +186,10 @@ def roles(kind, text, mentions, s0, s1, c0, c1, trig, trig_end, counts) -> dict 
             return None
     elif kind in ("meeting", "summit"):
         located = [
-            m for m in before + after if text[max(c0, m.start - 1) : m.start] in ("在", "于")
+            m
+            for m in before + after
+            if text[max(c0, m.start - 1) : m.start] in ("在", "于")
+            or (m.type == "place" and _NAMED_GATHERING.match(text, m.end))
         ]
         # 在泰国曼谷, 在马来西亚首都吉隆坡, 在俄罗斯远东城市符拉迪沃斯托克: the city too.
         for m in sorted(before + after, key=lambda m: m.start):
