@@ -342,3 +342,37 @@ def test_a_meeting_in_a_third_countrys_capital_is_the_subjects(tmp_path, sentenc
     # the city of a third country is the venue, not a side: nobody hosts, the subject goes first
     found = events_of(tmp_path, f"{DATED}{sentence}{BODY}")
     assert [(k, a, b) for k, a, b, _ in found] == [("meeting", "USA", "CHN")]
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        # destinations listed after 对 or after the visit word: a row for each
+        (
+            "3月21日，国家主席习近平对意大利、摩纳哥和法国进行国事访问。",
+            {("visit", "CHN", "ITA"), ("visit", "CHN", "MCO"), ("visit", "CHN", "FRA")},
+        ),
+        (
+            "3月21日，德国总理已经访问了美国、乌克兰及土耳其。",
+            {("visit", "DEU", "USA"), ("visit", "DEU", "UKR"), ("visit", "DEU", "TUR")},
+        ),
+        # guests listed with their titles and names: a row for each guest's country
+        (
+            "3月21日，习近平在北京分别会见喀麦隆总统比亚、埃塞俄比亚总理阿比和赞比亚总统希奇莱马。",
+            {("meeting", "CMR", "CHN"), ("meeting", "ETH", "CHN"), ("meeting", "ZMB", "CHN")},
+        ),
+        # the traveller named earlier in the sentence is the person, not the last country
+        (
+            "习近平近来频频出访，3月访问了越南、新加坡等，3月21日到中东对沙特和埃及进行国事访问。",
+            {
+                ("visit", "CHN", "VNM"),
+                ("visit", "CHN", "SGP"),
+                ("visit", "CHN", "SAU"),
+                ("visit", "CHN", "EGY"),
+            },
+        ),
+    ],
+)
+def test_a_list_of_countries_gives_an_event_each(tmp_path, sentence, expected):
+    found = {(k, a, b) for k, a, b, _ in events_of(tmp_path, f"{DATED}{sentence}{BODY}")}
+    assert found == expected

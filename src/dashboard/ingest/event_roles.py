@@ -74,6 +74,32 @@ def is_head(m: Mention, text: str, all_mentions: list[Mention]) -> bool:
     return False
 
 
+# Between a country and its own leader inside one item: 喀麦隆总统, 埃塞俄比亚总理.
+_ITEM_TITLE = r"(?:前|新任|代理)?(?:总统|总理|首相|国王|国家主席|主席|外长|外交部长|外相|国务卿|国防部长|防长|副总统|副总理|领导人|议长|女王|苏丹)"
+_ITEM_TITLE_RE = re.compile(_ITEM_TITLE + "?")
+# Between two items of a list (访问西班牙、阿根廷和葡萄牙; 分别会见喀麦隆总统比亚、埃塞俄比亚总理阿比):
+# a joining word, after the leader's title and name when the item names one.
+_LIST_JOIN = re.compile(rf"(?:{_ITEM_TITLE}[\u4e00-\u9fff·]{{0,6}}?)?(?:、|和|及|以及|与|同)")
+
+
+def listed_after(first: Mention, mentions: list[Mention], text: str, hi: int) -> list[Mention]:
+    """The items listed after ``first`` in a list of countries (or of leaders named with
+    their countries), up to ``hi``: one mention per further item."""
+    items, last = [], first
+    for m in sorted(
+        (m for m in mentions if first.end <= m.start and m.end <= hi), key=lambda m: m.start
+    ):
+        between = text[last.end : m.start]
+        if m.country == last.country and _ITEM_TITLE_RE.fullmatch(between):
+            last = m  # the leader of the item's country: same item
+        elif _LIST_JOIN.fullmatch(between):
+            items.append(m)
+            last = m
+        elif m.start > last.end:
+            break
+    return items
+
+
 def countries_in(mentions: list[Mention], lo: int, hi: int) -> list[Mention]:
     return [m for m in mentions if lo <= m.start and m.end <= hi and m.country]
 
@@ -110,6 +136,7 @@ def roles(kind, text, mentions, s0, s1, c0, c1, trig, trig_end, counts) -> dict 
             lead_m = persons[-1]
             break
     frm = to = None
+    first_other = None  # the mention of the other side, where a list of further ones may start
     order_only = False  # direction guessed from word order alone
     if kind in ("visit", "departure"):
         dest = inside + [m for m in after if m not in inside]
@@ -151,9 +178,12 @@ def roles(kind, text, mentions, s0, s1, c0, c1, trig, trig_end, counts) -> dict 
         if invited:
             targets += [m for m in before if invited.start() <= m.start < invited.end()]
         # The traveller: in this clause, else earlier in the sentence (赵乐际抵达平壤，应邀对朝鲜进行访问).
-        subj = subject(before) or subject(
+        # Earlier in the sentence, a person travels: the countries there may be where an
+        # earlier clause went (习近平…访问了美国、新加坡等，19日到中东对沙特…进行国事访问).
+        earlier = subject(
             [m for m in countries_in(mentions, s0, c0) if m.type in ("person", "org", "country")]
         )
+        subj = subject(before) or [m for m in earlier if m.type == "person"] or earlier
         if lead_m is not None and lead_m.country:
             frm = lead_m.country
         elif origin_place:
@@ -163,6 +193,7 @@ def roles(kind, text, mentions, s0, s1, c0, c1, trig, trig_end, counts) -> dict 
         for m in dest:
             if m.country != frm:
                 to = m.country
+                first_other = m
                 if m.type == "place":
                     place_m = m
                 break
@@ -239,10 +270,8 @@ def roles(kind, text, mentions, s0, s1, c0, c1, trig, trig_end, counts) -> dict 
             place_m = None
         elif host and guests:
             to = host[-1].country
-            frm = next(
-                (g.country for g in guests if g.country != to),
-                sides[1] if sides[0] == to else sides[0],
-            )
+            first_other = next((g for g in guests if g.country != to), None)
+            frm = first_other.country if first_other else sides[1] if sides[0] == to else sides[0]
         else:
             frm, to = sides[0], sides[1]
             order_only = True
@@ -277,6 +306,12 @@ def roles(kind, text, mentions, s0, s1, c0, c1, trig, trig_end, counts) -> dict 
         if place_m is not None and place_m.type == "place" and place_m.country in (frm, to)
         else None
     )
+    # The other side may be the first of a list: one event per further country listed.
+    others = []
+    if first_other is not None:
+        for m in listed_after(first_other, countries_in(mentions, c0, c1), text, c1):
+            if m.country not in (frm, to, *(c for c, _ in others)):
+                others.append((m.country, m.start))
     return {
         "kind": kind,
         "lead": lead_m.entity_id if lead_m is not None else None,
@@ -284,4 +319,6 @@ def roles(kind, text, mentions, s0, s1, c0, c1, trig, trig_end, counts) -> dict 
         "to_country": to,
         "place": place,
         "_order_only": order_only,
+        # (country, position): further destinations of a visit, further guests of a host
+        "_listed": others,
     }

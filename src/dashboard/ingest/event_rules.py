@@ -332,6 +332,14 @@ def find_in_article(article, mentions: list[Mention]) -> list[dict]:
                 _sentence=s0,
             )
             events.append(ev)
+            # 对意大利、摩纳哥、法国进行国事访问; 分别会见喀麦隆总统、埃塞俄比亚总理…: a row each.
+            guest_side = kind in ("meeting", "summit")
+            for country, pos in ev.pop("_listed"):
+                more = dict(ev, event_id=_event_id(article.article_id, pos), place=None)
+                more["from_country" if guest_side else "to_country"] = country
+                if guest_side:
+                    more["lead"] = None  # the lead was the first guest's
+                events.append(more)
     events = _one_row_per_event(events)
     # 次日，努光铁与别洛乌索夫举行了会谈: with no place and no host/guest cue, the direction
     # is the one this article already gave the same pair of countries.
