@@ -376,3 +376,13 @@ def test_a_meeting_in_a_third_countrys_capital_is_the_subjects(tmp_path, sentenc
 def test_a_list_of_countries_gives_an_event_each(tmp_path, sentence, expected):
     found = {(k, a, b) for k, a, b, _ in events_of(tmp_path, f"{DATED}{sentence}{BODY}")}
     assert found == expected
+
+
+def test_an_earlier_trip_does_not_turn_a_meeting_round(tmp_path):
+    # the summit months before went CHN -> USA; the meeting on neutral ground keeps its order
+    text = (
+        f"{DATED}这是美国总统与中国国家主席去年11月在加州举行首脑峰会以来的最高级别会晤。"
+        f"3月21日，美国国务卿在慕尼黑安全会议期间与中国外交部长王毅举行了会晤。{BODY}"
+    )
+    found = {(k, a, b) for k, a, b, _ in events_of(tmp_path, text)}
+    assert ("meeting", "USA", "CHN") in found and ("meeting", "CHN", "USA") not in found

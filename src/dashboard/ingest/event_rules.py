@@ -342,7 +342,8 @@ def find_in_article(article, mentions: list[Mention]) -> list[dict]:
                 events.append(more)
     events = _one_row_per_event(events)
     # 次日，努光铁与别洛乌索夫举行了会谈: with no place and no host/guest cue, the direction
-    # is the one this article already gave the same pair of countries.
+    # is the one this article already gave the same pair of countries on the same trip (a
+    # summit in California months before says nothing of a meeting in Munich).
     for ev in events:
         if ev.pop("_order_only"):
             pair = {ev["from_country"], ev["to_country"]}
@@ -352,6 +353,7 @@ def find_in_article(article, mentions: list[Mention]) -> list[dict]:
                 if o is not ev
                 and not o.get("_order_only")
                 and {o["from_country"], o["to_country"]} == pair
+                and _same_trip(o, ev)
             ]
             if known and known[0]["from_country"] != ev["from_country"]:
                 ev["from_country"] = known[0]["from_country"]
@@ -408,6 +410,17 @@ def _one_row_per_event(events: list[dict]) -> list[dict]:
     # the same event: the dated row stands for it.
     dated = {_pair_key(ev) for ev in events if ev["date"] is not None}
     return [ev for ev in events if ev["date"] is not None or _pair_key(ev) not in dated]
+
+
+TRIP_DAYS = 7
+
+
+def _same_trip(a: dict, b: dict) -> bool:
+    """Two events of a pair may be one trip: either is undated, or they are a week apart
+    at most."""
+    if a["date"] is None or b["date"] is None:
+        return True
+    return abs((a["date"] - b["date"]).days) <= TRIP_DAYS
 
 
 def _pair_key(ev: dict) -> frozenset:
