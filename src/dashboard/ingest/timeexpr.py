@@ -84,7 +84,8 @@ _DAY_PART = (
 )
 # Between the start and the end of a range: the sign, maybe after the start's day-part or
 # clock time (12月9日零时至12月16日24时).
-_RANGE_JOIN = re.compile(rf"(?:{_S}{_DAY_PART})?{_S}{_TO}{_S}")
+# 18日起至21日, (18号)开始至21号: the start's 起/开始 (and a bracket closing it) may come first.
+_RANGE_JOIN = re.compile(rf"(?:{_S}{_DAY_PART})?{_S}[)）]?{_S}(?:起|开始)?{_S}{_TO}{_S}")
 
 
 assert len(_RULE_CHARS) == len(_RULES)
