@@ -259,3 +259,20 @@ def print_counts() -> None:
 if __name__ == "__main__":
     print_counts()
     sys.exit(0)
+
+
+@pytest.mark.parametrize(
+    "alias, country",
+    [
+        ("圣文森", "VCT"),
+        ("圣克里斯多福", "KNA"),
+        ("波黑", "BIH"),
+        ("巴新", "PNG"),
+        ("千里达", "TTO"),
+    ],
+)
+def test_common_short_names_of_long_country_names(alias, country):
+    # the short names news use; the sources give only the long official ones
+    from dashboard.ingest.gazetteer import Gazetteer
+
+    assert Gazetteer.load(GAZETTEER).alias_to_id[alias] == country
