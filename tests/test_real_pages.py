@@ -361,6 +361,11 @@ def test_a_meeting_in_a_third_countrys_capital_is_the_subjects(tmp_path, sentenc
             "3月21日，习近平在北京分别会见喀麦隆总统比亚、埃塞俄比亚总理阿比和赞比亚总统希奇莱马。",
             {("meeting", "CMR", "CHN"), ("meeting", "ETH", "CHN"), ("meeting", "ZMB", "CHN")},
         ),
+        # the destination after 到/赴 when the visit is what is done there
+        (
+            "新加坡国务资政李显龙3月21日起，到中国进行6天访问。",
+            {("visit", "SGP", "CHN")},
+        ),
         # the traveller named earlier in the sentence is the person, not the last country
         (
             "习近平近来频频出访，3月访问了越南、新加坡等，3月21日到中东对沙特和埃及进行国事访问。",
@@ -373,7 +378,7 @@ def test_a_meeting_in_a_third_countrys_capital_is_the_subjects(tmp_path, sentenc
         ),
     ],
 )
-def test_a_list_of_countries_gives_an_event_each(tmp_path, sentence, expected):
+def test_the_destinations_of_a_visit_and_the_guests_of_a_host(tmp_path, sentence, expected):
     found = {(k, a, b) for k, a, b, _ in events_of(tmp_path, f"{DATED}{sentence}{BODY}")}
     assert found == expected
 

@@ -55,6 +55,8 @@ _TOPIC_AFTER = re.compile(r"(?:半岛)?(?:问题|议题|核|局势|危机|政策
 _TOPIC_BEFORE = re.compile(r"(?:就|聚焦|讨论|关于|围绕|针对|涉及|商讨|谈及|讨论了)\S{0,2}$")
 _LEAD_MARK = re.compile(r"率领|带领|为首|为团长|领衔|牵头|率")
 _PLACE_BEFORE = re.compile(r"在$|于$|抵达$|赴$|从$")
+# What is done at a destination before the visit word: 进行/展开/开始…访问.
+_CARRIED_OUT = re.compile(r"(?:进行|展开|开展|开始|作)[^，,。]{0,10}$")
 # A city naming a gathering (慕尼黑安全会议, 博鳌亚洲论坛, 香格里拉对话) is where, not who.
 _NAMED_GATHERING = re.compile(r"[^，,。的]{0,4}?(?:会议|论坛|对话会?|年会|峰会|博览会)")
 # Between a country and one of its cities: 首都, 南部城市, 远东港口城市 (or nothing, or 的).
@@ -152,7 +154,17 @@ def roles(kind, text, mentions, s0, s1, c0, c1, trig, trig_end, counts) -> dict 
         else:
             origin_place = []
         # 对朝鲜进行访问: the country after 对 is where the visit goes.
-        targets = [m for m in before if text[max(c0, m.start - 1) : m.start] == "对"]
+        # 到中国进行6天访问, 赴美展开国事访问: so is the country after 到/赴/来 when the visit
+        # is what is done there.
+        targets = [
+            m
+            for m in before
+            if text[max(c0, m.start - 1) : m.start] == "对"
+            or (
+                text[max(c0, m.start - 1) : m.start] in ("到", "赴", "来")
+                and _CARRIED_OUT.match(text, m.end, trig)
+            )
+        ]
         dest = targets + [m for m in dest if m not in targets]
 
         def subject(ms):
