@@ -58,6 +58,11 @@ def outlet(text: str, **kw) -> str | None:
         # a closing attribution
         (f"俄乌代表团在伊斯坦布尔举行会谈。{BODY}（央视新闻）", "CCTV"),
         (f"外长会谈取得成果。{BODY}\n据中新社", "China News Service"),
+        # a forum repost's source line: the outlet and its date open the text
+        (f"[转贴] 外长会谈\n中央社  2022/12/23  两国外长今天会谈。{BODY}", "CNA"),
+        (f"外长会谈\n法新社 2022-11-04 08:56\n{BODY}{BODY}", "AFP"),
+        # ... but a paper's masthead and edition date yield to a closing attribution
+        (f"齐鲁晚报 2024年05月17日\n外长会谈\n{BODY}{BODY}\n据中新社", "China News Service"),
         # a name that is an ordinary word inside text counts only standing alone
         (f"川普访问日本\n国际中心 2019年04月25日\n来源：上报\n{BODY}", "Up Media"),
     ],

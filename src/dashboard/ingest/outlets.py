@@ -205,6 +205,11 @@ _LABELLED = re.compile(
     rf"(?<![片像频])(?:{_LABEL})\s*[:：]?\s*(?P<x>[^\s|｜·,，;；)）】\]]{{2,30}})",
     re.IGNORECASE,
 )
+# A line opening with an outlet's name and a date (a forum repost's source line, a portal's
+# source-and-time line): 中央社  2022/12/23 …, 经济通新闻 2023-10-24 08:56.
+_OUTLET_DATED = re.compile(
+    r"^(?P<x>[^\s，。,:：/]{2,12}?)\s*(?:19|20)\d\d\s*[/.\-年]\s*\d{1,2}\s*[/.\-月]\s*\d{1,2}"
+)
 _REPORTER = re.compile(
     r"^(?P<x>[^\s，。,:：]{2,14}?)\s*(?:驻\S{1,10}?)?(?:特派|特约|首席|资深|实习)?(?:记者|撰稿人?)"
 )
@@ -354,6 +359,9 @@ def article_outlet(
         (named(m["x"], registry) for m in [_OPENING.match(body.simplified) if body else None] if m),
         # a closing attribution: (央视新闻), （中央社）, 来源：新华社, 据中新社
         (_closing(s, registry) for s in tail),
+        # the outlet and its date opening a line: 中央社  2022/12/23, 法新社 2022-11-04 (a
+        # paper's masthead and edition date, 齐鲁晚报 2024年05月17日, yields to a closing 据中新社)
+        (named(m["x"], registry) for ln in head if (m := _OUTLET_DATED.match(ln.simplified))),
         # a byline line under the title: 美国之音中文网/记者林澄, / 中央社, 2025年3月22日 环球时报
         (byline_outlet(ln, registry) for ln in head if ln.kind != "headline"),
     )
