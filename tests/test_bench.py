@@ -42,3 +42,34 @@ def test_bench_prints_every_figure_as_json():
     assert all(0 < result["query_ms_p95"][p] <= result["rerun_ms_p95"][p] for p in pages)
     # The human-readable lines come first, one per page.
     assert sum(line.startswith("page ") for line in proc.stdout.splitlines()) == len(pages)
+
+
+def test_bench_ingest_only_in_one_process():
+    proc = subprocess.run(
+        [sys.executable, "-m", "dashboard", "bench", "--articles", "40", "--engine", "local"]
+        + ["--ingest-only", "--json"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
+    )
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert result["engine"] == "local" and result["workers"] == 1
+    assert result["ingest_mb_s_per_core"] == pytest.approx(result["ingest_mb_s"], abs=0.002)
+    assert result["peak_rss_mb_ingest"] > 50
+    # the ingestion alone: no page was measured
+    assert "query_ms_p95" not in result
+    assert not any(line.startswith("page ") for line in proc.stdout.splitlines())
+
+
+def test_bench_local_engine_takes_no_scheduler():
+    proc = subprocess.run(
+        [sys.executable, "-m", "dashboard", "bench", "--engine", "local"]
+        + ["--scheduler", "tcp://127.0.0.1:1"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 2 and "--scheduler" in proc.stderr

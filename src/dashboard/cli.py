@@ -268,12 +268,16 @@ def cmd_dates(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from .tools import bench
 
+    if args.engine == "local" and args.scheduler:
+        print("--engine local runs in this process: it takes no --scheduler", file=sys.stderr)
+        return 2
     bench.run(
         args.articles,
         args.json,
         page_runs=args.page_runs,
-        workers=args.workers,
+        workers=1 if args.engine == "local" else args.workers,
         scheduler=args.scheduler,
+        ingest_only=args.ingest_only,
     )
     return 0
 
@@ -387,6 +391,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--scheduler",
         default=None,
         help="ingest on this running Dask cluster (tcp://HOST:PORT); default a local one",
+    )
+    p.add_argument(
+        "--engine",
+        choices=("cluster", "local"),
+        default="cluster",
+        help="cluster: Dask (a local cluster of --workers processes, or --scheduler); "
+        "local: everything in one process, no cluster",
+    )
+    p.add_argument(
+        "--ingest-only",
+        action="store_true",
+        help="measure the ingestion only (no data load, no pages): for very large corpora",
     )
     p.set_defaults(func=cmd_bench)
     return parser

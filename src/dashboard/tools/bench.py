@@ -335,6 +335,7 @@ def run(
     page_runs: int = 20,
     workers: int | None = None,
     scheduler: str | None = None,
+    ingest_only: bool = False,
 ) -> dict:
     random.seed(0)
     raw = ensure_corpus(n_articles)
@@ -350,6 +351,29 @@ def run(
         flush=True,
     )
     ingest_peak = _children_peak_mb()
+    cores = os.cpu_count() or 1
+    used = 1 if workers == 1 and not scheduler else min(workers or cores, cores)
+    ingest = {
+        "articles": n_articles,
+        "raw_mb": round(mb, 2),
+        "ingest_s": round(ingest_s, 2),
+        "ingest_mb_s": round(mb / ingest_s, 3),
+        "engine": scheduler or ("local" if workers == 1 else "cluster"),
+        "ingest_workers": used,
+        "workers": used,
+        "scheduler": scheduler or "local",
+        "ingest_mb_s_per_core": round(mb / ingest_s / used, 3),
+        "peak_rss_mb_ingest": round(ingest_tree_peak, 1),
+        "cores": cores,
+    }
+    if ingest_only:
+        print(
+            f"ingestion only: {ingest['ingest_mb_s_per_core']} MB/s per core "
+            f"({used} {'process' if used == 1 else 'processes'})"
+        )
+        if as_json:
+            print(json.dumps(ingest))
+        return ingest
     baseline = measure_baseline(out)
     print(
         f"baseline jieba.posseg: {baseline['baseline_mb_s']:.3f} MB/s "
@@ -384,21 +408,11 @@ def run(
         flush=True,
     )
     peak = _children_peak_mb()
-    cores = os.cpu_count() or 1
-    used = min(workers or cores, cores)
     result = {
-        "articles": n_articles,
-        "raw_mb": round(mb, 2),
-        "ingest_s": round(ingest_s, 2),
-        "ingest_mb_s": round(mb / ingest_s, 3),
+        **ingest,
         "baseline_mb_s": round(baseline["baseline_mb_s"], 4),
         "baseline_sample_mb": baseline["baseline_sample_mb"],
         "speedup_vs_baseline": round((mb / ingest_s) / baseline["baseline_mb_s"], 1),
-        "ingest_workers": used,
-        "workers": used,
-        "scheduler": scheduler or "local",
-        "ingest_mb_s_per_core": round(mb / ingest_s / used, 3),
-        "peak_rss_mb_ingest": round(ingest_tree_peak, 1),
         "speedup_per_core": round((mb / ingest_s) / used / baseline["baseline_mb_s"], 1),
         "cold_load_s": round(cold, 3),
         "font_copy_s": None if font_copy is None else round(font_copy, 1),
@@ -411,7 +425,6 @@ def run(
         "rerun_ms_p50": rerun50,
         "rerun_ms_p95": rerun95,
         "page_runs": page_runs,
-        "cores": os.cpu_count(),
         "machine": f"{platform.machine()} {platform.python_implementation()} {platform.python_version()}",
     }
     print(
