@@ -83,9 +83,16 @@ def _without_thin_leads(lines: list[Line], starts: list[int]) -> list[int]:
     return kept
 
 
+def _only_scraps(stretch: list[Line]) -> bool:
+    """Bits of text and no sentence (a font-size widget's 字, a stray ADVERTISEMENT, a site's
+    name): above a report they do not make the page a bundle of several."""
+    return not has_body(stretch) and all(ln.kind == "body" for ln in stretch)
+
+
 def split_segments(lines: list[Line], page_date: date | None) -> list[list[Line]]:
     starts = _without_thin_leads(lines, _segment_starts(lines))
-    if len(starts) > 1:
+    stretches = [lines[a:b] for a, b in zip(starts, [*starts[1:], len(lines)], strict=True)]
+    if sum(not _only_scraps(stretch) for stretch in stretches) > 1:
         # A page that bundles reports: here a headline directly above running text starts
         # a report too (in a single report it would be a cross-head).
         starts = sorted(
