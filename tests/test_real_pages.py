@@ -401,7 +401,7 @@ def test_an_earlier_trip_does_not_turn_a_meeting_round(tmp_path):
 def test_a_scrap_above_the_report_does_not_make_the_page_a_bundle():
     # a font-size widget's 字 above the headline, a cross-head inside the report
     page = (
-        f"字\n首相将访华\n(博鳌28日讯)首相明天展开访问中国的行程。{BODY}\n"
+        f"字\n首相将访华\n(博鳌28日讯)首相明天展开访问中国的行程。{BODY}\n{BODY}\n"
         f"将在论坛发表演词\n首相周四将在论坛年会上发表演词。{BODY}\nADVERTISEMENT"
     )
     assert "发表演词" in "".join(ln.text for ln in one(page).lines)
