@@ -71,6 +71,9 @@ class TimeExpr:
 # A weekday right before a bracketed date: 星期四(7月18日). The bracketed date decides.
 _WEEKDAY_PREFIX = re.compile(rf"(?:[上本这]?个?(?:星期|周|礼拜){_WD}){_S}[（(]{_S}$")
 _BEFORE_BRACKETED = "(（ \t\u3000\u00a0"
+# A day with its weekday in brackets after it: 12月9日（星期一）, 12日(周五). The weekday only
+# restates the day: it is part of the expression, not a day of its own.
+_WEEKDAY_AFTER = re.compile(rf"{_S}[（(]{_S}(?:星期|周|礼拜){_WD}{_S}[)）]")
 _CLOSE_BRACKET = re.compile(rf"{_S}[)）]")
 # A day-part and/or a clock time after a day: 晚上7点09分, 上午10时许, 零时, 9~11点. They
 # stay out of the day's expression (昨天上午 is 昨天), which they do not change.
@@ -84,8 +87,8 @@ _DAY_PART = (
 )
 # Between the start and the end of a range: the sign, maybe after the start's day-part or
 # clock time (12月9日零时至12月16日24时).
-# 18日起至21日, (18号)开始至21号: the start's 起/开始 (and a bracket closing it) may come first.
-_RANGE_JOIN = re.compile(rf"(?:{_S}{_DAY_PART})?{_S}[)）]?{_S}(?:起|开始)?{_S}{_TO}{_S}")
+# 18日起至21日, 18日开始到20日: the start's 起/开始 may come before the sign.
+_RANGE_JOIN = re.compile(rf"(?:{_S}{_DAY_PART})?{_S}(?:起|开始)?{_S}{_TO}{_S}")
 
 
 assert len(_RULE_CHARS) == len(_RULES)
@@ -166,6 +169,8 @@ def find_times(text: str, anchor: date, prev: date | None = None) -> list[TimeEx
             start = w.start()
             if close := _CLOSE_BRACKET.match(text, end):
                 end = close.end()
+        elif precision == "day" and (after := _WEEKDAY_AFTER.match(text, end)):
+            end = after.end()
         # 18日至19日, 2017年8月至11月, 从上个月到今天, 2017年至2018年底: one expression from
         # the start's first day to the end's last.
         if joined and d >= out[-1].date and d_end >= out[-1].date_end:
