@@ -84,8 +84,11 @@ def test_the_publisher_is_read_from_what_the_article_says(page, expected):
         # a paragraph opening "X reported," quotes X
         f"韓聯社報道,南韓總統今日乘專機飛往美國,開啟訪美之旅。{BODY}",
         f"法新社報導，兩國外長當天在巴黎會談。{BODY}",
+        # an outlet and a date inside a sentence: quoted
+        f"据新华社2024年5月13日报道，两国外长当天会谈。{BODY}",
         # a photo's source names who took the picture
         f"两国元首举行会谈。{BODY}\n两国元首握手。(图片来源:Getty)",
+        f"两国外长会谈\n题图来源：视觉中国\n{BODY}{BODY}",
         f"两国外长会谈\n图片来源：路透社\n{BODY}{BODY}",
     ],
 )
@@ -120,6 +123,15 @@ def test_every_report_on_a_registered_outlets_own_site_that_names_none_is_the_si
     page = f"首相将访华\n{BODY}{BODY}\n外长会谈\n（中央社东京5日电）两国外长今天会谈。{BODY}"
     found = drafts(page, name="www.sinchew.com.my_20230329_1.txt")
     assert [d.source.id if d.source else None for d in found][-1] == "CNA"
+
+
+def test_a_link_written_on_a_page_is_not_the_pages_site():
+    page = (
+        f"外长会谈\n{BODY}{BODY}\n原文链接：\nhttps://www.rfa.org/mandarin/1.html\n"
+        f"外长会谈二\n2024年5月3日\n{BODY}{BODY}"
+    )
+    found = drafts(page, name="bbs.example.com_thread_1.txt")
+    assert len(found) == 2 and all(d.source is None for d in found)
 
 
 def test_a_photo_credit_is_no_copyright():
@@ -405,3 +417,51 @@ def test_a_scrap_above_the_report_does_not_make_the_page_a_bundle():
         f"将在论坛发表演词\n首相周四将在论坛年会上发表演词。{BODY}\nADVERTISEMENT"
     )
     assert "发表演词" in "".join(ln.text for ln in one(page).lines)
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        # a summit of many does not outrank the visit in its clause; who invited does not travel
+        (
+            "习近平3月21日离开北京，应普京邀请，对俄罗斯和德国进行国事访问并出席二十国集团峰会。",
+            {("departure", "CHN", "RUS"), ("visit", "CHN", "RUS"), ("visit", "CHN", "DEU")},
+        ),
+        # a city naming a gathering is no venue when the text says where the meeting was
+        ("3月21日，李强在天津会见出席夏季达沃斯论坛的越南总理。", {("meeting", "VNM", "CHN")}),
+        # 受到/感受到 go nowhere; a list describing a later noun names no destinations
+        ("3月21日，日本首相感受到中国开始重视日本企业访问团的诚意。", set()),
+        (
+            "3月21日，印度总理莫迪访问了乌克兰和俄罗斯占领的克里米亚地区。",
+            {("visit", "IND", "UKR")},
+        ),
+    ],
+)
+def test_who_travels_where_in_harder_sentences(tmp_path, sentence, expected):
+    found = {(k, a, b) for k, a, b, _ in events_of(tmp_path, f"{DATED}{sentence}{BODY}")}
+    assert found == expected
+
+
+def test_a_role_on_the_trip_is_no_office_taken(tmp_path):
+    text = f"{DATED}中国公安部长3月21日担任团长率中国代表团访问日本。{BODY}"
+    assert ("visit", "CHN", "JPN", date(2023, 3, 21)) in events_of(tmp_path, text)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "7月13日，美国总统拜登通过视频与中国国家主席习近平举行会谈。",
+        "7月13日，韩国外长表示，他曾多次访问朝鲜。",
+    ],
+)
+def test_a_stated_day_does_not_make_a_call_or_a_habit_an_event(tmp_path, sentence):
+    assert events_of(tmp_path, f"外长会谈\n{sentence}{BODY}") == []
+
+
+def test_a_month_long_visit_is_the_same_trip_as_a_meeting_in_it(tmp_path):
+    text = (
+        f"{DATED}国家主席习近平本月对美国进行国事访问。"
+        f"3月19日，美国总统拜登与习近平举行会谈。{BODY}"
+    )
+    found = {(k, a, b) for k, a, b, _ in events_of(tmp_path, text)}
+    assert ("summit", "CHN", "USA") in found and ("summit", "USA", "CHN") not in found

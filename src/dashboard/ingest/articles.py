@@ -148,7 +148,11 @@ def document_drafts(doc: RawDocument, registry: OutletRegistry) -> list[Draft]:
     site = site_name(hosts[0]) if hosts else None
     # On a registered outlet's own site, a report that names no publisher of its own is the
     # site's, also when the page holds several (a subheading read as a new report, a roundup).
-    own_site = next((o for h in hosts if (o := registry.by_domain(h))), None)
+    # The page's own address only (its URL, its file's name), not a link written on it
+    # (原文链接：https://www.rfa.org/…).
+    written = {line.strip() for line in doc.text.splitlines()} if "http" in doc.text else set()
+    own_hosts = hosts_of([u for u in urls if u not in written]) if urls else ()
+    own_site = next((o for h in own_hosts if (o := registry.by_domain(h))), None)
     for draft in drafts:  # where the page was found, whoever wrote it (shown for "unknown")
         draft.site = site
         if own_site is not None and draft.source is None and not draft.source_name:

@@ -55,6 +55,8 @@ _TOPIC_AFTER = re.compile(r"(?:半岛)?(?:问题|议题|核|局势|危机|政策
 _TOPIC_BEFORE = re.compile(r"(?:就|聚焦|讨论|关于|围绕|针对|涉及|商讨|谈及|讨论了)\S{0,2}$")
 _LEAD_MARK = re.compile(r"率领|带领|为首|为团长|领衔|牵头|率")
 _PLACE_BEFORE = re.compile(r"在$|于$|抵达$|赴$|从$")
+# 到 and 来 ending another word (受到, 感受到, 遭到, 以来, 近来): no going anywhere.
+_NOT_GOING = re.compile(r"[受遭得达看听想收找见遇感做以近原本后起从]")
 # What is done at a destination before the visit word: 进行/展开/开始…访问.
 _CARRIED_OUT = re.compile(r"(?:进行|展开|开展|开始|作)[^，,。]{0,10}$")
 # A city naming a gathering (慕尼黑安全会议, 博鳌亚洲论坛, 香格里拉对话) is where, not who.
@@ -84,9 +86,23 @@ _ITEM_TITLE_RE = re.compile(_ITEM_TITLE + "?")
 _LIST_JOIN = re.compile(rf"(?:{_ITEM_TITLE}[\u4e00-\u9fff·]{{0,6}}?)?(?:、|和|及|以及|与|同)")
 
 
+# After a list: it describes a noun that follows (乌克兰和俄罗斯占领的克里米亚, 新加坡与马来西亚之间的海峡).
+# (对日本和韩国的访问 is the visit itself).
+_LIST_MODIFIES = re.compile(
+    r"[^，,。、]{0,4}?(?:的(?![^，,。]{0,4}?(?:访问|行程|之行|访))|之间|之外|边境|交界|接壤)"
+)
+
+
 def listed_after(first: Mention, mentions: list[Mention], text: str, hi: int) -> list[Mention]:
     """The items listed after ``first`` in a list of countries (or of leaders named with
-    their countries), up to ``hi``: one mention per further item."""
+    their countries), up to ``hi``: one mention per further item; none when the list
+    describes a noun after it."""
+    items = _list_items(first, mentions, text, hi)
+    end = items[-1].end if items else first.end
+    return [] if items and _LIST_MODIFIES.match(text, end) else items
+
+
+def _list_items(first: Mention, mentions: list[Mention], text: str, hi: int) -> list[Mention]:
     items, last = [], first
     for m in sorted(
         (m for m in mentions if first.end <= m.start and m.end <= hi), key=lambda m: m.start
@@ -162,6 +178,7 @@ def roles(kind, text, mentions, s0, s1, c0, c1, trig, trig_end, counts) -> dict 
             if text[max(c0, m.start - 1) : m.start] == "对"
             or (
                 text[max(c0, m.start - 1) : m.start] in ("到", "赴", "来")
+                and not _NOT_GOING.match(text, max(c0, m.start - 2))
                 and _CARRIED_OUT.match(text, m.end, trig)
             )
         ]
@@ -193,7 +210,12 @@ def roles(kind, text, mentions, s0, s1, c0, c1, trig, trig_end, counts) -> dict 
         # Earlier in the sentence, a person travels: the countries there may be where an
         # earlier clause went (习近平…访问了美国、新加坡等，19日到中东对沙特…进行国事访问).
         earlier = subject(
-            [m for m in countries_in(mentions, s0, c0) if m.type in ("person", "org", "country")]
+            [
+                m
+                for m in countries_in(mentions, s0, c0)
+                if m.type in ("person", "org", "country")
+                and not (invited and invited.start() <= m.start < invited.end())
+            ]
         )
         subj = subject(before) or [m for m in earlier if m.type == "person"] or earlier
         if lead_m is not None and lead_m.country:
@@ -229,10 +251,14 @@ def roles(kind, text, mentions, s0, s1, c0, c1, trig, trig_end, counts) -> dict 
             return None
     elif kind in ("meeting", "summit"):
         located = [
+            m for m in before + after if text[max(c0, m.start - 1) : m.start] in ("在", "于")
+        ]
+        # 慕尼黑安全会议, 夏季达沃斯论坛: the city names a gathering; it is neither a side nor,
+        # when the text says where the meeting was (在天津会见), the venue.
+        gatherings = [
             m
             for m in before + after
-            if text[max(c0, m.start - 1) : m.start] in ("在", "于")
-            or (m.type == "place" and _NAMED_GATHERING.match(text, m.end))
+            if m.type == "place" and m not in located and _NAMED_GATHERING.match(text, m.end)
         ]
         # 在泰国曼谷, 在马来西亚首都吉隆坡, 在俄罗斯远东城市符拉迪沃斯托克: the city too.
         for m in sorted(before + after, key=lambda m: m.start):
@@ -242,13 +268,14 @@ def roles(kind, text, mentions, s0, s1, c0, c1, trig, trig_end, counts) -> dict 
                 located.append(m)
         if located and place_m is None:
             place_m = located[-1]
-        host = [m for m in before if m not in located]
+        host = [m for m in before if m not in located and m not in gatherings]
         # A venue (在曼谷举行) or a topic (就朝核问题, 聚焦北韩) after the trigger is no side.
         guests = [
             m
             for m in after + inside
             if m not in host
             and m not in located
+            and m not in gatherings
             and not _TOPIC_BEFORE.search(text, max(c0, m.start - 4), m.start)
             and not _TOPIC_AFTER.match(text, m.end)
         ]

@@ -127,7 +127,9 @@ _MULTILATERAL = re.compile(
 )
 # 去年5月就任后首次访日, 2021年8月宣誓就职: the date tells when an office was taken.
 _TAKES_OFFICE = re.compile(
-    r"[ \t]*(?:正式|宣誓|刚刚|刚|再次|首次)?(?:就任|就职|上任|当选|上台|履新|担任|被推举为|被选为)"
+    r"[ \t]*(?:正式|宣誓|刚刚|刚|再次|首次)?(?:就任|就职|上任|当选|上台|履新|被推举为|被选为"
+    # 担任首相 is taking an office; 担任团长/特使 is a role on the trip itself
+    r"|担任(?=[^，,。]{0,4}?(?:首相|总统|总理|国家主席|总书记|委员长|国务卿|外长|部长|议长|秘书长)))"
     r"(?!典礼|仪式|大典|演说|演讲)"
 )
 # 7月13日，外长抵达中国，将出席…: a day stated before the trigger tells a happening, not a plan
@@ -276,6 +278,10 @@ def find_in_article(article, mentions: list[Mention]) -> list[dict]:
                 continue
             kind = "visit" if word.startswith("访") and len(word) == 1 else _kind_of(word)
             cb = _clause_bounds(sentence, tm.start())
+            if kind == "summit" and _MULTILATERAL.search(sentence, cb[0], tm.start()):
+                # 对俄罗斯进行国事访问并出席二十国集团峰会: the summit of many is no event of its
+                # own, so it does not outrank the visit in its clause.
+                continue
             rank = _KIND_RANK[kind]
             if cb not in best or rank < best[cb][0]:
                 best[cb] = (rank, tm)
@@ -307,9 +313,11 @@ def find_in_article(article, mentions: list[Mention]) -> list[dict]:
             if t is None and (
                 s0 == 0
                 or _COMMENT.match(sentence)
-                or (
-                    _UNDATED_DOUBT.search(sentence)
-                    and not _DAY_STATED.search(sentence, 0, tm.start())
+                or _UNDATED_DOUBT.search(
+                    sentence,
+                    0,
+                    # a day stated before the trigger: only what comes later may be a plan
+                    c1 if _DAY_STATED.search(sentence, 0, tm.start()) else len(sentence),
                 )
                 or (word in SUMMIT_WORDS and not _HOLDING.search(sentence, c0, c1))
             ):
@@ -416,11 +424,14 @@ TRIP_DAYS = 7
 
 
 def _same_trip(a: dict, b: dict) -> bool:
-    """Two events of a pair may be one trip: either is undated, or they are a week apart
-    at most."""
+    """Two events of a pair may be one trip: either is undated, or their date windows are a
+    week apart at most."""
     if a["date"] is None or b["date"] is None:
         return True
-    return abs((a["date"] - b["date"]).days) <= TRIP_DAYS
+    # Windows, not first days: 本月 (a month) or 13日起 (a stay) holds a later meeting.
+    a_end, b_end = a["date_end"] or a["date"], b["date_end"] or b["date"]
+    gap = max((b["date"] - a_end).days, (a["date"] - b_end).days, 0)
+    return gap <= TRIP_DAYS
 
 
 def _pair_key(ev: dict) -> frozenset:

@@ -199,16 +199,18 @@ RELAY_AGENCIES = {
     "卫星": "卫星通讯社",
 }
 _LABEL = r"(?:文章|新闻|新闻资料|消息|资料|稿件|本文|原文|图文)?(?:来源|稿源|出处)|发布机构|发布单位|source"
-# Not a photo's or a video's source (图片来源：Getty, 图像来源: 网络, 视频来源：央视): that names
+# Not a photo's or a video's source (图片来源：Getty, 题图来源：视觉中国, 视频来源：央视): that names
 # who took a picture, seen on many pages under and inside captions, not who wrote the report.
 _LABELLED = re.compile(
-    rf"(?<![片像频])(?:{_LABEL})\s*[:：]?\s*(?P<x>[^\s|｜·,，;；)）】\]]{{2,30}})",
+    rf"(?<![片像频图])(?:{_LABEL})\s*[:：]?\s*(?P<x>[^\s|｜·,，;；)）】\]]{{2,30}})",
     re.IGNORECASE,
 )
 # A line opening with an outlet's name and a date (a forum repost's source line, a portal's
 # source-and-time line): 中央社  2022/12/23 …, 经济通新闻 2023-10-24 08:56.
+# The date is a numeric stamp (2022/12/23, 2023-10-24), page furniture: 据新华社2024年5月13日报道
+# and 人民日报2024年5月13日发表 quote an outlet inside a sentence.
 _OUTLET_DATED = re.compile(
-    r"^(?P<x>[^\s，。,:：/]{2,12}?)\s*(?:19|20)\d\d\s*[/.\-年]\s*\d{1,2}\s*[/.\-月]\s*\d{1,2}"
+    r"^(?!据)(?P<x>[^\s，。,:：/]{2,12}?)\s*(?:19|20)\d\d(?P<sep>[/.\-])\d{1,2}(?P=sep)\d{1,2}(?!\d)"
 )
 _REPORTER = re.compile(
     r"^(?P<x>[^\s，。,:：]{2,14}?)\s*(?:驻\S{1,10}?)?(?:特派|特约|首席|资深|实习)?(?:记者|撰稿人?)"
