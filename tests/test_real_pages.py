@@ -465,3 +465,28 @@ def test_a_month_long_visit_is_the_same_trip_as_a_meeting_in_it(tmp_path):
     )
     found = {(k, a, b) for k, a, b, _ in events_of(tmp_path, text)}
     assert ("summit", "CHN", "USA") in found and ("summit", "USA", "CHN") not in found
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        # a Singapore paper's opening (雅加达综合讯) is where the report was filed, not a side
+        (
+            "（雅加达综合讯）美国国务卿3月21日在印度尼西亚首都雅加达与中国外长王毅举行会谈。",
+            {("meeting", "USA", "CHN")},
+        ),
+        # 出任首相 dates the office, not the visit; 访中美洲 is no visit to China
+        ("马来西亚首相安华去年11月出任首相后首次访问中国。", {("visit", "MYS", "CHN")}),
+        ("3月21日，台湾地区领导人启程出访中美洲。", set()),
+    ],
+)
+def test_openings_offices_and_regions(tmp_path, sentence, expected):
+    found = events_of(tmp_path, f"{DATED}{sentence}{BODY}")
+    assert {(k, a, b) for k, a, b, _ in found} == expected
+    assert all(d is None or d >= date(2023, 3, 1) for *_, d in found)
+
+
+def test_every_headline_above_the_first_sentence_restates_the_report(tmp_path):
+    # a repost's title and the title again, both undated: no events of their own
+    text = f"[转贴] 外长启程访问美国过境日本\n外长启程访问美国过境日本\n{BODY}"
+    assert events_of(tmp_path, text) == []

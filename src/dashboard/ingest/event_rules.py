@@ -38,7 +38,8 @@ ABBREVIATIONS = {
     "伊": "IRN",
 }
 # 访朝, 赴俄, 抵华, 来华, 访日: destination right after a travel verb.
-_ABBR_DEST = re.compile(f"(?:访|赴|抵|来|到)(?P<c>[{_AB}])(?![国军方])")
+# Not a region named with the character: 访中美洲, 赴中东, 访美洲, 抵华东.
+_ABBR_DEST = re.compile(f"(?:访|赴|抵|来|到)(?P<c>[{_AB}])(?![国军方洲东亚欧非]|美洲|南美|北美)")
 # 俄方, 朝方, 俄代表团, 俄副防长, 韩外长: a side named by its abbreviation.
 _ABBR_SIDE = re.compile(
     f"(?<![{_AB}])(?P<c>[朝俄韩日美乌华])(?=方|代表团|副防长|防长|外长|总统|总理|首相|官员|军方|国防部|外交部)"
@@ -110,6 +111,9 @@ _REPORTING_AFTER = re.compile(
 _DATELINE = re.compile(
     r"[ \t]*[（(【]?[^，,。；;\n（(]{0,24}?(?:\d{4}年)?(?:\d{1,2}月)?\d{1,2}日"
     r"(?:电|专电|讯|综合外电报导|综合报导|综合外电报道|报导|报道)[)）】]?[ \t]*"
+    # （雅加达综合讯）, （吉隆坡讯）: a bracketed place without a day, as Singapore and
+    # Malaysian papers open a report
+    r"|[ \t]*[（(【][^，,。；;\n（()）】]{1,12}?(?:综合讯|综合报道|综合报导|讯)[)）】][ \t]*"
 )
 _SINCE = re.compile(r"以后|以来|之后")
 # A date written out in full: it needs no dispatch date (2024年6月19日; 6月19日 with a year
@@ -128,8 +132,8 @@ _MULTILATERAL = re.compile(
 # 去年5月就任后首次访日, 2021年8月宣誓就职: the date tells when an office was taken.
 _TAKES_OFFICE = re.compile(
     r"[ \t]*(?:正式|宣誓|刚刚|刚|再次|首次)?(?:就任|就职|上任|当选|上台|履新|被推举为|被选为"
-    # 担任首相 is taking an office; 担任团长/特使 is a role on the trip itself
-    r"|担任(?=[^，,。]{0,4}?(?:首相|总统|总理|国家主席|总书记|委员长|国务卿|外长|部长|议长|秘书长)))"
+    # 担任/出任首相 is taking an office; 担任团长/特使 is a role on the trip itself
+    r"|(?:担任|出任)(?=[^，,。]{0,4}?(?:首相|总统|总理|国家主席|总书记|委员长|国务卿|外长|部长|议长|秘书长)))"
     r"(?!典礼|仪式|大典|演说|演讲)"
 )
 # 7月13日，外长抵达中国，将出席…: a day stated before the trigger tells a happening, not a plan
@@ -138,6 +142,7 @@ _DAY_STATED = re.compile(
     r"[0-9０-９]{1,2}\s*月\s*[0-9０-９]{1,2}\s*[日号]|[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}[日号]"
 )
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
+_FULL_STOPS = ("。", "！", "？", "!", "?")
 _CLAUSE_BREAK = re.compile(r"[，,；;：:]")
 _ATTRIBUTIVE_AFTER = re.compile(f"[{_AB}]?的")  # 到访的代表团, 首位访华的日本阁僚
 
@@ -252,6 +257,12 @@ def find_in_article(article, mentions: list[Mention]) -> list[dict]:
         if m.type == "country" and m.country:
             counts[m.country] = counts.get(m.country, 0) + 1
     events = []
+    # The headlines above the first full sentence (a repost's title, then the title again):
+    # undated, they restate the report's event.
+    head_end = next(
+        (m.start() for m in _SENTENCE.finditer(text) if m.group().rstrip().endswith(_FULL_STOPS)),
+        len(text),
+    )
     for sm in _SENTENCE.finditer(text):
         s0, s1 = sm.span()
         # The dateline (新华社北京5月16日电) is glued to the first sentence; its place and date
@@ -312,6 +323,7 @@ def find_in_article(article, mentions: list[Mention]) -> list[dict]:
                 continue  # after the dispatch: a plan, not an event
             if t is None and (
                 s0 == 0
+                or (s0 < head_end and not sentence.rstrip().endswith(_FULL_STOPS))
                 or _COMMENT.match(sentence)
                 or _UNDATED_DOUBT.search(
                     sentence,
