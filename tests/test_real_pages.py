@@ -484,9 +484,3 @@ def test_openings_offices_and_regions(tmp_path, sentence, expected):
     found = events_of(tmp_path, f"{DATED}{sentence}{BODY}")
     assert {(k, a, b) for k, a, b, _ in found} == expected
     assert all(d is None or d >= date(2023, 3, 1) for *_, d in found)
-
-
-def test_every_headline_above_the_first_sentence_restates_the_report(tmp_path):
-    # a repost's title and the title again, both undated: no events of their own
-    text = f"[转贴] 外长启程访问美国过境日本\n外长启程访问美国过境日本\n{BODY}"
-    assert events_of(tmp_path, text) == []

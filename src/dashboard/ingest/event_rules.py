@@ -142,7 +142,6 @@ _DAY_STATED = re.compile(
     r"[0-9０-９]{1,2}\s*月\s*[0-9０-９]{1,2}\s*[日号]|[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}[日号]"
 )
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
-_FULL_STOPS = ("。", "！", "？", "!", "?")
 _CLAUSE_BREAK = re.compile(r"[，,；;：:]")
 _ATTRIBUTIVE_AFTER = re.compile(f"[{_AB}]?的")  # 到访的代表团, 首位访华的日本阁僚
 
@@ -257,12 +256,6 @@ def find_in_article(article, mentions: list[Mention]) -> list[dict]:
         if m.type == "country" and m.country:
             counts[m.country] = counts.get(m.country, 0) + 1
     events = []
-    # The headlines above the first full sentence (a repost's title, then the title again):
-    # undated, they restate the report's event.
-    head_end = next(
-        (m.start() for m in _SENTENCE.finditer(text) if m.group().rstrip().endswith(_FULL_STOPS)),
-        len(text),
-    )
     for sm in _SENTENCE.finditer(text):
         s0, s1 = sm.span()
         # The dateline (新华社北京5月16日电) is glued to the first sentence; its place and date
@@ -323,7 +316,6 @@ def find_in_article(article, mentions: list[Mention]) -> list[dict]:
                 continue  # after the dispatch: a plan, not an event
             if t is None and (
                 s0 == 0
-                or (s0 < head_end and not sentence.rstrip().endswith(_FULL_STOPS))
                 or _COMMENT.match(sentence)
                 or _UNDATED_DOUBT.search(
                     sentence,
