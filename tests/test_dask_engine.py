@@ -168,6 +168,38 @@ def test_a_scheduler_and_two_workers_over_tcp_give_the_same_tables(raw, one_proc
     assert_same_tables(published(out), one_process)
 
 
+def ingest_disturbed(address: str, raw, out: Path, disturb) -> tuple:
+    """Ingest on the cluster at ``address`` while, once the entity stage has started,
+    ``disturb(watcher, busy)`` is called for each worker running tasks (``busy``: its
+    address and task keys) until it returns a value: (the report, that value)."""
+    from distributed import Client
+
+    entities_started = threading.Event()
+    done: list = []
+
+    def progress(stage: str, _done: int, _total: int) -> None:
+        if stage == "entities":
+            entities_started.set()
+
+    def watch() -> None:
+        with Client(address, set_as_default=False) as watcher:
+            entities_started.wait(60)
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                for busy in watcher.processing().items():
+                    if busy[1] and (value := disturb(watcher, busy)) is not None:
+                        done.append(value)
+                        return
+                time.sleep(0.005)
+
+    thread = threading.Thread(target=watch, daemon=True)
+    thread.start()
+    report = ingest(raw, out, progress=progress, scheduler=address)
+    thread.join(10)
+    assert done, "no worker was caught running an entity task"
+    return report, done[0]
+
+
 def test_a_worker_killed_mid_ingestion_the_run_completes_with_the_same_tables(
     raw, one_process, tmp_path
 ):
@@ -177,35 +209,40 @@ def test_a_worker_killed_mid_ingestion_the_run_completes_with_the_same_tables(
 
     out = tmp_path / "out"
     with dask_processes(tmp_path) as (address, workers):
-        entities_started = threading.Event()
-        killed: list[str] = []
 
-        def progress(stage: str, done: int, total: int) -> None:
-            if stage == "entities":
-                entities_started.set()
+        def kill(watcher, busy):
+            name = watcher.scheduler_info()["workers"].get(busy[0], {}).get("name")
+            if name in workers:
+                workers[name].send_signal(signal.SIGKILL)
+                return name
+            return None
 
-        def kill_a_busy_worker() -> None:
-            with Client(address, set_as_default=False) as watcher:
-                entities_started.wait(60)
-                deadline = time.monotonic() + 60
-                while time.monotonic() < deadline:
-                    info = watcher.scheduler_info()["workers"]
-                    for addr, keys in watcher.processing().items():
-                        name = info.get(addr, {}).get("name")
-                        if keys and name in workers:
-                            workers[name].send_signal(signal.SIGKILL)
-                            killed.append(name)
-                            return
-                    time.sleep(0.005)
-
-        watcher = threading.Thread(target=kill_a_busy_worker, daemon=True)
-        watcher.start()
-        report = ingest(raw, out, progress=progress, scheduler=address)
-        watcher.join(10)
-        assert killed, "no worker was caught running an entity task"
-        assert workers[killed[0]].wait(10) == -signal.SIGKILL
+        report, killed = ingest_disturbed(address, raw, out, kill)
+        assert workers[killed].wait(10) == -signal.SIGKILL
         with Client(address, set_as_default=False) as client:
             assert len(client.scheduler_info()["workers"]) == 1  # the run ended on one
+        assert report.articles == one_process["articles"].num_rows
+    assert_same_tables(published(out), one_process)
+
+
+def test_a_chunk_the_scheduler_cancels_is_sent_again_while_workers_remain(
+    raw, one_process, tmp_path
+):
+    """A task cancelled on the scheduler while both workers live (what a worker's death
+    sometimes leaves behind under load: 'already forgotten'): the chunk is sent again and the
+    tables are the same."""
+    from distributed import Future
+
+    out = tmp_path / "out"
+    with dask_processes(tmp_path) as (address, _workers):
+
+        def cancel(watcher, busy):
+            chunk = next((k for k in busy[1] if str(k).startswith("_run_chunk")), None)
+            if chunk is not None:
+                watcher.cancel([Future(chunk, client=watcher)], force=True)
+            return chunk
+
+        report, _cancelled = ingest_disturbed(address, raw, out, cancel)
         assert report.articles == one_process["articles"].num_rows
     assert_same_tables(published(out), one_process)
 

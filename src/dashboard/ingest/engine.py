@@ -41,6 +41,8 @@ MAX_CHUNK = 500
 # Chunks submitted ahead of the one being read, per worker: enough to keep every worker busy,
 # few enough that finished results do not pile up on the workers.
 AHEAD_PER_WORKER = 3
+# Chunks sent again in one map when the scheduler cancelled them while workers remain.
+RESUBMITS = 3
 # How long to wait for a named scheduler before giving up with a message.
 CONNECT_TIMEOUT_S = 20
 
@@ -75,6 +77,14 @@ def _run_chunk(func: Callable, token: str, context: bytes, chunk: bytes) -> byte
 def _forget_context(token: str) -> None:
     with _contexts_lock:
         _contexts.pop(token, None)
+
+
+def _has_workers(client) -> bool:
+    """True when the scheduler answers and has at least one worker."""
+    try:
+        return bool(client.nthreads())
+    except Exception:  # noqa: BLE001 - any failure to ask means no cluster to resubmit to
+        return False
 
 
 class EngineError(RuntimeError):
@@ -206,24 +216,29 @@ class DaskEngine(Engine):
         client = self._connect()
         bounds = chunk_bounds(len(items), self.workers)
         token = uuid.uuid4().hex
+        context_bytes = _pickled(context)
         # On every worker, so a worker that dies takes no only copy with it.
-        shared = client.scatter([_pickled(context)], broadcast=True, hash=False)[0]
+        shared = [client.scatter([context_bytes], broadcast=True, hash=False)[0]]
         ahead = max(2, self.workers * AHEAD_PER_WORKER)
-        pending: deque = deque()
+        pending: deque = deque()  # (bound, future), in input order
         queued = iter(bounds)
+        resubmits = 0
+
+        def submit(bound: tuple[int, int]):
+            start, stop = bound
+            chunk = _pickled(items[start:stop])
+            return bound, client.submit(_run_chunk, func, token, shared[-1], chunk, pure=False)
 
         def submit_next() -> None:
             bound = next(queued, None)
             if bound is not None:
-                start, stop = bound
-                chunk = _pickled(items[start:stop])
-                pending.append(client.submit(_run_chunk, func, token, shared, chunk, pure=False))
+                pending.append(submit(bound))
 
         try:
             for _ in range(ahead):
                 submit_next()
             while pending:
-                future = pending.popleft()
+                bound, future = pending.popleft()
                 try:
                     result = future.result()
                 except KilledWorker as exc:
@@ -231,7 +246,17 @@ class DaskEngine(Engine):
                         f"the Dask workers running the ingestion kept dying ({exc}); "
                         "nothing was written"
                     ) from exc
-                except CancelledError as exc:  # what a future says when its scheduler left
+                except CancelledError as exc:
+                    # A worker killed mid-task can leave a task "forgotten" by the scheduler
+                    # (seen under load): while the cluster still has workers, send the chunk
+                    # again with a fresh copy of the context. Otherwise the scheduler left.
+                    if resubmits < RESUBMITS and _has_workers(client):
+                        resubmits += 1
+                        shared.append(
+                            client.scatter([context_bytes], broadcast=True, hash=False)[0]
+                        )
+                        pending.appendleft(submit(bound))
+                        continue
                     raise EngineError(
                         f"the Dask cluster stopped in the middle of the ingestion ({exc}); "
                         "nothing was written"
@@ -240,9 +265,10 @@ class DaskEngine(Engine):
                 submit_next()
                 yield pickle.loads(result)
         finally:
-            for future in pending:
+            for _bound, future in pending:
                 future.cancel()
-            shared.release()
+            for copy in shared:
+                copy.release()
             with suppress(Exception):  # a worker that died has nothing left to forget
                 client.run(_forget_context, token, on_error="ignore")
 
