@@ -13,17 +13,25 @@ from dashboard.tools.bench import PAGES
 REQUIRED = ("articles", "ingest_mb_s", "baseline_mb_s", "cold_load_s", "peak_rss_mb")
 
 
-def test_bench_prints_every_figure_as_json():
-    proc = subprocess.run(
-        [sys.executable, "-m", "dashboard", "bench", "--articles", "40", "--page-runs", "1"]
-        + ["--json"],
+def bench(*args: str, timeout: int = 600, check: bool = True) -> subprocess.CompletedProcess:
+    """``python -m dashboard bench ARGS`` in a fresh process, its output captured."""
+    return subprocess.run(
+        [sys.executable, "-m", "dashboard", "bench", *args],
         cwd=PROJECT_ROOT,
         capture_output=True,
         text=True,
-        timeout=600,
-        check=True,
+        timeout=timeout,
+        check=check,
     )
-    result = json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def last_json(proc: subprocess.CompletedProcess) -> dict:
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def test_bench_prints_every_figure_as_json():
+    proc = bench("--articles", "40", "--page-runs", "1", "--json")
+    result = last_json(proc)
     for key in REQUIRED:
         assert key in result, key
     assert result["articles"] == 40
@@ -45,16 +53,8 @@ def test_bench_prints_every_figure_as_json():
 
 
 def test_bench_ingest_only_in_one_process():
-    proc = subprocess.run(
-        [sys.executable, "-m", "dashboard", "bench", "--articles", "40", "--engine", "local"]
-        + ["--ingest-only", "--json"],
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=True,
-    )
-    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    proc = bench("--articles", "40", "--engine", "local", "--ingest-only", "--json")
+    result = last_json(proc)
     assert result["engine"] == "local" and result["workers"] == 1
     assert result["ingest_mb_s_per_core"] == pytest.approx(result["ingest_mb_s"], abs=0.002)
     assert result["peak_rss_mb_ingest"] > 50
@@ -64,12 +64,5 @@ def test_bench_ingest_only_in_one_process():
 
 
 def test_bench_local_engine_takes_no_scheduler():
-    proc = subprocess.run(
-        [sys.executable, "-m", "dashboard", "bench", "--engine", "local"]
-        + ["--scheduler", "tcp://127.0.0.1:1"],
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    proc = bench("--engine", "local", "--scheduler", "tcp://127.0.0.1:1", timeout=60, check=False)
     assert proc.returncode == 2 and "--scheduler" in proc.stderr

@@ -361,8 +361,8 @@ def article_outlet(
         (named(m["x"], registry) for m in [_OPENING.match(body.simplified) if body else None] if m),
         # a closing attribution: (央视新闻), （中央社）, 来源：新华社, 据中新社
         (_closing(s, registry) for s in tail),
-        # the outlet and its date opening a line: 中央社  2022/12/23, 法新社 2022-11-04 (a
-        # paper's masthead and edition date, 齐鲁晚报 2024年05月17日, yields to a closing 据中新社)
+        # the outlet and its date opening a line: 中央社  2022/12/23, 法新社 2022-11-04 (after
+        # a closing 据中新社: the line may be a site's own masthead and time over a relayed report)
         (named(m["x"], registry) for ln in head if (m := _OUTLET_DATED.match(ln.simplified))),
         # a byline line under the title: 美国之音中文网/记者林澄, / 中央社, 2025年3月22日 环球时报
         (byline_outlet(ln, registry) for ln in head if ln.kind != "headline"),
