@@ -276,3 +276,25 @@ def test_common_short_names_of_long_country_names(alias, country):
     from dashboard.ingest.gazetteer import Gazetteer
 
     assert Gazetteer.load(GAZETTEER).alias_to_id[alias] == country
+
+
+@pytest.mark.parametrize(
+    "alias, entity_id",
+    [
+        ("根哥布", "person:hage_geingob"),
+        ("希奇莱马", "person:hakainde_hichilema"),
+        ("范明正", "person:pham_minh_chinh"),  # a common variant of 范明政
+        ("马拉佩", "person:james_marape"),
+    ],
+)
+def test_leaders_named_in_relations_news_are_known(alias, entity_id):
+    from dashboard.ingest.gazetteer import Gazetteer
+
+    assert Gazetteer.load(GAZETTEER).alias_to_id[alias] == entity_id
+
+
+@pytest.mark.parametrize("alias", ["尚穆根", "洛伦索", "佩尼亚", "纽西"])
+def test_a_common_name_borne_by_many_is_no_alias_of_one_leader(alias):
+    from dashboard.ingest.gazetteer import Gazetteer
+
+    assert alias not in Gazetteer.load(GAZETTEER).alias_to_id
