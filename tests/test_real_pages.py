@@ -376,7 +376,8 @@ def test_a_meeting_in_a_third_countrys_capital_is_the_subjects(tmp_path, sentenc
         # guests listed with their titles and names: a row for each guest's country
         (
             "3月21日，习近平在北京分别会见喀麦隆总统比亚、埃塞俄比亚总理阿比和赞比亚总统希奇莱马。",
-            {("meeting", "CMR", "CHN"), ("meeting", "ETH", "CHN"), ("meeting", "ZMB", "CHN")},
+            # heads of state and government on both sides: summits
+            {("summit", "CMR", "CHN"), ("summit", "ETH", "CHN"), ("summit", "ZMB", "CHN")},
         ),
         # the destination after 到/赴 when the visit is what is done there
         (
