@@ -144,6 +144,24 @@ def test_unknown_names_are_found_and_marked_unverified():
     assert "unverified:金日成军事综合大学" in set(mentions["entity_id"])
 
 
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        # a name the tokenizer's dictionary lacks, taken whole as one token, after a title
+        ("越南政府副总理潘廷镯会见代表团。", "潘廷镯"),
+        # a two-character surname: a name of four characters
+        ("中国驻马来西亚大使欧阳玉靖出席活动。", "欧阳玉靖"),
+    ],
+)
+def test_officials_after_a_title_are_found(text, name):
+    assert ("unverified:" + name) in [entity_id for _, entity_id in found(text)]
+
+
+@pytest.mark.parametrize("text", ["外交部长表示欢迎。", "总统高度评价两国关系。"])
+def test_an_ordinary_word_after_a_title_is_no_name(text):
+    assert not [e for _, e in found(text) if e.startswith("unverified:")]
+
+
 def test_weak_abbreviations_count_only_after_a_stronger_partner():
     assert found("双方表示,将以中朝友好年开幕式为契机。") == [("中", "CHN"), ("朝", "PRK")]
 

@@ -49,6 +49,11 @@ _SURNAMES = set(
     "尹黎易常武乔贺赖龚文朴申安柳洪全严权裴河成车具禹闵俞玄元表延明玉边卓都池千咸卞廉秋鲁慎宣吉"
     "琴奇印诸郑温庞翁阮肖耿栗倪邢陶覃闫祁骆"
 )
+# Two-character surnames: a name of three or four characters.
+_COMPOUND_SURNAMES = {
+    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "令狐", "慕容", "司徒", "夏侯", "公孙",
+    "尉迟", "长孙", "宇文", "端木", "南宫", "西门", "呼延", "独孤", "澹台", "公冶",
+}  # fmt: skip
 # Surnames that are also common characters in ordinary words (延伸线, 全面, 表示, 高水平, 任后,
 # 安保, 许可) or a country's abbreviation (韩式, 韩裔, 韩侨): enough after a title (外务相全…,
 # 总理韩德洙), too weak for a name the tagger guessed.
@@ -188,8 +193,9 @@ def fallback_candidates(
         token = token_at.get(s)
         if name in FALSE_NAMES or not free(s, e) or token is None:
             continue  # a name starts a word
-        if token[1] not in _POS_TYPES and len(token[0]) >= len(name):
-            continue  # the tokenizer knows it as an ordinary word: 部长表示
+        if token[1] not in _POS_TYPES and len(token[0]) >= len(name) and is_word(token[0]):
+            continue  # the tokenizer knows it as an ordinary word: 部长表示 (a token its
+            # dictionary lacks, 副总理潘廷镯, is a name it has not seen)
 
         squeezed = SKIP_RE.sub("", name)
         if squeezed in fragments:
@@ -199,7 +205,10 @@ def fallback_candidates(
         parts = [p for p in re.split(f"[{re.escape(SKIP_CHARS)}]+", name) if p]
         # A separator marks a foreign name even in characters outside the usual set (宋玛·奔舍那).
         foreign = len(parts) > 1 and all(len(p) >= 2 for p in parts)
-        if (len(name) <= 3 and name[0] in _SURNAMES) or translit or foreign:
+        chinese = (len(name) <= 3 and name[0] in _SURNAMES) or (
+            len(name) <= 4 and name[:2] in _COMPOUND_SURNAMES  # 大使欧阳玉靖
+        )
+        if chinese or translit or foreign:
             found.append((s, e, "person"))
     if _LATIN_NAME_RE.search(text):  # cheap test first: most articles have no Latin name
         for m in _TITLE_LATIN_RE.finditer(text):
