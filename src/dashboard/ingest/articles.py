@@ -37,6 +37,7 @@ from .outlets import (
     dateline_place,
     hosts_of,
     load_registry,
+    own_urls,
     page_outlet,
     page_urls,
     site_name,
@@ -137,21 +138,18 @@ def document_drafts(doc: RawDocument, registry: OutletRegistry) -> list[Draft]:
         if draft.date_source in ("page", "metadata") and page_source:
             draft.date_source = page_source
         drafts.append(draft)
+    hosts = hosts_of(urls) if urls else ()
     if len(drafts) == 1 and drafts[0].source is None and not drafts[0].source_name:
         masthead = doc.meta.get("masthead", "")
-        found = page_outlet(lines, removed, registry, masthead, hosts_of(urls))
+        found = page_outlet(lines, removed, registry, masthead, hosts)
         if found is not None:
             drafts[0].source = found
             drafts[0].quoted = [q for q in drafts[0].quoted if q != found.id]
 
-    hosts = hosts_of(urls) if urls else ()
     site = site_name(hosts[0]) if hosts else None
     # On a registered outlet's own site, a report that names no publisher of its own is the
     # site's, also when the page holds several (a subheading read as a new report, a roundup).
-    # The page's own address only (its URL, its file's name), not a link written on it
-    # (原文链接：https://www.rfa.org/…).
-    written = {line.strip() for line in doc.text.splitlines()} if "http" in doc.text else set()
-    own_hosts = hosts_of([u for u in urls if u not in written]) if urls else ()
+    own_hosts = hosts_of(own_urls(doc.meta, doc.doc)) if urls else ()
     own_site = next((o for h in own_hosts if (o := registry.by_domain(h))), None)
     for draft in drafts:  # where the page was found, whoever wrote it (shown for "unknown")
         draft.site = site

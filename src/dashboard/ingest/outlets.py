@@ -475,13 +475,27 @@ def page_urls(doc_meta: dict, doc_name: str, text: str) -> list[str]:
     """Where the page came from: its URL (record or HTML metadata), an address line written
     on the page (not a link quoted in the text), and the file's name when it carries a site
     (a page saved as news.ltn.com.tw_news_4426374.txt)."""
-    urls = [doc_meta["url"]] if doc_meta.get("url") else []
-    if "http" in text:
-        urls += [line.strip() for line in text.splitlines() if _URL_LINE.match(line)]
+    written = (
+        [line.strip() for line in text.splitlines() if _URL_LINE.match(line)]
+        if "http" in text
+        else []
+    )
+    return [*_meta_url(doc_meta), *written, *_file_url(doc_name)]
+
+
+def own_urls(doc_meta: dict, doc_name: str) -> list[str]:
+    """The page's own addresses only: its URL and its file's name, not an address line
+    written on it (原文链接：https://www.rfa.org/… on a forum's repost)."""
+    return [*_meta_url(doc_meta), *_file_url(doc_name)]
+
+
+def _meta_url(doc_meta: dict) -> list[str]:
+    return [doc_meta["url"]] if doc_meta.get("url") else []
+
+
+def _file_url(doc_name: str) -> list[str]:
     name = doc_name.rpartition("/")[2]
-    if "." in name.rpartition(".")[0] and FILE_HOST.search(name):
-        urls.append(name)
-    return urls
+    return [name] if "." in name.rpartition(".")[0] and FILE_HOST.search(name) else []
 
 
 def hosts_of(urls: list[str]) -> tuple[str, ...]:
