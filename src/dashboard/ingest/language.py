@@ -107,9 +107,7 @@ class Tokenizer:
         for word in user_words:
             # suggest_freq: the smallest frequency that keeps the word whole (jieba's own
             # default for add_word without a frequency); never lower an existing word.
-            freq = max(int(self._jieba.suggest_freq(word)), 1)
-            self._jieba.add_word(word, freq, "nz")  # rjieba needs all three arguments
-            self.user_word_freqs.append((word, freq))
+            self._add_word(word, max(int(self._jieba.suggest_freq(word)), 1))
         self.names = frozenset(w for w, _ in self.user_word_freqs)
         self.stopwords = stopwords if stopwords is not None else StopwordRules(frozenset(), ())
         self._verdicts: dict[str, bool] = {}
@@ -118,6 +116,10 @@ class Tokenizer:
         # rjieba cannot be pickled: a Dask worker builds its own from the words and
         # frequencies this one was given, in the same order, so it cuts identically.
         return (_rebuilt_tokenizer, (self.user_word_freqs, self.stopwords))
+
+    def _add_word(self, word: str, freq: int) -> None:
+        self._jieba.add_word(word, freq, "nz")  # rjieba needs all three arguments
+        self.user_word_freqs.append((word, freq))
 
     def cut(self, text: str) -> list[str]:
         """All tokens, as jieba ``lcut(text, HMM=False)`` returns them."""
@@ -154,8 +156,7 @@ def _rebuilt_tokenizer(
 ) -> Tokenizer:
     tok = Tokenizer((), stopwords)
     for word, freq in user_word_freqs:
-        tok._jieba.add_word(word, freq, "nz")
-    tok.user_word_freqs = list(user_word_freqs)
+        tok._add_word(word, freq)
     tok.names = frozenset(w for w, _ in tok.user_word_freqs)
     return tok
 
