@@ -352,7 +352,7 @@ def run(
     )
     ingest_peak = _children_peak_mb()
     cores = os.cpu_count() or 1
-    used = 1 if workers == 1 and not scheduler else min(workers or cores, cores)
+    used = min(workers or cores, cores)
     ingest = {
         "articles": n_articles,
         "raw_mb": round(mb, 2),
