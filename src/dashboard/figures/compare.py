@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from ..analysis.compare import SIGNIFICANT_Z
 from ..common import i18n
 from .style import base_layout
 
@@ -132,7 +133,7 @@ def compare_figure(
     selected: str | None = None,
     labelled: int = LABELLED,
     height: int = 640,
-    min_z: float = 1.96,
+    min_z: float = SIGNIFICANT_Z,
 ) -> go.Figure:
     """Every term a point (customdata: the term, so a click picks it); log axes; the
     ``labelled`` most distinctive terms of A (z >= ``min_z``) and of B (z <= -``min_z``) in their outlet's
