@@ -151,6 +151,9 @@ def test_unknown_names_are_found_and_marked_unverified():
         ("越南政府副总理潘廷镯会见代表团。", "潘廷镯"),
         # a two-character surname: a name of four characters
         ("中国驻马来西亚大使欧阳玉靖出席活动。", "欧阳玉靖"),
+        # transliterations with syllables of the standard tables: -申科 (-shenko), -佛 (-pho)
+        ("同接机的俄罗斯副总理切尔内申科等官员握手。", "切尔内申科"),
+        ("总统的新闻秘书尼基佛洛夫表示。", "尼基佛洛夫"),
     ],
 )
 def test_officials_after_a_title_are_found(text, name):
@@ -160,6 +163,20 @@ def test_officials_after_a_title_are_found(text, name):
 @pytest.mark.parametrize("text", ["外交部长表示欢迎。", "总统高度评价两国关系。"])
 def test_an_ordinary_word_after_a_title_is_no_name(text):
     assert not [e for _, e in found(text) if e.startswith("unverified:")]
+
+
+@pytest.mark.parametrize(
+    "text, place",
+    [
+        # a city in a part of a country, and a villa where leaders met, are no persons
+        ("泽连斯基在波兰东南部的热舒夫(Rzeszow)与美军官兵会面。", "热舒夫"),
+        ("拜登和普京在瑞士日内瓦的拉格朗热别墅举行会晤。", "拉格朗热"),
+    ],
+)
+def test_a_place_named_like_a_transliteration_is_no_person(text, place):
+    mentions, _ = extract(text)
+    persons = mentions.loc[mentions["type"] == "person", "surface"].tolist()
+    assert not [p for p in persons if place in p]
 
 
 def test_weak_abbreviations_count_only_after_a_stronger_partner():

@@ -76,6 +76,9 @@ _BUILDINGS = (
     "体育场",
     "纪念碑",
     "庄园",
+    "别墅",
+    "饭店",
+    "会议中心",
 )
 # A building's name, with the words that often stand between it and the place (吴圩国际机场).
 _BUILDING_RE = re.compile(f"(?:国际|国家|人民|中央|纪念)?(?:{'|'.join(_BUILDINGS)})")
@@ -91,7 +94,7 @@ _TRANSLIT = set(
     "伦罗洛马迈曼梅门蒙米密明莫姆穆纳奈南内尼宁诺帕潘佩皮普奇齐恰乔切钦琼丘萨塞森沙莎舍什施斯"
     "松苏索塔泰坦汤特滕提廷图托瓦万威韦维温沃乌伍西希谢辛休亚扬耶伊因英尤约泽扎詹兹佐祖夫茨娃"
     "娜娅琴谢廖沙科鲍绍舒茹日季久柳丽娜尤兹汀霍蒂赛鲍麦莉蕾露玛芙黛琪佳嘉卓韦沃谢廖德哲"
-    "尔兰姆斯特劳雅迪诺森克洛萨瓦伊拉哈涅波罗捷别烈得盖杰京欧翰瑟默"
+    "尔兰姆斯特劳雅迪诺森克洛萨瓦伊拉哈涅波罗捷别烈得盖杰京欧翰瑟默申佛登蓬桑吕热若让尚勃契"
 )
 # Tokens the tagger calls names that are not (measured on the seed and news in general).
 FALSE_NAMES = {
@@ -116,6 +119,15 @@ _PLACE_PRECEDERS = (
     "位于",
     "途经",
     "赶赴",
+    # a part of a country and what lies there: 在波兰东南部的热舒夫, 东部城市, 首都
+    "东部的",
+    "西部的",
+    "南部的",
+    "北部的",
+    "中部的",
+    "城市",
+    "首都",
+    "小镇",
 )
 # A name followed by these is part of an institution's name: 金日成军事综合大学, 普希金博物馆.
 NAMED_INSTITUTION_RE = re.compile(
