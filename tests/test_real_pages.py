@@ -177,6 +177,13 @@ def test_the_site_of_an_unknown_publisher_is_kept_for_display(tmp_path):
             date(2023, 5, 2),
         ),
         (f"两国外长会谈\n{BODY}{BODY}（编辑：某某）1130131", date(2024, 1, 31)),
+        # slashed dates with the year last, when only one reading is possible
+        (f"外长会谈\n美国新闻中心\n6/17/2023\n{BODY}", date(2023, 6, 17)),
+        (f"外长会谈\n星期二, 12/12/2023 15:30\n{BODY}", date(2023, 12, 12)),
+        (f"外长会谈\n25/10/2022\n{BODY}", date(2022, 10, 25)),
+        # a site's address beside the timestamp; a source stamp opening the report
+        (f"外长会谈\nhttp://www.example-news.com   2023-05-07 14:08:22\n{BODY}", date(2023, 5, 7)),
+        (f"外长会谈\n中央社  2022/12/23  {BODY}{BODY}", date(2022, 12, 23)),
     ],
 )
 def test_the_publication_date_is_the_pages_not_its_clock(page, expected):
@@ -191,6 +198,8 @@ def test_a_date_in_the_address_dates_a_page_that_says_nothing_else():
 
 def test_no_date_rather_than_a_guess():
     assert one(f"外长会谈\n{BODY}{BODY}").published is None
+    # 3/4/2023 is 3 April in some countries and 4 March in others
+    assert one(f"外长会谈\n3/4/2023\n{BODY}{BODY}").published is None
 
 
 # ---------------------------------------------------------------- chrome

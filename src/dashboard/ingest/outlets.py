@@ -17,7 +17,7 @@ import ahocorasick_rs
 from ..common.textnorm import count_han, to_simplified
 from ..tables.paths import OUTLETS_CSV
 from .cleaning import BYLINE, BYLINE_MAX, DATELINE, TERMINAL, Line, has_body
-from .pubdate import FULL_DATE
+from .pubdate import FULL_DATE, SOURCE_STAMP
 
 UNKNOWN = "unknown"
 
@@ -205,13 +205,6 @@ _LABELLED = re.compile(
     rf"(?<![片像频图])(?:{_LABEL})\s*[:：]?\s*(?P<x>[^\s|｜·,，;；)）】\]]{{2,30}})",
     re.IGNORECASE,
 )
-# A line opening with an outlet's name and a date (a forum repost's source line, a portal's
-# source-and-time line): 中央社  2022/12/23 …, 经济通新闻 2023-10-24 08:56.
-# The date is a numeric stamp (2022/12/23, 2023-10-24), page furniture: 据新华社2024年5月13日报道
-# and 人民日报2024年5月13日发表 quote an outlet inside a sentence.
-_OUTLET_DATED = re.compile(
-    r"^(?!据)(?P<x>[^\s，。,:：/]{2,12}?)\s*(?:19|20)\d\d(?P<sep>[/.\-])\d{1,2}(?P=sep)\d{1,2}(?!\d)"
-)
 _REPORTER = re.compile(
     r"^(?P<x>[^\s，。,:：]{2,14}?)\s*(?:驻\S{1,10}?)?(?:特派|特约|首席|资深|实习)?(?:记者|撰稿人?)"
 )
@@ -363,7 +356,7 @@ def article_outlet(
         (_closing(s, registry) for s in tail),
         # the outlet and its date opening a line: 中央社  2022/12/23, 法新社 2022-11-04 (after
         # a closing 据中新社: the line may be a site's own masthead and time over a relayed report)
-        (named(m["x"], registry) for ln in head if (m := _OUTLET_DATED.match(ln.simplified))),
+        (named(m["x"], registry) for ln in head if (m := SOURCE_STAMP.match(ln.simplified))),
         # a byline line under the title: 美国之音中文网/记者林澄, / 中央社, 2025年3月22日 环球时报
         (byline_outlet(ln, registry) for ln in head if ln.kind != "headline"),
     )

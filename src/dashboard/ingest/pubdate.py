@@ -130,6 +130,16 @@ _EN_DMY = re.compile(
     rf"\b(?P<d>\d{{1,2}})\s+(?P<m>{_EN_MONTH})\.?,?\s+(?P<y>(?:19|20)\d\d)\b", re.I
 )
 _DOT_DMY = re.compile(r"(?<![\d.])(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>(?:19|20)\d\d)(?![\d.])")
+# A line opening with an outlet's name and a date (a forum repost's source line, a portal's
+# source-and-time line): 中央社  2022/12/23 …, 经济通新闻 2023-10-24 08:56.
+# The date is a numeric stamp (2022/12/23, 2023-10-24), page furniture: 据新华社2024年5月13日报道
+# and 人民日报2024年5月13日发表 quote an outlet inside a sentence.
+SOURCE_STAMP = re.compile(
+    r"^(?!据)(?P<x>[^\s，。,:：/]{2,12}?)\s*(?P<stamp>(?:19|20)\d\d(?P<sep>[/.\-])\d{1,2}(?P=sep)\d{1,2})(?!\d)"
+)
+# 6/17/2023 (an American site), 12/12/2023 15:30 (a Vietnamese one): month and day in either
+# order, read only when the numbers leave one reading (a number over 12 is the day).
+_SLASH_XXY = re.compile(r"(?<![\d/])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>(?:19|20)\d\d)(?![\d/])")
 _ROC_YEAR = re.compile(
     rf"民国\s*(?P<y>\d{{2,3}}|[一二三四五六七八九十百]{{2,5}})\s*年\s*(?P<m>{DATE_NUMBER})\s*月\s*(?P<d>{DATE_NUMBER})"
 )
@@ -161,6 +171,13 @@ def any_date(text: str) -> date | None:
         d = make_date(int(m["y"]), int(m["m"]), int(m["d"]))
         if d:
             return d
+    m = _SLASH_XXY.search(text)
+    if m:
+        a, b = int(m["a"]), int(m["b"])
+        if a == b or max(a, b) > 12:
+            d = make_date(int(m["y"]), min(a, b), max(a, b))
+            if d:
+                return d
     m = _ROC_YEAR.search(text)
     if m:
         year = cn_number(m["y"]) if not m["y"].isdigit() else int(m["y"])
@@ -202,6 +219,7 @@ _FORUM_POST = re.compile(
     r"|(?:阅读|回复|浏览|查看|点击|评论)(?:量|数|次数)?\s*[:：]?\s*\d+",
     re.I,
 )
+_ADDRESS = re.compile(r"(?:https?://|www\.)\S+", re.I)
 _CLOCK = re.compile(r"(?:北京|中国|当地|台北|香港|东京|首尔)时间|°C|℃|气温|天气|今天是")
 _WEEKDAY = re.compile(r"星期[一二三四五六日天]|周[一二三四五六日]")
 
@@ -242,10 +260,14 @@ def page_date_of(
     weekday_dates = []
     for ln in lines[:15]:
         body_started = body_started or ln.kind in ("body", "dateline") and has_sentences(ln)
-        if ln.kind == "date" or (len(ln.simplified) <= 40 and any_date(ln.simplified)):
+        # A site's address beside a timestamp (http://www.example.com   2023-05-07 14:08:22)
+        # leaves a date line; a source stamp (中央社  2022/12/23) may open the report's text.
+        stamp = SOURCE_STAMP.match(ln.simplified)
+        short = len(_ADDRESS.sub("", ln.simplified)) <= 40
+        if ln.kind == "date" or stamp or (short and any_date(ln.simplified)):
             if _is_clock(ln.simplified):
                 continue
-            d = any_date(ln.simplified)
+            d = parse_full_date(stamp["stamp"]) if stamp else any_date(ln.simplified)
             if d and not body_started and _edition_or_clock(ln.simplified):
                 weekday_dates.append(d)
             elif d:
