@@ -295,6 +295,16 @@ def test_a_month_and_day_take_the_year_their_sentence_states(tmp_path):
     assert ("visit", "CHN", "ITA", date(2019, 3, 21)) in events_of(tmp_path, text)
 
 
+def test_without_a_year_in_its_sentence_a_date_takes_the_latest_year_the_text_states(tmp_path):
+    # the background years come first; the report's own year is the latest it names
+    text = (
+        "外长访华\n韩国外交部长官5月13日至14日访问北京，与中国外长举行会谈。"
+        "这是自2023年11月以来两国外长首次会面，双方在2024年2月曾通电话。"
+        f"{BODY}"
+    )
+    assert ("visit", "KOR", "CHN", date(2024, 5, 13)) in events_of(tmp_path, text)
+
+
 def test_relative_days_are_not_placed_without_a_publication_date(tmp_path):
     text = f"外长会谈\n韩国外长昨天抵达东京访问日本。{BODY}"
     assert events_of(tmp_path, text) == [("visit", "KOR", "JPN", None)]

@@ -376,8 +376,9 @@ def find_in_article(article, mentions: list[Mention]) -> list[dict]:
 
 def _written_out_times(text: str) -> list[TimeExpr]:
     """Without a publication date only dates written out in full can be placed: 2024年6月19日,
-    or 6月19日 when its sentence states the year (or the text states one year only). 昨天,
-    19日 or 上周 need the dispatch date and are left out."""
+    or 6月19日 with the year its sentence states, else the latest year the text states (news
+    give background years, 自2023年11月以来, before and beside the report's own). 昨天, 19日 or
+    上周 need the dispatch date and are left out."""
     years = [(m.start(), int(m.group(1))) for m in _YEAR_IN_TEXT.finditer(text)]
     if not years:
         return []
@@ -387,7 +388,7 @@ def _written_out_times(text: str) -> list[TimeExpr]:
         for year in {y for _, y in years}
     }
     sentences = [m.span() for m in _SENTENCE.finditer(text)]
-    only = years[0][1] if len({y for _, y in years}) == 1 else None
+    latest = max(y for _, y in years)
     chosen = []
     for t in by_year[years[0][1]]:
         if _FULL_YEAR.match(t.text):  # 2024年6月19日: its own year
@@ -395,9 +396,8 @@ def _written_out_times(text: str) -> list[TimeExpr]:
             continue
         lo, hi = next(((a, b) for a, b in sentences if a <= t.start < b), (t.start, t.end))
         near = [y for pos, y in years if lo <= pos < hi]
-        year = near[0] if near else only
-        if year is not None:
-            chosen.append(next((u for u in by_year[year] if u.start == t.start), t))
+        year = near[0] if near else latest
+        chosen.append(next((u for u in by_year[year] if u.start == t.start), t))
     return chosen
 
 
