@@ -321,10 +321,19 @@ def test_an_undated_title_restating_the_event_is_one_row(tmp_path):
         "日本首相20日将前往印度尼西亚，与总统佐科举行会谈。",  # the joined clause is planned too
         "两国领导人22日出席在雅加达举行的东盟峰会。",  # many countries, no pair
         "韩国总统曾与日本首相举行视频会谈。",  # undated, a call and a past habit
+        "日本首相表示，他1月中前不会出访，等于暂时放弃访美行程。",  # given up
+        "白宫内部讨论今年稍后派遣国务卿访问中国。",  # discussed, later
+        "旅游局推出新活动，旨在鼓励更多中国游客前往澳大利亚旅游。",  # urged
+        "美国国务卿原定2月访问中国，但启程之前发生气球事件。",  # called off; 启程之前 a time
     ],
 )
 def test_plans_multilateral_summits_and_calls_are_no_events(tmp_path, sentence):
     assert events_of(tmp_path, f"{DATED}{sentence}{BODY}") == []
+
+
+def test_what_a_meeting_discussed_leaves_it_an_event(tmp_path):
+    text = f"{DATED}俄罗斯总统普京在莫斯科与到访的以色列总理举行会晤，讨论双边和国际问题。{BODY}"
+    assert {(a, b) for _, a, b, _ in events_of(tmp_path, text)} == {("ISR", "RUS")}
 
 
 def test_the_traveller_is_not_where_the_train_came_from(tmp_path):

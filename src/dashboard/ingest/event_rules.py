@@ -77,14 +77,18 @@ def _kind_of(word: str) -> str:
 _NOT_EVENT = re.compile(
     r"(?<![中少上大])将(?![军领])|即将|计划|拟|准备|打算|预计|有望|或将|可能|希望|考虑|筹备|"
     r"(?<!应)邀请?(?!请?[了过])|如果|假如|倘若|若|一旦|未|没有|否认|取消|推迟|不会|尚未|"
-    r"原定|原计|原本|原先|本来|期盼|期待|寻求|酝酿|规划|筹划|届时|预定|有意|盼望|争取|设法"
+    r"原定|原计|原本|原先|本来|期盼|期待|寻求|酝酿|规划|筹划|届时|预定|有意|盼望|争取|设法|"
+    r"放弃|搁置|暂停|延期"  # 放弃访美行程: given up or shelved
 )
+# Before the trigger only (after it they are common in reports of real meetings: 举行会晤，讨论…):
+# a visit discussed (讨论…派遣某某访问中国), put later (稍后访问) or urged (鼓励游客前往).
+_NOT_EVENT_BEFORE = re.compile(_NOT_EVENT.pattern + "|讨论|稍后|鼓励")
 # A visit word used as a noun for a time or a plan (访华期间, 访问前夕, 此访行程): the clause is
 # about something else, which carries its own event if there is one.
 _JOINED = re.compile(r"[，,]?\s*(?:与|同|并|和|再|随后|然后|之后|届时|跟)")
 _NOMINAL_VISIT = re.compile(
     f"[{_AB}]?(?:[^，,。的]{{1,6}}?(?:当天|的首个行程))?"
-    r"(?:期间|前夕|之际|行程|之行|计划|安排|事宜|议程|一事|前后|以来|当天)"
+    r"(?:期间|前夕|之际|行程|之行|计划|安排|事宜|议程|一事|前后|以来|当天|之前|以前)"
 )
 # A meeting word naming a time or a setting (会谈中, 会见时, 会谈后签署…): the meeting itself is
 # told elsewhere.
@@ -293,10 +297,10 @@ def find_in_article(article, mentions: list[Mention]) -> list[dict]:
             word = tm.group()
             kind = "visit" if word == "访" else _kind_of(word)
             prefix = sentence[c0 : tm.start()]
-            if _NOT_EVENT.search(prefix):
+            if _NOT_EVENT_BEFORE.search(prefix):
                 continue
             # 菅义伟20日将前往印尼，与总统佐科举行会谈: a clause joined to a planned one is planned.
-            if _JOINED.match(sentence, c0) and _NOT_EVENT.search(sentence, 0, c0):
+            if _JOINED.match(sentence, c0) and _NOT_EVENT_BEFORE.search(sentence, 0, c0):
                 continue
             trig, trig_end = s0 + tm.start(), s0 + tm.end()
             if kind == "summit" and _MULTILATERAL.search(sentence, max(0, c0), tm.start()):
