@@ -331,6 +331,22 @@ def test_plans_multilateral_summits_and_calls_are_no_events(tmp_path, sentence):
     assert events_of(tmp_path, f"{DATED}{sentence}{BODY}") == []
 
 
+@pytest.mark.parametrize(
+    "sentence, pair",
+    [
+        ("韩国总统尹锡悦22日飞抵东京羽田机场。", ("KOR", "JPN")),
+        ("朝鲜领导人金正恩22日乘专列抵俄。", ("PRK", "RUS")),
+        ("越南国家主席22日到达北京。", ("VNM", "CHN")),
+    ],
+)
+def test_arrivals_are_visits_in_their_other_words(tmp_path, sentence, pair):
+    assert ("visit", *pair, date(2023, 3, 22)) in events_of(tmp_path, f"{DATED}{sentence}{BODY}")
+
+
+def test_a_boycott_is_no_arrival(tmp_path):
+    assert events_of(tmp_path, f"{DATED}中国消费者22日抵制日本商品。{BODY}") == []
+
+
 def test_what_a_meeting_discussed_leaves_it_an_event(tmp_path):
     text = f"{DATED}俄罗斯总统普京在莫斯科与到访的以色列总理举行会晤，讨论双边和国际问题。{BODY}"
     assert {(a, b) for _, a, b, _ in events_of(tmp_path, text)} == {("ISR", "RUS")}

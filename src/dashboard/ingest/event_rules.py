@@ -52,13 +52,13 @@ _ABBR_PAIR = re.compile(
 SUMMIT_WORDS = ["峰会", "首脑会谈", "首脑会晤", "元首会晤", "首脑会面", "领导人会晤", "高峰会"]
 MEETING_WORDS = ["会见", "会晤", "会谈", "接见", "接待", "会面"]
 DEPARTURE_WORDS = ["启程", "起程", "出发", "动身", "前往", "飞往", "离开"]
-VISIT_WORDS = ["到访", "访问", "出访", "来访", "造访", "抵达", "赴"]
+VISIT_WORDS = ["到访", "访问", "出访", "来访", "造访", "拜访", "参访", "抵达", "飞抵", "到达", "赴"]
 _KIND_RANK = {"summit": 0, "meeting": 1, "departure": 2, "visit": 3}
 _TRIGGER = re.compile(
     "|".join(
         sorted(SUMMIT_WORDS + MEETING_WORDS + DEPARTURE_WORDS + VISIT_WORDS, key=len, reverse=True)
     ).replace("来访", "(?<!以)来访")  # 自2018年以来访问中国: 以来 + 访问, no 来访
-    + f"|访(?=[{_AB}])"
+    + f"|访(?=[{_AB}])|抵(?=[{_AB}])"  # 访华, 抵俄 (not 抵制, 抵达 above)
 )
 
 
@@ -284,7 +284,7 @@ def find_in_article(article, mentions: list[Mention]) -> list[dict]:
                 and not countries_in(mentions, s0 + tm.end(), s0 + tm.end() + 6)
             ):
                 continue
-            kind = "visit" if word.startswith("访") and len(word) == 1 else _kind_of(word)
+            kind = "visit" if len(word) == 1 and word in "访抵" else _kind_of(word)
             cb = _clause_bounds(sentence, tm.start())
             if kind == "summit" and _MULTILATERAL.search(sentence, cb[0], tm.start()):
                 # 对俄罗斯进行国事访问并出席二十国集团峰会: the summit of many is no event of its
@@ -295,7 +295,7 @@ def find_in_article(article, mentions: list[Mention]) -> list[dict]:
                 best[cb] = (rank, tm)
         for (c0, c1), (_rank, tm) in best.items():
             word = tm.group()
-            kind = "visit" if word == "访" else _kind_of(word)
+            kind = "visit" if word in ("访", "抵") else _kind_of(word)
             prefix = sentence[c0 : tm.start()]
             if _NOT_EVENT_BEFORE.search(prefix):
                 continue
