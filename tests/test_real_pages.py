@@ -343,6 +343,11 @@ def test_arrivals_are_visits_in_their_other_words(tmp_path, sentence, pair):
     assert ("visit", *pair, date(2023, 3, 22)) in events_of(tmp_path, f"{DATED}{sentence}{BODY}")
 
 
+def test_a_visit_under_way_is_where_it_happens_on_the_reports_day(tmp_path):
+    text = f"{DATED}新加坡总理李显龙正在中国访问。{BODY}"
+    assert events_of(tmp_path, text) == [("visit", "SGP", "CHN", date(2023, 3, 22))]
+
+
 def test_a_boycott_is_no_arrival(tmp_path):
     assert events_of(tmp_path, f"{DATED}中国消费者22日抵制日本商品。{BODY}") == []
 

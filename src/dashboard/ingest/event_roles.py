@@ -191,7 +191,11 @@ def roles(kind, text, mentions, s0, s1, c0, c1, trig, trig_end, counts) -> dict 
                 for m in ms
                 if m not in origin_place
                 and m not in targets
-                and not (m.type == "place" and text[max(s0, m.start - 1) : m.start] in "在于")
+                # 在平壤, 正在中国访问: where the visit happens, not who makes it
+                and not (
+                    m.type in ("place", "country")
+                    and text[max(s0, m.start - 1) : m.start] in "在于"
+                )
                 and not _ROUTE_BEFORE.search(text, max(s0, m.start - 3), m.start)
             ]
 

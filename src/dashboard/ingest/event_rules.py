@@ -145,6 +145,8 @@ _TAKES_OFFICE = re.compile(
 _DAY_STATED = re.compile(
     r"[0-9０-９]{1,2}\s*月\s*[0-9０-９]{1,2}\s*[日号]|[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}[日号]"
 )
+# A visit under way when the report was written: 新加坡总理李显龙正在中国访问.
+_UNDER_WAY = re.compile(r"正在|正于")
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 _CLAUSE_BREAK = re.compile(r"[，,；;：:]")
 _ATTRIBUTIVE_AFTER = re.compile(f"[{_AB}]?的")  # 到访的代表团, 首位访华的日本阁僚
@@ -310,6 +312,12 @@ def find_in_article(article, mentions: list[Mention]) -> list[dict]:
             if _TOPIC_VISIT.search(sentence, 0, tm.start()):
                 continue  # 岸田这次访问凸显…, 主持此次会谈: the event named as a topic
             t = _pick_date(times, text, s0, s1, s0 + c0, s0 + c1, trig)
+            under_way = _UNDER_WAY.search(sentence, c0, tm.start())
+            if t is None and dated and under_way:  # 李显龙正在中国访问: on the report's day
+                t = TimeExpr(
+                    s0 + under_way.start(), s0 + under_way.end(), under_way.group(),
+                    anchor, anchor, "day", approximate=True, basis="dispatch",
+                )  # fmt: skip
             if (
                 t is None
                 and kind in ("visit", "departure")
