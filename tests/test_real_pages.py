@@ -65,6 +65,8 @@ def outlet(text: str, **kw) -> str | None:
         (f"齐鲁晚报 2024年05月17日\n外长会谈\n{BODY}{BODY}\n据中新社", "China News Service"),
         # a name that is an ordinary word inside text counts only standing alone
         (f"川普访问日本\n国际中心 2019年04月25日\n来源：上报\n{BODY}", "Up Media"),
+        # a stored page's opening date line does not hide the masthead after it
+        (f" date 2024-04 【有线新闻】\n{BODY}{BODY}", "i-Cable News"),
     ],
 )
 def test_the_publisher_is_read_from_what_the_article_says(page, expected):

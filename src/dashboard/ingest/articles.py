@@ -42,7 +42,7 @@ from .outlets import (
     page_urls,
     site_name,
 )
-from .pubdate import article_published, page_date_of, stored_month
+from .pubdate import article_published, page_date_of, stored_date_apart, stored_month
 from .readers import RawDocument, iter_files, read_file
 from .report import IngestReport, Rejected
 from .splitting import leading_context, split_segments
@@ -118,7 +118,7 @@ def _resolve_article(
 
 
 def document_drafts(doc: RawDocument, registry: OutletRegistry) -> list[Draft]:
-    lines, removed = clean_page(doc.text)
+    lines, removed = clean_page(stored_date_apart(doc.text))
     if not lines:
         return []
     urls = page_urls(doc.meta, doc.doc, doc.text)

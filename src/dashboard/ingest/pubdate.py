@@ -286,6 +286,15 @@ def page_date_of(
     return None, None
 
 
+def stored_date_apart(text: str) -> str:
+    """A stored page's opening "date 2024-04" on a line of its own: the page's text after it
+    (【有线新闻】, a headline) then opens a line as it did on the page."""
+    m = _STORED_DATE.match(text)
+    if m is None or m.end() >= len(text) or text[m.end()] == "\n":
+        return text
+    return text[: m.end()] + "\n" + text[m.end() :].lstrip(" \t")
+
+
 def stored_month(text: str) -> tuple[int, int] | None:
     """A stored page's "date YYYY-MM" line that gives only the month."""
     m = _STORED_DATE.match(next(iter(text.splitlines()), ""))
