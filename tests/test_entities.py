@@ -154,6 +154,11 @@ def test_unknown_names_are_found_and_marked_unverified():
         # transliterations with syllables of the standard tables: -申科 (-shenko), -佛 (-pho)
         ("同接机的俄罗斯副总理切尔内申科等官员握手。", "切尔内申科"),
         ("总统的新闻秘书尼基佛洛夫表示。", "尼基佛洛夫"),
+        # a Malaysian honorific: a name follows, in whatever characters (翁 is no syllable)
+        ("柔佛州务大臣拿督翁哈菲兹也有随行。", "翁哈菲兹"),
+        ("驻华大使拉惹拿督努希尔万、领事苏拉亚将出席论坛。", "努希尔万"),
+        ("驻华大使拉惹拿督努希尔万、领事苏拉亚将出席论坛。", "苏拉亚"),
+        ("大马驻南宁总领事阿末法迪及中国大使出席。", "阿末法迪"),
     ],
 )
 def test_officials_after_a_title_are_found(text, name):

@@ -53,7 +53,11 @@ NAME_TITLES = (
     "外务相", "经济相", "国防相", "防卫相", "财务相", "副相", "首席", "特使", "大法官",
     "夫人", "新闻秘书", "国务委员", "拿督斯里", "丹斯里", "拿督", "国王", "女王", "亲王", "王储",
     "研究员", "学者", "教授", "专家", "分析师", "所长", "总裁", "董事长", "歌手",
+    "领事", "总领事", "最高专员", "大臣",
 )  # fmt: skip
+# Malaysian honorifics: what follows is a name, in whatever characters it is written (拿督翁哈菲兹,
+# 丹斯里阿邦佐哈里), as Malaysia's Chinese papers name their officials.
+HONORIFIC_TITLES = ("拿督斯里", "丹斯里", "拿督")
 _TITLE_END_RE = re.compile(
     "(?:" + "|".join(sorted(map(re.escape, NAME_TITLES), key=len, reverse=True)) + ")$"
 )

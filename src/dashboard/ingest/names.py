@@ -21,7 +21,7 @@ from functools import lru_cache
 from itertools import accumulate
 
 from ..common.textnorm import HAN, NAME_SEPARATORS
-from .gazetteer import NAME_TITLES, SKIP_CHARS, SKIP_RE, Mention, glued_at_end
+from .gazetteer import HONORIFIC_TITLES, NAME_TITLES, SKIP_CHARS, SKIP_RE, Mention, glued_at_end
 
 _ONLY_HAN_RE = re.compile(f"^[{HAN}]+$")
 # Honorifics and titles: never part of a name (金正恩同志 -> 金正恩); titles also announce one.
@@ -31,7 +31,7 @@ _TITLES_RE = "|".join(sorted(map(re.escape, _TITLES), key=len, reverse=True))
 _TITLE_NAME_RE = re.compile(
     f"(?:{_TITLES_RE})([{HAN}]{{2,3}}?|[{HAN}{NAME_SEPARATORS}]{{3,16}}?)"
     r"(?=\(音\)|（音）|\(|（|同志|率领|表示|指出|强调|说|称|在|于|和|与|等|的|会见|会晤|会谈|举行|出席"
-    r"|访问|通话|主持|签署|发表|宣布|接受|前往|一行|当天|当日|日前|近日|随后|则|也|还|到|抵达|偕"
+    r"|访问|通话|主持|签署|发表|宣布|接受|前往|一行|当天|当日|日前|近日|随后|则|也|还|到|抵达|偕|及|将"
     r"|[0-9]|[，,。、；;：:！!？?\s]|$)"
 )
 # Titles inside the run taken for the name: 部长兼理事会主席拿督斯里张庆信 -> 张庆信.
@@ -94,7 +94,7 @@ _TRANSLIT = set(
     "伦罗洛马迈曼梅门蒙米密明莫姆穆纳奈南内尼宁诺帕潘佩皮普奇齐恰乔切钦琼丘萨塞森沙莎舍什施斯"
     "松苏索塔泰坦汤特滕提廷图托瓦万威韦维温沃乌伍西希谢辛休亚扬耶伊因英尤约泽扎詹兹佐祖夫茨娃"
     "娜娅琴谢廖沙科鲍绍舒茹日季久柳丽娜尤兹汀霍蒂赛鲍麦莉蕾露玛芙黛琪佳嘉卓韦沃谢廖德哲"
-    "尔兰姆斯特劳雅迪诺森克洛萨瓦伊拉哈涅波罗捷别烈得盖杰京欧翰瑟默申佛登蓬桑吕热若让尚勃契"
+    "尔兰姆斯特劳雅迪诺森克洛萨瓦伊拉哈涅波罗捷别烈得盖杰京欧翰瑟默申佛登蓬桑吕热若让尚勃契末惠"
 )
 # Tokens the tagger calls names that are not (measured on the seed and news in general).
 FALSE_NAMES = {
@@ -220,7 +220,8 @@ def fallback_candidates(
         chinese = (len(name) <= 3 and name[0] in _SURNAMES) or (
             len(name) <= 4 and name[:2] in _COMPOUND_SURNAMES  # 大使欧阳玉靖
         )
-        if chinese or translit or foreign:
+        honoured = len(squeezed) >= 3 and text[:s].endswith(HONORIFIC_TITLES)
+        if chinese or translit or foreign or honoured:
             found.append((s, e, "person"))
     if _LATIN_NAME_RE.search(text):  # cheap test first: most articles have no Latin name
         for m in _TITLE_LATIN_RE.finditer(text):
