@@ -203,9 +203,15 @@ def fallback_candidates(
         if token_at is None:
             token_at = {start: (word, tag) for word, tag, start in tokens}
         token = token_at.get(s)
-        if name in FALSE_NAMES or not free(s, e) or token is None:
+        honoured = text[:s].endswith(HONORIFIC_TITLES)  # the tokenizer may glue it to the name
+        if name in FALSE_NAMES or not free(s, e) or (token is None and not honoured):
             continue  # a name starts a word
-        if token[1] not in _POS_TYPES and len(token[0]) >= len(name) and is_word(token[0]):
+        if (
+            token is not None
+            and token[1] not in _POS_TYPES
+            and len(token[0]) >= len(name)
+            and is_word(token[0])
+        ):
             continue  # the tokenizer knows it as an ordinary word: 部长表示 (a token its
             # dictionary lacks, 副总理潘廷镯, is a name it has not seen)
 
@@ -220,8 +226,7 @@ def fallback_candidates(
         chinese = (len(name) <= 3 and name[0] in _SURNAMES) or (
             len(name) <= 4 and name[:2] in _COMPOUND_SURNAMES  # 大使欧阳玉靖
         )
-        honoured = len(squeezed) >= 3 and text[:s].endswith(HONORIFIC_TITLES)
-        if chinese or translit or foreign or honoured:
+        if chinese or translit or foreign or (honoured and len(squeezed) >= 3):
             found.append((s, e, "person"))
     if _LATIN_NAME_RE.search(text):  # cheap test first: most articles have no Latin name
         for m in _TITLE_LATIN_RE.finditer(text):
