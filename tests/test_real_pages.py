@@ -307,6 +307,17 @@ def test_without_a_year_in_its_sentence_a_date_takes_the_latest_year_the_text_st
     assert ("visit", "KOR", "CHN", date(2024, 5, 13)) in events_of(tmp_path, text)
 
 
+def test_a_year_ahead_is_not_the_reports_and_a_count_from_a_month_places_the_day_after_it(
+    tmp_path,
+):
+    text = (
+        "首相访韩\n日本首相5月26日访问韩国，与韩国总统举行会谈。这是两国领导人自2023年11月"
+        "在旧金山会面以来的首次会晤。两国在2025年即将迎来建交60周年。"
+        f"{BODY}"
+    )
+    assert ("visit", "JPN", "KOR", date(2024, 5, 26)) in events_of(tmp_path, text)
+
+
 def test_relative_days_are_not_placed_without_a_publication_date(tmp_path):
     text = f"外长会谈\n韩国外长昨天抵达东京访问日本。{BODY}"
     assert events_of(tmp_path, text) == [("visit", "KOR", "JPN", None)]

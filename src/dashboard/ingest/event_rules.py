@@ -126,6 +126,8 @@ _WRITTEN_OUT = re.compile(
     r"^(?:(?:19|20)\d\d|[〇零一二三四五六七八九]{4})\s*年|^[0-9０-９一二三四五六七八九十]{1,2}\s*月"
 )
 _YEAR_IN_TEXT = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年")
+_COUNTED_FROM = re.compile(r"((?:19|20)\d\d)\s*年\s*(?:(\d{1,2})\s*月)?[^。，,；;]{0,24}?以来")
+_YEAR_AHEAD = re.compile(r"即将|将要|将|计划|预计|有望|目标")
 _FULL_YEAR = re.compile(r"^(?:(?:19|20)\d\d|[〇零一二三四五六七八九]{4})\s*年")
 # A summit of many countries (东盟峰会, 二十国集团峰会): no bilateral pair to draw.
 _MULTILATERAL = re.compile(
@@ -400,7 +402,17 @@ def _written_out_times(text: str) -> list[TimeExpr]:
         for year in {y for _, y in years}
     }
     sentences = [m.span() for m in _SENTENCE.finditer(text)]
-    latest = max(y for _, y in years)
+    # A year ahead (日韩在2025年即将迎来…60周年, 到2030年) is no candidate for the report's own.
+    reported = [
+        y
+        for pos, y in years
+        if not _YEAR_AHEAD.search(text, pos, pos + 14)
+        and text[max(0, pos - 1) : pos] not in ("到", "至")
+    ]
+    latest = max(reported or [y for _, y in years])
+    # 自2023年11月…以来的首次会晤: the report is later than the month it counts from, so its
+    # 5月26日 is in 2024.
+    since = max(((int(m[1]), int(m[2] or 1)) for m in _COUNTED_FROM.finditer(text)), default=None)
     chosen = []
     for t in by_year[years[0][1]]:
         if _FULL_YEAR.match(t.text):  # 2024年6月19日: its own year
@@ -409,6 +421,12 @@ def _written_out_times(text: str) -> list[TimeExpr]:
         lo, hi = next(((a, b) for a, b in sentences if a <= t.start < b), (t.start, t.end))
         near = [y for pos, y in years if lo <= pos < hi]
         year = near[0] if near else latest
+        if not near and since is not None and (year, t.date.month) <= since:
+            year = since[0] + 1
+            if year not in by_year:
+                by_year[year] = [
+                    u for u in find_times(text, date(year, 7, 1)) if _WRITTEN_OUT.match(u.text)
+                ]
         chosen.append(next((u for u in by_year[year] if u.start == t.start), t))
     return chosen
 
