@@ -65,6 +65,10 @@ def outlet(text: str, **kw) -> str | None:
         (f"齐鲁晚报 2024年05月17日\n外长会谈\n{BODY}{BODY}\n据中新社", "China News Service"),
         # a name that is an ordinary word inside text counts only standing alone
         (f"川普访问日本\n国际中心 2019年04月25日\n来源：上报\n{BODY}", "Up Media"),
+        # the outlet, a slash and its desk or reporter; an unbracketed dateline alone on its line
+        (f"外长会谈\n聯合報／ 編譯高某某／即時報導\n{BODY}{BODY}", "United Daily News"),
+        (f"外长会谈\n中央社巴黎1日綜合外電報導\n{BODY}{BODY}", "CNA"),
+        (f"外长会谈\n中央社／ 華盛頓18日綜合外電報導\n{BODY}{BODY}", "CNA"),
         # a stored page's opening date line does not hide the masthead after it
         (f" date 2024-04 【有线新闻】\n{BODY}{BODY}", "i-Cable News"),
     ],

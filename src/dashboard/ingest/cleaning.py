@@ -115,7 +115,8 @@ DATELINE = re.compile(
     r"^[（(【\[]?据?(?P<pre>[^，。,：:（）()\[\]【】\d据另]{0,24}?)\s*"
     rf"(?:(?P<y>(?:19|20)\d{{2}})年)?(?:(?P<m>{DATE_NUMBER})月)?(?P<d>{DATE_NUMBER})日\s*"
     r"(?:(?P<relay>法新|路透|美联|共同|韩联|塔斯|德新|埃菲|安莎|彭博|俄新|合众|卫星)?(?:专)?[电讯]"
-    r"|(?:综合外电|综合)?(?:报导|报道)(?=[）)】\]])|[）)】\]](?=\s*\S))"
+    # unbracketed, the line is the dateline alone: 中央社巴黎1日综合外电报导
+    r"|(?:综合外电|综合)?(?:报导|报道)(?=[）)】\]]|\s*$)|[）)】\]](?=\s*\S))"
 )
 # A date line: opens with a full date (after an optional 发布时间： / 发布/ label) and carries
 # little else: a time, a weekday, 更新, or 来源：outlet.

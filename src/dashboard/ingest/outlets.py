@@ -179,6 +179,9 @@ def load_registry(path: Path = OUTLETS_CSV) -> OutletRegistry:
 _DASH_BYLINE = re.compile(r"^[^，。,]{2,24}?\s*[—–－]{1,2}")
 _SAYS = re.compile(r"报道|报导|称|说|表示|透露|指出")
 _QUOTES_IT = re.compile(r"^\s*[:：]")
+# The outlet, a slash, then its reporter or desk (a byline however long): 联合报／ 编译某某／即时报导,
+# 中央社／ 华盛顿18日综合外电报导.
+_BYLINE_SLASH = re.compile(r"\s*[／/|｜]\s*\S")
 _AGENCY_AFTER = re.compile(
     r"\s*[（(](?P<x>[^)）]{2,12})[)）]"
 )  # 朝中社：金正恩… names what the outlet said
@@ -346,6 +349,9 @@ def article_outlet(
     passes = (
         # a reporter's byline: 新华社记者某某, TVBS特派记者某某
         (named(m["x"], registry) for ln in head if (m := _reporter(ln.simplified))),
+        # the outlet and a slash before its desk or reporter: 联合报／ 编译某某／即时报导 (a
+        # line short enough to pass for a subtitle)
+        (_slash_byline(ln.simplified, registry) for ln in head if len(ln.simplified) <= 40),
         # a labelled source, in a line of its own or inside a date line
         (_labelled(ln.simplified, registry) for ln in head if len(ln.simplified) <= 80),
         # a bracketed masthead at the head: 【有线新闻】, 【大纪元2019年1月9日讯】, (观察者网讯)
@@ -365,6 +371,11 @@ def article_outlet(
         if outlet is not None:
             return outlet, place
     return None, place
+
+
+def _slash_byline(text: str, registry: OutletRegistry) -> Outlet | None:
+    hit = registry.match_prefix(text)
+    return hit[0] if hit and _BYLINE_SLASH.match(text, hit[1]) else None
 
 
 def _reporter(text: str) -> re.Match | None:
