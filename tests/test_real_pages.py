@@ -365,6 +365,25 @@ def test_a_visit_under_way_is_where_it_happens_on_the_reports_day(tmp_path):
     assert events_of(tmp_path, text) == [("visit", "SGP", "CHN", date(2023, 3, 22))]
 
 
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        # who was met before is not who travels on
+        (
+            "俄罗斯总统普京22日在符拉迪沃斯托克结束与朝鲜领导人金正恩的会晤后，直接飞往北京。",
+            ("departure", "RUS", "CHN"),
+        ),
+        # leaving a city abroad: the traveller's country, not the city's
+        (
+            "美国总统特朗普结束访华行程，22日登上专机离开北京，转往越南出席会议。",
+            ("departure", "USA", "VNM"),
+        ),
+    ],
+)
+def test_a_departure_is_the_travellers(tmp_path, sentence, expected):
+    assert (*expected, date(2023, 3, 22)) in events_of(tmp_path, f"{DATED}{sentence}{BODY}")
+
+
 def test_a_boycott_is_no_arrival(tmp_path):
     assert events_of(tmp_path, f"{DATED}中国消费者22日抵制日本商品。{BODY}") == []
 

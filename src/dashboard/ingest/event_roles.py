@@ -50,6 +50,9 @@ KNOWN_HEADS = {
 }
 _INVITATION = re.compile(r"应[^，。]{1,60}?邀请")
 _PRONOUN = re.compile(r"[他她]")
+_MET_BEFORE = re.compile(
+    r"(?:与|同|跟)[^，,。与同跟]{1,30}?(?:的)?(?:会晤|会谈|会见|会面|谈判|峰会)"
+)
 _ROUTE_BEFORE = re.compile(r"[从自经由](?:\S{0,2})$")
 _TOPIC_AFTER = re.compile(r"(?:半岛)?(?:问题|议题|核|局势|危机|政策|事务)")  # 朝鲜问题, 朝核
 _TOPIC_BEFORE = re.compile(r"(?:就|聚焦|讨论|关于|围绕|针对|涉及|商讨|谈及|讨论了)\S{0,2}$")
@@ -197,7 +200,11 @@ def roles(kind, text, mentions, s0, s1, c0, c1, trig, trig_end, counts) -> dict 
                     and text[max(s0, m.start - 1) : m.start] in "在于"
                 )
                 and not _ROUTE_BEFORE.search(text, max(s0, m.start - 3), m.start)
+                and not any(p.start() <= m.start < p.end() for p in partners)
             ]
+
+        # 普京结束与金正恩的会晤后飞往北京: who was met before is not who travels.
+        partners = list(_MET_BEFORE.finditer(text, s0, trig))
 
         # A list after 对 is all destinations: 对意大利、摩纳哥、法国进行国事访问.
         for m in sorted(before, key=lambda m: m.start):
@@ -224,9 +231,9 @@ def roles(kind, text, mentions, s0, s1, c0, c1, trig, trig_end, counts) -> dict 
         subj = subject(before) or [m for m in earlier if m.type == "person"] or earlier
         if lead_m is not None and lead_m.country:
             frm = lead_m.country
-        elif origin_place:
+        elif origin_place and not (kind == "departure" and subj):
             frm = origin_place[-1].country
-        elif subj:
+        elif subj:  # 特朗普…离开北京，转到越南: the traveller's country, not the city left
             frm = subj[-1].country
         for m in dest:
             if m.country != frm:
