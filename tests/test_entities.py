@@ -417,6 +417,14 @@ def test_a_country_name_starting_an_outlet_name_is_the_outlet():
     assert found("中国网民热议此事。") == [("中国", "CHN")]
 
 
+def test_a_country_name_starting_an_airlines_name_is_the_airline():
+    assert found("金正恩搭乘中国国际航空的包机抵达平壤。") == [
+        ("金正恩", "person:kim_jong_un"),
+        ("平壤", "place:pyongyang"),
+    ]
+    assert ("中国", "CHN") in found("中国航空业发展迅速。")  # an industry, not an airline
+
+
 def test_a_correspondents_posting_in_a_byline_is_not_a_mention():
     text = "【本报驻俄罗斯、日本特派特约记者 王小明】乌克兰代表团当天抵达。"
     assert found(text) == [("乌克兰", "UKR")]

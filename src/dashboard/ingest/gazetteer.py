@@ -82,10 +82,12 @@ _HUA_PREFIXES = set("来涉")
 # Abbreviations that are also directions: 西 ending a run is "west of" (在俄西的军事行动) unless a
 # compound suffix follows (中西关系).
 _DIRECTION_ABBREVS = set("西")
-# A country's name followed by one of these is a news outlet (中国之声, 中国政府网, 美国之音), not
-# a mention of the country, when the outlet word ends a word (中国网民, 中国网络 stay).
+# A country's name followed by one of these is a news outlet (中国之声, 中国政府网, 美国之音) or an
+# airline (搭乘中国国际航空的包机, 大韩航空), not a mention of the country, when the word ends a
+# word (中国网民, 中国网络 stay).
 _MEDIA_SUFFIX_RE = re.compile(
     "之声|之音|政府网|新闻网|网|日报|时报|晚报|电视台|广播电台|广播公司|通讯社|通信社"
+    "|(?:国际|东方|南方|国家)?航空(?:公司)?"
 )
 # Abbreviation + suffix pairs that are ordinary words.
 _ABBREV_WORDS = {
