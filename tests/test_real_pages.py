@@ -384,6 +384,18 @@ def test_a_departure_is_the_travellers(tmp_path, sentence, expected):
     assert (*expected, date(2023, 3, 22)) in events_of(tmp_path, f"{DATED}{sentence}{BODY}")
 
 
+def test_a_meeting_in_a_province_is_hosted_by_its_country(tmp_path):
+    text = f"{DATED}中国外长王毅22日在福建南平同新加坡外长维文举行会谈。{BODY}"
+    assert events_of(tmp_path, text) == [("meeting", "SGP", "CHN", date(2023, 3, 22))]
+
+
+def test_a_name_known_for_one_country_under_another_countrys_office_is_someone_else(tmp_path):
+    # Hungary's president Novák, not Russia's deputy prime minister Novak
+    text = f"{DATED}土耳其总统22日抵达布达佩斯，与匈牙利总统诺瓦克举行会谈。{BODY}"
+    assert ("meeting", "TUR", "HUN", date(2023, 3, 22)) in events_of(tmp_path, text)
+    assert not [e for e in events_of(tmp_path, text) if "RUS" in e]
+
+
 def test_a_boycott_is_no_arrival(tmp_path):
     assert events_of(tmp_path, f"{DATED}中国消费者22日抵制日本商品。{BODY}") == []
 

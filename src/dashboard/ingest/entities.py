@@ -39,7 +39,15 @@ from ..tables.paths import GAZETTEER_CSV
 from ..tables.schema import COLUMNS
 from .cache import ResultCache, key_of, version_of
 from .engine import Engine
-from .gazetteer import GAZETTEER_COLUMNS, SKIP_RE, Gazetteer, Matcher, Mention, toneless_pinyin
+from .gazetteer import (
+    GAZETTEER_COLUMNS,
+    NAME_TITLES,
+    SKIP_RE,
+    Gazetteer,
+    Matcher,
+    Mention,
+    toneless_pinyin,
+)
 from .names import (
     GOVERNMENT_BODY_RE,
     NAMED_INSTITUTION_RE,
@@ -66,6 +74,8 @@ class _ArticleResult:
     unverified: list[tuple[int, int, str, str]]  # start, end, type, name
     covered: bytearray  # characters taken by a mention or an outlet name
     boundaries: Positions  # token starts
+    # start -> the gazetteer person a name there is not (匈牙利总统诺瓦克: not Russia's Novak)
+    not_known: dict[int, str]
 
 
 def _sentence_spans(text: str) -> tuple[list[int], list[int]]:
@@ -104,6 +114,37 @@ class Positions:
         return 0 <= i < len(self.bits) and self.bits[i] == 1
 
 
+# 匈牙利总统诺瓦克 is not Russia's Novak: a name known for one country, announced by another
+# country's office, is someone else of the same name (found again as an unverified name).
+_OFFICE_BETWEEN = re.compile(
+    "(?:前|新任|副|代理|时任)?(?:"
+    + "|".join(sorted(map(re.escape, NAME_TITLES), key=len, reverse=True))
+    + ")"
+)
+
+
+def _not_of_another_country(
+    mentions: list[Mention], text: str, matcher: Matcher
+) -> tuple[list[Mention], dict[int, str]]:
+    entities = matcher.gazetteer.entities
+    countries = [m for m in mentions if m.type == "country"]
+    kept, not_known = [], {}
+    for m in mentions:
+        if m.type == "person":
+            own = entities[m.entity_id].country
+            before = next((c for c in reversed(countries) if c.end <= m.start), None)
+            if (
+                before is not None
+                and own
+                and before.entity_id != own
+                and _OFFICE_BETWEEN.fullmatch(text, before.end, m.start)
+            ):
+                not_known[m.start] = m.entity_id
+                continue
+        kept.append(m)
+    return kept, not_known
+
+
 def analyse_article(
     matcher: Matcher, article_id: str, text: str, simplified: str
 ) -> _ArticleResult:
@@ -116,6 +157,7 @@ def analyse_article(
             s, e = posting.span(1)
             masks.append((s, e))
             mentions = [m for m in mentions if not (m.type == "country" and s <= m.start < e)]
+    mentions, not_known = _not_of_another_country(mentions, simplified, matcher)
     institutions: list[tuple[int, int, str]] = []
     bodies: list[Mention] = []
     for m in list(mentions):
@@ -160,7 +202,9 @@ def analyse_article(
         # Latin names keep one space between words (Don Farrell); Chinese ones lose it.
         name = " ".join(name.split()) if name.isascii() else SKIP_RE.sub("", name)
         unverified.append((s, e, kind, name))
-    return _ArticleResult(article_id, text, simplified, mentions, unverified, covered, boundaries)
+    return _ArticleResult(
+        article_id, text, simplified, mentions, unverified, covered, boundaries, not_known
+    )
 
 
 def _resolve_unverified(results: list[_ArticleResult], matcher: Matcher) -> None:
@@ -234,6 +278,8 @@ def _resolve_unverified(results: list[_ArticleResult], matcher: Matcher) -> None
                 known = sound_index.get(toneless_pinyin(name))
             if known is None and name.isascii():  # Don Farrell after a title
                 known = matcher.gazetteer.latin_index.get(re.sub(r"[\s.-]", "", name).lower())
+            if known is not None and r.not_known.get(s) == known:
+                known = None  # another country's office named someone else of that name
             if known is not None:
                 r.mentions.append(Mention(s, e, known, matcher.gazetteer.entities[known].type))
             else:
