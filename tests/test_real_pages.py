@@ -342,6 +342,7 @@ def test_an_undated_title_restating_the_event_is_one_row(tmp_path):
         "白宫内部讨论今年稍后派遣国务卿访问中国。",  # discussed, later
         "旅游局推出新活动，旨在鼓励更多中国游客前往澳大利亚旅游。",  # urged
         "美国国务卿原定2月访问中国，但启程之前发生气球事件。",  # called off; 启程之前 a time
+        "外交部发言人20日称，外长3月25日至30日应邀对斐济、汤加进行正式访问。",  # announced ahead
     ],
 )
 def test_plans_multilateral_summits_and_calls_are_no_events(tmp_path, sentence):

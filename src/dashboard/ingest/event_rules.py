@@ -216,6 +216,16 @@ def _clause_bounds(sentence: str, pos: int) -> tuple[int, int]:
     return start, len(sentence)
 
 
+# The day a trip was announced: 发言人汪文斌24日称, 外交部20日宣布.
+_ANNOUNCED = re.compile(r"(?<![月\d])(\d{1,2})日(?:称|宣布|表示|透露|证实|发布消息)")
+
+
+def _announced_before(prefix: str, day: date) -> bool:
+    """The sentence announces the event on a day of its month before it (one day's grace)."""
+    m = _ANNOUNCED.search(prefix)
+    return m is not None and int(m.group(1)) + 1 < day.day
+
+
 def _pick_date(times: list[TimeExpr], text: str, s0: int, s1: int, c0: int, c1: int, trig: int):
     usable = [
         t
@@ -328,6 +338,8 @@ def find_in_article(article, mentions: list[Mention]) -> list[dict]:
                 continue  # undated 访华期间, 访问日本当天: background; dated, it names the visit
             if t is not None and dated and t.date > anchor + timedelta(days=1):
                 continue  # after the dispatch: a plan, not an event
+            if t is not None and _announced_before(sentence[: tm.start()], t.date):
+                continue  # 发言人24日称，某某26日至6月4日访问…: announced ahead, a plan
             if t is None and (
                 s0 == 0
                 or _COMMENT.match(sentence)
