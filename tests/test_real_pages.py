@@ -322,6 +322,14 @@ def test_a_year_ahead_is_not_the_reports_and_a_count_from_a_month_places_the_day
     assert ("visit", "JPN", "KOR", date(2024, 5, 26)) in events_of(tmp_path, text)
 
 
+def test_a_trip_announced_on_an_earlier_day_is_a_plan(tmp_path):
+    text = (
+        "外长出访\n外交部发言人24日称，外长5月26日至6月4日应邀对斐济、汤加进行正式访问。"
+        f"这是外长2019年的首次出访。{BODY}"
+    )
+    assert events_of(tmp_path, text) == []
+
+
 def test_relative_days_are_not_placed_without_a_publication_date(tmp_path):
     text = f"外长会谈\n韩国外长昨天抵达东京访问日本。{BODY}"
     assert events_of(tmp_path, text) == [("visit", "KOR", "JPN", None)]
@@ -342,7 +350,6 @@ def test_an_undated_title_restating_the_event_is_one_row(tmp_path):
         "白宫内部讨论今年稍后派遣国务卿访问中国。",  # discussed, later
         "旅游局推出新活动，旨在鼓励更多中国游客前往澳大利亚旅游。",  # urged
         "美国国务卿原定2月访问中国，但启程之前发生气球事件。",  # called off; 启程之前 a time
-        "外交部发言人20日称，外长3月25日至30日应邀对斐济、汤加进行正式访问。",  # announced ahead
     ],
 )
 def test_plans_multilateral_summits_and_calls_are_no_events(tmp_path, sentence):
