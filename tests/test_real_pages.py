@@ -346,6 +346,7 @@ def test_an_undated_title_restating_the_event_is_one_row(tmp_path):
         "日本首相20日将前往印度尼西亚，与总统佐科举行会谈。",  # the joined clause is planned too
         "两国领导人22日出席在雅加达举行的东盟峰会。",  # many countries, no pair
         "韩国总统曾与日本首相举行视频会谈。",  # undated, a call and a past habit
+        "尼日利亚总统和南非总统周一(20日)与美国总统进行了电话会谈。",  # dated, still a call
         "日本首相表示，他1月中前不会出访，等于暂时放弃访美行程。",  # given up
         "白宫内部讨论今年稍后派遣国务卿访问中国。",  # discussed, later
         "旅游局推出新活动，旨在鼓励更多中国游客前往澳大利亚旅游。",  # urged

@@ -216,6 +216,7 @@ def _clause_bounds(sentence: str, pos: int) -> tuple[int, int]:
     return start, len(sentence)
 
 
+_REMOTE = re.compile(r"(?:电话|视频|视讯|线上|网络|云端|远程|云)(?:方式)?(?:举行|进行)?(?:了)?$")
 # The day a trip was announced: 发言人汪文斌24日称, 外交部20日宣布.
 _ANNOUNCED = re.compile(r"(?<![月\d])(\d{1,2})日(?:称|宣布|表示|透露|证实|发布消息)")
 
@@ -321,6 +322,10 @@ def find_in_article(article, mentions: list[Mention]) -> list[dict]:
                 continue  # 东盟峰会, G20峰会: many countries, no pair
             if kind in ("meeting", "summit") and _NOMINAL_MEETING.match(sentence[tm.end() :]):
                 continue
+            if kind in ("meeting", "summit") and _REMOTE.search(
+                sentence, max(0, tm.start() - 6), tm.start()
+            ):
+                continue  # 进行了电话会谈, 举行视频会晤: a call, not a meeting
             if _TOPIC_VISIT.search(sentence, 0, tm.start()):
                 continue  # 岸田这次访问凸显…, 主持此次会谈: the event named as a topic
             t = _pick_date(times, text, s0, s1, s0 + c0, s0 + c1, trig)
