@@ -159,6 +159,13 @@ def test_unknown_names_are_found_and_marked_unverified():
         ("驻华大使拉惹拿督努希尔万、领事苏拉亚将出席论坛。", "努希尔万"),
         ("驻华大使拉惹拿督努希尔万、领事苏拉亚将出席论坛。", "苏拉亚"),
         ("大马驻南宁总领事阿末法迪及中国大使出席。", "阿末法迪"),
+        # what may follow a name: 认为, a weekday, a rank; 华 and 朱 in transliterations
+        ("研究所所长朱拉夫列夫认为，访问意义重大。", "朱拉夫列夫"),
+        ("联邦众议员爱德华多周一在社群媒体表示。", "爱德华多"),
+        # the tokenizer reads it whole: a name of its own, though part of a longer known one
+        ("总统发言人哈桑星期四表示。", "哈桑"),
+        # the syllables 法 and 伊 of a name are no countries
+        ("与三军情报局局长法伊兹·哈米德中将会面。", "法伊兹哈米德"),
     ],
 )
 def test_officials_after_a_title_are_found(text, name):

@@ -347,6 +347,13 @@ class Matcher:
                 return False
             return e in boundaries or text.startswith(_ABBREV_SUFFIXES, e)
 
+        # 局长法伊兹·哈米德: after a title or before a name's separator, a name's syllables
+        compound = start > 0 and text[start - 1] in _ABBREV_PREFIXES  # 访华‧ (a headline's dot)
+        if not compound and (
+            (end < len(text) and text[end] in NAME_SEPARATORS)
+            or _TITLE_END_RE.search(text, max(0, start - 6), start)
+        ):
+            return []
         while start < end and not left_ok(start):
             start += 1
         while end > start and not right_ok(end):

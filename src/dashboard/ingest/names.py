@@ -32,6 +32,8 @@ _TITLE_NAME_RE = re.compile(
     f"(?:{_TITLES_RE})([{HAN}]{{2,3}}?|[{HAN}{NAME_SEPARATORS}]{{3,16}}?)"
     r"(?=\(音\)|（音）|\(|（|同志|率领|表示|指出|强调|说|称|在|于|和|与|等|的|会见|会晤|会谈|举行|出席"
     r"|访问|通话|主持|签署|发表|宣布|接受|前往|一行|当天|当日|日前|近日|随后|则|也|还|到|抵达|偕|及|将"
+    # 外交大臣费萨尔向媒体表示, 所长某某认为, 发言人某某周一/星期四, 局长某某中将, 费萨尔亲王
+    r"|向|认为|周[一二三四五六日]|星期|[上中少大]将|[上中少]校|亲王|陛下|殿下"
     r"|[0-9]|[，,。、；;：:！!？?\s]|$)"
 )
 # Titles inside the run taken for the name: 部长兼理事会主席拿督斯里张庆信 -> 张庆信.
@@ -94,7 +96,7 @@ _TRANSLIT = set(
     "伦罗洛马迈曼梅门蒙米密明莫姆穆纳奈南内尼宁诺帕潘佩皮普奇齐恰乔切钦琼丘萨塞森沙莎舍什施斯"
     "松苏索塔泰坦汤特滕提廷图托瓦万威韦维温沃乌伍西希谢辛休亚扬耶伊因英尤约泽扎詹兹佐祖夫茨娃"
     "娜娅琴谢廖沙科鲍绍舒茹日季久柳丽娜尤兹汀霍蒂赛鲍麦莉蕾露玛芙黛琪佳嘉卓韦沃谢廖德哲"
-    "尔兰姆斯特劳雅迪诺森克洛萨瓦伊拉哈涅波罗捷别烈得盖杰京欧翰瑟默申佛登蓬桑吕热若让尚勃契末惠"
+    "尔兰姆斯特劳雅迪诺森克洛萨瓦伊拉哈涅波罗捷别烈得盖杰京欧翰瑟默申佛登蓬桑吕热若让尚勃契末惠华朱"
 )
 # Tokens the tagger calls names that are not (measured on the seed and news in general).
 FALSE_NAMES = {
@@ -216,8 +218,8 @@ def fallback_candidates(
             # dictionary lacks, 副总理潘廷镯, is a name it has not seen)
 
         squeezed = SKIP_RE.sub("", name)
-        if squeezed in fragments:
-            continue
+        if squeezed in fragments and not (token is not None and token[0] == name):
+            continue  # a piece of a known name, unless the tokenizer reads it whole (发言人哈桑)
         # After a title, two characters of a transliteration are enough (夫人吉尔, 市长默里).
         translit = len(squeezed) >= 2 and all(c in _TRANSLIT for c in squeezed)
         parts = [p for p in re.split(f"[{re.escape(SKIP_CHARS)}]+", name) if p]
