@@ -57,8 +57,9 @@ SYR TJK THA TLS TGO TON TTO TUN TUR TKM TUV UGA UKR ARE GBR TZA USA URY UZB VUT 
 ZWE
 """
 )
-# Observers and territories that news treats as countries.
-EXTRA_COUNTRIES = ["PSE", "VAT", "TWN", "HKG", "MAC"]
+# Observers and territories that news treats as countries; the Cook Islands and Niue are
+# states in free association with New Zealand that Pacific diplomacy treats as partners.
+EXTRA_COUNTRIES = ["PSE", "VAT", "TWN", "HKG", "MAC", "COK", "NIU"]
 COUNTRY_IDS = UN_MEMBERS + EXTRA_COUNTRIES
 
 ID_RE = re.compile(r"^(person|org|place):[a-z0-9_]+$")

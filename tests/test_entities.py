@@ -451,3 +451,10 @@ def test_a_sultan_named_with_his_title_is_not_sudan():
     got = found_full("两国元首在国家元首苏丹依布拉欣陛下的见证下签署协议。")
     assert ("苏丹依布拉欣", "person:sultan_ibrahim") in got
     assert not any(entity == "SDN" for _, entity in got)
+
+
+def test_pacific_states_and_regional_spellings_are_countries():
+    found_ids = [
+        e for _, e in found_full("王毅对巴布亚新畿内亚正式访问，并与库克群岛和纽埃总理会晤。")
+    ]
+    assert {"PNG", "COK", "NIU"} <= set(found_ids)
