@@ -405,6 +405,26 @@ def test_a_name_known_for_one_country_under_another_countrys_office_is_someone_e
     assert not [e for e in events_of(tmp_path, text) if "RUS" in e]
 
 
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        ("中国驻柬埔寨大使22日拜会柬埔寨首相洪玛奈。", ("meeting", "CHN", "KHM")),
+        ("马来西亚首相安华22日到印尼雅加达展开为期2天的访问。", ("visit", "MYS", "IDN")),
+        ("美国国务卿22日在埃及短暂停留后转抵以色列访问。", ("visit", "USA", "ISR")),
+        # 稍后 in a report is later that day, not a plan
+        ("美国总统22日稍后与中国国家主席会晤。", ("meeting", "USA", "CHN")),
+    ],
+)
+def test_calls_and_stops_on_the_way_are_told_in_more_words(tmp_path, sentence, expected):
+    found = {e[:3] for e in events_of(tmp_path, f"{DATED}{sentence}{BODY}")}
+    assert expected in found or (expected[0], expected[2], expected[1]) in found
+
+
+def test_a_trip_to_a_list_of_countries_has_no_traveller_among_them(tmp_path):
+    text = f"{DATED}今年9月访问了哈萨克斯坦及乌兹别克斯坦。{BODY}"
+    assert not [e for e in events_of(tmp_path, text) if {"KAZ", "UZB"} <= set(e)]
+
+
 def test_a_boycott_is_no_arrival(tmp_path):
     assert events_of(tmp_path, f"{DATED}中国消费者22日抵制日本商品。{BODY}") == []
 

@@ -61,7 +61,7 @@ _PLACE_BEFORE = re.compile(r"在$|于$|抵达$|赴$|从$")
 # 到 and 来 ending another word (受到, 感受到, 遭到, 以来, 近来): no going anywhere.
 _NOT_GOING = re.compile(r"[受遭得达看听想收找见遇感做以近原本后起从]")
 # What is done at a destination before the visit word: 进行/展开/开始…访问.
-_CARRIED_OUT = re.compile(r"(?:进行|展开|开展|开始|作)[^，,。]{0,10}$")
+_CARRIED_OUT = re.compile(r"[^，,。]{0,6}?(?:进行|展开|开展|开始|作)[^，,。]{0,10}$")
 # A city naming a gathering (慕尼黑安全会议, 博鳌亚洲论坛, 香格里拉对话) is where, not who.
 _NAMED_GATHERING = re.compile(r"[^，,。的]{0,4}?(?:会议|论坛|对话会?|年会|峰会|博览会)")
 # Between a country and one of its cities: 首都, 南部城市, 远东港口城市 (or nothing, or 的).
@@ -256,7 +256,11 @@ def roles(kind, text, mentions, s0, s1, c0, c1, trig, trig_end, counts) -> dict 
             earlier = [m for m in mentions if m.end <= s0 and m.type == "person" and m.country]
             frm = earlier[-1].country if earlier else None
         if frm is None and to is not None:  # the article's other main country
-            others = sorted((c for c in counts if c != to), key=lambda c: -counts[c])
+            listed = {to}  # nor another destination of the trip (访问了哈萨克斯坦及乌兹别克斯坦)
+            if first_other is not None:
+                items = listed_after(first_other, countries_in(mentions, c0, c1), text, c1)
+                listed |= {m.country for m in items}
+            others = sorted((c for c in counts if c not in listed), key=lambda c: -counts[c])
             frm = others[0] if others else None
         if frm == to:
             return None

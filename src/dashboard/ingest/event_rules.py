@@ -50,9 +50,22 @@ _ABBR_PAIR = re.compile(
 )
 
 SUMMIT_WORDS = ["峰会", "首脑会谈", "首脑会晤", "元首会晤", "首脑会面", "领导人会晤", "高峰会"]
-MEETING_WORDS = ["会见", "会晤", "会谈", "接见", "接待", "会面"]
+MEETING_WORDS = ["会见", "会晤", "会谈", "接见", "接待", "会面", "拜会"]
 DEPARTURE_WORDS = ["启程", "起程", "出发", "动身", "前往", "飞往", "离开"]
-VISIT_WORDS = ["到访", "访问", "出访", "来访", "造访", "拜访", "参访", "抵达", "飞抵", "到达", "赴"]
+VISIT_WORDS = [
+    "到访",
+    "访问",
+    "出访",
+    "来访",
+    "造访",
+    "拜访",
+    "参访",
+    "抵达",
+    "飞抵",
+    "转抵",
+    "到达",
+    "赴",
+]
 _KIND_RANK = {"summit": 0, "meeting": 1, "departure": 2, "visit": 3}
 _TRIGGER = re.compile(
     "|".join(
@@ -78,11 +91,11 @@ _NOT_EVENT = re.compile(
     r"(?<![中少上大])将(?![军领])|即将|计划|拟|准备|打算|预计|有望|或将|可能|希望|考虑|筹备|"
     r"(?<!应)邀请?(?!请?[了过])|如果|假如|倘若|若|一旦|未|没有|否认|取消|推迟|不会|尚未|"
     r"原定|原计|原本|原先|本来|期盼|期待|寻求|酝酿|规划|筹划|届时|预定|有意|盼望|争取|设法|"
-    r"放弃|搁置|暂停|延期"  # 放弃访美行程: given up or shelved
+    r"放弃|搁置|(?<!短)暂停|延期"  # 放弃访美行程: given up or shelved (not 短暂停留)
 )
 # Before the trigger only (after it they are common in reports of real meetings: 举行会晤，讨论…):
-# a visit discussed (讨论…派遣某某访问中国), put later (稍后访问) or urged (鼓励游客前往).
-_NOT_EVENT_BEFORE = re.compile(_NOT_EVENT.pattern + "|讨论|稍后|鼓励")
+# a visit discussed (讨论…派遣某某访问中国) or urged (鼓励游客前往).
+_NOT_EVENT_BEFORE = re.compile(_NOT_EVENT.pattern + "|讨论|鼓励")
 # A visit word used as a noun for a time or a plan (访华期间, 访问前夕, 此访行程): the clause is
 # about something else, which carries its own event if there is one.
 _JOINED = re.compile(r"[，,]?\s*(?:与|同|并|和|再|随后|然后|之后|届时|跟)")
