@@ -69,6 +69,11 @@ def outlet(text: str, **kw) -> str | None:
         (f"外长会谈\n聯合報／ 編譯高某某／即時報導\n{BODY}{BODY}", "United Daily News"),
         (f"外长会谈\n中央社巴黎1日綜合外電報導\n{BODY}{BODY}", "CNA"),
         (f"外长会谈\n中央社／ 華盛頓18日綜合外電報導\n{BODY}{BODY}", "CNA"),
+        # the closing credit ends the last paragraph; page widgets follow it
+        (f"外长会谈\n{BODY}{BODY}(总台记者 王某某)\n上一篇:某某\n•评论\n游客评论", "CCTV"),
+        # republished with permission, or copied from the original
+        (f"外长会谈\n{BODY}{BODY}\n延伸阅读:\n本文获「香港01」授权转载。", "HK01"),
+        (f"外长会谈\n{BODY}{BODY}\n本文转载自联合早报", "Lianhe Zaobao"),
         # a stored page's opening date line does not hide the masthead after it
         (f" date 2024-04 【有线新闻】\n{BODY}{BODY}", "i-Cable News"),
     ],

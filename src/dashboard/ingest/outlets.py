@@ -201,7 +201,10 @@ RELAY_AGENCIES = {
     "合众": "合众社",
     "卫星": "卫星通讯社",
 }
-_LABEL = r"(?:文章|新闻|新闻资料|消息|资料|稿件|本文|原文|图文)?(?:来源|稿源|出处)|发布机构|发布单位|source"
+_LABEL = (
+    r"(?:文章|新闻|新闻资料|消息|资料|稿件|本文|原文|图文)?(?:来源|稿源|出处)|发布机构|发布单位|source"
+    r"|转载自|转自"  # 本文转载自X: the original publisher
+)
 # Not a photo's or a video's source (图片来源：Getty, 题图来源：视觉中国, 视频来源：央视): that names
 # who took a picture, seen on many pages under and inside captions, not who wrote the report.
 _LABELLED = re.compile(
@@ -230,6 +233,9 @@ _PROMOTION = [
     re.compile(r"(?P<x>[^\s，。,:：]{2,12}?)\s*app\s*为您带来", re.IGNORECASE),
     re.compile(r"(?P<x>[^\s，。,:：]{2,12}?)粉丝团"),
 ]
+_REPUBLISHED = re.compile(
+    r"获[「《“\"]?(?P<x>[^」》”\"，。]{2,20}?)[」》”\"]?授权(?:转载|刊登|发布)"
+)
 # A copyright footer (版权所有, © 2024 BBC); "© AFP 2023 / 摄影师" under a photo is a credit.
 _COPYRIGHT = re.compile(r"版权|copyright|all rights reserved|^\s*©\s*(?:19|20)\d\d", re.I)
 _TITLE_SUFFIX = re.compile(r"^(?P<t>.{4,}?)\s*(?:\s[-–—|｜]|[|｜_])\s*(?P<x>[^-–—|｜_]{2,30})$")
@@ -345,10 +351,13 @@ def article_outlet(
             return outlet, place
     body = next((ln for ln in lines if ln.kind in ("body", "dateline")), None)
     start = lines.index(body) if body is not None else len(lines)
-    tail = [ln.simplified for ln in lines[max(start, len(lines) - 3) :][::-1]]
+    closing = lines[max(start, len(lines) - 3) :]
+    # ... and the end of the last paragraph, when comments or links were left below it
+    last_body = [ln for ln in lines[start:] if ln.kind == "body" and has_body([ln])][-1:]
+    tail = [ln.simplified for ln in [*closing, *(b for b in last_body if b not in closing)][::-1]]
     passes = (
-        # a reporter's byline: 新华社记者某某, TVBS特派记者某某
-        (named(m["x"], registry) for ln in head if (m := _reporter(ln.simplified))),
+        # a reporter's byline: 新华社记者某某, TVBS特派记者某某, (总台记者 某某)
+        (named(m["x"], registry) for ln in head if (m := _reporter(_unbracketed(ln.simplified)))),
         # the outlet and a slash before its desk or reporter: 联合报／ 编译某某／即时报导 (a
         # line short enough to pass for a subtitle)
         (_slash_byline(ln.simplified, registry) for ln in head if len(ln.simplified) <= 40),
@@ -371,6 +380,11 @@ def article_outlet(
         if outlet is not None:
             return outlet, place
     return None, place
+
+
+def _unbracketed(text: str) -> str:
+    m = _HEAD_BRACKET.fullmatch(text.strip())
+    return m["x"] if m else text
 
 
 def _slash_byline(text: str, registry: OutletRegistry) -> Outlet | None:
@@ -442,6 +456,10 @@ def page_outlet(
     for text in removed:  # a source line the cleaning took for boilerplate (责任编辑 … 来源：X)
         outlet = _labelled(text, registry) if len(text) <= 80 else None
         if outlet:
+            return outlet
+    for text in texts:  # 本文获「香港01」授权转载: the original publisher
+        m = _REPUBLISHED.search(text) if len(text) <= 80 else None
+        if m and (outlet := named(m["x"], registry)):
             return outlet
     for text in texts:
         if len(text) <= 120 and _COPYRIGHT.search(text):
