@@ -161,6 +161,7 @@ def test_unknown_names_are_found_and_marked_unverified():
         ("大马驻南宁总领事阿末法迪及中国大使出席。", "阿末法迪"),
         # what may follow a name: 认为, a weekday, a rank; 华 and 朱 in transliterations
         ("研究所所长朱拉夫列夫认为，访问意义重大。", "朱拉夫列夫"),
+        ("莫桑比克总统纽西表示欢迎。", "纽西"),
         ("联邦众议员爱德华多周一在社群媒体表示。", "爱德华多"),
         # the tokenizer reads it whole: a name of its own, though part of a longer known one
         ("总统发言人哈桑星期四表示。", "哈桑"),

@@ -97,6 +97,7 @@ _TRANSLIT = set(
     "松苏索塔泰坦汤特滕提廷图托瓦万威韦维温沃乌伍西希谢辛休亚扬耶伊因英尤约泽扎詹兹佐祖夫茨娃"
     "娜娅琴谢廖沙科鲍绍舒茹日季久柳丽娜尤兹汀霍蒂赛鲍麦莉蕾露玛芙黛琪佳嘉卓韦沃谢廖德哲"
     "尔兰姆斯特劳雅迪诺森克洛萨瓦伊拉哈涅波罗捷别烈得盖杰京欧翰瑟默申佛登蓬桑吕热若让尚勃契末惠华朱"
+    "昂毕凡甘根瓜圭怀夸昆隆芒缪纽努珀锡旺"  # more of the standard transliteration table
 )
 # Tokens the tagger calls names that are not (measured on the seed and news in general).
 FALSE_NAMES = {
