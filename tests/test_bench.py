@@ -30,7 +30,7 @@ def last_json(proc: subprocess.CompletedProcess) -> dict:
 
 
 def test_bench_prints_every_figure_as_json():
-    proc = bench("--articles", "40", "--page-runs", "1", "--json")
+    proc = bench("--articles", "40", "--page-runs", "1", "--sessions", "2", "--json")
     result = last_json(proc)
     for key in REQUIRED:
         assert key in result, key
@@ -48,6 +48,10 @@ def test_bench_prints_every_figure_as_json():
     assert {"attention", "concordance"} <= set(pages)
     assert set(result["query_ms_p95"]) == set(result["rerun_ms_p95"]) == set(pages)
     assert all(0 < result["query_ms_p95"][p] <= result["rerun_ms_p95"][p] for p in pages)
+    # a typed search's first page of hits, and two sessions changing filters at once
+    assert result["search_ms_p95"] > 0
+    assert result["sessions"] == 2 and result["concurrent_rerun_ms_p95"] > 0
+    assert "sessions changing filters at once" in proc.stdout
     # The human-readable lines come first, one per page.
     assert sum(line.startswith("page ") for line in proc.stdout.splitlines()) == len(pages)
 

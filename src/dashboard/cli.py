@@ -278,6 +278,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         workers=1 if args.engine == "local" else args.workers,
         scheduler=args.scheduler,
         ingest_only=args.ingest_only,
+        sessions=args.sessions,
     )
     return 0
 
@@ -403,6 +404,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--ingest-only",
         action="store_true",
         help="measure the ingestion only (no data load, no pages): for very large corpora",
+    )
+    p.add_argument(
+        "--sessions",
+        type=int,
+        default=8,
+        help="sessions changing filters at once, --page-runs reruns each (default 8; 0: skip)",
     )
     p.set_defaults(func=cmd_bench)
     return parser

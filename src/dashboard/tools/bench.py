@@ -257,11 +257,26 @@ def instrument_query_functions() -> list[float]:
     return spent
 
 
-def measure_pages(out: Path, runs: int, seed: int = 11) -> dict[str, list[float]]:
+# Searches typed on the articles page: words and pairs of words the news of the benchmark's
+# corpus (and of relations news in general) are made of, frequent and rare, both scripts.
+SEARCH_WORDS = [
+    "访问", "会谈", "合作", "朝鲜", "俄罗斯", "关系", "峰会", "代表团", "军事", "经济",
+    "會談", "訪問", "外长", "总统", "防务", "协议", "签署", "联合", "平壤 莫斯科", "访问 会谈",
+]  # fmt: skip
+
+
+def measure_pages(
+    out: Path, runs: int, seed: int = 11, sessions: int = 0
+) -> dict[str, list[float]]:
     """Per page: ``rerun`` (a whole AppTest script run) and ``query`` (the time inside the
-    query and figure functions during that run) in ms, for ``runs`` random filter changes."""
+    query and figure functions during that run) in ms, for ``runs`` random filter changes.
+    Then ``_search``: the articles page's query time for a typed search (the first page of
+    hits); and with ``sessions`` > 0, ``_concurrent``: each rerun's time when that many
+    sessions change filters at once in the one server process (threads, as Streamlit serves
+    them; the corpus and the caches shared)."""
     code = f"""
 import json, random, time, warnings
+from concurrent.futures import ThreadPoolExecutor
 warnings.filterwarnings("ignore")
 from streamlit.testing.v1 import AppTest
 from dashboard.tools.bench import instrument_query_functions
@@ -273,7 +288,7 @@ arts = load_tables({str(out)!r}, ("articles",), only={{"articles": ("published",
 dates = sorted(d for d in arts["published"].dropna().unique())
 sources = sorted(arts["source"].unique())
 rng = random.Random({seed})
-def random_filters():
+def random_filters(rng=rng):
     params = {{}}
     if dates and rng.random() < 0.8:
         a, b = sorted(rng.sample(range(len(dates)), 2)) if len(dates) > 1 else (0, 0)
@@ -312,6 +327,34 @@ for page in {PAGES!r}:
             times.append(elapsed * 1000)
             query.append(spent[0] * 1000)
     timings[page] = {{"rerun": times, "query": query}}
+search = []
+for i in range({runs} + 1):
+    at = AppTest.from_file("pages/articles.py", default_timeout=600)
+    for k, v in {{**random_filters(), "q": rng.choice({SEARCH_WORDS!r})}}.items():
+        at.query_params[k] = v
+    spent[0] = 0.0
+    at.run()
+    if at.exception:
+        raise SystemExit("search: " + str(at.exception[0].message))
+    search.append(spent[0] * 1000)
+timings["_search"] = search[1:]
+def session(k):
+    own = random.Random(1000 + k)
+    times = []
+    for i in range({runs}):
+        page = own.choice({PAGES!r})
+        at = AppTest.from_file("pages/" + page + ".py", default_timeout=600)
+        for key, v in {{**{PAGE_PARAMS!r}.get(page, {{}}), **random_filters(own)}}.items():
+            at.query_params[key] = v
+        start = time.perf_counter()
+        at.run()
+        times.append((time.perf_counter() - start) * 1000)
+        if at.exception:
+            raise SystemExit(page + " (concurrent): " + str(at.exception[0].message))
+    return times
+if {sessions}:
+    with ThreadPoolExecutor({sessions}) as pool:
+        timings["_concurrent"] = [t for ts in pool.map(session, range({sessions})) for t in ts]
 for line in open("/proc/self/status"):
     if line.startswith("VmHWM"):
         timings["_peak_rss_mb"] = int(line.split()[1]) / 1024
@@ -336,6 +379,7 @@ def run(
     workers: int | None = None,
     scheduler: str | None = None,
     ingest_only: bool = False,
+    sessions: int = 8,
 ) -> dict:
     random.seed(0)
     raw = ensure_corpus(n_articles)
@@ -388,9 +432,11 @@ def run(
         + ("reused" if font_copy is None else f"made in {font_copy:.1f} s (once per machine)"),
         flush=True,
     )
-    pages = measure_pages(out, page_runs)
+    pages = measure_pages(out, page_runs, sessions=sessions)
     app_peak = pages.pop("_peak_rss_mb", float("nan"))
     floor = pages.pop("_floor", [])
+    search = pages.pop("_search", [])
+    concurrent = pages.pop("_concurrent", [])
     p50 = {p: round(statistics.median(v["query"]), 1) for p, v in pages.items()}
     p95 = {p: round(_pct(v["query"], 0.95), 1) for p, v in pages.items()}
     rerun50 = {p: round(statistics.median(v["rerun"]), 1) for p, v in pages.items()}
@@ -399,6 +445,15 @@ def run(
         print(
             f"page {page:<10} queries+figures p50 {p50[page]:7.1f} p95 {p95[page]:7.1f} ms"
             f"   whole rerun p50 {rerun50[page]:7.1f} p95 {rerun95[page]:7.1f} ms",
+            flush=True,
+        )
+    search_p95 = round(_pct(search, 0.95), 1)
+    print(f"search on the articles page, first page of hits: p95 {search_p95} ms", flush=True)
+    concurrent_p95 = round(_pct(concurrent, 0.95), 1) if concurrent else None
+    if concurrent:
+        print(
+            f"{sessions} sessions changing filters at once: whole rerun p50 "
+            f"{statistics.median(concurrent):.1f} p95 {concurrent_p95} ms",
             flush=True,
         )
     floor_p50 = round(statistics.median(floor), 1) if floor else float("nan")
@@ -425,6 +480,9 @@ def run(
         "rerun_ms_p50": rerun50,
         "rerun_ms_p95": rerun95,
         "page_runs": page_runs,
+        "search_ms_p95": search_p95,
+        "sessions": sessions,
+        "concurrent_rerun_ms_p95": concurrent_p95,
         "machine": f"{platform.machine()} {platform.python_implementation()} {platform.python_version()}",
     }
     print(
