@@ -70,3 +70,18 @@ def test_bench_ingest_only_in_one_process():
 def test_bench_local_engine_takes_no_scheduler():
     proc = bench("--engine", "local", "--scheduler", "tcp://127.0.0.1:1", timeout=60, check=False)
     assert proc.returncode == 2 and "--scheduler" in proc.stderr
+
+
+def test_live_sessions_draw_pages_at_once_and_report_a_page_that_fails(seed_processed):
+    """Browser-less sessions against `streamlit run` (the bench's concurrency measure): every
+    page they ask for is drawn; a page that does not exist is reported, not timed as drawn."""
+    from dashboard.tools import sessions as live
+    from dashboard.tools.bench import random_query_string
+
+    make_query = random_query_string(seed_processed)
+    with live.app_server(seed_processed) as (port, proc):
+        results = live.run_sessions(port, ["overview", "relations", "articles"], 2, 2, make_query)
+        missing = live.run_sessions(port, ["no_such_page"], 1, 1, make_query)
+        assert live.peak_rss_mb(proc.pid) > 50
+    assert len(results) == 4 and all(ok and ms > 0 for _, ms, ok in results)
+    assert missing[0][2] is False

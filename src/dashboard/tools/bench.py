@@ -265,18 +265,13 @@ SEARCH_WORDS = [
 ]  # fmt: skip
 
 
-def measure_pages(
-    out: Path, runs: int, seed: int = 11, sessions: int = 0
-) -> dict[str, list[float]]:
+def measure_pages(out: Path, runs: int, seed: int = 11) -> dict[str, list[float]]:
     """Per page: ``rerun`` (a whole AppTest script run) and ``query`` (the time inside the
     query and figure functions during that run) in ms, for ``runs`` random filter changes.
     Then ``_search``: the articles page's query time for a typed search (the first page of
-    hits); and with ``sessions`` > 0, ``_concurrent``: each rerun's time when that many
-    sessions change filters at once in the one server process (threads, as Streamlit serves
-    them; the corpus and the caches shared)."""
+    hits)."""
     code = f"""
 import json, random, time, warnings
-from concurrent.futures import ThreadPoolExecutor
 warnings.filterwarnings("ignore")
 from streamlit.testing.v1 import AppTest
 from dashboard.tools.bench import instrument_query_functions
@@ -338,23 +333,6 @@ for i in range({runs} + 1):
         raise SystemExit("search: " + str(at.exception[0].message))
     search.append(spent[0] * 1000)
 timings["_search"] = search[1:]
-def session(k):
-    own = random.Random(1000 + k)
-    times = []
-    for i in range({runs}):
-        page = own.choice({PAGES!r})
-        at = AppTest.from_file("pages/" + page + ".py", default_timeout=600)
-        for key, v in {{**{PAGE_PARAMS!r}.get(page, {{}}), **random_filters(own)}}.items():
-            at.query_params[key] = v
-        start = time.perf_counter()
-        at.run()
-        times.append((time.perf_counter() - start) * 1000)
-        if at.exception:
-            raise SystemExit(page + " (concurrent): " + str(at.exception[0].message))
-    return times
-if {sessions}:
-    with ThreadPoolExecutor({sessions}) as pool:
-        timings["_concurrent"] = [t for ts in pool.map(session, range({sessions})) for t in ts]
 for line in open("/proc/self/status"):
     if line.startswith("VmHWM"):
         timings["_peak_rss_mb"] = int(line.split()[1]) / 1024
@@ -362,6 +340,49 @@ print(json.dumps(timings))
 """
     stdout, _ = _python(code, env={"DASHBOARD_DATA": str(out)})
     return json.loads(stdout.strip().splitlines()[-1])
+
+
+def random_query_string(out: Path):
+    """A function (rng, page) -> the query string of a random view of ``page``: a date range,
+    outlets, relayed copies left out, as the pages' links carry them."""
+    from urllib.parse import urlencode
+
+    from ..tables.store import load_tables
+
+    arts = load_tables(out, ("articles",), only={"articles": ("published", "source")})["articles"]
+    dates = sorted(str(d)[:10] for d in arts["published"].dropna().unique())
+    sources = sorted(arts["source"].unique())
+
+    def make(rng: random.Random, page: str) -> str:
+        params: dict = {k: v for k, v in PAGE_PARAMS.get(page, {}).items()}
+        if isinstance(params.get("query"), list):
+            params["query"] = rng.choice(params["query"])
+        if dates and rng.random() < 0.8:
+            a, b = sorted(rng.sample(range(len(dates)), 2)) if len(dates) > 1 else (0, 0)
+            params["from"], params["to"] = dates[a], dates[b]
+        if rng.random() < 0.5:
+            params["source"] = rng.sample(sources, rng.randint(1, min(3, len(sources))))
+        if rng.random() < 0.3:
+            params["once"] = "1"
+        return urlencode(params, doseq=True)
+
+    return make
+
+
+def measure_sessions(out: Path, sessions: int, runs: int) -> dict:
+    """``sessions`` browser-less sessions changing filters at once against `streamlit run`
+    (see tools/sessions.py): each rerun's server time, and the server's peak memory."""
+    from . import sessions as live
+
+    make_query = random_query_string(out)
+    with live.app_server(out) as (port, proc):
+        live.run_sessions(port, ["overview"], 1, 1, make_query)  # the corpus loads once
+        results = live.run_sessions(port, list(PAGES), sessions, runs, make_query)
+        peak = live.peak_rss_mb(proc.pid)
+    failed = [page for page, _, ok in results if not ok]
+    if failed:
+        raise RuntimeError(f"pages failed with {sessions} sessions at once: {sorted(set(failed))}")
+    return {"times": [ms for _, ms, _ in results], "server_peak_rss_mb": peak}
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -432,11 +453,12 @@ def run(
         + ("reused" if font_copy is None else f"made in {font_copy:.1f} s (once per machine)"),
         flush=True,
     )
-    pages = measure_pages(out, page_runs, sessions=sessions)
+    pages = measure_pages(out, page_runs)
     app_peak = pages.pop("_peak_rss_mb", float("nan"))
     floor = pages.pop("_floor", [])
     search = pages.pop("_search", [])
-    concurrent = pages.pop("_concurrent", [])
+    live = measure_sessions(out, sessions, page_runs) if sessions else None
+    concurrent = live["times"] if live else []
     p50 = {p: round(statistics.median(v["query"]), 1) for p, v in pages.items()}
     p95 = {p: round(_pct(v["query"], 0.95), 1) for p, v in pages.items()}
     rerun50 = {p: round(statistics.median(v["rerun"]), 1) for p, v in pages.items()}
@@ -453,7 +475,8 @@ def run(
     if concurrent:
         print(
             f"{sessions} sessions changing filters at once: whole rerun p50 "
-            f"{statistics.median(concurrent):.1f} p95 {concurrent_p95} ms",
+            f"{statistics.median(concurrent):.1f} p95 {concurrent_p95} ms "
+            f"(streamlit run; its process peaked at {live['server_peak_rss_mb']:.0f} MB)",
             flush=True,
         )
     floor_p50 = round(statistics.median(floor), 1) if floor else float("nan")
@@ -483,6 +506,7 @@ def run(
         "search_ms_p95": search_p95,
         "sessions": sessions,
         "concurrent_rerun_ms_p95": concurrent_p95,
+        "concurrent_server_peak_rss_mb": round(live["server_peak_rss_mb"], 1) if live else None,
         "machine": f"{platform.machine()} {platform.python_implementation()} {platform.python_version()}",
     }
     print(

@@ -1,0 +1,182 @@
+"""Several people using the dashboard at once: browser-less sessions against `streamlit run`.
+
+Each session is what a browser tab is to the server: a websocket on ``/_stcore/stream`` that
+asks for a page with a query string (``rerun_script``) and receives the page's elements until
+``script_finished``. The time between the two is the server's time for that rerun (plus the
+local socket), without any browser rendering, which on a two-core machine would compete with
+the server for the same cores. All sessions share the one server process, its loaded corpus
+and its caches, as real visitors do.
+
+    python -m dashboard.tools.sessions DATA_DIR --sessions 8 --runs 20
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable
+from contextlib import contextmanager
+from pathlib import Path
+
+from ..tables.paths import PROJECT_ROOT
+
+STREAM_PATH = "/_stcore/stream"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def app_server(data_dir: Path, log_path: Path | None = None):
+    """`streamlit run app.py` on 127.0.0.1 over ``data_dir`` until the block ends; yields
+    (port, process)."""
+    port = _free_port()
+    env = dict(os.environ, DASHBOARD_DATA=str(data_dir))
+    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)]
+    cmd += ["--server.address", "127.0.0.1", "--server.headless", "true"]
+    cmd += ["--browser.gatherUsageStats", "false"]
+    log = open(log_path or os.devnull, "w")  # noqa: SIM115 - closed below
+    proc = subprocess.Popen(cmd, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
+                    break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("streamlit did not start") from None
+                time.sleep(0.2)
+        yield port, proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+async def _rerun(ws, page: str, query_string: str, timeout: float) -> tuple[float, bool]:
+    """Ask for ``page`` with ``query_string``; wait for the run's end. Returns (ms, ok):
+    ok is False when the page raised (an exception element) or the run did not finish."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    msg = BackMsg()
+    msg.rerun_script.query_string = query_string
+    msg.rerun_script.page_name = page
+    start = time.perf_counter()
+    await ws.write_message(msg.SerializeToString(), binary=True)
+    ok = True
+    while True:
+        raw = await asyncio.wait_for(ws.read_message(), timeout)
+        if raw is None:  # the server closed the socket
+            return (time.perf_counter() - start) * 1000, False
+        fwd = ForwardMsg.FromString(raw)
+        kind = fwd.WhichOneof("type")
+        if kind == "page_not_found" or (
+            kind == "delta" and fwd.delta.new_element.WhichOneof("type") == "exception"
+        ):
+            ok = False
+        if kind == "script_finished":
+            # 0 = finished successfully; a rerun or a stop requested meanwhile is no failure
+            ok = ok and fwd.script_finished != ForwardMsg.FINISHED_WITH_COMPILE_ERROR
+            return (time.perf_counter() - start) * 1000, ok
+
+
+async def _session(
+    port: int,
+    pages: list[str],
+    runs: int,
+    make_query: Callable[[random.Random, str], str],
+    seed: int,
+    timeout: float,
+) -> list[tuple[str, float, bool]]:
+    from tornado.websocket import websocket_connect
+
+    rng = random.Random(seed)
+    ws = await websocket_connect(f"ws://127.0.0.1:{port}{STREAM_PATH}")
+    try:
+        done = []
+        for _ in range(runs):
+            page = rng.choice(pages)
+            ms, ok = await _rerun(ws, page, make_query(rng, page), timeout)
+            done.append((page, ms, ok))
+        return done
+    finally:
+        ws.close()
+
+
+def run_sessions(
+    port: int,
+    pages: list[str],
+    sessions: int,
+    runs: int,
+    make_query: Callable[[random.Random, str], str],
+    timeout: float = 300.0,
+) -> list[tuple[str, float, bool]]:
+    """``sessions`` sessions at once, ``runs`` reruns each on random pages: every rerun's
+    (page, ms, ok)."""
+
+    async def main():
+        results = await asyncio.gather(
+            *(_session(port, pages, runs, make_query, 1000 + k, timeout) for k in range(sessions))
+        )
+        return [r for rs in results for r in rs]
+
+    return asyncio.run(main())
+
+
+def peak_rss_mb(pid: int) -> float:
+    """The process's peak resident memory (VmHWM), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def main(argv: list[str] | None = None) -> int:
+    from .bench import PAGES, random_query_string
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("data_dir", type=Path)
+    parser.add_argument("--sessions", type=int, default=8)
+    parser.add_argument("--runs", type=int, default=20)
+    args = parser.parse_args(argv)
+    with app_server(args.data_dir) as (port, proc):
+        make_query = random_query_string(args.data_dir)
+        run_sessions(port, ["overview"], 1, 1, make_query)  # the corpus loads once
+        results = run_sessions(port, list(PAGES), args.sessions, args.runs, make_query)
+        peak = peak_rss_mb(proc.pid)
+    times = sorted(ms for _, ms, _ in results)
+    print(
+        json.dumps(
+            {
+                "sessions": args.sessions,
+                "reruns": len(times),
+                "failed": sum(not ok for *_, ok in results),
+                "rerun_ms_p50": round(times[len(times) // 2], 1),
+                "rerun_ms_p95": round(
+                    times[min(len(times) - 1, round(0.95 * (len(times) - 1)))], 1
+                ),
+                "server_peak_rss_mb": round(peak, 1),
+            }
+        )
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
