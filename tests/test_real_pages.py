@@ -425,6 +425,12 @@ def test_calls_and_stops_on_the_way_are_told_in_more_words(tmp_path, sentence, e
     assert expected in found or (expected[0], expected[2], expected[1]) in found
 
 
+def test_a_country_opening_the_sentence_is_the_traveller(tmp_path):
+    # (not the country the rest of the article names most)
+    text = f"{DATED}中国代表团22日抵达平壤。美国对此表示关注，美国官员称美国将观察。{BODY}"
+    assert ("visit", "CHN", "PRK", date(2023, 3, 22)) in events_of(tmp_path, text)
+
+
 def test_a_trip_to_a_list_of_countries_has_no_traveller_among_them(tmp_path):
     text = f"{DATED}今年2月访问了哈萨克斯坦及乌兹别克斯坦。{BODY}"
     assert not [e for e in events_of(tmp_path, text) if {"KAZ", "UZB"} <= set(e)]

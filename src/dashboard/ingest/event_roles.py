@@ -187,6 +187,9 @@ def roles(kind, text, mentions, s0, s1, c0, c1, trig, trig_end, counts) -> dict 
         ]
         dest = targets + [m for m in dest if m not in targets]
 
+        # 普京结束与金正恩的会晤后飞往北京: who was met before is not who travels.
+        partners = list(_MET_BEFORE.finditer(text, s0, trig))
+
         def subject(ms):
             # 从波兰乘火车抵达基辅: where the traveller set out from is a route, not who travels.
             return [
@@ -195,16 +198,11 @@ def roles(kind, text, mentions, s0, s1, c0, c1, trig, trig_end, counts) -> dict 
                 if m not in origin_place
                 and m not in targets
                 # 在平壤, 正在中国访问: where the visit happens, not who makes it
-                and not (
-                    m.type in ("place", "country")
-                    and text[max(s0, m.start - 1) : m.start] in "在于"
-                )
+                and not (m.type == "place" and text[max(s0, m.start - 1) : m.start] in "在于")
+                and not (m.type == "country" and m.start > s0 and text[m.start - 1] in "在于")
                 and not _ROUTE_BEFORE.search(text, max(s0, m.start - 3), m.start)
                 and not any(p.start() <= m.start < p.end() for p in partners)
             ]
-
-        # 普京结束与金正恩的会晤后飞往北京: who was met before is not who travels.
-        partners = list(_MET_BEFORE.finditer(text, s0, trig))
 
         # A list after 对 is all destinations: 对意大利、摩纳哥、法国进行国事访问.
         for m in sorted(before, key=lambda m: m.start):
