@@ -459,3 +459,8 @@ def test_pacific_states_and_regional_spellings_are_countries():
         e for _, e in found_full("王毅对巴布亚新畿内亚正式访问，并与库克群岛和纽埃总理会晤。")
     ]
     assert {"PNG", "COK", "NIU"} <= set(found_ids)
+
+
+def test_an_ambassador_posted_abroad_keeps_his_own_country():
+    found_ids = [e for _, e in found_full("中国驻美国大使谢锋18日会见美国国务卿布林肯。")]
+    assert "person:xie_feng" in found_ids

@@ -207,6 +207,10 @@ def test_a_date_in_the_address_dates_a_page_that_says_nothing_else():
     assert one(page, name=name).published == date(2023, 6, 18)
 
 
+def test_a_sentence_opening_with_a_date_does_not_date_the_page():
+    assert one(f"外长会谈\n截至2023/05/07，已有三国表态支持。{BODY}{BODY}").published is None
+
+
 def test_no_date_rather_than_a_guess():
     assert one(f"外长会谈\n{BODY}{BODY}").published is None
     # 3/4/2023 is 3 April in some countries and 4 March in others
@@ -398,6 +402,11 @@ def test_a_departure_is_the_travellers(tmp_path, sentence, expected):
     assert (*expected, date(2023, 3, 22)) in events_of(tmp_path, f"{DATED}{sentence}{BODY}")
 
 
+def test_a_province_opening_an_airlines_name_is_the_airline(tmp_path):
+    text = f"{DATED}泰国总理22日乘坐海南航空航班抵达北京访问。{BODY}"
+    assert ("visit", "THA", "CHN", date(2023, 3, 22)) in events_of(tmp_path, text)
+
+
 def test_a_meeting_in_a_province_is_hosted_by_its_country(tmp_path):
     text = f"{DATED}中国外长王毅22日在福建南平同新加坡外长维文举行会谈。{BODY}"
     assert events_of(tmp_path, text) == [("meeting", "SGP", "CHN", date(2023, 3, 22))]
@@ -436,8 +445,43 @@ def test_a_trip_to_a_list_of_countries_has_no_traveller_among_them(tmp_path):
     assert not [e for e in events_of(tmp_path, text) if {"KAZ", "UZB"} <= set(e)]
 
 
-def test_a_boycott_is_no_arrival(tmp_path):
-    assert events_of(tmp_path, f"{DATED}中国消费者22日抵制日本商品。{BODY}") == []
+@pytest.mark.parametrize(
+    "sentence",
+    ["中国消费者22日抵制日本商品。", "美国总统22日表示，美国的援助远不抵俄罗斯的投入。"],
+)
+def test_a_boycott_or_a_comparison_is_no_arrival(tmp_path, sentence):
+    assert events_of(tmp_path, f"{DATED}{sentence}{BODY}") == []
+
+
+def test_a_meeting_that_names_a_time_leaves_the_flight_after_it(tmp_path):
+    text = f"{DATED}美国总统22日结束与朝鲜领导人金正恩的会晤后飞往北京。{BODY}"
+    assert ("departure", "USA", "CHN", date(2023, 3, 22)) in events_of(tmp_path, text)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a year planned ahead is not the report's, written before or after its year
+        (
+            "外长访华\n韩国外长5月13日访问北京，与中国外长举行会谈。两国计划在2026年前完成"
+            "自贸协定谈判。这是两国2024年首次外长会谈。",
+            date(2024, 5, 13),
+        ),
+        # a late month of the stated year stays in it
+        (
+            "首相访韩\n日本首相12月13日访问韩国。这是两国领导人2023年的第二次会谈。",
+            date(2023, 12, 13),
+        ),
+        # a year stated after the last sentence with an event word
+        (
+            "外长访华\n韩国外长5月13日访问北京，与中国外长举行会谈。自2023年11月以来，两国关系持续改善。",
+            date(2024, 5, 13),
+        ),
+    ],
+)
+def test_without_a_publication_date_the_year_comes_from_the_whole_text(tmp_path, text, expected):
+    found = events_of(tmp_path, f"{text}{BODY}")
+    assert [d for kind, *_, d in found if kind == "visit"] == [expected]
 
 
 def test_what_a_meeting_discussed_leaves_it_an_event(tmp_path):

@@ -37,6 +37,7 @@ from .outlets import (
     dateline_place,
     hosts_of,
     load_registry,
+    named,
     own_urls,
     page_outlet,
     page_urls,
@@ -122,7 +123,9 @@ def document_drafts(doc: RawDocument, registry: OutletRegistry) -> list[Draft]:
     if not lines:
         return []
     urls = page_urls(doc.meta, doc.doc, doc.text)
-    page_date, page_source = page_date_of(removed, lines, doc.meta, doc.text, urls)
+    page_date, page_source = page_date_of(
+        removed, lines, doc.meta, doc.text, urls, is_outlet=lambda x: named(x, registry) is not None
+    )
     page_month = stored_month(doc.text) if page_date is None else None
     segments = [lines] if doc.kind == "record" else split_segments(lines, page_date)
     drafts = []

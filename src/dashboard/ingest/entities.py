@@ -138,6 +138,7 @@ def _not_of_another_country(
                 and own
                 and before.entity_id != own
                 and _OFFICE_BETWEEN.fullmatch(text, before.end, m.start)
+                and text[max(0, before.start - 1) : before.start] != "驻"  # 驻美国大使: a posting
             ):
                 not_known[m.start] = m.entity_id
                 continue

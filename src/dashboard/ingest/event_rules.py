@@ -8,6 +8,7 @@ the one-character country abbreviations of travel language (访朝, 俄方, 朝�
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from datetime import date, timedelta
@@ -71,7 +72,7 @@ _TRIGGER = re.compile(
     "|".join(
         sorted(SUMMIT_WORDS + MEETING_WORDS + DEPARTURE_WORDS + VISIT_WORDS, key=len, reverse=True)
     ).replace("来访", "(?<!以)来访")  # 自2018年以来访问中国: 以来 + 访问, no 来访
-    + f"|访(?=[{_AB}])|抵(?=[{_AB}])"  # 访华, 抵俄 (not 抵制, 抵达 above)
+    + f"|访(?=[{_AB}])|(?<![不难相])抵(?=[{_AB}])"  # 访华, 抵俄 (not 抵制, 不抵: not worth)
 )
 
 
@@ -282,7 +283,7 @@ def find_in_article(article, mentions: list[Mention]) -> list[dict]:
     last = max(m.end() for m in _TRIGGER.finditer(text))
     stop = text.find("。", last)
     scope = text if stop < 0 else text[: stop + 1]
-    times = find_times(scope, anchor) if dated else _written_out_times(scope)
+    times = find_times(scope, anchor) if dated else _written_out_times(scope, text)
     counts: dict[str, int] = {}
     for m in mentions:
         if m.type == "country" and m.country:
@@ -313,6 +314,8 @@ def find_in_article(article, mentions: list[Mention]) -> list[dict]:
             ):
                 continue
             kind = "visit" if len(word) == 1 and word in "访抵" else _kind_of(word)
+            if kind in ("meeting", "summit") and _NOMINAL_MEETING.match(sentence[tm.end() :]):
+                continue  # 结束与金正恩的会晤后飞往北京: the meeting names a time; the flight counts
             cb = _clause_bounds(sentence, tm.start())
             if kind == "summit" and _MULTILATERAL.search(sentence, cb[0], tm.start()):
                 # 对俄罗斯进行国事访问并出席二十国集团峰会: the summit of many is no event of its
@@ -333,8 +336,6 @@ def find_in_article(article, mentions: list[Mention]) -> list[dict]:
             trig, trig_end = s0 + tm.start(), s0 + tm.end()
             if kind == "summit" and _MULTILATERAL.search(sentence, max(0, c0), tm.start()):
                 continue  # 东盟峰会, G20峰会: many countries, no pair
-            if kind in ("meeting", "summit") and _NOMINAL_MEETING.match(sentence[tm.end() :]):
-                continue
             if kind in ("meeting", "summit") and _REMOTE.search(
                 sentence, max(0, tm.start() - 6), tm.start()
             ):
@@ -418,25 +419,35 @@ def find_in_article(article, mentions: list[Mention]) -> list[dict]:
     return events
 
 
-def _written_out_times(text: str) -> list[TimeExpr]:
+def _written_out_times(scope: str, text: str) -> list[TimeExpr]:
     """Without a publication date only dates written out in full can be placed: 2024年6月19日,
     or 6月19日 with the year its sentence states, else the latest year the text states (news
     give background years, 自2023年11月以来, before and beside the report's own). 昨天, 19日 or
-    上周 need the dispatch date and are left out."""
+    上周 need the dispatch date and are left out. Dates are read in ``scope`` (the text up to
+    its last event word), years in the whole ``text``."""
     years = [(m.start(), int(m.group(1))) for m in _YEAR_IN_TEXT.finditer(text)]
     if not years:
         return []
-    by_year = {
-        # Mid-year: a month and day are read as the date of that year nearest the anchor.
-        year: [t for t in find_times(text, date(year, 7, 1)) if _WRITTEN_OUT.match(t.text)]
-        for year in {y for _, y in years}
-    }
+
+    def in_year(year: int) -> list[TimeExpr]:
+        # A month and day placed in that year (12月13日 of 2023 is 2023-12-13, though nearer
+        # to mid-2023 in the year before); a date that states its own year keeps it.
+        found = []
+        for t in find_times(scope, date(year, 7, 1)):
+            if not _WRITTEN_OUT.match(t.text):
+                continue
+            shift = 0 if _FULL_YEAR.match(t.text) else year - t.date.year
+            found.append(_shifted(t, shift) if shift else t)
+        return found
+
+    by_year = {year: in_year(year) for year in {y for _, y in years}}
     sentences = [m.span() for m in _SENTENCE.finditer(text)]
     # A year ahead (日韩在2025年即将迎来…60周年, 到2030年) is no candidate for the report's own.
     reported = [
         y
         for pos, y in years
         if not _YEAR_AHEAD.search(text, pos, pos + 14)
+        and not _YEAR_AHEAD.search(text, max(0, pos - 6), pos)  # 两国计划在2026年前…
         and text[max(0, pos - 1) : pos] not in ("到", "至")
     ]
     latest = max(reported or [y for _, y in years])
@@ -454,11 +465,19 @@ def _written_out_times(text: str) -> list[TimeExpr]:
         if not near and since is not None and (year, t.date.month) <= since:
             year = since[0] + 1
             if year not in by_year:
-                by_year[year] = [
-                    u for u in find_times(text, date(year, 7, 1)) if _WRITTEN_OUT.match(u.text)
-                ]
+                by_year[year] = in_year(year)
         chosen.append(next((u for u in by_year[year] if u.start == t.start), t))
     return chosen
+
+
+def _shifted(t: TimeExpr, years: int) -> TimeExpr:
+    def move(d: date) -> date:
+        try:
+            return d.replace(year=d.year + years)
+        except ValueError:  # 2月29日 in a year without it
+            return d.replace(year=d.year + years, day=28)
+
+    return dataclasses.replace(t, date=move(t.date), date_end=move(t.date_end))
 
 
 def _one_row_per_event(events: list[dict]) -> list[dict]:

@@ -82,9 +82,9 @@ _HUA_PREFIXES = set("来涉")
 # Abbreviations that are also directions: 西 ending a run is "west of" (在俄西的军事行动) unless a
 # compound suffix follows (中西关系).
 _DIRECTION_ABBREVS = set("西")
-# A country's name followed by one of these is a news outlet (中国之声, 中国政府网, 美国之音) or an
-# airline (搭乘中国国际航空的包机, 大韩航空), not a mention of the country, when the word ends a
-# word (中国网民, 中国网络 stay).
+# A country's or place's name followed by one of these is a news outlet (中国之声, 中国政府网,
+# 美国之音) or an airline (搭乘中国国际航空的包机, 海南航空), not a mention of the country or
+# place, when the word ends a word (中国网民, 中国网络 stay).
 _MEDIA_SUFFIX_RE = re.compile(
     "之声|之音|政府网|新闻网|网|日报|时报|晚报|电视台|广播电台|广播公司|通讯社|通信社"
     "|(?:国际|东方|南方|国家)?航空(?:公司)?"
@@ -294,7 +294,7 @@ class Matcher:
                 continue
             entity_type = self.gazetteer.entities[entity_id].type
             if (
-                entity_type == "country"
+                entity_type in ("country", "place")  # 海南航空, 北京日报: an airline, a paper
                 and (media := _MEDIA_SUFFIX_RE.match(simplified, e))
                 and media.end() in boundaries
             ):

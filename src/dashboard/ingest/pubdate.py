@@ -8,6 +8,7 @@ article's date line or the page; else the date line itself; else the page's own 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, timedelta
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
@@ -237,9 +238,15 @@ def _edition_or_clock(text: str) -> bool:
 
 
 def page_date_of(
-    removed: list[str], lines: list[Line], meta: dict, text: str = "", urls: list[str] = ()
+    removed: list[str],
+    lines: list[Line],
+    meta: dict,
+    text: str = "",
+    urls: list[str] = (),
+    is_outlet: Callable[[str], bool] = lambda name: False,
 ) -> tuple[date | None, str | None]:
-    """The page's own date and where it was read (see above)."""
+    """The page's own date and where it was read (see above). ``is_outlet`` tells a source
+    stamp (中央社  2022/12/23) from a sentence opening with a date (截至2023/05/07，…)."""
     published = meta.get("published") or ""
     d = parse_full_date(published) if published else None
     if d:
@@ -263,6 +270,8 @@ def page_date_of(
         # A site's address beside a timestamp (http://www.example.com   2023-05-07 14:08:22)
         # leaves a date line; a source stamp (中央社  2022/12/23) may open the report's text.
         stamp = SOURCE_STAMP.match(ln.simplified)
+        if stamp and not is_outlet(stamp["x"]):
+            stamp = None
         short = len(_ADDRESS.sub("", ln.simplified)) <= 40
         if ln.kind == "date" or stamp or (short and any_date(ln.simplified)):
             if _is_clock(ln.simplified):
