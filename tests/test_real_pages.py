@@ -453,6 +453,18 @@ def test_a_boycott_or_a_comparison_is_no_arrival(tmp_path, sentence):
     assert events_of(tmp_path, f"{DATED}{sentence}{BODY}") == []
 
 
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        # 会见中国… is not 会见中 (during the meeting), nor 会见前总统 会见前 (before it)
+        ("日本首相22日在东京会见中国外长。", ("meeting", "CHN", "JPN")),
+        ("中国国家主席22日在北京会见前美国国务卿。", ("meeting", "USA", "CHN")),
+    ],
+)
+def test_who_is_met_is_no_time_of_the_meeting(tmp_path, sentence, expected):
+    assert (*expected, date(2023, 3, 22)) in events_of(tmp_path, f"{DATED}{sentence}{BODY}")
+
+
 def test_a_meeting_that_names_a_time_leaves_the_flight_after_it(tmp_path):
     text = f"{DATED}美国总统22日结束与朝鲜领导人金正恩的会晤后飞往北京。{BODY}"
     assert ("departure", "USA", "CHN", date(2023, 3, 22)) in events_of(tmp_path, text)

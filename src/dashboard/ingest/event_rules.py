@@ -106,7 +106,11 @@ _NOMINAL_VISIT = re.compile(
 )
 # A meeting word naming a time or a setting (会谈中, 会见时, 会谈后签署…): the meeting itself is
 # told elsewhere.
-_NOMINAL_MEETING = re.compile(r"^(?:中|时|后|上|期间|前|之后|之前|结束后|结束时)")
+# (中国, 中方, 上海, 前总统 after 会见 are who is met, not a time: 会见中国外长.)
+_NOMINAL_MEETING = re.compile(
+    r"^(?:中(?![国方共央华])|时|后|上(?!海)|期间|前(?![任总首国外副美日韩俄英法德印澳越朝])"
+    r"|之后|之前|结束后|结束时)"
+)
 # Undated, a sentence is no event when any clause of it plans, hedges, recalls or calls:
 # 将于16日访问日本，同…举行首脑会谈 (the second clause is planned too); 曾…访问; 视频会谈.
 _UNDATED_DOUBT = re.compile(
