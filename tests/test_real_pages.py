@@ -372,6 +372,7 @@ def test_plans_multilateral_summits_and_calls_are_no_events(tmp_path, sentence):
         ("韩国总统尹锡悦22日飞抵东京羽田机场。", ("KOR", "JPN")),
         ("朝鲜领导人金正恩22日乘专列抵俄。", ("PRK", "RUS")),
         ("越南国家主席22日到达北京。", ("VNM", "CHN")),
+        ("印度总理22日来到印尼雅加达，开始为期两天的访问。", ("IND", "IDN")),
     ],
 )
 def test_arrivals_are_visits_in_their_other_words(tmp_path, sentence, pair):

@@ -65,6 +65,7 @@ VISIT_WORDS = [
     "飞抵",
     "转抵",
     "到达",
+    "来到",
     "赴",
 ]
 _KIND_RANK = {"summit": 0, "meeting": 1, "departure": 2, "visit": 3}
