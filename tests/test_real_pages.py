@@ -237,6 +237,12 @@ def test_page_chrome_never_becomes_an_article(chrome):
     assert chrome[:8] not in "".join(ln.text for ln in found[0].lines)
 
 
+def test_a_paragraph_with_its_pictures_credit_glued_on_is_kept():
+    # the page's only paragraph: dropping it as a caption lost the whole report
+    found = drafts(f"外长会谈\n{BODY}{BODY}(图/路透社)\n上一篇:某某\n游客评论")
+    assert len(found) == 1 and BODY in "".join(ln.text for ln in found[0].lines)
+
+
 def test_a_related_links_list_is_not_part_of_the_report():
     links = "\n".join(["新闻推荐", "› 菲律宾新总统将与北京谈判", "› 七国集团峰会在日本登场"])
     found = one(f"外长会谈\n{BODY}{BODY}（中央社）\n{links}")

@@ -88,6 +88,17 @@ def _is_caption(simplified: str) -> bool:
     return bool(_CAPTION.search(simplified))
 
 
+_TRAILING_BRACKET = re.compile(r"[（(][^()（）]{0,40}[)）]\s*[。.]?\s*$")
+
+
+def _paragraph_with_credit(simplified: str) -> bool:
+    """Sentences of the report with their picture's credit glued on (…深入交换意见。(图/路透社)):
+    a caption is one sentence, a paragraph two or more. The paragraph stays."""
+    m = _TRAILING_BRACKET.search(simplified)
+    # (a photographer's credit, 新华社记者某某摄, closes two-sentence captions: those stay chrome)
+    return m is not None and sum(simplified[: m.start()].count(end) for end in "。！？") >= 2
+
+
 # A navigation row: several short words separated by spaces or bars, no sentence punctuation.
 _NAV_ROW = re.compile(r"^(?:[^\s|｜，。,.!?！？]{1,4}[\s|｜]+){4,}[^\s|｜，。,.!?！？]{1,4}$")
 # An image file name, possibly followed by forum attachment details "(86.3 KB, 下载次数: 3)".
@@ -149,7 +160,7 @@ def _is_boilerplate(simplified: str, raw: str = "", spaced_page: bool = False) -
     if not _HAS_WORD.search(simplified) or _SHORT_LATIN.match(simplified):
         return True
     if len(simplified) <= 200 and (
-        _is_caption(simplified)
+        (_is_caption(simplified) and not _paragraph_with_credit(simplified))
         or (_NOTICE_HINT.search(simplified) and _NOTICE.search(simplified))
         or _EDITOR.match(simplified)
         or _FORUM_PANEL.match(simplified)
