@@ -8,16 +8,13 @@ request after a server start (the cold deep link case).
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+from dashboard.tools.sessions import app_server
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "e2e"
@@ -33,44 +30,11 @@ CHROMIUM_ARGS = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def streamlit_server(data_dir: Path, raw_dir: Path | None = None) -> Iterator[str]:
     """Run `streamlit run app.py` until the block ends; yields its base URL."""
-    port = _free_port()
-    env = dict(os.environ, DASHBOARD_DATA=str(data_dir))
-    if raw_dir is not None:
-        env["DASHBOARD_RAW"] = str(raw_dir)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log = open(ARTIFACTS / f"server_{port}.log", "w")  # noqa: SIM115 - closed below
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)]
-    cmd += ["--server.address", "127.0.0.1", "--server.headless", "true"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                # The health endpoint starts no session: the browser's request stays the first.
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"streamlit did not start; see {log.name}") from None
-                time.sleep(0.2)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+    with app_server(data_dir, log_dir=ARTIFACTS, raw_dir=raw_dir) as (port, _proc):
+        yield f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture(scope="session")

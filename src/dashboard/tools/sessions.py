@@ -23,6 +23,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -38,25 +39,32 @@ def _free_port() -> int:
 
 
 @contextmanager
-def app_server(data_dir: Path, log_path: Path | None = None):
-    """`streamlit run app.py` on 127.0.0.1 over ``data_dir`` until the block ends; yields
-    (port, process)."""
+def app_server(data_dir: Path, log_dir: Path | None = None, raw_dir: Path | None = None):
+    """`streamlit run app.py` on 127.0.0.1 over ``data_dir`` (and ``raw_dir`` as the bundled
+    input) until the block ends; yields (port, process). Its output goes to
+    ``log_dir/server_PORT.log`` when a folder is given."""
     port = _free_port()
     env = dict(os.environ, DASHBOARD_DATA=str(data_dir))
+    if raw_dir is not None:
+        env["DASHBOARD_RAW"] = str(raw_dir)
     cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)]
     cmd += ["--server.address", "127.0.0.1", "--server.headless", "true"]
     cmd += ["--browser.gatherUsageStats", "false"]
-    log = open(log_path or os.devnull, "w")  # noqa: SIM115 - closed below
+    log_path = Path(log_dir) / f"server_{port}.log" if log_dir is not None else Path(os.devnull)
+    if log_dir is not None:
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+    log = open(log_path, "w")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(cmd, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 120
         while True:
             try:
+                # The health endpoint starts no session: a browser's request stays the first.
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
                     break
             except OSError:
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("streamlit did not start") from None
+                    raise RuntimeError(f"streamlit did not start; see {log_path}") from None
                 time.sleep(0.2)
         yield port, proc
     finally:
@@ -136,7 +144,10 @@ def run_sessions(
         )
         return [r for rs in results for r in rs]
 
-    return asyncio.run(main())
+    # In a thread of its own: a caller may already run an event loop in this one (a test
+    # process after Playwright), where asyncio.run() refuses to start.
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, main()).result()
 
 
 def peak_rss_mb(pid: int) -> float:
