@@ -274,25 +274,15 @@ def measure_pages(out: Path, runs: int, seed: int = 11) -> dict[str, list[float]
 import json, random, time, warnings
 warnings.filterwarnings("ignore")
 from streamlit.testing.v1 import AppTest
-from dashboard.tools.bench import instrument_query_functions
+from dashboard.tools.bench import instrument_query_functions, random_filters
 from dashboard.tables.store import load_tables
 spent = instrument_query_functions()
 # Only the two columns the random filters need: a second whole corpus in this process would
 # count toward the app's peak memory below.
 arts = load_tables({str(out)!r}, ("articles",), only={{"articles": ("published", "source")}})["articles"]
-dates = sorted(d for d in arts["published"].dropna().unique())
+dates = [str(d)[:10] for d in sorted(arts["published"].dropna().unique())]
 sources = sorted(arts["source"].unique())
 rng = random.Random({seed})
-def random_filters(rng=rng):
-    params = {{}}
-    if dates and rng.random() < 0.8:
-        a, b = sorted(rng.sample(range(len(dates)), 2)) if len(dates) > 1 else (0, 0)
-        params["from"], params["to"] = str(dates[a])[:10], str(dates[b])[:10]
-    if rng.random() < 0.5:
-        params["source"] = rng.sample(sources, rng.randint(1, min(3, len(sources))))
-    if rng.random() < 0.3:
-        params["once"] = "1"
-    return params
 timings = {{}}
 # The harness's own cost: AppTest running a page that only writes one line.
 import tempfile, pathlib
@@ -310,7 +300,7 @@ for page in {PAGES!r}:
     times, query = [], []
     for i in range({runs} + 1):
         at = AppTest.from_file("pages/" + page + ".py", default_timeout=600)
-        for k, v in {{**{PAGE_PARAMS!r}.get(page, {{}}), **random_filters()}}.items():
+        for k, v in {{**{PAGE_PARAMS!r}.get(page, {{}}), **random_filters(rng, dates, sources)}}.items():
             at.query_params[k] = v
         spent[0] = 0.0
         start = time.perf_counter()
@@ -325,7 +315,7 @@ for page in {PAGES!r}:
 search = []
 for i in range({runs} + 1):
     at = AppTest.from_file("pages/articles.py", default_timeout=600)
-    for k, v in {{**random_filters(), "q": rng.choice({SEARCH_WORDS!r})}}.items():
+    for k, v in {{**random_filters(rng, dates, sources), "q": rng.choice({SEARCH_WORDS!r})}}.items():
         at.query_params[k] = v
     spent[0] = 0.0
     at.run()
@@ -340,6 +330,19 @@ print(json.dumps(timings))
 """
     stdout, _ = _python(code, env={"DASHBOARD_DATA": str(out)})
     return json.loads(stdout.strip().splitlines()[-1])
+
+
+def random_filters(rng: random.Random, dates: list[str], sources: list[str]) -> dict:
+    """A random view's link parameters: a date range, outlets, relayed copies left out."""
+    params: dict = {}
+    if dates and rng.random() < 0.8:
+        a, b = sorted(rng.sample(range(len(dates)), 2)) if len(dates) > 1 else (0, 0)
+        params["from"], params["to"] = dates[a], dates[b]
+    if rng.random() < 0.5:
+        params["source"] = rng.sample(sources, rng.randint(1, min(3, len(sources))))
+    if rng.random() < 0.3:
+        params["once"] = "1"
+    return params
 
 
 def random_query_string(out: Path):
@@ -357,14 +360,7 @@ def random_query_string(out: Path):
         params: dict = {k: v for k, v in PAGE_PARAMS.get(page, {}).items()}
         if isinstance(params.get("query"), list):
             params["query"] = rng.choice(params["query"])
-        if dates and rng.random() < 0.8:
-            a, b = sorted(rng.sample(range(len(dates)), 2)) if len(dates) > 1 else (0, 0)
-            params["from"], params["to"] = dates[a], dates[b]
-        if rng.random() < 0.5:
-            params["source"] = rng.sample(sources, rng.randint(1, min(3, len(sources))))
-        if rng.random() < 0.3:
-            params["once"] = "1"
-        return urlencode(params, doseq=True)
+        return urlencode({**params, **random_filters(rng, dates, sources)}, doseq=True)
 
     return make
 
