@@ -41,8 +41,8 @@ from .cache import ResultCache, key_of, version_of
 from .engine import Engine
 from .gazetteer import (
     GAZETTEER_COLUMNS,
-    NAME_TITLES,
     SKIP_RE,
+    TITLES_PATTERN,
     Gazetteer,
     Matcher,
     Mention,
@@ -116,11 +116,7 @@ class Positions:
 
 # 匈牙利总统诺瓦克 is not Russia's Novak: a name known for one country, announced by another
 # country's office, is someone else of the same name (found again as an unverified name).
-_OFFICE_BETWEEN = re.compile(
-    "(?:前|新任|副|代理|时任)?(?:"
-    + "|".join(sorted(map(re.escape, NAME_TITLES), key=len, reverse=True))
-    + ")"
-)
+_OFFICE_BETWEEN = re.compile(f"(?:前|新任|副|代理|时任)?(?:{TITLES_PATTERN})")
 
 
 def _not_of_another_country(

@@ -58,9 +58,9 @@ NAME_TITLES = (
 # Malaysian honorifics: what follows is a name, in whatever characters it is written (拿督翁哈菲兹,
 # 丹斯里阿邦佐哈里), as Malaysia's Chinese papers name their officials.
 HONORIFIC_TITLES = ("拿督斯里", "丹斯里", "拿督")
-_TITLE_END_RE = re.compile(
-    "(?:" + "|".join(sorted(map(re.escape, NAME_TITLES), key=len, reverse=True)) + ")$"
-)
+# Any one title, longest first (总领事 before 领事): the alternation every title rule uses.
+TITLES_PATTERN = "|".join(sorted(map(re.escape, NAME_TITLES), key=len, reverse=True))
+_TITLE_END_RE = re.compile(f"(?:{TITLES_PATTERN})$")
 _HAN_RE = re.compile(f"[{HAN}]")
 
 # Words around a one-character country abbreviation that make it a compound.

@@ -21,13 +21,12 @@ from functools import lru_cache
 from itertools import accumulate
 
 from ..common.textnorm import HAN, NAME_SEPARATORS
-from .gazetteer import HONORIFIC_TITLES, NAME_TITLES, SKIP_CHARS, SKIP_RE, Mention, glued_at_end
+from .gazetteer import HONORIFIC_TITLES, SKIP_CHARS, SKIP_RE, TITLES_PATTERN, Mention, glued_at_end
 
 _ONLY_HAN_RE = re.compile(f"^[{HAN}]+$")
 # Honorifics and titles: never part of a name (金正恩同志 -> 金正恩); titles also announce one.
 HONORIFICS = ("同志", "先生", "女士", "阁下", "总书记", "委员长", "主席", "总统", "总理")
-_TITLES = NAME_TITLES
-_TITLES_RE = "|".join(sorted(map(re.escape, _TITLES), key=len, reverse=True))
+_TITLES_RE = TITLES_PATTERN
 _TITLE_NAME_RE = re.compile(
     f"(?:{_TITLES_RE})([{HAN}]{{2,3}}?|[{HAN}{NAME_SEPARATORS}]{{3,16}}?)"
     r"(?=\(音\)|（音）|\(|（|同志|率领|表示|指出|强调|说|称|在|于|和|与|等|的|会见|会晤|会谈|举行|出席"
