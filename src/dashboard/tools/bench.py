@@ -367,7 +367,7 @@ def random_query_string(out: Path):
 
 def measure_sessions(out: Path, sessions: int, runs: int) -> dict:
     """``sessions`` browser-less sessions changing filters at once against `streamlit run`
-    (see tools/sessions.py): each rerun's server time, and the server's peak memory."""
+    (see tools/sessions.py): every rerun's (page, ms, ok), and the server's peak memory."""
     from . import sessions as live
 
     make_query = random_query_string(out)
@@ -375,10 +375,7 @@ def measure_sessions(out: Path, sessions: int, runs: int) -> dict:
         live.run_sessions(port, ["overview"], 1, 1, make_query)  # the corpus loads once
         results = live.run_sessions(port, list(PAGES), sessions, runs, make_query)
         peak = live.peak_rss_mb(proc.pid)
-    failed = [page for page, _, ok in results if not ok]
-    if failed:
-        raise RuntimeError(f"pages failed with {sessions} sessions at once: {sorted(set(failed))}")
-    return {"times": [ms for _, ms, _ in results], "server_peak_rss_mb": peak}
+    return {"results": results, "server_peak_rss_mb": peak}
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -454,7 +451,10 @@ def run(
     floor = pages.pop("_floor", [])
     search = pages.pop("_search", [])
     live = measure_sessions(out, sessions, page_runs) if sessions else None
-    concurrent = live["times"] if live else []
+    failed = sorted({page for page, _, ok in live["results"] if not ok}) if live else []
+    if failed:
+        raise RuntimeError(f"pages failed with {sessions} sessions at once: {failed}")
+    concurrent = [ms for _, ms, _ in live["results"]] if live else []
     p50 = {p: round(statistics.median(v["query"]), 1) for p, v in pages.items()}
     p95 = {p: round(_pct(v["query"], 0.95), 1) for p, v in pages.items()}
     rerun50 = {p: round(statistics.median(v["rerun"]), 1) for p, v in pages.items()}

@@ -159,30 +159,24 @@ def peak_rss_mb(pid: int) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .bench import PAGES, random_query_string
+    from .bench import _pct, measure_sessions
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("data_dir", type=Path)
     parser.add_argument("--sessions", type=int, default=8)
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args(argv)
-    with app_server(args.data_dir) as (port, proc):
-        make_query = random_query_string(args.data_dir)
-        run_sessions(port, ["overview"], 1, 1, make_query)  # the corpus loads once
-        results = run_sessions(port, list(PAGES), args.sessions, args.runs, make_query)
-        peak = peak_rss_mb(proc.pid)
-    times = sorted(ms for _, ms, _ in results)
+    live = measure_sessions(args.data_dir, args.sessions, args.runs)
+    times = [ms for _, ms, _ in live["results"]]
     print(
         json.dumps(
             {
                 "sessions": args.sessions,
                 "reruns": len(times),
-                "failed": sum(not ok for *_, ok in results),
-                "rerun_ms_p50": round(times[len(times) // 2], 1),
-                "rerun_ms_p95": round(
-                    times[min(len(times) - 1, round(0.95 * (len(times) - 1)))], 1
-                ),
-                "server_peak_rss_mb": round(peak, 1),
+                "failed": sum(not ok for *_, ok in live["results"]),
+                "rerun_ms_p50": round(_pct(times, 0.5), 1),
+                "rerun_ms_p95": round(_pct(times, 0.95), 1),
+                "server_peak_rss_mb": round(live["server_peak_rss_mb"], 1),
             }
         )
     )
