@@ -45,7 +45,7 @@ def _parse(corpus, text: str) -> query.Query:
 
 def _holds(corpus, word: str) -> np.ndarray:
     """A plain reading: the article's title or text, in Simplified, holds the word."""
-    texts = corpus.texts()["text"].map(to_simplified)
+    texts = corpus.texts_at(range(len(corpus.articles)))["text"].map(to_simplified)
     titles = corpus.articles["title"].map(to_simplified)
     return (
         texts.str.contains(word, regex=False) | titles.str.contains(word, regex=False)

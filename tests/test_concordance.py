@@ -43,7 +43,7 @@ def _run(corpus, text: str, sort: str = "right", filters: Filters | None = None)
 def _plain(corpus, word: str, keep=None) -> set[tuple[int, int]]:
     """Every (article, offset) of ``word`` by str.find over the Simplified texts."""
     found = set()
-    for pos, text in enumerate(corpus.texts()["text"]):
+    for pos, text in enumerate(corpus.texts_at(range(len(corpus.articles)))["text"]):
         if keep is not None and not keep[pos]:
             continue
         simplified = to_simplified(text)
@@ -78,7 +78,7 @@ def test_every_occurrence_once_in_either_script(corpus):
 
 def test_a_boolean_query_lists_its_words_only_in_the_articles_it_matches(corpus):
     result = _run(corpus, "访问 NOT 取消")
-    texts = corpus.texts()["text"].map(to_simplified)
+    texts = corpus.texts_at(range(len(corpus.articles)))["text"].map(to_simplified)
     keep = (~texts.str.contains("取消")).to_numpy()
     assert set(_places(result)) == _plain(corpus, "访问", keep)
     assert "取消" not in " ".join(concordance.concordance_rows(corpus, result, 0, 999)["right"])
@@ -125,7 +125,7 @@ def test_a_filter_keeps_the_order_and_drops_the_rest(corpus):
 def test_context_is_cut_as_written_and_says_where_the_text_goes_on(corpus):
     result = _run(corpus, "代表团", "newest")
     rows = concordance.concordance_rows(corpus, result, 0, 5, width=6)
-    texts = corpus.texts()["text"]
+    texts = corpus.texts_at(range(len(corpus.articles)))["text"]
     for row in rows.to_dict("records"):
         text = texts.iloc[row["article_pos"]]
         assert text[row["start"] : row["end"]] == row["hit"]

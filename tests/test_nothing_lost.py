@@ -23,6 +23,7 @@ from dashboard.ingest.readers import iter_files, read_file
 from dashboard.ingest.report import IngestReport
 from dashboard.tables import store
 from dashboard.tables.lock import holder_of
+from dashboard.tables.texts import TEXTS
 from dashboard.tools.synth import generate
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -392,6 +393,9 @@ def test_texts_damaged_under_a_running_app_are_a_message(tmp_path, monkeypatch):
     monkeypatch.setenv("DASHBOARD_DATA", str(data))
     at = _page("overview").run()  # the app runs: tables loaded, texts not read yet
     assert not at.exception and at.title
+    # The texts are read from the run's texts file, made again from articles.parquet when
+    # it is damaged: both damaged leave nothing to read them from.
+    (data / "current" / TEXTS).write_bytes(b"damaged while the app runs")
     (data / "articles.parquet").write_bytes(b"damaged while the app runs")
     reader = _page("articles").run()  # the reader reads the texts on first use
     assert not reader.exception

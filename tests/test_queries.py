@@ -396,7 +396,7 @@ def test_full_texts_are_read_on_first_use_and_only_from_the_same_run(tmp_path):
     ingest([DATA_DIR / "raw"], out)
     corpus = load_corpus(out)
     assert "text" not in corpus.articles  # not read at load time
-    texts = corpus.texts()
+    texts = corpus.texts_at(range(len(corpus.articles)))
     written = store.load_tables(out)["articles"]
     assert texts["text"].tolist() == written["text"].tolist()
     first = corpus.articles["article_id"].iloc[0]
@@ -413,8 +413,8 @@ def test_full_texts_are_read_on_first_use_and_only_from_the_same_run(tmp_path):
     stale = load_corpus(out)
     ingest([DATA_DIR / "raw"], out, incremental=False)
     # Its run folder is kept while it is the previous set: the texts of its own run.
-    assert stale.texts()["text"].tolist() == texts["text"].tolist()
+    assert stale.texts_at([0, 1])["text"].tolist() == texts["text"].tolist()[:2]
     stale._texts.clear()
     ingest([DATA_DIR / "raw"], out, incremental=False)  # two runs later its folder is gone
     with pytest.raises(store.StoreError, match="missing"):
-        stale.texts()
+        stale.text_store()

@@ -29,7 +29,7 @@ def text_contains(corpus: Corpus, filters: Filters, query: str) -> np.ndarray:
     mask = selected_mask(corpus, filters).copy()
     if not query or not mask.any():
         return mask & False
-    text = arrow_strings(corpus.texts()["text_simplified"])
+    text = corpus.text_column()
     titles = derived(
         "articles.titles_simplified", lambda a: a["title"].map(to_simplified), corpus.articles
     )  # once per corpus, not on every search
@@ -88,7 +88,7 @@ def article_by_id(corpus: Corpus, article_id: str) -> dict | None:
         return None
     row = corpus.articles.iloc[position].to_dict()
     if "text" not in row:
-        row.update(corpus.texts().iloc[position].to_dict())
+        row.update(corpus.text_store().row(position))
     return row
 
 
@@ -151,7 +151,7 @@ def article_events(corpus: Corpus, article_id: str) -> pd.DataFrame:
         index=range(len(rows)),
     )
     frame = frame.astype(object).where(frame.notna(), None)
-    text = str(corpus.texts()["text_simplified"].iloc[position] or "")
+    text = str(corpus.text_store().row(position)["text_simplified"] or "")
     where = [
         text.find(to_simplified(e)) if isinstance(e, str) and e else -1 for e in frame["evidence"]
     ]

@@ -219,10 +219,10 @@ def with_hits(corpus: Corpus, rows: pd.DataFrame, words) -> pd.DataFrame:
     from ..common.textnorm import to_simplified
 
     pattern = term_pattern(words)
-    texts = corpus.texts()["text_simplified"]
+    texts = corpus.texts_at(rows["article_pos"].to_numpy())["text_simplified"].tolist()
     hits, title_hits, found = [], [], []
-    for pos, title in zip(rows["article_pos"], rows["title"], strict=True):
-        text = str(texts.iloc[int(pos)] or "")
+    for text, title in zip(texts, rows["title"], strict=True):
+        text = str(text or "")
         title = to_simplified(str(title or ""))
         in_text = [text[a:b] for a, b in occurrences(text, words)] if pattern else []
         in_title = [title[a:b] for a, b in occurrences(title, words)] if title not in text else []

@@ -183,7 +183,7 @@ def term_sentences_in(
     meta = corpus.meta if corpus.meta is not None else corpus.articles
     columns = ["article_id", "source", "published", "title"]
     chosen = meta.iloc[newest][columns].reset_index(drop=True)
-    texts = corpus.texts().iloc[newest].reset_index(drop=True)
+    texts = corpus.texts_at(newest)
     frame = pd.concat([chosen, texts[["text", "text_simplified"]]], axis=1)
     found = term_sentences(frame, term, corpus.mentions, corpus.entities, limit=sentence_limit)
     return found, len(positions)

@@ -127,14 +127,21 @@ def _context_keys(corpus: Corpus, found: Occurrences, side: str) -> np.ndarray:
     from the hit outwards, in Simplified and any case, without spaces, line breaks and
     punctuation (what the sort compares: the words, as Voyant's)."""
     where, at = np.unique(found.article_pos, return_inverse=True)
-    texts = corpus.texts()["text_simplified"].iloc[where].tolist()
-    keys = []
+    at = at.reshape(-1)
+    keys = [""] * len(found)
     reach = 2 * KEY_CHARS  # room for the spaces and punctuation a key leaves out
-    for n, start, end in zip(at.tolist(), found.start.tolist(), found.end.tolist(), strict=True):
-        text = texts[n] or ""
-        after, before = text[end : end + reach], text[max(0, start - reach) : start]
-        near = after if side == "right" else before[::-1]
-        keys.append(_NOT_WORD.sub("", near)[:KEY_CHARS].casefold())
+    first = 0
+    # The occurrences of a block of articles at a time: one block's texts in memory.
+    for block, texts in corpus.texts_in_blocks(where):
+        simplified = texts["text_simplified"].tolist()
+        mine = np.flatnonzero((at >= first) & (at < first + len(block)))
+        for n in mine.tolist():
+            text = simplified[at[n] - first] or ""
+            start, end = int(found.start[n]), int(found.end[n])
+            after, before = text[end : end + reach], text[max(0, start - reach) : start]
+            near = after if side == "right" else before[::-1]
+            keys[n] = _NOT_WORD.sub("", near)[:KEY_CHARS].casefold()
+        first += len(block)
     return np.array(keys, dtype=f"<U{KEY_CHARS}") if keys else np.array([], dtype="<U1")
 
 
@@ -188,10 +195,10 @@ def concordance_rows(
     chosen = result.order[max(0, first) : max(0, stop)]
     found = result.found
     pos = found.article_pos[chosen]
-    texts = corpus.texts()
     # Only the texts of the rows asked for (the whole column as objects costs 40 ms a run).
-    written = texts["text"].iloc[pos].tolist()
-    simplified = texts["text_simplified"].iloc[pos].tolist()
+    texts = corpus.texts_at(pos)
+    written = texts["text"].tolist()
+    simplified = texts["text_simplified"].tolist()
     meta = corpus.meta if corpus.meta is not None else corpus.articles
     left, hit, right, cut_left, cut_right, hit_simplified = [], [], [], [], [], []
     starts, ends = found.start[chosen].tolist(), found.end[chosen].tolist()

@@ -21,11 +21,12 @@ import pyarrow.compute as pc
 from ..common.memory import release_memory
 from ..tables import store
 from ..tables.schema import COLUMNS, empty
+from ..tables.texts import Texts, open_texts
 
 # What a filter selects on every rerun (``Corpus.meta``): the columns pages show or join
 # on. The full text, URLs, quoted sources and encodings stay in ``articles``.
 TEXT_COLUMNS = ("text", "text_simplified")
-_TEXT_LOCK = threading.Lock()  # Streamlit sessions are threads: one load for all of them
+_TEXT_LOCK = threading.Lock()  # Streamlit sessions are threads: one open for all of them
 
 
 def _clean_texts(frame: pd.DataFrame) -> pd.DataFrame:
@@ -80,30 +81,46 @@ class Corpus:
     # rerun. Copying 200 MB of text for each new filter cost more than the rest of a page.
     meta: pd.DataFrame | None = None
 
-    # Reads the text columns when ``articles`` was loaded without them (load_corpus): the
-    # full text is half of the cold load and only the reader, search and term sentences
-    # need it. Called once; see ``texts``.
-    text_loader: Callable[[], pd.DataFrame] | None = field(default=None, repr=False)
+    # Opens the texts when ``articles`` was loaded without them (load_corpus): a memory map
+    # of the run's texts file (tables/texts.py), so no page holds every text in the app's
+    # own memory. Called once, on first use; see ``text_store``.
+    text_loader: Callable[[], Texts] | None = field(default=None, repr=False)
     _texts: dict = field(default_factory=dict, repr=False, compare=False)
 
-    def texts(self) -> pd.DataFrame:
-        """``text`` and ``text_simplified`` of every article, row for row with ``articles``."""
-        if "text" in self.articles:
-            return self.articles[list(TEXT_COLUMNS)]
+    def text_store(self) -> Texts:
+        """The texts of every article, row for row with ``articles``."""
         with _TEXT_LOCK:
-            if "frame" not in self._texts:
-                if self.text_loader is None:  # tables given without any text
-                    loaded = pd.DataFrame({c: [""] * len(self.articles) for c in TEXT_COLUMNS})
+            if "store" not in self._texts:
+                if "text" in self.articles:  # tables given with their texts (tests, uploads)
+                    found = Texts.from_frame(self.articles)
+                elif self.text_loader is None:  # tables given without any text
+                    found = Texts.from_frame(pd.DataFrame(index=self.articles.index))
                 else:
-                    loaded = self.text_loader()
-                    if len(loaded) != len(self.articles):
+                    found = self.text_loader()
+                    if len(found) != len(self.articles):
                         raise store.StoreError(
                             "articles.parquet changed since the tables were loaded; reload."
                         )
-                self._texts["frame"] = _clean_texts(loaded).set_axis(self.articles.index)
-                del loaded
-                release_memory()  # the read leaves freed Arrow buffers behind
-            return self._texts["frame"]
+                self._texts["store"] = found
+            return self._texts["store"]
+
+    def text_column(self, name: str = "text_simplified") -> pa.ChunkedArray:
+        """One text column of every article, for a scan in Arrow (``text_simplified``: read
+        in place from the map)."""
+        return self.text_store().column(name)
+
+    def texts_at(self, positions) -> pd.DataFrame:
+        """``text`` and ``text_simplified`` of the articles at ``positions`` (in that order;
+        the frame's index is 0..n-1): only these rows are read."""
+        return self.text_store().take(positions)
+
+    def texts_in_blocks(self, positions, rows: int = 8192):
+        """(positions, their ``texts_at``) a block of ``rows`` at a time: a pass over many
+        articles holds one block's texts as Python strings, never all of them."""
+        positions = np.asarray(positions, dtype=np.int64)
+        for lo in range(0, len(positions), rows):
+            block = positions[lo : lo + rows]
+            yield block, self.texts_at(block)
 
 
 def _as_date(series: pd.Series) -> pd.Series:
@@ -147,7 +164,7 @@ def prepare(
     tables: dict[str, pd.DataFrame],
     report: dict | None = None,
     version: str = "",
-    text_loader: Callable[[], pd.DataFrame] | None = None,
+    text_loader: Callable[[], Texts] | None = None,
 ) -> Corpus:
     """Build a Corpus from raw tables: fill missing tables, normalise types, add join columns."""
     frames = {}
@@ -161,7 +178,7 @@ def prepare(
         frames[name] = frame.reset_index(drop=True)
 
     articles = frames["articles"].copy()
-    if text_loader is not None:  # read later, on first use (Corpus.texts)
+    if text_loader is not None:  # opened later, on first use (Corpus.text_store)
         articles = articles.drop(columns=list(TEXT_COLUMNS), errors="ignore")
     articles["published"] = _as_date(articles["published"])
     dup = articles["dup_of"].astype("object")
@@ -232,9 +249,20 @@ def load_corpus(data_dir: Path) -> Corpus:
     tables = store.load_tables(run_dir, skip={"articles": TEXT_COLUMNS}, run_id=snap.run_id)
     version = f"{snap.run_id}:{snap.mtime_ns}"
 
-    def load_texts() -> pd.DataFrame:
-        only = {"articles": TEXT_COLUMNS}
-        return store.load_tables(run_dir, ("articles",), run_id=snap.run_id, only=only)["articles"]
+    def load_texts() -> Texts:
+        try:
+            return open_texts(run_dir, snap.run_id)
+        except FileNotFoundError as exc:  # the run's folder went since the load
+            raise store.StoreError(
+                f"{Path(data_dir) / 'articles.parquet'} missing (its run was replaced); reload.",
+                [(str(Path(data_dir) / "articles.parquet"), "missing")],
+            ) from exc
+        except (OSError, pa.ArrowException) as exc:  # texts file and table both damaged
+            shown = Path(data_dir) / "articles.parquet"
+            raise store.StoreError(
+                f"1 table file(s) unusable: {shown} cannot be read ({exc}).",
+                [(str(shown), f"cannot be read ({exc})")],
+            ) from exc
 
     corpus = prepare(tables, store.read_report(run_dir), version, text_loader=load_texts)
     del tables

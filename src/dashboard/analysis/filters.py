@@ -205,4 +205,6 @@ def filter_articles(corpus: Corpus, filters: Filters, with_text: bool = False) -
         return (corpus.meta if corpus.meta is not None else corpus.articles)[mask]
     if "text" in corpus.articles:
         return corpus.articles[mask]
-    return pd.concat([corpus.articles[mask], corpus.texts()[mask]], axis=1)
+    chosen = corpus.articles[mask]
+    texts = corpus.texts_at(np.flatnonzero(mask)).set_axis(chosen.index)
+    return pd.concat([chosen, texts], axis=1)

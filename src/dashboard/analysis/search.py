@@ -103,12 +103,17 @@ def _title_apart(corpus: Corpus) -> np.ndarray:
 
     def build(articles: pd.DataFrame) -> np.ndarray:
         titles = _titles_simplified(corpus).to_numpy(dtype=object)
-        texts = corpus.texts()["text_simplified"].to_numpy(dtype=object)
-        return np.fromiter(
-            (bool(t) and t not in x for t, x in zip(titles, texts, strict=True)),
-            dtype=bool,
-            count=len(titles),
-        )
+        apart = np.zeros(len(titles), dtype=bool)
+        at = 0
+        # A batch of texts at a time as Python strings (the map's batches), never all.
+        for chunk in corpus.text_column().chunks:
+            texts = chunk.to_pylist()
+            mine = titles[at : at + len(texts)]
+            apart[at : at + len(texts)] = [
+                bool(t) and t not in x for t, x in zip(mine, texts, strict=True)
+            ]
+            at += len(texts)
+        return apart
 
     return derived("search.title_apart", build, corpus.articles)
 
@@ -144,7 +149,7 @@ def _search(corpus: Corpus, filters: Filters, terms: tuple[str, ...], order: str
     mask = selected_mask(corpus, filters).copy()
     if not terms or not mask.any():
         return SearchResult(terms, _empty(), 0)
-    text = arrow_strings(corpus.texts()["text_simplified"])
+    text = corpus.text_column()
     title = arrow_strings(_titles_simplified(corpus))
     apart = _title_apart(corpus)
     hits = np.zeros(len(mask), dtype=np.int64)
@@ -238,13 +243,11 @@ def snippets(
     rows: list[tuple] = []
     pattern = term_pattern(terms)
     if pattern is not None:
-        texts = corpus.texts()
-        written = texts["text"]
-        simplified = texts["text_simplified"]
-        for pos in positions:
-            pos = int(pos)
-            original = str(written.iloc[pos] or "")
-            search_in = str(simplified.iloc[pos] or "")
+        positions = [int(p) for p in positions]
+        texts = corpus.texts_at(positions)
+        for n, pos in enumerate(positions):
+            original = str(texts["text"].iat[n] or "")
+            search_in = str(texts["text_simplified"].iat[n] or "")
             if len(search_in) != len(original):  # offsets would not hold: search as written
                 search_in = original
             for n, m in enumerate(pattern.finditer(search_in)):
@@ -306,7 +309,7 @@ def term_mask(corpus: Corpus, term: str, in_title: bool = True) -> np.ndarray:
         title = _counts(arrow_strings(_titles_simplified(corpus)), term) > 0
         found = term_mask(corpus, term, in_title=False) | title
     else:
-        found = _counts(arrow_strings(corpus.texts()["text_simplified"]), term) > 0
+        found = _counts(corpus.text_column(), term) > 0
     _remember(_TERM_MASKS, key, corpus, found, 128)
     return found
 
@@ -342,22 +345,16 @@ def corpus_occurrences(corpus: Corpus, terms) -> Occurrences:
         where = np.zeros(len(corpus.articles), dtype=bool)
         for term in terms:
             where |= term_mask(corpus, term, in_title=False)
-        texts = corpus.texts()
-        candidates = np.flatnonzero(where)
-        simplified = texts["text_simplified"].iloc[candidates].tolist()
-        # Where the copies differ in length the offsets would not hold: search as written.
-        # (Measured in Arrow: making Python strings of every written text took 0.1 s.)
-        lengths = [
-            pc.utf8_length(arrow_strings(texts[c].iloc[candidates])).fill_null(0).to_numpy()
-            for c in ("text", "text_simplified")
-        ]
-        for n in np.flatnonzero(lengths[0] != lengths[1]).tolist():
-            simplified[n] = texts["text"].iloc[int(candidates[n])]
-        for at, text in zip(candidates.tolist(), simplified, strict=True):
-            for match in pattern.finditer(str(text or "")):
-                pos.append(at)
-                starts.append(match.start())
-                ends.append(match.end())
+        for block, texts in corpus.texts_in_blocks(np.flatnonzero(where)):
+            written = texts["text"].tolist()
+            simplified = texts["text_simplified"].tolist()
+            for at, text, search_in in zip(block.tolist(), written, simplified, strict=True):
+                if len(search_in) != len(text):  # offsets would not hold: search as written
+                    search_in = text
+                for match in pattern.finditer(search_in):
+                    pos.append(at)
+                    starts.append(match.start())
+                    ends.append(match.end())
     found = Occurrences(
         np.asarray(pos, dtype=np.int32),
         np.asarray(starts, dtype=np.int32),

@@ -3,7 +3,8 @@
 An output folder ``DIR`` holds complete sets of tables, one folder per ingestion run, and a
 pointer to the published one::
 
-    DIR/runs/<run_id>/        articles.parquet ... terms.parquet, manifest.json, ingest_report.json
+    DIR/runs/<run_id>/        articles.parquet ... terms.parquet, manifest.json, ingest_report.json,
+                              texts.arrow (the texts again, for the app to map: texts.py)
     DIR/current -> runs/<run_id>      the published set: a symlink, swapped with one rename
     DIR/articles.parquet -> current/articles.parquet   (and every table, the manifest and the
                               report: links made once, so ``DIR/<table>.parquet`` keeps reading
@@ -39,6 +40,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+
+from . import texts
 
 TABLES = ("articles", "mentions", "entities", "events", "terms")
 MANIFEST = "manifest.json"
@@ -334,6 +337,10 @@ def write_tables(
                 path = staging / f"{name}.parquet"
                 pq.write_table(table, path, compression="zstd")
                 written += path.stat().st_size
+            if "articles" in tables:  # the texts the app maps instead of loading (texts.py)
+                texts_file = staging / texts.TEXTS
+                texts.write_texts(texts_file, texts.frame_batches(tables["articles"]), run_id)
+                written += texts_file.stat().st_size
             manifest = {
                 "run_id": run_id,
                 "tables": sorted(tables),

@@ -1,0 +1,77 @@
+"""The texts are a memory-mapped file per run (tables/texts.py): written with the run, made on
+first use for a run without one, never taken from another run, equal to articles.parquet."""
+
+from __future__ import annotations
+
+import shutil
+
+import pyarrow.parquet as pq
+import pytest
+
+from dashboard.analysis.corpus import load_corpus
+from dashboard.ingest.pipeline import ingest
+from dashboard.tables import store
+from dashboard.tables.paths import DATA_DIR
+from dashboard.tables.texts import TEXTS
+
+
+def _written(run_dir) -> tuple[list, list]:
+    """The texts as articles.parquet holds them, filled as pages show them."""
+    table = pq.read_table(run_dir / "articles.parquet", columns=["text", "text_simplified"])
+    text = [t or "" for t in table.column("text").to_pylist()]
+    simplified = [
+        s if s is not None else t
+        for s, t in zip(table.column("text_simplified").to_pylist(), text, strict=True)
+    ]
+    return text, simplified
+
+
+@pytest.fixture
+def processed(tmp_path):
+    out = tmp_path / "out"
+    # The bundled post and a Traditional page: texts whose Simplified copy differs.
+    ingest([DATA_DIR / "raw", DATA_DIR / "labels" / "real_pages" / "pages" / "P004.txt"], out)
+    return out
+
+
+def test_a_run_maps_its_own_texts_file(processed):
+    run_dir = store.run_dir_of(processed)
+    assert (run_dir / TEXTS).is_file()
+    corpus = load_corpus(processed)
+    n = len(corpus.articles)
+    texts = corpus.texts_at(range(n))
+    text, simplified = _written(run_dir)
+    assert texts["text"].tolist() == text
+    assert texts["text_simplified"].tolist() == simplified
+    assert text != simplified  # a Traditional text is given as written, searched Simplified
+    assert corpus.text_column().to_pylist() == simplified
+    assert corpus.texts_at([n - 1, 0])["text"].tolist() == [text[-1], text[0]]
+
+
+def test_a_run_without_a_texts_file_gets_one_on_first_use(processed):
+    run_dir = store.run_dir_of(processed)
+    (run_dir / TEXTS).unlink()
+    corpus = load_corpus(processed)
+    assert not (run_dir / TEXTS).exists()  # not at load time: on first use
+    text, _ = _written(run_dir)
+    assert corpus.texts_at(range(len(text)))["text"].tolist() == text
+    assert (run_dir / TEXTS).is_file()
+    assert not list(run_dir.glob(".*.tmp"))
+
+
+def test_a_texts_file_of_another_run_is_never_read(processed, tmp_path):
+    other = tmp_path / "other"
+    ingest([DATA_DIR / "labels" / "real_pages" / "pages" / "P001.txt"], other)
+    run_dir = store.run_dir_of(processed)
+    shutil.copy(store.run_dir_of(other) / TEXTS, run_dir / TEXTS)
+    corpus = load_corpus(processed)
+    text, _ = _written(run_dir)
+    assert corpus.texts_at(range(len(text)))["text"].tolist() == text
+
+
+def test_a_damaged_texts_file_is_made_again_from_the_table(processed):
+    run_dir = store.run_dir_of(processed)
+    (run_dir / TEXTS).write_bytes(b"not an arrow file")
+    corpus = load_corpus(processed)
+    text, _ = _written(run_dir)
+    assert corpus.texts_at(range(len(text)))["text"].tolist() == text
