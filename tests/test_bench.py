@@ -40,6 +40,11 @@ def test_bench_prints_every_figure_as_json():
     assert result["ingest_mb_s"] > 0 and result["baseline_mb_s"] > 0
     assert 0 < result["cold_load_s"] < 60
     assert result["peak_rss_mb"] >= result["app_peak_rss_mb"] > 0
+    # Private memory is part of the resident size (the texts' map is the rest).
+    assert 0 < result["app_peak_private_mb"] <= result["app_peak_rss_mb"]
+    assert (
+        0 < result["concurrent_server_peak_private_mb"] <= result["concurrent_server_peak_rss_mb"]
+    )
     # the ingestion's own figures: all its processes' memory together, speed per core
     assert result["scheduler"] == "local" and result["workers"] >= 1
     assert result["peak_rss_mb_ingest"] > 50  # a Python process with pandas alone is more

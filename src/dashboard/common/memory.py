@@ -16,3 +16,46 @@ def release_memory() -> None:
     pa.default_memory_pool().release_unused()
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+def private_mb(pid: int | str = "self") -> float:
+    """The process's private resident memory now (RssAnon: what it allocated itself), in MB.
+    A memory-mapped file's pages (the texts) are file cache the system shares and drops
+    under pressure; they count in the resident size but not here."""
+    with open(f"/proc/{pid}/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("RssAnon"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+class PrivatePeak:
+    """The highest ``private_mb`` of a process while this runs, sampled every ``every``
+    seconds on a thread of its own (Linux has no peak counter for it, as VmHWM is for the
+    resident size). Use as a context manager; ``peak`` holds the figure."""
+
+    def __init__(self, pid: int | str = "self", every: float = 0.01):
+        import threading
+
+        self.pid, self.every, self.peak = pid, every, 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        while True:
+            try:
+                self.peak = max(self.peak, private_mb(self.pid))
+            except OSError:  # the process ended
+                return
+            if self._stop.wait(self.every):
+                return
+
+    def __enter__(self) -> PrivatePeak:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+        with contextlib.suppress(OSError):
+            self.peak = max(self.peak, private_mb(self.pid))
