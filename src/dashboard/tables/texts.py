@@ -42,10 +42,11 @@ SCHEMA = pa.schema([("text_simplified", pa.large_string()), ("text", pa.large_st
 def _strings(values, n: int) -> pa.Array:
     if values is None:
         return pa.nulls(n, pa.large_string())
+    if not isinstance(values, pa.Array | pa.ChunkedArray):
+        # A column backed by Arrow comes back chunked.
+        values = pa.array(values, type=pa.large_string(), from_pandas=True)
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
-    if not isinstance(values, pa.Array):
-        values = pa.array(values, type=pa.large_string(), from_pandas=True)
     if pa.types.is_dictionary(values.type):
         values = values.cast(values.type.value_type)
     return values.cast(pa.large_string())
