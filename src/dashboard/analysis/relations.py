@@ -106,18 +106,50 @@ _MENTION_COLUMNS = ["article_id", "article_pos", "entity_id", "type", "sentence"
 
 
 def _all_country_rows(mentions: pd.DataFrame, entities: pd.DataFrame) -> pd.DataFrame:
-    """The country mention rows of every article, worked out once per corpus (``derived``):
-    the per-filter queries below only pick their share."""
+    """The country mention rows of every article, with each sentence as a category (joined
+    on for co-mentions: integer codes, one copy of each sentence). Not kept: the two
+    products below are (a million rows of every column cost 200 MB at 100,000 articles)."""
+    rows = _country_mentions_rows(
+        mentions[[c for c in _MENTION_COLUMNS if c in mentions]], entities
+    )
+    if len(rows) and not isinstance(rows["sentence"].dtype, pd.CategoricalDtype):
+        codes, sentences = pd.factorize(rows["sentence"])
+        rows["sentence"] = pd.Categorical.from_codes(codes, categories=sentences)
+    return rows
+
+
+def _for_counting(rows: pd.DataFrame) -> pd.DataFrame:
+    """Country rows counted per filter change: a category groups faster than strings, and
+    the flag makes "articles per country" a sum instead of a distinct count. Only the
+    columns the counts and the filter read."""
+    kept = [c for c in ("article_id", "article_pos", "country", "direct") if c in rows]
+    counted = rows[kept].copy()
+    counted["first_in_article"] = ~rows.duplicated(["article_id", "country"]).to_numpy()
+    counted["country"] = counted["country"].astype("category")
+    if "article_pos" in counted:  # the filter reads the position; the id is not needed
+        counted = counted.drop(columns=["article_id"])
+    return counted
+
+
+def _for_pairs(rows: pd.DataFrame) -> pd.DataFrame:
+    """Co-mention rows (see _co_mention_rows), grouped on every filter change."""
+    co = _co_mention_rows(rows)
+    if "published" in co:
+        co["when"] = pd.to_datetime(co["published"], errors="coerce")
+        co = co.drop(columns=["published"])
+    for column in ("a", "b", "pair"):  # few values
+        co[column] = co[column].astype("category")
+    return co
+
+
+def _country_products(mentions: pd.DataFrame, entities: pd.DataFrame) -> tuple:
+    """(rows for counting, co-mention rows) of every article, once per corpus."""
 
     def build(m, e):
-        rows = _country_mentions_rows(m[[c for c in _MENTION_COLUMNS if c in m]], e)
-        if len(rows) and not isinstance(rows["sentence"].dtype, pd.CategoricalDtype):
-            # Joined on for co-mentions: integer codes, and one copy of each sentence.
-            codes, sentences = pd.factorize(rows["sentence"])
-            rows["sentence"] = pd.Categorical.from_codes(codes, categories=sentences)
-        return rows
+        rows = _all_country_rows(m, e)
+        return _for_counting(rows), _for_pairs(rows)
 
-    return derived("relations.country_rows", build, mentions, entities)
+    return derived("relations.country_products", build, mentions, entities)
 
 
 def _country_rows_in_view(
@@ -126,19 +158,7 @@ def _country_rows_in_view(
     """The country mention rows of the articles in view, ready to count."""
     if mentions is None or mentions.empty:
         return _country_mentions_rows(mentions, entities)
-
-    def for_counting(rows):
-        # Counted per filter change: a category groups faster than strings, and the flag
-        # makes "articles per country" a sum instead of a distinct count.
-        rows = rows.drop(columns=["published", "sentence"], errors="ignore")
-        rows["first_in_article"] = ~rows.duplicated(["article_id", "country"]).to_numpy()
-        rows["country"] = rows["country"].astype("category")
-        return rows
-
-    counted = derived(
-        "relations.country_counts", for_counting, _all_country_rows(mentions, entities)
-    )
-    return _in_view(counted, articles)
+    return _in_view(_country_products(mentions, entities)[0], articles)
 
 
 def country_mentions(
@@ -205,19 +225,7 @@ def _co_rows_in_view(
     """Co-mention rows of the articles in view (per-corpus work done once, see above)."""
     if mentions is None or mentions.empty:
         return _co_mention_rows(_country_mentions_rows(mentions, entities))
-
-    def build(rows):
-        co = _co_mention_rows(rows)
-        if "published" in co:
-            co["when"] = pd.to_datetime(co["published"], errors="coerce")
-            co = co.drop(columns=["published"])
-        for column in ("a", "b", "pair"):  # grouped on every filter change; few values
-            co[column] = co[column].astype("category")
-        return co
-
-    return _in_view(
-        derived("relations.co_rows", build, _all_country_rows(mentions, entities)), articles
-    )
+    return _in_view(_country_products(mentions, entities)[1], articles)
 
 
 def _pair_events(events: pd.DataFrame) -> pd.DataFrame:
