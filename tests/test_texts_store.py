@@ -1,5 +1,6 @@
-"""The texts are a memory-mapped file per run (tables/texts.py): written with the run, made on
-first use for a run without one, never taken from another run, equal to articles.parquet."""
+"""The texts and the mentions' sentences are memory-mapped files per run (tables/texts.py):
+written with the run, made on first use for a run without them, never taken from another run,
+equal to articles.parquet and mentions.parquet."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from dashboard.analysis.corpus import load_corpus
 from dashboard.ingest.pipeline import ingest
 from dashboard.tables import store
 from dashboard.tables.paths import DATA_DIR
-from dashboard.tables.texts import TEXTS
+from dashboard.tables.texts import SENTENCES, TEXTS
 
 
 def _written(run_dir) -> tuple[list, list]:
@@ -75,3 +76,23 @@ def test_a_damaged_texts_file_is_made_again_from_the_table(processed):
     corpus = load_corpus(processed)
     text, _ = _written(run_dir)
     assert corpus.texts_at(range(len(text)))["text"].tolist() == text
+
+
+def _sentences(run_dir) -> list:
+    return pq.read_table(run_dir / "mentions.parquet", columns=["sentence"]).column(0).to_pylist()
+
+
+def test_the_mentions_sentences_are_the_mapped_file_of_the_run(processed):
+    run_dir = store.run_dir_of(processed)
+    assert (run_dir / SENTENCES).is_file()
+    mentions = load_corpus(processed).mentions
+    assert mentions["sentence"].tolist() == _sentences(run_dir)
+    assert str(mentions["sentence"].dtype) == "str"  # the column Parquet gives, as before
+
+
+def test_a_run_without_a_sentences_file_gets_one_at_load(processed):
+    run_dir = store.run_dir_of(processed)
+    (run_dir / SENTENCES).unlink()
+    mentions = load_corpus(processed).mentions
+    assert mentions["sentence"].tolist() == _sentences(run_dir)
+    assert (run_dir / SENTENCES).is_file()

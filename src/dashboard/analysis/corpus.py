@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 from ..common.memory import release_memory
 from ..tables import store
 from ..tables.schema import COLUMNS, empty
-from ..tables.texts import Texts, open_texts
+from ..tables.texts import Texts, open_sentences, open_texts
 
 # What a filter selects on every rerun (``Corpus.meta``): the columns pages show or join
 # on. The full text, URLs, quoted sources and encodings stay in ``articles``.
@@ -238,6 +238,26 @@ def prepare(
     )
 
 
+def _mapped_sentences(run_dir: Path, run_id: str, rows: int, data_dir: Path) -> pd.Series:
+    """The mentions' sentences as a column over the run's mapped file (no copy: the same
+    ``str`` column Parquet gives, its characters in the system's file cache)."""
+    shown = data_dir / "mentions.parquet"
+    try:
+        sentences = open_sentences(run_dir, run_id)
+    except (OSError, pa.ArrowException) as exc:
+        raise store.StoreError(
+            f"1 table file(s) unusable: {shown} cannot be read ({exc}).",
+            [(str(shown), f"cannot be read ({exc})")],
+        ) from exc
+    if len(sentences) != rows:
+        raise store.StoreError(
+            f"1 table file(s) unusable: {shown} changed while it was read.",
+            [(str(shown), "changed while it was read")],
+        )
+    values = pd.arrays.ArrowStringArray(sentences, dtype=pd.StringDtype(na_value=np.nan))
+    return pd.Series(values, copy=False)
+
+
 def load_corpus(data_dir: Path) -> Corpus:
     """Load and prepare the processed tables; raises store.StoreError when they are unusable.
     Every table, and the texts read later, come from the one run folder published when the
@@ -246,7 +266,11 @@ def load_corpus(data_dir: Path) -> Corpus:
     if snap is None:
         store.load_tables(Path(data_dir))  # raises with the reason
     run_dir = Path(snap.path)
-    tables = store.load_tables(run_dir, skip={"articles": TEXT_COLUMNS}, run_id=snap.run_id)
+    skip = {"articles": TEXT_COLUMNS, "mentions": ("sentence",)}
+    tables = store.load_tables(run_dir, skip=skip, run_id=snap.run_id)
+    tables["mentions"]["sentence"] = _mapped_sentences(
+        run_dir, snap.run_id, len(tables["mentions"]), Path(data_dir)
+    )
     version = f"{snap.run_id}:{snap.mtime_ns}"
 
     def load_texts() -> Texts:

@@ -4,7 +4,8 @@ An output folder ``DIR`` holds complete sets of tables, one folder per ingestion
 pointer to the published one::
 
     DIR/runs/<run_id>/        articles.parquet ... terms.parquet, manifest.json, ingest_report.json,
-                              texts.arrow (the texts again, for the app to map: texts.py)
+                              texts.arrow, sentences.arrow (the texts and the mentions'
+                              sentences again, for the app to map: texts.py)
     DIR/current -> runs/<run_id>      the published set: a symlink, swapped with one rename
     DIR/articles.parquet -> current/articles.parquet   (and every table, the manifest and the
                               report: links made once, so ``DIR/<table>.parquet`` keeps reading
@@ -341,6 +342,11 @@ def write_tables(
                 texts_file = staging / texts.TEXTS
                 texts.write_texts(texts_file, texts.frame_batches(tables["articles"]), run_id)
                 written += texts_file.stat().st_size
+            if "mentions" in tables:  # their sentences, likewise
+                file = staging / texts.SENTENCES
+                batches = texts.sentence_batches(tables["mentions"])
+                texts.write_texts(file, batches, run_id, texts.SENTENCE_SCHEMA)
+                written += file.stat().st_size
             manifest = {
                 "run_id": run_id,
                 "tables": sorted(tables),
