@@ -238,6 +238,14 @@ def prepare(
     )
 
 
+def _unreadable(shown: Path, exc: Exception) -> store.StoreError:
+    """The message a page shows for a table that cannot be read (nor its mapped file made)."""
+    return store.StoreError(
+        f"1 table file(s) unusable: {shown} cannot be read ({exc}).",
+        [(str(shown), f"cannot be read ({exc})")],
+    )
+
+
 def _mapped_sentences(run_dir: Path, run_id: str, rows: int, data_dir: Path) -> pd.Series:
     """The mentions' sentences as a column over the run's mapped file (no copy: the same
     ``str`` column Parquet gives, its characters in the system's file cache)."""
@@ -245,10 +253,7 @@ def _mapped_sentences(run_dir: Path, run_id: str, rows: int, data_dir: Path) -> 
     try:
         sentences = open_sentences(run_dir, run_id)
     except (OSError, pa.ArrowException) as exc:
-        raise store.StoreError(
-            f"1 table file(s) unusable: {shown} cannot be read ({exc}).",
-            [(str(shown), f"cannot be read ({exc})")],
-        ) from exc
+        raise _unreadable(shown, exc) from exc
     if len(sentences) != rows:
         raise store.StoreError(
             f"1 table file(s) unusable: {shown} changed while it was read.",
@@ -282,11 +287,7 @@ def load_corpus(data_dir: Path) -> Corpus:
                 [(str(Path(data_dir) / "articles.parquet"), "missing")],
             ) from exc
         except (OSError, pa.ArrowException) as exc:  # texts file and table both damaged
-            shown = Path(data_dir) / "articles.parquet"
-            raise store.StoreError(
-                f"1 table file(s) unusable: {shown} cannot be read ({exc}).",
-                [(str(shown), f"cannot be read ({exc})")],
-            ) from exc
+            raise _unreadable(Path(data_dir) / "articles.parquet", exc) from exc
 
     corpus = prepare(tables, store.read_report(run_dir), version, text_loader=load_texts)
     del tables
