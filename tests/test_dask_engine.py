@@ -247,6 +247,32 @@ def test_a_chunk_the_scheduler_cancels_is_sent_again_while_workers_remain(
     assert_same_tables(published(out), one_process)
 
 
+def test_a_local_cluster_takes_no_port_another_cluster_holds(raw, one_process, tmp_path):
+    """Another cluster (or a second ingestion) holds Dask's usual port 8787: the local
+    cluster neither warns about it (a warning would break the one-line messages) nor opens
+    any port beyond this machine."""
+    import socket
+    import warnings
+
+    with socket.socket() as holder:
+        holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            holder.bind(("", 8787))
+            holder.listen()
+        except OSError:
+            pass  # already held by something else: the case itself
+        with (
+            warnings.catch_warnings(record=True) as caught,
+            DaskEngine(workers=2, min_items_per_worker=1) as engine,
+        ):
+            warnings.simplefilter("always")
+            ingest(raw, tmp_path / "out", engine=engine)
+            http = engine._cluster.scheduler.http_server
+            assert str(http.address).startswith("127.")  # this machine only
+    assert not [w for w in caught if "already in use" in str(w.message)]
+    assert_same_tables(published(tmp_path / "out"), one_process)
+
+
 def test_an_unreachable_scheduler_stops_the_run_in_one_line_and_keeps_the_tables(
     raw, tmp_path, monkeypatch, capsys
 ):

@@ -192,13 +192,17 @@ class DaskEngine(Engine):
             self.workers = max(1, sum(self._client.nthreads().values()))
             return self._client
         # Processes with one thread each: the tokenizers hold the GIL. No web dashboard: it
-        # would take a port, and nobody asked for it.
+        # would take a port, and nobody asked for it. The scheduler's HTTP routes (health,
+        # metrics) still start: on a free port of this machine only, not on 8787 of every
+        # interface (a second ingestion, or any cluster running, printed "Port 8787 is
+        # already in use" into the user's one-line messages).
         with dask.config.set({"distributed.nanny.pre-spawn-environ": worker_environ()}):
             self._cluster = LocalCluster(
                 n_workers=self.workers,
                 threads_per_worker=1,
                 processes=True,
                 dashboard_address=None,
+                scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
                 silence_logs=logging.ERROR,
             )
         self._client = Client(self._cluster, set_as_default=False)
