@@ -23,7 +23,7 @@ from dashboard.ingest.readers import iter_files, read_file
 from dashboard.ingest.report import IngestReport
 from dashboard.tables import store
 from dashboard.tables.lock import holder_of
-from dashboard.tables.texts import TEXTS
+from dashboard.tables.mapped import TEXTS
 from dashboard.tools.synth import generate
 
 ROOT = Path(__file__).resolve().parents[1]

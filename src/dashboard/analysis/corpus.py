@@ -20,8 +20,8 @@ import pyarrow.compute as pc
 
 from ..common.memory import release_memory
 from ..tables import store
+from ..tables.mapped import Texts, open_sentences, open_terms, open_texts
 from ..tables.schema import COLUMNS, empty
-from ..tables.texts import Texts, open_sentences, open_texts
 
 # What a filter selects on every rerun (``Corpus.meta``): the columns pages show or join
 # on. The full text, URLs, quoted sources and encodings stay in ``articles``.
@@ -173,6 +173,8 @@ def prepare(
         if frame is None:
             frame = empty(name)
         for column in columns:
+            if column == "article_id" and "article_pos" in frame:
+                continue  # mapped terms: rows carry their article's position, not its id
             if column not in frame.columns:
                 frame[column] = pd.Series([None] * len(frame), dtype="object")
         frames[name] = frame.reset_index(drop=True)
@@ -213,8 +215,10 @@ def prepare(
         articles["published"], events["article_pos"].to_numpy()
     )
     terms = frames["terms"]
-    terms["article_pos"] = article_positions_of(terms["article_id"], articles["article_id"])
-    terms["count"] = pd.to_numeric(terms["count"], errors="coerce").fillna(0).astype(np.int32)
+    if "article_pos" not in terms:  # mapped terms carry it (and their counts as int32)
+        terms["article_pos"] = article_positions_of(terms["article_id"], articles["article_id"])
+    if terms["count"].dtype != np.int32:
+        terms["count"] = pd.to_numeric(terms["count"], errors="coerce").fillna(0).astype(np.int32)
 
     dated = articles["published"].dropna()
     meta = articles[[c for c in META_COLUMNS if c in articles]]
@@ -272,10 +276,15 @@ def load_corpus(data_dir: Path) -> Corpus:
         store.load_tables(Path(data_dir))  # raises with the reason
     run_dir = Path(snap.path)
     skip = {"articles": TEXT_COLUMNS, "mentions": ("sentence",)}
-    tables = store.load_tables(run_dir, skip=skip, run_id=snap.run_id)
+    names = tuple(n for n in store.TABLES if n != "terms")  # the terms: their mapped codes
+    tables = store.load_tables(run_dir, names, skip=skip, run_id=snap.run_id)
     tables["mentions"]["sentence"] = _mapped_sentences(
         run_dir, snap.run_id, len(tables["mentions"]), Path(data_dir)
     )
+    try:
+        tables["terms"] = open_terms(run_dir, snap.run_id)
+    except (OSError, pa.ArrowException) as exc:
+        raise _unreadable(Path(data_dir) / "terms.parquet", exc) from exc
     version = f"{snap.run_id}:{snap.mtime_ns}"
 
     def load_texts() -> Texts:

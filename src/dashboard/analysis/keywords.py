@@ -309,25 +309,33 @@ class TermIndex:
 
 def term_index(terms: pd.DataFrame) -> TermIndex:
     def build(frame: pd.DataFrame) -> TermIndex:
-        codes, vocabulary = codes_of(frame["term"])
-        codes = codes.astype(np.int32)  # 8 million rows at 100,000 articles: 4 bytes each
+        term = frame["term"]
+        own = isinstance(term.dtype, pd.CategoricalDtype) and term.array.codes.min(initial=0) >= 0
+        if own:  # the column's own codes, not a copy (mapped terms: the file's, see mapped.py)
+            codes, vocabulary = term.array.codes, np.asarray(term.cat.categories, dtype=object)
+        else:
+            codes, vocabulary = codes_of(term)
+            codes = codes.astype(np.int32)  # 8 million rows at 100,000 articles: 4 bytes each
         article = np.asarray(
             frame["article_pos"].to_numpy()
             if "article_pos" in frame
             else pd.factorize(frame["article_id"])[0]
         )
-        count = frame["count"].to_numpy(dtype=np.int64)
+        count = frame["count"].to_numpy()
         repeated = np.flatnonzero(count > 1)
+        extra = (count[repeated] - 1).astype(np.float64)
         size = len(vocabulary)
         in_order = "article_pos" in frame and bool(np.all(article[1:] >= article[:-1]))
+        articles = np.bincount(codes, minlength=size)
         return TermIndex(
             term=codes,
-            vocabulary=pd.Index(np.asarray(vocabulary, dtype=object).astype(str), name="term"),
+            vocabulary=pd.Index(vocabulary.astype(str), name="term"),
             article=article,
             repeated=repeated,
-            extra=(count[repeated] - 1).astype(np.float64),
-            total=np.bincount(codes, weights=count, minlength=size),
-            articles=np.bincount(codes, minlength=size),
+            extra=extra,
+            # every row once, plus what repeated rows count more: no float copy of all counts
+            total=articles + np.bincount(codes[repeated], weights=extra, minlength=size),
+            articles=articles,
             # slot 0 holds rows of unknown articles (-1), slot p + 1 those of article p
             rows_per_article=np.bincount(article + 1) if in_order else None,
         )

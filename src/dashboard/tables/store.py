@@ -4,8 +4,9 @@ An output folder ``DIR`` holds complete sets of tables, one folder per ingestion
 pointer to the published one::
 
     DIR/runs/<run_id>/        articles.parquet ... terms.parquet, manifest.json, ingest_report.json,
-                              texts.arrow, sentences.arrow (the texts and the mentions'
-                              sentences again, for the app to map: texts.py)
+                              texts.arrow, sentences.arrow, terms.arrow (the texts, the
+                              mentions' sentences and the terms' codes again, for the app
+                              to map: mapped.py)
     DIR/current -> runs/<run_id>      the published set: a symlink, swapped with one rename
     DIR/articles.parquet -> current/articles.parquet   (and every table, the manifest and the
                               report: links made once, so ``DIR/<table>.parquet`` keeps reading
@@ -42,7 +43,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from . import texts
+from . import mapped
 
 TABLES = ("articles", "mentions", "entities", "events", "terms")
 MANIFEST = "manifest.json"
@@ -338,14 +339,20 @@ def write_tables(
                 path = staging / f"{name}.parquet"
                 pq.write_table(table, path, compression="zstd")
                 written += path.stat().st_size
-            if "articles" in tables:  # the texts the app maps instead of loading (texts.py)
-                texts_file = staging / texts.TEXTS
-                texts.write_texts(texts_file, texts.frame_batches(tables["articles"]), run_id)
+            if "articles" in tables:  # the texts the app maps instead of loading (mapped.py)
+                texts_file = staging / mapped.TEXTS
+                mapped.write_texts(texts_file, mapped.frame_batches(tables["articles"]), run_id)
                 written += texts_file.stat().st_size
+            if "terms" in tables and "articles" in tables:  # the terms' codes, likewise
+                file = staging / mapped.TERMS
+                ids = tables["articles"]["article_id"]
+                batches = mapped.term_batches(tables["terms"], ids)
+                mapped.write_texts(file, batches, run_id, mapped.TERM_SCHEMA)
+                written += file.stat().st_size
             if "mentions" in tables:  # their sentences, likewise
-                file = staging / texts.SENTENCES
-                batches = texts.sentence_batches(tables["mentions"])
-                texts.write_texts(file, batches, run_id, texts.SENTENCE_SCHEMA)
+                file = staging / mapped.SENTENCES
+                batches = mapped.sentence_batches(tables["mentions"])
+                mapped.write_texts(file, batches, run_id, mapped.SENTENCE_SCHEMA)
                 written += file.stat().st_size
             manifest = {
                 "run_id": run_id,

@@ -1,5 +1,6 @@
-"""The articles' texts as one memory-mapped Arrow file per run: ``runs/<id>/texts.arrow``
-(and the mentions' sentences likewise: ``sentences.arrow``).
+"""What the app reads from memory-mapped Arrow files instead of its own memory, one file each
+per run: the articles' texts (``runs/<id>/texts.arrow``), the mentions' sentences
+(``sentences.arrow``) and the terms' integer codes (``terms.arrow``).
 
 The app never holds every text in its own memory. The file is uncompressed Arrow IPC, read
 through a memory map: a search scans it in place (the pages it touches are the system's file
@@ -15,6 +16,11 @@ back filled, as the pages read them: a missing text is "".
 ``sentences.arrow`` holds ``sentence`` of ``mentions.parquet``, row for row: the app's mentions
 frame wraps the mapped column without a copy (137 MB of private memory at 100,000 articles,
 and a third of the cold load, were those sentences read from Parquet).
+
+``terms.arrow`` holds the rows of ``terms.parquet`` as integer codes: ``term`` (a dictionary
+column, its words sorted), ``article_pos`` (the article's row in ``articles.parquet``) and
+``count``, in one record batch. The app's terms frame is made of views of those arrays (128
+MB of private memory at 100,000 articles, 8 million rows, when read from Parquet).
 
 The ingestion writes the files with the run (``store.write_tables``); a run written before it
 existed gets it on first use (``open_texts``), beside its tables or, when that folder cannot
@@ -44,6 +50,14 @@ BATCH_ROWS = 8192  # rows per record batch: a take reads a few batches' offsets,
 SCHEMA = pa.schema([("text_simplified", pa.large_string()), ("text", pa.large_string())])
 SENTENCES = "sentences.arrow"
 SENTENCE_SCHEMA = pa.schema([("sentence", pa.large_string())])
+TERMS = "terms.arrow"
+TERM_SCHEMA = pa.schema(
+    [
+        ("term", pa.dictionary(pa.int32(), pa.large_string())),
+        ("article_pos", pa.int32()),
+        ("count", pa.int32()),
+    ]
+)
 
 
 def _strings(values, n: int) -> pa.Array:
@@ -105,6 +119,32 @@ def sentence_parquet_batches(path: Path) -> Iterable[pa.RecordBatch]:
     for batch in parquet.iter_batches(batch_size=BATCH_ROWS, columns=["sentence"]):
         values = _strings(batch.column(0), batch.num_rows)
         yield pa.record_batch([values], schema=SENTENCE_SCHEMA)
+
+
+def term_batches(terms: pd.DataFrame | pa.Table, article_ids) -> list[pa.RecordBatch]:
+    """The one stored batch of a terms table (``article_id``, ``term``, ``count``) whose
+    articles are ``article_ids`` (in the articles table's order): the words as codes into
+    their sorted list, each row's article as its position (-1: not in the articles)."""
+    table = terms if isinstance(terms, pa.Table) else pa.Table.from_pandas(terms)
+    n = table.num_rows
+    words = _strings(table.column("term") if "term" in table.column_names else None, n)
+    words = pc.fill_null(words, "")
+    encoded = words.dictionary_encode()
+    order = pc.sort_indices(encoded.dictionary)
+    rank = np.empty(len(order), dtype=np.int32)
+    rank[order.to_numpy()] = np.arange(len(order), dtype=np.int32)
+    codes = rank[encoded.indices.to_numpy(zero_copy_only=False)] if n else rank[:0]
+    ids = _strings(table.column("article_id"), n) if "article_id" in table.column_names else None
+    known = _strings(article_ids, len(article_ids))
+    found = pc.index_in(ids, value_set=known) if ids is not None else pa.nulls(n, pa.int32())
+    positions = pc.fill_null(found, -1).cast(pa.int32())
+    raw = table.column("count") if "count" in table.column_names else pa.nulls(n, pa.int64())
+    raw = raw.combine_chunks() if isinstance(raw, pa.ChunkedArray) else raw
+    counts = pc.fill_null(pc.cast(raw, pa.int64(), safe=False), 0).cast(pa.int32())
+    term = pa.DictionaryArray.from_arrays(
+        pa.array(codes, type=pa.int32()), encoded.dictionary.take(order)
+    )
+    return [pa.record_batch([term, positions, counts], schema=TERM_SCHEMA)]
 
 
 def write_texts(
@@ -209,6 +249,40 @@ def open_texts(run_dir: Path, run_id: str) -> Texts:
     """The texts of the run in ``run_dir`` (made from ``articles.parquet`` when missing)."""
     make = lambda: parquet_batches(Path(run_dir) / "articles.parquet")  # noqa: E731
     return Texts(_open_or_make(run_dir, run_id, TEXTS, make, SCHEMA))
+
+
+def open_terms(run_dir: Path, run_id: str) -> pd.DataFrame:
+    """The terms of the run in ``run_dir`` as a frame of views of the mapped arrays (made
+    from ``terms.parquet`` and ``articles.parquet`` when missing): ``term`` a category
+    (its words in sorted order), ``article_pos`` and ``count`` int32."""
+    run_dir = Path(run_dir)
+
+    def make():
+        terms = pq.read_table(run_dir / "terms.parquet")
+        ids = pq.read_table(run_dir / "articles.parquet", columns=["article_id"]).column(0)
+        return term_batches(terms, ids)
+
+    table = _open_or_make(run_dir, run_id, TERMS, make, TERM_SCHEMA)
+    if table.num_rows:
+        # One batch as written: each column is one chunk, its numpy view the mapped buffer
+        # (combine_chunks would copy it, even a single chunk).
+        term, positions, counts = (
+            c.chunk(0) if c.num_chunks == 1 else c.combine_chunks() for c in table.columns
+        )
+        codes = term.indices.to_numpy(zero_copy_only=True)
+        words = term.dictionary.to_numpy(zero_copy_only=False)
+        positions, counts = positions.to_numpy(), counts.to_numpy()
+    else:
+        codes = positions = counts = np.zeros(0, dtype=np.int32)
+        words = np.zeros(0, dtype=object)
+    # The codes stay the mapped ones when the words need int32 codes (over 32,767 words;
+    # pandas narrows fewer to int16, a copy of 2 bytes a row).
+    category = pd.Categorical.from_codes(
+        codes, categories=pd.Index(words.astype(str), dtype=object), validate=False
+    )
+    # One constructor, no copies: inserting or assigning a column later copies it.
+    columns = {"term": pd.Series(category, copy=False), "article_pos": positions, "count": counts}
+    return pd.DataFrame(columns, copy=False)
 
 
 def open_sentences(run_dir: Path, run_id: str) -> pa.ChunkedArray:

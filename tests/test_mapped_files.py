@@ -1,6 +1,6 @@
-"""The texts and the mentions' sentences are memory-mapped files per run (tables/texts.py):
-written with the run, made on first use for a run without them, never taken from another run,
-equal to articles.parquet and mentions.parquet."""
+"""The texts, the mentions' sentences and the terms' codes are memory-mapped files per run
+(tables/mapped.py): written with the run, made on first use for a run without them, never
+taken from another run, equal to articles.parquet, mentions.parquet and terms.parquet."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import pytest
 from dashboard.analysis.corpus import load_corpus
 from dashboard.ingest.pipeline import ingest
 from dashboard.tables import store
+from dashboard.tables.mapped import SENTENCES, TERMS, TEXTS
 from dashboard.tables.paths import DATA_DIR
-from dashboard.tables.texts import SENTENCES, TEXTS
 
 
 def _written(run_dir) -> tuple[list, list]:
@@ -96,3 +96,38 @@ def test_a_run_without_a_sentences_file_gets_one_at_load(processed):
     mentions = load_corpus(processed).mentions
     assert mentions["sentence"].tolist() == _sentences(run_dir)
     assert (run_dir / SENTENCES).is_file()
+
+
+def _terms(run_dir) -> list[tuple]:
+    """(term, article position, count) of every terms.parquet row, read plainly."""
+    ids = pq.read_table(run_dir / "articles.parquet", columns=["article_id"]).column(0)
+    position = {a: n for n, a in enumerate(ids.to_pylist())}
+    rows = pq.read_table(run_dir / "terms.parquet").to_pylist()
+    return [(r["term"], position[r["article_id"]], r["count"]) for r in rows]
+
+
+def _loaded_terms(processed) -> list[tuple]:
+    terms = load_corpus(processed).terms
+    return list(
+        zip(
+            terms["term"].astype(str),
+            terms["article_pos"].tolist(),
+            terms["count"].tolist(),
+            strict=True,
+        )
+    )
+
+
+def test_the_terms_are_the_mapped_codes_of_the_run(processed):
+    run_dir = store.run_dir_of(processed)
+    assert (run_dir / TERMS).is_file()
+    assert _loaded_terms(processed) == _terms(run_dir)
+    categories = list(load_corpus(processed).terms["term"].cat.categories)
+    assert categories == sorted(categories)  # ties in the clouds break as on the words
+
+
+def test_a_run_without_a_terms_file_gets_one_at_load(processed):
+    run_dir = store.run_dir_of(processed)
+    (run_dir / TERMS).unlink()
+    assert _loaded_terms(processed) == _terms(run_dir)
+    assert (run_dir / TERMS).is_file()
