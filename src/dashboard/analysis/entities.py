@@ -12,6 +12,7 @@ from .filters import (
     Filters,
     article_positions,
     codes_of,
+    column_at,
     derived,
     published_days,
     selected_mask,
@@ -289,14 +290,14 @@ def entity_sentences(corpus: Corpus, filters: Filters, entity_id: str) -> pd.Dat
         return pd.DataFrame({c: [] for c in SENTENCE_COLUMNS})
     m = corpus.mentions
     positions = article_positions(corpus, "mentions")[rows]
-    sentences = m["sentence"].to_numpy(dtype=object)[rows]
+    sentences = column_at(m, "sentence", rows)
     sentence_code, _ = pd.factorize(sentences)
     key = positions.astype(np.int64) * (int(sentence_code.max()) + 1) + sentence_code
     order = np.argsort(key, kind="stable")
     _, first, group_sizes = np.unique(key[order], return_index=True, return_counts=True)
     starts = m["start"].to_numpy()[rows][order].tolist()
     ends = m["end"].to_numpy()[rows][order].tolist()
-    surfaces = m["surface"].to_numpy(dtype=object)[rows][order].tolist()
+    surfaces = column_at(m, "surface", rows)[order].tolist()
     spans = [
         tuple(zip(starts[a : a + n], ends[a : a + n], surfaces[a : a + n], strict=True))
         for a, n in zip(first.tolist(), group_sizes.tolist(), strict=True)
@@ -304,18 +305,13 @@ def entity_sentences(corpus: Corpus, filters: Filters, entity_id: str) -> pd.Dat
     head = order[first]  # one mention row per sentence
     articles = corpus.meta if corpus.meta is not None else corpus.articles
     at = positions[head]
-    site = (
-        articles["site"].to_numpy(dtype=object)[at]
-        if "site" in articles
-        else np.full(len(at), None, dtype=object)
-    )
     out = pd.DataFrame(
         {
-            "article_id": articles["article_id"].to_numpy(dtype=object)[at],
-            "published": articles["published"].to_numpy(dtype=object)[at],
-            "source": articles["source"].to_numpy(dtype=object)[at],
-            "site": site,
-            "title": articles["title"].to_numpy(dtype=object)[at],
+            "article_id": column_at(articles, "article_id", at),
+            "published": column_at(articles, "published", at),
+            "source": column_at(articles, "source", at),
+            "site": column_at(articles, "site", at),
+            "title": column_at(articles, "title", at),
             "sentence": sentences[head],
             "mentions": group_sizes,
             "spans": spans,

@@ -19,7 +19,14 @@ import pandas as pd
 
 from .corpus import Corpus
 from .entities import SENTENCE_COLUMNS, mention_index, newest_sentences_first
-from .filters import Filters, article_positions, derived, selected_mask, selection_rows
+from .filters import (
+    Filters,
+    article_positions,
+    column_at,
+    derived,
+    selected_mask,
+    selection_rows,
+)
 
 NETWORK_TYPES = ("person", "org", "country")
 NODE_COLUMNS = ["entity_id", "type", "mentions", "sentences", "degree"]
@@ -69,7 +76,7 @@ def pair_index(corpus: Corpus) -> PairIndex:
         usable = index.has_entity & (positions >= 0) & np.isin(kinds, NETWORK_TYPES)
         rows = np.flatnonzero(usable)
         pos = positions[rows].astype(np.int64)
-        text_code, _ = pd.factorize(mentions["sentence"].to_numpy(dtype=object)[rows])
+        text_code, _ = pd.factorize(column_at(mentions, "sentence", rows))
         width = int(text_code.max()) + 1 if len(rows) else 1
         _, sentence = np.unique(pos * width + text_code, return_inverse=True)
         sentence = sentence.astype(np.int64).reshape(-1)
@@ -271,20 +278,14 @@ def edge_sentences(corpus: Corpus, filters: Filters, a: str, b: str) -> pd.DataF
     at = article_positions(corpus, "mentions")[head]
     articles = corpus.meta if corpus.meta is not None else corpus.articles
 
-    def column(frame: pd.DataFrame, name: str, where: np.ndarray) -> np.ndarray:
-        # taken first: converting a whole string column costs more than the rest
-        if name not in frame:
-            return np.full(len(where), None, dtype=object)
-        return frame[name].take(where).to_numpy(dtype=object)
-
     out = pd.DataFrame(
         {
-            "article_id": column(articles, "article_id", at),
-            "published": column(articles, "published", at),
-            "source": column(articles, "source", at),
-            "site": column(articles, "site", at),
-            "title": column(articles, "title", at),
-            "sentence": column(m, "sentence", head),
+            "article_id": column_at(articles, "article_id", at),
+            "published": column_at(articles, "published", at),
+            "source": column_at(articles, "source", at),
+            "site": column_at(articles, "site", at),
+            "title": column_at(articles, "title", at),
+            "sentence": column_at(m, "sentence", head),
             "mentions": sizes,
             "spans": spans,
             "_pos": at,
