@@ -97,3 +97,20 @@ def test_live_sessions_draw_pages_at_once_and_report_a_page_that_fails(seed_proc
         assert live.peak_rss_mb(proc.pid) > 50
     assert len(results) == 4 and all(ok and ms > 0 for _, ms, ok in results)
     assert missing[0][2] is False
+
+
+def test_bench_app_only_measures_the_pages_on_tables_already_there():
+    from dashboard.tables.store import has_tables
+    from dashboard.tools.bench import SYNTH_DIR
+
+    if not has_tables(SYNTH_DIR / "n40-s7" / "processed"):
+        bench("--articles", "40", "--engine", "local", "--ingest-only")
+    proc = bench("--articles", "40", "--app-only", "--page-runs", "1", "--sessions", "0", "--json")
+    result = last_json(proc)
+    assert "ingest_s" not in result and set(result["query_ms_p95"]) == set(PAGES)
+    assert 0 < result["app_peak_private_mb"] <= result["app_peak_rss_mb"]
+    # A size never ingested: nothing to measure, said in one line.
+    missing = bench("--articles", "37", "--app-only", check=False, timeout=120)
+    assert missing.returncode != 0 and "run the bench once without it" in missing.stderr
+    opposite = bench("--articles", "40", "--app-only", "--ingest-only", check=False, timeout=60)
+    assert opposite.returncode == 2 and "opposite halves" in opposite.stderr

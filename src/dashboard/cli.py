@@ -268,6 +268,9 @@ def cmd_dates(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from .tools import bench
 
+    if args.app_only and args.ingest_only:
+        print("--app-only and --ingest-only measure opposite halves: give one", file=sys.stderr)
+        return 2
     if args.engine == "local" and args.scheduler:
         print("--engine local runs in this process: it takes no --scheduler", file=sys.stderr)
         return 2
@@ -279,6 +282,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         scheduler=args.scheduler,
         ingest_only=args.ingest_only,
         sessions=args.sessions,
+        app_only=args.app_only,
     )
     return 0
 
@@ -404,6 +408,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--ingest-only",
         action="store_true",
         help="measure the ingestion only (no data load, no pages): for very large corpora",
+    )
+    p.add_argument(
+        "--app-only",
+        action="store_true",
+        help="measure the app only, on the tables an earlier bench of this size left",
     )
     p.add_argument(
         "--sessions",
