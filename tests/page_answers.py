@@ -93,12 +93,19 @@ def views(data_dir: Path) -> list[tuple[str, dict]]:
     narrowed: dict = {"source": outlets[:1]}
     if dates:
         narrowed |= {"from": dates[len(dates) // 4], "to": dates[(3 * len(dates)) // 4]}
+    mentions = load_tables(data_dir, ("mentions",), only={"mentions": ("entity_id", "type")})
+    countries = mentions["mentions"].query("type == 'country'")["entity_id"].astype(str)
+    counted = countries.value_counts().sort_index(kind="stable")
+    top = counted.sort_values(ascending=False, kind="stable").index.tolist()[:2]
+    pair = "-".join(sorted(top)) if len(top) == 2 else None
     extra = {
         "articles": [{"q": "访问"}, {"article": sorted(articles["article_id"])[0]}],
         "concordance": [{"q": "访问"}, {"q": "俄罗斯 朝鲜", "sort": "left"}],
         "attention": [{"query": ["朝鲜 AND 俄罗斯", "访问 NOT 取消"]}],
         "compare": [{"a": outlets[0], "b": outlets[-1]}],
         "keywords": [{"term": "访问"}],
+        # a pair picked: its evidence (co-mention sentences, visits and meetings)
+        "relations": [{"pair": pair}, {"pair": pair, "measure": "co"}] if pair else [],
     }
     found = []
     for page in PAGES:
