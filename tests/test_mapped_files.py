@@ -88,6 +88,9 @@ def test_the_mentions_sentences_are_the_mapped_file_of_the_run(processed):
     mentions = load_corpus(processed).mentions
     assert mentions["sentence"].tolist() == _sentences(run_dir)
     assert str(mentions["sentence"].dtype) == "str"  # the column Parquet gives, as before
+    # one code per distinct text, as the pages join on it
+    codes = dict(zip(mentions["sentence"], mentions["sentence_code"], strict=True))
+    assert len(set(codes.values())) == len(codes) == mentions["sentence"].nunique()
 
 
 def test_a_run_without_a_sentences_file_gets_one_at_load(processed):

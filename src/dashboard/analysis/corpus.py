@@ -250,21 +250,26 @@ def _unreadable(shown: Path, exc: Exception) -> store.StoreError:
     )
 
 
-def _mapped_sentences(run_dir: Path, run_id: str, rows: int, data_dir: Path) -> pd.Series:
-    """The mentions' sentences as a column over the run's mapped file (no copy: the same
-    ``str`` column Parquet gives, its characters in the system's file cache)."""
+def _mapped_sentences(run_dir: Path, run_id: str, rows: int, data_dir: Path) -> pd.DataFrame:
+    """The mentions' ``sentence`` and ``sentence_code`` over the run's mapped file (no
+    copy: the same ``str`` column Parquet gives, its characters in the system's file cache;
+    the codes a view of the file's int32 array)."""
     shown = data_dir / "mentions.parquet"
     try:
-        sentences = open_sentences(run_dir, run_id)
+        table = open_sentences(run_dir, run_id)
     except (OSError, pa.ArrowException) as exc:
         raise _unreadable(shown, exc) from exc
-    if len(sentences) != rows:
+    if table.num_rows != rows:
         raise store.StoreError(
             f"1 table file(s) unusable: {shown} changed while it was read.",
             [(str(shown), "changed while it was read")],
         )
-    values = pd.arrays.ArrowStringArray(sentences, dtype=pd.StringDtype(na_value=np.nan))
-    return pd.Series(values, copy=False)
+    sentences = table.column("sentence")
+    codes = table.column("sentence_code")
+    codes = codes.chunk(0) if codes.num_chunks == 1 else codes.combine_chunks()
+    text = pd.arrays.ArrowStringArray(sentences, dtype=pd.StringDtype(na_value=np.nan))
+    columns = {"sentence": pd.Series(text, copy=False), "sentence_code": codes.to_numpy()}
+    return pd.DataFrame(columns, copy=False)
 
 
 def load_corpus(data_dir: Path) -> Corpus:
@@ -278,9 +283,9 @@ def load_corpus(data_dir: Path) -> Corpus:
     skip = {"articles": TEXT_COLUMNS, "mentions": ("sentence",)}
     names = tuple(n for n in store.TABLES if n != "terms")  # the terms: their mapped codes
     tables = store.load_tables(run_dir, names, skip=skip, run_id=snap.run_id)
-    tables["mentions"]["sentence"] = _mapped_sentences(
-        run_dir, snap.run_id, len(tables["mentions"]), Path(data_dir)
-    )
+    sentences = _mapped_sentences(run_dir, snap.run_id, len(tables["mentions"]), Path(data_dir))
+    for column in sentences:
+        tables["mentions"][column] = sentences[column]
     try:
         tables["terms"] = open_terms(run_dir, snap.run_id)
     except (OSError, pa.ArrowException) as exc:

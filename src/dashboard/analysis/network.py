@@ -76,7 +76,10 @@ def pair_index(corpus: Corpus) -> PairIndex:
         usable = index.has_entity & (positions >= 0) & np.isin(kinds, NETWORK_TYPES)
         rows = np.flatnonzero(usable)
         pos = positions[rows].astype(np.int64)
-        text_code, _ = pd.factorize(column_at(mentions, "sentence", rows))
+        if "sentence_code" in mentions:  # the run's codes (mapped.py): no string is made
+            text_code = mentions["sentence_code"].to_numpy()[rows].astype(np.int64)
+        else:
+            text_code, _ = pd.factorize(column_at(mentions, "sentence", rows))
         width = int(text_code.max()) + 1 if len(rows) else 1
         _, sentence = np.unique(pos * width + text_code, return_inverse=True)
         sentence = sentence.astype(np.int64).reshape(-1)

@@ -102,16 +102,29 @@ def _country_mentions_rows(mentions: pd.DataFrame, entities: pd.DataFrame) -> pd
     return rows
 
 
-_MENTION_COLUMNS = ["article_id", "article_pos", "entity_id", "type", "sentence", "published"]
+_MENTION_COLUMNS = [
+    "article_id",
+    "article_pos",
+    "entity_id",
+    "type",
+    "sentence",
+    "sentence_code",
+    "published",
+]
 
 
 def _all_country_rows(mentions: pd.DataFrame, entities: pd.DataFrame) -> pd.DataFrame:
-    """The country mention rows of every article, with each sentence as a category (joined
-    on for co-mentions: integer codes, one copy of each sentence). Not kept: the two
-    products below are (a million rows of every column cost 200 MB at 100,000 articles)."""
+    """The country mention rows of every article, each sentence as an integer (joined on for
+    co-mentions). Not kept: the two products below are (a million rows of every column cost
+    200 MB at 100,000 articles)."""
     rows = _country_mentions_rows(
         mentions[[c for c in _MENTION_COLUMNS if c in mentions]], entities
     )
+    if "sentence_code" in rows:
+        # The run's codes (tables/mapped.py); a sentence's text is read for the evidence
+        # rows only, from its mention's row (making a string of each cost 400 MB at once).
+        rows["mention_row"] = np.asarray(rows.index, dtype=np.int32)
+        return rows.drop(columns=["sentence"])
     if len(rows) and not isinstance(rows["sentence"].dtype, pd.CategoricalDtype):
         codes, sentences = pd.factorize(rows["sentence"])
         rows["sentence"] = pd.Categorical.from_codes(codes, categories=sentences)
@@ -201,15 +214,17 @@ def country_mentions(
 
 def _co_mention_rows(country_rows: pd.DataFrame) -> pd.DataFrame:
     """One row per (sentence, pair of different countries named in it), from country
-    mention rows; keeps ``article_pos`` and ``published`` when the rows have them."""
-    keys = [c for c in ("article_id", "article_pos", "sentence") if c in country_rows]
-    extra = ["published"] if "published" in country_rows else []
+    mention rows; keeps ``article_pos``, ``published`` and ``mention_row`` (a mention of the
+    sentence, where its text is) when the rows have them."""
+    sentence = "sentence_code" if "sentence_code" in country_rows else "sentence"
+    keys = [c for c in ("article_id", "article_pos", sentence) if c in country_rows]
+    extra = [c for c in ("published", "mention_row") if c in country_rows]
     cols = [*keys, *extra, "a", "b", "pair"]
     if country_rows.empty:
         return pd.DataFrame(columns=cols)
     per_sentence = country_rows[[*keys, "country"]].drop_duplicates()
-    if extra:  # one article, one date: carried along, not matched on
-        per_sentence = per_sentence.join(country_rows["published"])
+    if extra:  # one article, one date, one text: carried along, not matched on
+        per_sentence = per_sentence.join(country_rows[extra])
     merged = per_sentence.merge(per_sentence.drop(columns=extra), on=keys, suffixes=("_x", "_y"))
     merged = merged[merged["country_x"] < merged["country_y"]]
     if merged.empty:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .filters import column_at
 from .periods import period_for, period_starts
 from .relations import (
     MEETING_KINDS,
@@ -79,7 +80,11 @@ def pair_evidence(
                 "date_precision": None,
                 "approximate": False,
                 "time_expr": None,
-                "sentence": co["sentence"].astype(object),
+                "sentence": (
+                    column_at(mentions, "sentence", co["mention_row"].to_numpy())
+                    if "mention_row" in co
+                    else co["sentence"].astype(object)
+                ),
             }
         )
     ]

@@ -15,7 +15,11 @@ back filled, as the pages read them: a missing text is "".
 
 ``sentences.arrow`` holds ``sentence`` of ``mentions.parquet``, row for row: the app's mentions
 frame wraps the mapped column without a copy (137 MB of private memory at 100,000 articles,
-and a third of the cold load, were those sentences read from Parquet).
+and a third of the cold load, were those sentences read from Parquet). Beside it,
+``sentence_code``: the same number for the same sentence text (numbered in order of first
+appearance, -1 for none), so the pages that join mentions of one sentence (co-mentions, the
+network) join integers instead of making a Python string of every sentence (400-600 MB for a
+moment at 100,000 articles).
 
 ``terms.arrow`` holds the rows of ``terms.parquet`` as integer codes: ``term`` (a dictionary
 column, its words sorted), ``article_pos`` (the article's row in ``articles.parquet``) and
@@ -49,7 +53,7 @@ RUN_KEY = b"dashboard_run_id"
 BATCH_ROWS = 8192  # rows per record batch: a take reads a few batches' offsets, not all
 SCHEMA = pa.schema([("text_simplified", pa.large_string()), ("text", pa.large_string())])
 SENTENCES = "sentences.arrow"
-SENTENCE_SCHEMA = pa.schema([("sentence", pa.large_string())])
+SENTENCE_SCHEMA = pa.schema([("sentence", pa.large_string()), ("sentence_code", pa.int32())])
 TERMS = "terms.arrow"
 TERM_SCHEMA = pa.schema(
     [
@@ -102,23 +106,32 @@ def parquet_batches(path: Path) -> Iterable[pa.RecordBatch]:
         yield _batch(got.get("text"), got.get("text_simplified"), batch.num_rows)
 
 
+def _sentence_table_batches(sentences: pa.Array) -> Iterable[pa.RecordBatch]:
+    """The stored batches of every mention's sentence: the text and its code."""
+    encoded = sentences.dictionary_encode()  # codes in order of first appearance
+    codes = pc.fill_null(encoded.indices, -1).cast(pa.int32())
+    for lo in range(0, max(len(sentences), 1), BATCH_ROWS):
+        part = slice(lo, lo + BATCH_ROWS)
+        yield pa.record_batch(
+            [sentences[part], codes[part]] if len(sentences) else [sentences, codes],
+            schema=SENTENCE_SCHEMA,
+        )
+
+
 def sentence_batches(frame: pd.DataFrame) -> Iterable[pa.RecordBatch]:
     """The stored batches of a mentions frame's ``sentence``."""
-    for lo in range(0, max(len(frame), 1), BATCH_ROWS):
-        part = frame.iloc[lo : lo + BATCH_ROWS]
-        values = _strings(part.get("sentence"), len(part))
-        yield pa.record_batch([values], schema=SENTENCE_SCHEMA)
+    return _sentence_table_batches(_strings(frame.get("sentence"), len(frame)))
 
 
 def sentence_parquet_batches(path: Path) -> Iterable[pa.RecordBatch]:
-    """The stored batches of ``mentions.parquet``'s sentences, read a batch at a time."""
+    """The stored batches of ``mentions.parquet``'s sentences (read whole: a run written
+    before the file existed gets it once)."""
     parquet = pq.ParquetFile(path)
+    rows = parquet.metadata.num_rows
     if "sentence" not in parquet.schema_arrow.names:
-        yield from sentence_batches(pd.DataFrame(index=range(parquet.metadata.num_rows)))
-        return
-    for batch in parquet.iter_batches(batch_size=BATCH_ROWS, columns=["sentence"]):
-        values = _strings(batch.column(0), batch.num_rows)
-        yield pa.record_batch([values], schema=SENTENCE_SCHEMA)
+        return _sentence_table_batches(_strings(None, rows))
+    column = pq.read_table(path, columns=["sentence"]).column(0)
+    return _sentence_table_batches(_strings(column, rows))
 
 
 def term_batches(terms: pd.DataFrame | pa.Table, article_ids) -> list[pa.RecordBatch]:
@@ -285,9 +298,8 @@ def open_terms(run_dir: Path, run_id: str) -> pd.DataFrame:
     return pd.DataFrame(columns, copy=False)
 
 
-def open_sentences(run_dir: Path, run_id: str) -> pa.ChunkedArray:
-    """The mentions' sentences of the run in ``run_dir``, mapped (made from
+def open_sentences(run_dir: Path, run_id: str) -> pa.Table:
+    """The mentions' sentences of the run in ``run_dir`` and their codes, mapped (made from
     ``mentions.parquet`` when missing)."""
     make = lambda: sentence_parquet_batches(Path(run_dir) / "mentions.parquet")  # noqa: E731
-    table = _open_or_make(run_dir, run_id, SENTENCES, make, SENTENCE_SCHEMA)
-    return table.column("sentence")
+    return _open_or_make(run_dir, run_id, SENTENCES, make, SENTENCE_SCHEMA)
