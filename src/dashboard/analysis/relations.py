@@ -93,10 +93,20 @@ def _country_mentions_rows(mentions: pd.DataFrame, entities: pd.DataFrame) -> pd
     if mentions is None or mentions.empty:
         return pd.DataFrame(columns=["article_id", "sentence", "country", "direct"])
     countries = _country_of(entities)
-    mapped = mentions["entity_id"].map(countries).astype(object)
+    entity = mentions["entity_id"]
+    if isinstance(entity.dtype, pd.CategoricalDtype):
+        # Looked up once per entity and taken by code: mapping the rows made a new Python
+        # string per mention (125 MB at 100,000 articles).
+        names = np.asarray(entity.cat.categories, dtype=object)
+        codes = entity.array.codes
+        by_code = pd.Series(names).map(countries).to_numpy(dtype=object)
+        mapped = pd.Series(np.where(codes >= 0, by_code[codes], None), index=mentions.index)
+        ids = pd.Series(np.where(codes >= 0, names[codes], None), index=mentions.index)
+    else:
+        mapped, ids = entity.map(countries).astype(object), entity
     # A mention whose entity is missing from the table but typed "country" is its own ISO code.
     own = mapped.isna() & (mentions["type"] == "country")
-    rows = mentions.assign(country=mapped.where(~own, mentions["entity_id"]))
+    rows = mentions.assign(country=mapped.where(~own, ids))
     rows = rows[rows["country"].notna()].copy()
     rows["direct"] = rows["type"] == "country"
     return rows
@@ -117,14 +127,14 @@ def _all_country_rows(mentions: pd.DataFrame, entities: pd.DataFrame) -> pd.Data
     """The country mention rows of every article, each sentence as an integer (joined on for
     co-mentions). Not kept: the two products below are (a million rows of every column cost
     200 MB at 100,000 articles)."""
-    rows = _country_mentions_rows(
-        mentions[[c for c in _MENTION_COLUMNS if c in mentions]], entities
-    )
-    if "sentence_code" in rows:
+    columns = [c for c in _MENTION_COLUMNS if c in mentions]
+    if "sentence_code" in mentions:
         # The run's codes (tables/mapped.py); a sentence's text is read for the evidence
-        # rows only, from its mention's row (making a string of each cost 400 MB at once).
+        # rows only, from its mention's row (copying every text cost 400 MB at once).
+        rows = _country_mentions_rows(mentions[[c for c in columns if c != "sentence"]], entities)
         rows["mention_row"] = np.asarray(rows.index, dtype=np.int32)
-        return rows.drop(columns=["sentence"])
+        return rows
+    rows = _country_mentions_rows(mentions[columns], entities)
     if len(rows) and not isinstance(rows["sentence"].dtype, pd.CategoricalDtype):
         codes, sentences = pd.factorize(rows["sentence"])
         rows["sentence"] = pd.Categorical.from_codes(codes, categories=sentences)
@@ -146,7 +156,8 @@ def _for_counting(rows: pd.DataFrame) -> pd.DataFrame:
 
 def _for_pairs(rows: pd.DataFrame) -> pd.DataFrame:
     """Co-mention rows (see _co_mention_rows), grouped on every filter change."""
-    co = _co_mention_rows(rows)
+    coded = {"article_pos", "sentence_code"} <= set(rows)
+    co = _coded_co_mention_rows(rows) if coded else _co_mention_rows(rows)
     if "published" in co:
         co["when"] = pd.to_datetime(co["published"], errors="coerce")
         co = co.drop(columns=["published"])
@@ -210,6 +221,50 @@ def country_mentions(
     out["lon"] = [coords.get(c, (math.nan, math.nan))[1] for c in out["country"]]
     out = out.sort_values(["mentions", "country"], ascending=[False, True], kind="stable")
     return out[COUNTRY_COLUMNS].reset_index(drop=True)
+
+
+def _coded_co_mention_rows(rows: pd.DataFrame) -> pd.DataFrame:
+    """``_co_mention_rows`` for rows with integer keys (``article_pos``, ``sentence_code``;
+    a run's tables): the same rows in the same order, paired in numpy instead of a pandas
+    self-merge (which held several copies of a million rows at once)."""
+    cols = ["article_id", "article_pos", "sentence_code", "published", "mention_row"]
+    cols = [c for c in cols if c in rows]
+    country_code, countries = pd.factorize(rows["country"].to_numpy(dtype=object), sort=True)
+    pos = rows["article_pos"].to_numpy().astype(np.int64)
+    code = rows["sentence_code"].to_numpy().astype(np.int64) + 1  # -1 (no sentence) -> 0
+    sentence = pos * (int(code.max(initial=0)) + 1) + code
+    # One row per (sentence, country): its first mention, as drop_duplicates keeps it.
+    _, first = np.unique(sentence * len(countries) + country_code, return_index=True)
+    first = np.sort(first)
+    key, country = sentence[first], country_code[first]
+    # Rows of one sentence next to each other (kept in reading order inside it): every
+    # pair of them is a row with the rows ``step`` places after it.
+    order = np.argsort(key, kind="stable")
+    k = key[order]
+    starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]]) if len(k) else k[:0]
+    size = np.diff(np.r_[starts, len(k)])
+    left = np.repeat(size, size) - (np.arange(len(k)) - np.repeat(starts, size)) - 1
+    xs, ys = [], []
+    candidates, step = np.flatnonzero(left > 0), 1
+    while len(candidates):
+        i, j = order[candidates], order[candidates + step]
+        lower = country[i] < country[j]  # the pair's first country carries the row
+        xs += [i[lower], j[~lower & (country[j] < country[i])]]
+        ys += [j[lower], i[~lower & (country[j] < country[i])]]
+        step += 1
+        candidates = candidates[left[candidates] >= step]
+    x = np.concatenate(xs) if xs else np.zeros(0, dtype=np.int64)
+    y = np.concatenate(ys) if ys else np.zeros(0, dtype=np.int64)
+    # As a merge gives them: by the first country's row, then the second's.
+    ranked = np.lexsort((y, x))
+    x, y = first[x[ranked]], first[y[ranked]]
+    if not len(x):
+        return pd.DataFrame(columns=[*cols, "a", "b", "pair"])
+    out = {c: rows[c].take(x).reset_index(drop=True) for c in cols}
+    a = countries[country_code[x]].astype(object)
+    b = countries[country_code[y]].astype(object)
+    out |= {"a": a, "b": b, "pair": a + "-" + b}
+    return pd.DataFrame(out)
 
 
 def _co_mention_rows(country_rows: pd.DataFrame) -> pd.DataFrame:
