@@ -15,6 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..common.memory import release_memory
 from .corpus import Corpus, article_positions_of
 
 
@@ -74,6 +75,9 @@ def derived(name: str, build, *frames: pd.DataFrame):
     if hit is not None and all(ref() is f for ref, f in zip(hit[0], frames, strict=True)):
         return hit[1]
     value = build(*frames)
+    # The build's temporaries go back to the system (once per corpus and entry; the
+    # allocator kept 100-250 MB of them after the relations' and network's builds).
+    release_memory()
     # Entries of frames that are gone (an earlier ingestion run) go first.
     for old_key, (refs, _) in list(_DERIVED.items()):
         if any(ref() is None for ref in refs):
