@@ -322,8 +322,9 @@ def term_index(terms: pd.DataFrame) -> TermIndex:
             else pd.factorize(frame["article_id"])[0]
         )
         count = frame["count"].to_numpy()
-        repeated = np.flatnonzero(count > 1)
-        extra = (count[repeated] - 1).astype(np.float64)
+        # Four bytes each (8 million rows at 100,000 articles); the sums stay exact.
+        repeated = np.flatnonzero(count > 1).astype(np.int32)
+        extra = (count[repeated] - 1).astype(np.float32)
         size = len(vocabulary)
         in_order = "article_pos" in frame and bool(np.all(article[1:] >= article[:-1]))
         articles = np.bincount(codes, minlength=size)

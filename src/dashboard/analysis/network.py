@@ -113,13 +113,13 @@ def pair_index(corpus: Corpus) -> PairIndex:
         pair_article = article_of_sentence[pair_sentence]
         seen = pd.DataFrame({"p": pair_article, "a": pair_a, "b": pair_b}).duplicated()
         return PairIndex(
-            rows=rows,
-            sentence=sentence,
+            rows=rows.astype(np.int32),  # four bytes a row: a million rows at 100,000 articles
+            sentence=sentence.astype(np.int32),
             entity=entity.astype(np.int32),
             first_in_sentence=first_in_sentence,
             pair_a=pair_a.astype(np.int32),
             pair_b=pair_b.astype(np.int32),
-            pair_sentence=pair_sentence,
+            pair_sentence=pair_sentence.astype(np.int32),
             pair_article=pair_article.astype(np.int32),
             pair_first_in_article=~seen.to_numpy(),
             node_type=_entity_types(corpus, index.entity_ids, rows, kinds[rows]),
