@@ -20,12 +20,16 @@ import pyarrow.compute as pc
 
 from ..common.memory import release_memory
 from ..tables import store
-from ..tables.mapped import Texts, open_sentences, open_terms, open_texts
+from ..tables.mapped import Texts, open_search_index, open_sentences, open_terms, open_texts
 from ..tables.schema import COLUMNS, empty
+from ..tables.search_index import SearchIndex
 
 # What a filter selects on every rerun (``Corpus.meta``): the columns pages show or join
 # on. The full text, URLs, quoted sources and encodings stay in ``articles``.
 TEXT_COLUMNS = ("text", "text_simplified")
+# Above this share of the articles a word's candidates are counted by a scan: taking most of
+# the texts one by one costs more than reading them all in order (measured at 100,000).
+SCAN_SHARE = 0.2
 _TEXT_LOCK = threading.Lock()  # Streamlit sessions are threads: one open for all of them
 
 
@@ -85,6 +89,9 @@ class Corpus:
     # of the run's texts file (tables/texts.py), so no page holds every text in the app's
     # own memory. Called once, on first use; see ``text_store``.
     text_loader: Callable[[], Texts] | None = field(default=None, repr=False)
+    # Opens the run's search index over those texts (tables/search_index.py); without one
+    # (tables given as frames) the index is built in memory on first use.
+    index_loader: Callable[[Texts], SearchIndex] | None = field(default=None, repr=False)
     _texts: dict = field(default_factory=dict, repr=False, compare=False)
 
     def text_store(self) -> Texts:
@@ -114,6 +121,31 @@ class Corpus:
         the frame's index is 0..n-1): only these rows are read."""
         return self.text_store().take(positions)
 
+    def search_index(self) -> SearchIndex:
+        """Which articles may hold a Chinese word (see tables/search_index.py)."""
+        texts = self.text_store()
+        with _TEXT_LOCK:
+            if "index" not in self._texts:
+                if self.index_loader is None:
+                    index = SearchIndex.from_texts(texts.simplified_texts(), len(texts))
+                else:
+                    index = self.index_loader(texts)
+                self._texts["index"] = index
+            return self._texts["index"]
+
+    def text_counts(self, word: str) -> np.ndarray:
+        """Per article, the occurrences of ``word`` in its Simplified text (Latin letters in
+        any case): what a scan of every text counts. A Chinese word of two characters or
+        more is counted only in the texts the search index leaves (the others cannot hold
+        it); any other word is counted by the scan."""
+        candidates = self.search_index().candidates(word)
+        if candidates is None or len(candidates) > len(self.articles) * SCAN_SHARE:
+            return count_in(self.text_column(), word)
+        counts = np.zeros(len(self.articles), dtype=np.int64)
+        if len(candidates):
+            counts[candidates] = count_in(self.text_store().simplified_at(candidates), word)
+        return counts
+
     def texts_in_blocks(self, positions, rows: int = 8192):
         """(positions, their ``texts_at``) a block of ``rows`` at a time: a pass over many
         articles holds one block's texts as Python strings, never all of them."""
@@ -121,6 +153,13 @@ class Corpus:
         for lo in range(0, len(positions), rows):
             block = positions[lo : lo + rows]
             yield block, self.texts_at(block)
+
+
+def count_in(values, word: str) -> np.ndarray:
+    """Occurrences of ``word`` in each of ``values`` (Arrow strings), Latin letters in any
+    case; 0 for a missing value."""
+    found = pc.count_substring(values, word, ignore_case=True)
+    return found.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
 def _as_date(series: pd.Series) -> pd.Series:
@@ -165,6 +204,7 @@ def prepare(
     report: dict | None = None,
     version: str = "",
     text_loader: Callable[[], Texts] | None = None,
+    index_loader: Callable[[Texts], SearchIndex] | None = None,
 ) -> Corpus:
     """Build a Corpus from raw tables: fill missing tables, normalise types, add join columns."""
     frames = {}
@@ -234,6 +274,7 @@ def prepare(
         date_max=dated.max() if len(dated) else None,
         meta=meta,
         text_loader=text_loader,
+        index_loader=index_loader,
         source_names=dict(
             articles.drop_duplicates("source")[["source", "source_zh"]].itertuples(
                 index=False, name=None
@@ -292,6 +333,12 @@ def load_corpus(data_dir: Path) -> Corpus:
         raise _unreadable(Path(data_dir) / "terms.parquet", exc) from exc
     version = f"{snap.run_id}:{snap.mtime_ns}"
 
+    def load_index(texts: Texts) -> SearchIndex:
+        try:
+            return open_search_index(run_dir, snap.run_id, texts)
+        except (OSError, pa.ArrowException) as exc:
+            raise _unreadable(Path(data_dir) / "articles.parquet", exc) from exc
+
     def load_texts() -> Texts:
         try:
             return open_texts(run_dir, snap.run_id)
@@ -303,7 +350,9 @@ def load_corpus(data_dir: Path) -> Corpus:
         except (OSError, pa.ArrowException) as exc:  # texts file and table both damaged
             raise _unreadable(Path(data_dir) / "articles.parquet", exc) from exc
 
-    corpus = prepare(tables, store.read_report(run_dir), version, text_loader=load_texts)
+    corpus = prepare(
+        tables, store.read_report(run_dir), version, text_loader=load_texts, index_loader=load_index
+    )
     del tables
     release_memory()  # loading leaves hundreds of MB of freed buffers behind
     return corpus

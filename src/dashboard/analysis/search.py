@@ -20,10 +20,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import pyarrow.compute as pc
 
 from ..common.textnorm import to_simplified
-from .corpus import Corpus
+from .corpus import Corpus, count_in
 from .filters import Filters, arrow_strings, derived, selected_mask
 
 MAX_TERMS = 8  # words of one query (more are ignored)
@@ -118,11 +117,6 @@ def _title_apart(corpus: Corpus) -> np.ndarray:
     return derived("search.title_apart", build, corpus.articles)
 
 
-def _counts(values, term: str) -> np.ndarray:
-    found = pc.count_substring(values, term, ignore_case=True)
-    return found.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
-
-
 _RESULTS: dict[tuple, tuple[weakref.ref, SearchResult]] = {}
 
 
@@ -149,14 +143,13 @@ def _search(corpus: Corpus, filters: Filters, terms: tuple[str, ...], order: str
     mask = selected_mask(corpus, filters).copy()
     if not terms or not mask.any():
         return SearchResult(terms, _empty(), 0)
-    text = corpus.text_column()
     title = arrow_strings(_titles_simplified(corpus))
     apart = _title_apart(corpus)
     hits = np.zeros(len(mask), dtype=np.int64)
     title_hits = np.zeros(len(mask), dtype=np.int64)
     for term in terms:
-        in_text = _counts(text, term)
-        in_title = _counts(title, term)
+        in_text = corpus.text_counts(term)
+        in_title = count_in(title, term)
         mask &= (in_text > 0) | (in_title > 0)
         title_hits += np.where(apart, in_title, 0)
         hits += in_text
@@ -306,10 +299,10 @@ def term_mask(corpus: Corpus, term: str, in_title: bool = True) -> np.ndarray:
     if not term:
         found = np.zeros(len(corpus.articles), dtype=bool)
     elif in_title:
-        title = _counts(arrow_strings(_titles_simplified(corpus)), term) > 0
+        title = count_in(arrow_strings(_titles_simplified(corpus)), term) > 0
         found = term_mask(corpus, term, in_title=False) | title
     else:
-        found = _counts(corpus.text_column(), term) > 0
+        found = corpus.text_counts(term) > 0
     _remember(_TERM_MASKS, key, corpus, found, 128)
     return found
 

@@ -230,6 +230,23 @@ class Texts:
         text = [w if w is not None else s for w, s in zip(written, simplified, strict=True)]
         return pd.DataFrame({"text": text, "text_simplified": simplified}, dtype=object)
 
+    def simplified_texts(self):
+        """Every Simplified text in order, a batch at a time as Python strings."""
+        for chunk in self._table.column("text_simplified").chunks:
+            yield from chunk.to_pylist()
+
+    def simplified_at(self, positions: np.ndarray) -> pa.Array:
+        """The Simplified texts at ``positions`` (ascending) as one Arrow array, taken batch
+        by batch from the map (for a count over a few of them)."""
+        positions = np.asarray(positions, dtype=np.int64)
+        column = self._table.column("text_simplified")
+        batch = np.searchsorted(self._starts, positions, side="right") - 1
+        parts = [
+            column.chunk(b).take(pa.array(positions[batch == b] - self._starts[b]))
+            for b in np.unique(batch).tolist()
+        ]
+        return pa.concat_arrays(parts) if parts else pa.array([], type=pa.large_string())
+
     def row(self, position: int) -> dict:
         """``text`` and ``text_simplified`` of one row."""
         return self.take([int(position)]).iloc[0].to_dict()
@@ -308,6 +325,15 @@ def open_terms(run_dir: Path, run_id: str) -> pd.DataFrame:
     # One constructor, no copies: inserting or assigning a column later copies it.
     columns = {"term": pd.Series(category, copy=False), "article_pos": positions, "count": counts}
     return pd.DataFrame(columns, copy=False)
+
+
+def open_search_index(run_dir: Path, run_id: str, texts: Texts):
+    """The search index of the run in ``run_dir`` (made from its texts when missing)."""
+    from .search_index import SCHEMA as INDEX_SCHEMA
+    from .search_index import SEARCH, SearchIndex, index_batches
+
+    make = lambda: index_batches(texts.simplified_texts())  # noqa: E731
+    return SearchIndex(_open_or_make(run_dir, run_id, SEARCH, make, INDEX_SCHEMA), len(texts))
 
 
 def open_sentences(run_dir: Path, run_id: str) -> pa.Table:

@@ -6,7 +6,8 @@ pointer to the published one::
     DIR/runs/<run_id>/        articles.parquet ... terms.parquet, manifest.json, ingest_report.json,
                               texts.arrow, sentences.arrow, terms.arrow (the texts, the
                               mentions' sentences and the terms' codes again, for the app
-                              to map: mapped.py)
+                              to map: mapped.py), search.arrow (the search's index of the
+                              texts: search_index.py)
     DIR/current -> runs/<run_id>      the published set: a symlink, swapped with one rename
     DIR/articles.parquet -> current/articles.parquet   (and every table, the manifest and the
                               report: links made once, so ``DIR/<table>.parquet`` keeps reading
@@ -43,7 +44,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from . import mapped
+from . import mapped, search_index
 
 TABLES = ("articles", "mentions", "entities", "events", "terms")
 MANIFEST = "manifest.json"
@@ -343,6 +344,13 @@ def write_tables(
                 texts_file = staging / mapped.TEXTS
                 mapped.write_texts(texts_file, mapped.frame_batches(tables["articles"]), run_id)
                 written += texts_file.stat().st_size
+                # The search's index of the same texts, read back from the map a batch at a
+                # time (search_index.py).
+                index_file = staging / search_index.SEARCH
+                written_texts = mapped.open_texts(staging, run_id)
+                batches = search_index.index_batches(written_texts.simplified_texts())
+                mapped.write_texts(index_file, batches, run_id, search_index.SCHEMA)
+                written += index_file.stat().st_size
             if "terms" in tables and "articles" in tables:  # the terms' codes, likewise
                 file = staging / mapped.TERMS
                 ids = tables["articles"]["article_id"]
