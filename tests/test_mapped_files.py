@@ -134,3 +134,17 @@ def test_a_run_without_a_terms_file_gets_one_at_load(processed):
     (run_dir / TERMS).unlink()
     assert _loaded_terms(processed) == _terms(run_dir)
     assert (run_dir / TERMS).is_file()
+
+
+def test_a_mapped_file_left_half_made_is_swept_by_the_next_run(processed):
+    import os
+    import time
+
+    run_dir = store.run_dir_of(processed)
+    stale, fresh = run_dir / ".texts.arrow.dead.tmp", run_dir / ".texts.arrow.live.tmp"
+    stale.write_bytes(b"half"), fresh.write_bytes(b"half")
+    an_hour_ago = time.time() - 3600
+    os.utime(stale, (an_hour_ago, an_hour_ago))
+    removed = store.sweep(processed)
+    assert not stale.exists() and fresh.exists()  # an app may be writing the fresh one
+    assert any(name.endswith(stale.name) for name in removed)

@@ -120,7 +120,8 @@ def article_mentions(corpus: Corpus, article_id: str) -> pd.DataFrame:
         keep.append(start >= last_end)
         if start >= last_end:
             last_end = end
-    return mentions[keep][["entity_id", "surface", "type", "start", "end"]].reset_index(drop=True)
+    kept = mentions[np.asarray(keep, dtype=bool)]  # a list of no flags is read as no columns
+    return kept[["entity_id", "surface", "type", "start", "end"]].reset_index(drop=True)
 
 
 EVENT_COLUMNS = [

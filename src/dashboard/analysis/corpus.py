@@ -20,7 +20,14 @@ import pyarrow.compute as pc
 
 from ..common.memory import release_memory
 from ..tables import store
-from ..tables.mapped import Texts, open_search_index, open_sentences, open_terms, open_texts
+from ..tables.mapped import (
+    ForeignRun,
+    Texts,
+    open_search_index,
+    open_sentences,
+    open_terms,
+    open_texts,
+)
 from ..tables.schema import COLUMNS, empty
 from ..tables.search_index import SearchIndex
 
@@ -284,11 +291,14 @@ def prepare(
 
 
 def _unreadable(shown: Path, exc: Exception) -> store.StoreError:
-    """The message a page shows for a table that cannot be read (nor its mapped file made)."""
-    return store.StoreError(
-        f"1 table file(s) unusable: {shown} cannot be read ({exc}).",
-        [(str(shown), f"cannot be read ({exc})")],
+    """The message a page shows for a table that cannot be read (nor its mapped file made)
+    or that belongs to another run (as ``store.load_tables`` says it)."""
+    why = (
+        "comes from another ingestion run than manifest.json"
+        if isinstance(exc, ForeignRun)
+        else f"cannot be read ({exc})"
     )
+    return store.StoreError(f"1 table file(s) unusable: {shown} {why}.", [(str(shown), why)])
 
 
 def _mapped_sentences(run_dir: Path, run_id: str, rows: int, data_dir: Path) -> pd.DataFrame:
@@ -298,7 +308,7 @@ def _mapped_sentences(run_dir: Path, run_id: str, rows: int, data_dir: Path) -> 
     shown = data_dir / "mentions.parquet"
     try:
         table = open_sentences(run_dir, run_id)
-    except (OSError, pa.ArrowException) as exc:
+    except (OSError, pa.ArrowException, ForeignRun) as exc:
         raise _unreadable(shown, exc) from exc
     if table.num_rows != rows:
         raise store.StoreError(
@@ -329,14 +339,14 @@ def load_corpus(data_dir: Path) -> Corpus:
         tables["mentions"][column] = sentences[column]
     try:
         tables["terms"] = open_terms(run_dir, snap.run_id)
-    except (OSError, pa.ArrowException) as exc:
+    except (OSError, pa.ArrowException, ForeignRun) as exc:
         raise _unreadable(Path(data_dir) / "terms.parquet", exc) from exc
     version = f"{snap.run_id}:{snap.mtime_ns}"
 
     def load_index(texts: Texts) -> SearchIndex:
         try:
             return open_search_index(run_dir, snap.run_id, texts)
-        except (OSError, pa.ArrowException) as exc:
+        except (OSError, pa.ArrowException, ForeignRun) as exc:
             raise _unreadable(Path(data_dir) / "articles.parquet", exc) from exc
 
     def load_texts() -> Texts:
@@ -347,7 +357,7 @@ def load_corpus(data_dir: Path) -> Corpus:
                 f"{Path(data_dir) / 'articles.parquet'} missing (its run was replaced); reload.",
                 [(str(Path(data_dir) / "articles.parquet"), "missing")],
             ) from exc
-        except (OSError, pa.ArrowException) as exc:  # texts file and table both damaged
+        except (OSError, pa.ArrowException, ForeignRun) as exc:  # texts file and table both damaged
             raise _unreadable(Path(data_dir) / "articles.parquet", exc) from exc
 
     corpus = prepare(

@@ -80,6 +80,14 @@ def pair_index(corpus: Corpus) -> PairIndex:
             text_code = mentions["sentence_code"].to_numpy()[rows].astype(np.int64)
         else:
             text_code, _ = pd.factorize(column_at(mentions, "sentence", rows))
+        # A mention without a sentence is a sentence of its own: it still counts, and shares
+        # no sentence with anyone (its code, -1, keyed with its article's position, fell on
+        # the previous article's last sentence).
+        missing = text_code < 0
+        if missing.any():
+            text_code = text_code.copy()
+            start = int(text_code.max(initial=-1)) + 1
+            text_code[missing] = start + np.arange(int(missing.sum()))
         width = int(text_code.max()) + 1 if len(rows) else 1
         _, sentence = np.unique(pos * width + text_code, return_inverse=True)
         sentence = sentence.astype(np.int64).reshape(-1)

@@ -230,7 +230,12 @@ def _coded_co_mention_rows(rows: pd.DataFrame) -> pd.DataFrame:
     cols = ["article_id", "article_pos", "sentence_code", "published", "mention_row"]
     cols = [c for c in cols if c in rows]
     country_code, countries = pd.factorize(rows["country"].to_numpy(dtype=object), sort=True)
-    pos = rows["article_pos"].to_numpy().astype(np.int64)
+    # The article as the merge matched it: by id (two unknown articles share position -1).
+    article = rows["article_id"] if "article_id" in rows else rows["article_pos"]
+    if isinstance(article.dtype, pd.CategoricalDtype):
+        pos = article.array.codes.astype(np.int64)
+    else:
+        pos = pd.factorize(article.to_numpy(dtype=object))[0].astype(np.int64)
     code = rows["sentence_code"].to_numpy().astype(np.int64) + 1  # -1 (no sentence) -> 0
     sentence = pos * (int(code.max(initial=0)) + 1) + code
     # One row per (sentence, country): its first mention, as drop_duplicates keeps it.

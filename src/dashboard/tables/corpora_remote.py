@@ -72,6 +72,10 @@ def remote_push(corpus_id: str, root: Path) -> None:
         dest_run = f"{target}/tables/runs/{run.name}"
         fs.makedirs(dest_run, exist_ok=True)
         for path in sorted(run.iterdir()):
+            # The mapped files are made again from the tables on first use where the run is
+            # pulled (mapped.py): seven times the tables' size, not worth sending.
+            if path.suffix == ".arrow" or path.name.startswith("."):
+                continue
             fs.put_file(str(path), f"{dest_run}/{path.name}")
     fs.put_file(str(local / "meta.json"), f"{target}/meta.json")
     if snap is not None:

@@ -34,8 +34,8 @@ renamed: a reader sees the whole file or none.
 
 from __future__ import annotations
 
-import errno
 import os
+import stat
 import tempfile
 import uuid
 from collections.abc import Iterable
@@ -148,9 +148,11 @@ def term_batches(terms: pd.DataFrame | pa.Table, article_ids) -> list[pa.RecordB
     known = _strings(article_ids, len(article_ids))
     found = pc.index_in(ids, value_set=known) if ids is not None else pa.nulls(n, pa.int32())
     positions = pc.fill_null(found, -1).cast(pa.int32())
-    raw = table.column("count") if "count" in table.column_names else pa.nulls(n, pa.int64())
-    raw = raw.combine_chunks() if isinstance(raw, pa.ChunkedArray) else raw
-    counts = pc.fill_null(pc.cast(raw, pa.int64(), safe=False), 0).cast(pa.int32())
+    # Counts as the app always read them: a number, else 0, within what int32 holds.
+    raw = table.column("count").to_pandas() if "count" in table.column_names else None
+    number = pd.to_numeric(raw, errors="coerce") if raw is not None else pd.Series(0, range(n))
+    limit = np.iinfo(np.int32)
+    counts = pa.array(number.fillna(0).clip(limit.min, limit.max).to_numpy().astype(np.int32))
     term = pa.DictionaryArray.from_arrays(
         pa.array(codes, type=pa.int32()), encoded.dictionary.take(order)
     )
@@ -252,8 +254,31 @@ class Texts:
         return self.take([int(position)]).iloc[0].to_dict()
 
 
-def _cache_path(run_id: str, name: str = TEXTS) -> Path:
-    return Path(tempfile.gettempdir()) / "dashboard-texts" / f"{run_id}.{name}"
+class ForeignRun(ValueError):
+    """A table a mapped file would be made from belongs to another ingestion run."""
+
+
+def _of_run(path: Path, run_id: str) -> Path:
+    """``path`` (a Parquet table of the run) when it carries ``run_id``; else ForeignRun (a
+    mapped file made from it would serve another run's rows under this run's id)."""
+    found = (pq.read_schema(path).metadata or {}).get(RUN_KEY, b"").decode()
+    if found != run_id:
+        raise ForeignRun(f"{path.name} comes from another ingestion run than manifest.json")
+    return path
+
+
+def _private_cache() -> Path | None:
+    """This user's own folder for the mapped files of runs whose folder cannot be written:
+    made with mode 700, and refused (None) when a folder of that name is not this user's
+    alone, since a file another user put there would be served as the run's."""
+    folder = Path(tempfile.gettempdir()) / f"dashboard-mapped-{os.getuid()}"
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+        found = folder.lstat()
+    except OSError:
+        return None
+    mine = stat.S_ISDIR(found.st_mode) and found.st_uid == os.getuid()
+    return folder if mine and not found.st_mode & 0o077 else None
 
 
 def _mapped_table(path: Path, run_id: str) -> pa.Table:
@@ -268,28 +293,33 @@ def _mapped_table(path: Path, run_id: str) -> pa.Table:
 
 def _open_or_make(run_dir: Path, run_id: str, name: str, make, schema: pa.Schema) -> pa.Table:
     """The mapped file ``name`` of the run in ``run_dir``, made with ``make()`` (its batches)
-    when the run has none or a damaged one: beside the tables, or in the temporary folder
-    when that folder is read-only."""
+    when the run has none or a damaged one: beside the tables; when that cannot be written
+    (a read-only folder, a full disk), in this user's own temporary folder; when nothing can
+    be written, held in memory as before the files existed (the run still opens)."""
     run_dir = Path(run_dir)
-    for path in (run_dir / name, _cache_path(run_id, name)):
+    cache = _private_cache()
+    places = [run_dir / name] + ([cache / f"{run_id}.{name}"] if cache is not None else [])
+    for path in places:
         if path.is_file():
             try:
                 return _mapped_table(path, run_id)
             except (OSError, ValueError, pa.ArrowException):
                 continue  # damaged or stale: made again below
-    try:
-        path = write_texts(run_dir / name, make(), run_id, schema)
-    except OSError as exc:
-        if exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
-            raise
-        _cache_path(run_id, name).parent.mkdir(parents=True, exist_ok=True)
-        path = write_texts(_cache_path(run_id, name), make(), run_id, schema)
-    return _mapped_table(path, run_id)
+    for path in places:
+        try:
+            return _mapped_table(write_texts(path, make(), run_id, schema), run_id)
+        except FileNotFoundError:
+            raise  # the run's folder or a table went: the caller says so
+        except OSError:
+            continue  # read-only, full, not ours: the next place, or memory
+    return pa.Table.from_batches(
+        list(make()), schema=schema.with_metadata({RUN_KEY: run_id.encode()})
+    )
 
 
 def open_texts(run_dir: Path, run_id: str) -> Texts:
     """The texts of the run in ``run_dir`` (made from ``articles.parquet`` when missing)."""
-    make = lambda: parquet_batches(Path(run_dir) / "articles.parquet")  # noqa: E731
+    make = lambda: parquet_batches(_of_run(Path(run_dir) / "articles.parquet", run_id))  # noqa: E731
     return Texts(_open_or_make(run_dir, run_id, TEXTS, make, SCHEMA))
 
 
@@ -300,7 +330,7 @@ def open_terms(run_dir: Path, run_id: str) -> pd.DataFrame:
     run_dir = Path(run_dir)
 
     def make():
-        terms = pq.read_table(run_dir / "terms.parquet")
+        terms = pq.read_table(_of_run(run_dir / "terms.parquet", run_id))
         ids = pq.read_table(run_dir / "articles.parquet", columns=["article_id"]).column(0)
         return term_batches(terms, ids)
 
@@ -339,5 +369,6 @@ def open_search_index(run_dir: Path, run_id: str, texts: Texts):
 def open_sentences(run_dir: Path, run_id: str) -> pa.Table:
     """The mentions' sentences of the run in ``run_dir`` and their codes, mapped (made from
     ``mentions.parquet`` when missing)."""
-    make = lambda: sentence_parquet_batches(Path(run_dir) / "mentions.parquet")  # noqa: E731
+    path = Path(run_dir) / "mentions.parquet"
+    make = lambda: sentence_parquet_batches(_of_run(path, run_id))  # noqa: E731
     return _open_or_make(run_dir, run_id, SENTENCES, make, SENTENCE_SCHEMA)

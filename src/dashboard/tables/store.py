@@ -53,6 +53,7 @@ RUN_KEY = b"dashboard_run_id"
 RUNS = "runs"
 CURRENT = "current"
 PARTIAL = ".partial"
+STALE_TMP_S = 600  # a temporary file in a run folder older than this was left by a killed app
 # What ``DIR/<name>`` links to inside the current set.
 LINKED = (*(f"{name}.parquet" for name in TABLES), MANIFEST, REPORT)
 
@@ -133,6 +134,20 @@ def _arrow_table(frame: pd.DataFrame, run_id: str) -> pa.Table:
     meta = dict(table.schema.metadata or {})
     meta[RUN_KEY] = run_id.encode()
     return table.replace_schema_metadata(meta)
+
+
+def _mapped_size(arrow: dict[str, pa.Table]) -> int:
+    """About what the mapped files of a set take (uncompressed: the texts, the sentences,
+    ten bytes a term row, and the search index about a quarter of the texts)."""
+    size = 0
+    if "articles" in arrow:
+        texts = [c for c in ("text", "text_simplified") if c in arrow["articles"].column_names]
+        size += int(sum(arrow["articles"].column(c).nbytes for c in texts) * 1.25)
+    if "mentions" in arrow and "sentence" in arrow["mentions"].column_names:
+        size += arrow["mentions"].column("sentence").nbytes
+    if "terms" in arrow:
+        size += 10 * arrow["terms"].num_rows
+    return size
 
 
 def _parquet_size(table: pa.Table) -> int:
@@ -378,7 +393,7 @@ def write_tables(
         except OSError as exc:
             if exc.errno != errno.ENOSPC:
                 raise
-            needed = sum(_parquet_size(t) for t in arrow.values())
+            needed = sum(_parquet_size(t) for t in arrow.values()) + _mapped_size(arrow)
             raise DiskFull(out_dir, needed, free_bytes(out_dir) + written) from exc
         final = runs / run_id
         os.rename(staging, final)
@@ -435,4 +450,11 @@ def sweep(out_dir: Path) -> list[str]:
         if folder.name.endswith(PARTIAL) or (keep is not None and folder.name not in keep):
             shutil.rmtree(folder, ignore_errors=True)
             removed.append(f"{RUNS}/{folder.name}")
+        elif folder.is_dir():
+            # A mapped file an app was making when it was killed (mapped.py); one an app is
+            # making now is minutes old at most.
+            for tmp in folder.glob(".*.tmp"):
+                if time.time() - tmp.stat().st_mtime > STALE_TMP_S:
+                    tmp.unlink(missing_ok=True)
+                    removed.append(f"{RUNS}/{folder.name}/{tmp.name}")
     return removed
