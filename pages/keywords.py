@@ -263,12 +263,8 @@ term = widgets.url_selectbox(
 )
 if term:
     with page.texts_or_notice(ctx):
-        sentences = analysis.keywords.term_sentences(
-            analysis.filters.filter_articles(ctx.corpus, ctx.filters, with_text=True),
-            term,
-            ctx.corpus.mentions,
-            ctx.corpus.entities,
-            limit=SENTENCE_LIMIT,
+        sentences = analysis.keywords.selection_term_sentences(
+            ctx.corpus, ctx.filters, term, limit=SENTENCE_LIMIT
         )
     labels = ctx.labels
     capped = len(sentences) >= SENTENCE_LIMIT

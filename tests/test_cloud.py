@@ -161,6 +161,27 @@ def test_term_sentences_on_seed(seed_tables):
     assert set(got["article_id"]) <= set(articles["article_id"])
 
 
+@pytest.mark.parametrize("term", ["代表团", "俄罗斯", "普京", "金正恩", "月球"])
+def test_the_selections_term_sentences_read_only_texts_that_can_hold_them(
+    real_pages_processed, seed_processed, term
+):
+    """The keywords page's list: the same sentences as ``term_sentences`` over every selected
+    article with its text, on two corpora and narrowed dates (only the texts that hold the
+    term, or mention an entity of that name, are read)."""
+    from dashboard.analysis.corpus import load_corpus
+    from dashboard.analysis.filters import Filters, filter_articles
+
+    for folder in (real_pages_processed, seed_processed):
+        corpus = load_corpus(folder)
+        for filters in (Filters(), Filters(date_from=dt.date(2024, 7, 15))):
+            everything = filter_articles(corpus, filters, with_text=True)
+            plain = analysis.keywords.term_sentences(
+                everything, term, corpus.mentions, corpus.entities, limit=200
+            )
+            got = analysis.keywords.selection_term_sentences(corpus, filters, term, limit=200)
+            assert got.to_dict("records") == plain.to_dict("records")
+
+
 # ---- the image ---------------------------------------------------------------------------------
 
 
