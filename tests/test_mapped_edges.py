@@ -120,7 +120,7 @@ def _no_writes(monkeypatch, code: int) -> None:
     def refused(path, *args, **kwargs):
         raise OSError(code, os.strerror(code), str(path))
 
-    monkeypatch.setattr(mapped, "write_texts", refused)
+    monkeypatch.setattr(mapped, "write_mapped", refused)
 
 
 def _texts(out: Path) -> list[str]:
@@ -141,7 +141,7 @@ def test_a_temporary_folder_not_this_users_alone_is_never_read(older_run, own_tm
     shared.mkdir(mode=0o777)
     shared.chmod(0o777)  # anyone may put files in it
     forged = pd.DataFrame({"text": ["FORGED"] * 3})
-    mapped.write_texts(shared / f"{run_id}.{mapped.TEXTS}", mapped.frame_batches(forged), run_id)
+    mapped.write_mapped(shared / f"{run_id}.{mapped.TEXTS}", mapped.frame_batches(forged), run_id)
     store.run_dir_of(older_run).chmod(0o555)  # root writes anyway; the folder check decides
     try:
         assert _texts(older_run) == [S1 + S2, S1, ""]

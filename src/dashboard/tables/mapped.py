@@ -26,10 +26,11 @@ column, its words sorted), ``article_pos`` (the article's row in ``articles.parq
 ``count``, in one record batch. The app's terms frame is made of views of those arrays (128
 MB of private memory at 100,000 articles, 8 million rows, when read from Parquet).
 
-The ingestion writes the files with the run (``store.write_tables``); a run written before it
-existed gets it on first use (``open_texts``), beside its tables or, when that folder cannot
-be written, in the system's temporary folder. Either way it is written to a temporary name and
-renamed: a reader sees the whole file or none.
+The ingestion writes the files with the run (``store.write_tables``; the search's index,
+``search_index.py``, likewise). A run written before they existed gets them on first use
+(``_open_or_make``): beside its tables; where that folder cannot be written, in this user's
+own temporary folder; where nothing can be written, in memory, as before. Each is written to
+a temporary name and renamed: a reader sees the whole file or none.
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+
+from . import search_index
 
 TEXTS = "texts.arrow"
 COLUMNS = ("text", "text_simplified")
@@ -159,7 +162,7 @@ def term_batches(terms: pd.DataFrame | pa.Table, article_ids) -> list[pa.RecordB
     return [pa.record_batch([term, positions, counts], schema=TERM_SCHEMA)]
 
 
-def write_texts(
+def write_mapped(
     path: Path, batches: Iterable[pa.RecordBatch], run_id: str, schema: pa.Schema = SCHEMA
 ) -> Path:
     """Write a mapped file (``schema``: the texts' by default) at ``path`` atomically (a
@@ -267,13 +270,15 @@ def _of_run(path: Path, run_id: str) -> Path:
     return path
 
 
-def _private_cache() -> Path | None:
-    """This user's own folder for the mapped files of runs whose folder cannot be written:
-    made with mode 700, and refused (None) when a folder of that name is not this user's
-    alone, since a file another user put there would be served as the run's."""
+def _private_cache(make: bool = False) -> Path | None:
+    """This user's own folder for the mapped files of runs whose folder cannot be written
+    (made, with mode 700, when ``make``); None when there is none, or when a folder of that
+    name is not this user's alone: a file another user put there would be served as the
+    run's."""
     folder = Path(tempfile.gettempdir()) / f"dashboard-mapped-{os.getuid()}"
     try:
-        folder.mkdir(mode=0o700, exist_ok=True)
+        if make:
+            folder.mkdir(mode=0o700, exist_ok=True)
         found = folder.lstat()
     except OSError:
         return None
@@ -291,23 +296,32 @@ def _mapped_table(path: Path, run_id: str) -> pa.Table:
     return table
 
 
+def _places_to_write(beside: Path, cached: str):
+    """Where a mapped file is made: beside the run's tables, then (only when that failed, so
+    the folder is not made for nothing) in this user's own temporary folder."""
+    yield beside
+    cache = _private_cache(make=True)
+    if cache is not None:
+        yield cache / cached
+
+
 def _open_or_make(run_dir: Path, run_id: str, name: str, make, schema: pa.Schema) -> pa.Table:
     """The mapped file ``name`` of the run in ``run_dir``, made with ``make()`` (its batches)
     when the run has none or a damaged one: beside the tables; when that cannot be written
     (a read-only folder, a full disk), in this user's own temporary folder; when nothing can
     be written, held in memory as before the files existed (the run still opens)."""
     run_dir = Path(run_dir)
+    cached = f"{run_id}.{name}"
     cache = _private_cache()
-    places = [run_dir / name] + ([cache / f"{run_id}.{name}"] if cache is not None else [])
-    for path in places:
+    for path in [run_dir / name] + ([cache / cached] if cache is not None else []):
         if path.is_file():
             try:
                 return _mapped_table(path, run_id)
             except (OSError, ValueError, pa.ArrowException):
                 continue  # damaged or stale: made again below
-    for path in places:
+    for path in _places_to_write(run_dir / name, cached):
         try:
-            return _mapped_table(write_texts(path, make(), run_id, schema), run_id)
+            return _mapped_table(write_mapped(path, make(), run_id, schema), run_id)
         except FileNotFoundError:
             raise  # the run's folder or a table went: the caller says so
         except OSError:
@@ -319,7 +333,10 @@ def _open_or_make(run_dir: Path, run_id: str, name: str, make, schema: pa.Schema
 
 def open_texts(run_dir: Path, run_id: str) -> Texts:
     """The texts of the run in ``run_dir`` (made from ``articles.parquet`` when missing)."""
-    make = lambda: parquet_batches(_of_run(Path(run_dir) / "articles.parquet", run_id))  # noqa: E731
+
+    def make():
+        return parquet_batches(_of_run(Path(run_dir) / "articles.parquet", run_id))
+
     return Texts(_open_or_make(run_dir, run_id, TEXTS, make, SCHEMA))
 
 
@@ -357,18 +374,21 @@ def open_terms(run_dir: Path, run_id: str) -> pd.DataFrame:
     return pd.DataFrame(columns, copy=False)
 
 
-def open_search_index(run_dir: Path, run_id: str, texts: Texts):
+def open_search_index(run_dir: Path, run_id: str, texts: Texts) -> search_index.SearchIndex:
     """The search index of the run in ``run_dir`` (made from its texts when missing)."""
-    from .search_index import SCHEMA as INDEX_SCHEMA
-    from .search_index import SEARCH, SearchIndex, index_batches
 
-    make = lambda: index_batches(texts.simplified_texts())  # noqa: E731
-    return SearchIndex(_open_or_make(run_dir, run_id, SEARCH, make, INDEX_SCHEMA), len(texts))
+    def make():
+        return search_index.index_batches(texts.simplified_texts())
+
+    table = _open_or_make(run_dir, run_id, search_index.SEARCH, make, search_index.SCHEMA)
+    return search_index.SearchIndex(table, len(texts))
 
 
 def open_sentences(run_dir: Path, run_id: str) -> pa.Table:
     """The mentions' sentences of the run in ``run_dir`` and their codes, mapped (made from
     ``mentions.parquet`` when missing)."""
-    path = Path(run_dir) / "mentions.parquet"
-    make = lambda: sentence_parquet_batches(_of_run(path, run_id))  # noqa: E731
+
+    def make():
+        return sentence_parquet_batches(_of_run(Path(run_dir) / "mentions.parquet", run_id))
+
     return _open_or_make(run_dir, run_id, SENTENCES, make, SENTENCE_SCHEMA)

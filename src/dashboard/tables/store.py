@@ -357,25 +357,25 @@ def write_tables(
                 written += path.stat().st_size
             if "articles" in tables:  # the texts the app maps instead of loading (mapped.py)
                 texts_file = staging / mapped.TEXTS
-                mapped.write_texts(texts_file, mapped.frame_batches(tables["articles"]), run_id)
+                mapped.write_mapped(texts_file, mapped.frame_batches(tables["articles"]), run_id)
                 written += texts_file.stat().st_size
                 # The search's index of the same texts, read back from the map a batch at a
                 # time (search_index.py).
                 index_file = staging / search_index.SEARCH
                 written_texts = mapped.open_texts(staging, run_id)
                 batches = search_index.index_batches(written_texts.simplified_texts())
-                mapped.write_texts(index_file, batches, run_id, search_index.SCHEMA)
+                mapped.write_mapped(index_file, batches, run_id, search_index.SCHEMA)
                 written += index_file.stat().st_size
             if "terms" in tables and "articles" in tables:  # the terms' codes, likewise
                 file = staging / mapped.TERMS
                 ids = tables["articles"]["article_id"]
                 batches = mapped.term_batches(tables["terms"], ids)
-                mapped.write_texts(file, batches, run_id, mapped.TERM_SCHEMA)
+                mapped.write_mapped(file, batches, run_id, mapped.TERM_SCHEMA)
                 written += file.stat().st_size
             if "mentions" in tables:  # their sentences, likewise
                 file = staging / mapped.SENTENCES
                 batches = mapped.sentence_batches(tables["mentions"])
-                mapped.write_texts(file, batches, run_id, mapped.SENTENCE_SCHEMA)
+                mapped.write_mapped(file, batches, run_id, mapped.SENTENCE_SCHEMA)
                 written += file.stat().st_size
             manifest = {
                 "run_id": run_id,
