@@ -93,7 +93,7 @@ class Corpus:
     meta: pd.DataFrame | None = None
 
     # Opens the texts when ``articles`` was loaded without them (load_corpus): a memory map
-    # of the run's texts file (tables/texts.py), so no page holds every text in the app's
+    # of the run's texts file (tables/mapped.py), so no page holds every text in the app's
     # own memory. Called once, on first use; see ``text_store``.
     text_loader: Callable[[], Texts] | None = field(default=None, repr=False)
     # Opens the run's search index over those texts (tables/search_index.py); without one
