@@ -14,13 +14,12 @@ from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from synthetic_corpus import build_synthetic
 from test_timeline_view import SITE, UNDATED_SENTENCE, with_undated_and_site
 
 from dashboard import analysis, figures
 from dashboard.figures.style import DAY_MS
-from dashboard.ingest.pipeline import ingest
 from dashboard.tables.paths import PROJECT_ROOT
-from dashboard.tools.synth import generate
 
 
 @pytest.fixture(scope="module")
@@ -30,11 +29,7 @@ def undated_processed(seed_processed, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def seven_countries(tmp_path_factory) -> Path:
-    raw = tmp_path_factory.mktemp("synth_rel_raw")
-    generate(raw, 600, seed=5)
-    out = tmp_path_factory.mktemp("synth_rel_processed")
-    ingest([raw], out)
-    return out
+    return build_synthetic(tmp_path_factory, 600, seed=5, name="synth_rel")
 
 
 def run(data: Path, monkeypatch, **params) -> AppTest:

@@ -9,21 +9,16 @@ import random
 import numpy as np
 import pyarrow as pa
 import pytest
+from synthetic_corpus import build_synthetic
 
 from dashboard.analysis.corpus import count_in, load_corpus
-from dashboard.ingest.pipeline import ingest
 from dashboard.tables import store
 from dashboard.tables.search_index import BLOCK, SEARCH, SEGMENT_BLOCKS, SearchIndex
-from dashboard.tools.synth import generate
 
 
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory):
-    raw = tmp_path_factory.mktemp("index_raw")
-    generate(raw, 300, seed=11)
-    out = tmp_path_factory.mktemp("index_out")
-    ingest([raw], out)
-    return out
+    return build_synthetic(tmp_path_factory, 300, seed=11, name="index")
 
 
 def _words(texts: list[str], rng: random.Random) -> list[str]:

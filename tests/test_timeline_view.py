@@ -16,14 +16,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
+from synthetic_corpus import build_synthetic
 
 from dashboard import analysis
 from dashboard.analysis.file_names import csv_name
 from dashboard.analysis.filters import Filters
-from dashboard.ingest.pipeline import ingest
 from dashboard.tables import store
 from dashboard.tables.paths import PROJECT_ROOT
-from dashboard.tools.synth import generate
 
 SITE = "news.example.org"
 UNDATED_SENTENCE = "俄罗斯政府代表团抵达平壤，开始对朝鲜进行友好访问。"
@@ -106,11 +105,7 @@ def undated_processed(seed_processed, tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def many_directions(tmp_path_factory) -> Path:
     """600 synthetic articles: visits between seven countries, forty-odd directions."""
-    raw = tmp_path_factory.mktemp("synth_raw")
-    generate(raw, 600, seed=3)
-    out = tmp_path_factory.mktemp("synth_processed")
-    ingest([raw], out)
-    return out
+    return build_synthetic(tmp_path_factory, 600, seed=3)
 
 
 def run(data: Path, monkeypatch, **params) -> AppTest:

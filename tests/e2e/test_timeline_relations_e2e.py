@@ -9,9 +9,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-
-from dashboard.ingest.pipeline import ingest
-from dashboard.tools.synth import generate
+from synthetic_corpus import build_synthetic
 
 from .conftest import shot, streamlit_server, wait_ready
 
@@ -23,10 +21,7 @@ CHOSEN = "rgb(31, 78, 156)"  # figures.timeline/relations CHOSEN_COLOR as the SV
 
 @pytest.fixture(scope="module")
 def scale_server(tmp_path_factory):
-    raw = tmp_path_factory.mktemp("scale_raw")
-    generate(raw, 3500, seed=11)
-    out = tmp_path_factory.mktemp("scale_processed")
-    ingest([raw], out)
+    out = build_synthetic(tmp_path_factory, 3500, seed=11, name="scale")
     with streamlit_server(Path(out)) as base:
         yield base
 
