@@ -101,9 +101,9 @@ def test_live_sessions_draw_pages_at_once_and_report_a_page_that_fails(seed_proc
 
 def test_bench_app_only_measures_the_pages_on_tables_already_there():
     from dashboard.tables.store import has_tables
-    from dashboard.tools.bench import SYNTH_DIR
+    from dashboard.tools.bench import corpus_dir
 
-    if not has_tables(SYNTH_DIR / "n40-s7" / "processed"):
+    if not has_tables(corpus_dir(40) / "processed"):
         bench("--articles", "40", "--engine", "local", "--ingest-only")
     proc = bench("--articles", "40", "--app-only", "--page-runs", "1", "--sessions", "0", "--json")
     result = last_json(proc)

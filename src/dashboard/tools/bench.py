@@ -75,10 +75,15 @@ def _children_peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
+def corpus_dir(n_articles: int, seed: int = 7) -> Path:
+    """Where the benchmark keeps its corpus of ``n_articles`` (raw/ and processed/)."""
+    return SYNTH_DIR / f"n{n_articles}-s{seed}"
+
+
 def ensure_corpus(n_articles: int, seed: int = 7) -> Path:
     from .synth import generate
 
-    raw = SYNTH_DIR / f"n{n_articles}-s{seed}" / "raw"
+    raw = corpus_dir(n_articles, seed) / "raw"
     marker = raw / ".complete"
     if not marker.exists():
         generate(raw, n_articles, seed=seed)
@@ -409,7 +414,7 @@ def run(
     if app_only:  # the tables an earlier run of the same size left (a million takes hours)
         from ..tables.store import has_tables
 
-        out = SYNTH_DIR / f"n{n_articles}-s7" / "processed"
+        out = corpus_dir(n_articles) / "processed"
         if not has_tables(out):
             raise SystemExit(f"--app-only: no tables in {out}; run the bench once without it")
     raw = ensure_corpus(n_articles)
@@ -418,12 +423,8 @@ def run(
     print(f"corpus: {n_articles} articles, {mb:.1f} MB raw in {raw}", flush=True)
     if app_only:
         print(f"app only: the tables already in {out}", flush=True)
-        return _measure_app(
-            out,
-            {"articles": n_articles, "raw_mb": round(mb, 2)},
-            None,
-            **{"as_json": as_json, "page_runs": page_runs, "sessions": sessions},
-        )
+        ingest = {"articles": n_articles, "raw_mb": round(mb, 2)}
+        return _measure_app(out, ingest, None, as_json, page_runs, sessions)
 
     ingest_s, ingest_tree_peak = measure_ingest(raw, out, workers, scheduler)
     print(
