@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from dashboard.tables.paths import PROJECT_ROOT
-from dashboard.tools.bench import PAGES
+from dashboard.tools.views import PAGES
 
 REQUIRED = ("articles", "ingest_mb_s", "baseline_mb_s", "cold_load_s", "peak_rss_mb")
 
@@ -83,7 +83,7 @@ def test_live_sessions_draw_pages_at_once_and_report_a_page_that_fails(seed_proc
     """Browser-less sessions against `streamlit run` (the bench's concurrency measure): every
     page they ask for is drawn; a page that does not exist is reported, not timed as drawn."""
     from dashboard.tools import sessions as live
-    from dashboard.tools.bench import random_query_string
+    from dashboard.tools.views import random_query_string
 
     make_query = random_query_string(seed_processed)
     with live.app_server(seed_processed) as (port, proc):
