@@ -21,7 +21,7 @@ import pandas as pd
 
 from .corpus import Corpus
 from .entities import mention_index
-from .filters import Filters, article_positions, published_days, selected_mask
+from .filters import Filters, article_positions, column_at, published_days, selected_mask
 from .query import Query, query_mask
 from .search import Occurrences, corpus_occurrences
 
@@ -213,9 +213,7 @@ def concordance_rows(
         hit_simplified.append(str(simplified[n] or "")[a:b])
 
     def column(name: str) -> np.ndarray:
-        if name not in meta:
-            return np.full(len(pos), None, dtype=object)
-        values = meta[name].iloc[pos].to_numpy(dtype=object)
+        values = column_at(meta, name, pos)
         return np.where(pd.isna(values), None, values)
 
     return pd.DataFrame(

@@ -23,7 +23,7 @@ import pandas as pd
 
 from ..common.textnorm import to_simplified
 from .corpus import Corpus, count_in
-from .filters import Filters, arrow_strings, derived, selected_mask
+from .filters import Filters, arrow_strings, column_at, derived, selected_mask
 
 MAX_TERMS = 8  # words of one query (more are ignored)
 MAX_QUERY = 200  # characters of a query
@@ -175,9 +175,7 @@ def _search(corpus: Corpus, filters: Filters, terms: tuple[str, ...], order: str
 
 
 def _column(corpus: Corpus, name: str, positions: np.ndarray) -> np.ndarray:
-    if name not in corpus.articles:
-        return np.full(len(positions), None, dtype=object)
-    return _present(corpus.articles[name].to_numpy(dtype=object)[positions])
+    return _present(column_at(corpus.articles, name, positions))
 
 
 def _present(values: np.ndarray) -> np.ndarray:
