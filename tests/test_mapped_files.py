@@ -148,3 +148,17 @@ def test_a_mapped_file_left_half_made_is_swept_by_the_next_run(processed):
     removed = store.sweep(processed)
     assert not stale.exists() and fresh.exists()  # an app may be writing the fresh one
     assert any(name.endswith(stale.name) for name in removed)
+
+
+def test_rows_are_taken_across_batches_in_the_order_asked():
+    import numpy as np
+    import pandas as pd
+
+    from dashboard.tables.mapped import BATCH_ROWS, Texts
+
+    n = 2 * BATCH_ROWS + 50
+    texts = Texts.from_frame(pd.DataFrame({"text": [f"第{i}篇" for i in range(n)]}))
+    asked = [n - 1, 3, BATCH_ROWS + 7, 3, BATCH_ROWS - 1, 2 * BATCH_ROWS]
+    assert texts.take(asked)["text"].tolist() == [f"第{i}篇" for i in asked]
+    ascending = np.array(sorted(set(asked)))
+    assert texts.simplified_at(ascending).to_pylist() == [f"第{i}篇" for i in ascending]
