@@ -118,10 +118,9 @@ class Corpus:
                 self._texts["store"] = found
             return self._texts["store"]
 
-    def text_column(self, name: str = "text_simplified") -> pa.ChunkedArray:
-        """One text column of every article, for a scan in Arrow (``text_simplified``: read
-        in place from the map)."""
-        return self.text_store().column(name)
+    def text_column(self) -> pa.ChunkedArray:
+        """Every article's Simplified text, for a scan in Arrow (read in place from the map)."""
+        return self.text_store().column()
 
     def texts_at(self, positions) -> pd.DataFrame:
         """``text`` and ``text_simplified`` of the articles at ``positions`` (in that order;

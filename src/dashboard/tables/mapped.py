@@ -186,7 +186,7 @@ def write_mapped(
 
 class Texts:
     """Every article's text, row for row with ``articles``; read-only and shared by every
-    session. ``column`` gives a whole column for a scan (zero-copy from the map); ``take``
+    session. ``column`` gives the Simplified texts for a scan (zero-copy from the map); ``take``
     and ``row`` read only the rows asked for."""
 
     def __init__(self, table: pa.Table):
@@ -204,13 +204,9 @@ class Texts:
     def __len__(self) -> int:
         return self._table.num_rows
 
-    def column(self, name: str = "text_simplified") -> pa.ChunkedArray:
-        """A whole column. ``text`` is filled from the Simplified copy (a copy of every text
-        in memory: scans run on ``text_simplified``)."""
-        simplified = self._table.column("text_simplified")
-        if name == "text_simplified":
-            return simplified
-        return pc.coalesce(self._table.column("text"), simplified)
+    def column(self) -> pa.ChunkedArray:
+        """Every Simplified text, for a scan (zero-copy from the map)."""
+        return self._table.column("text_simplified")
 
     def take(self, positions) -> pd.DataFrame:
         """``text`` and ``text_simplified`` of the rows at ``positions`` (in that order)."""
