@@ -28,7 +28,7 @@ MB of private memory at 100,000 articles, 8 million rows, when read from Parquet
 
 The ingestion writes the files with the run (``store.write_tables``; the search's index,
 ``search_index.py``, likewise). A run written before they existed gets them on first use
-(``_open_or_make``): beside its tables; where that folder cannot be written, in this user's
+(``open_or_make``): beside its tables; where that folder cannot be written, in this user's
 own temporary folder; where nothing can be written, in memory, as before. Each is written to
 a temporary name and renamed: a reader sees the whole file or none.
 """
@@ -163,13 +163,16 @@ def term_batches(terms: pd.DataFrame | pa.Table, article_ids) -> list[pa.RecordB
 
 
 def write_mapped(
-    path: Path, batches: Iterable[pa.RecordBatch], run_id: str, schema: pa.Schema = SCHEMA
+    path: Path,
+    batches: Iterable[pa.RecordBatch],
+    run_id: str,
+    schema: pa.Schema | None = SCHEMA,
 ) -> Path:
-    """Write a mapped file (``schema``: the texts' by default) at ``path`` atomically (a
-    temporary name, fsync, rename)."""
+    """Write a mapped file (``schema``: the texts' by default; None: the batches' own, for a
+    list of batches) at ``path`` atomically (a temporary name, fsync, rename)."""
     path = Path(path)
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    schema = schema.with_metadata({RUN_KEY: run_id.encode()})
+    schema = _with_run(schema if schema is not None else batches[0].schema, run_id)
     try:
         with pa.OSFile(str(tmp), "wb") as sink, pa.ipc.new_file(sink, schema) as writer:
             for batch in batches:
@@ -302,9 +305,10 @@ def _places_to_write(beside: Path, cached: str):
         yield cache / cached
 
 
-def _open_or_make(run_dir: Path, run_id: str, name: str, make, schema: pa.Schema) -> pa.Table:
-    """The mapped file ``name`` of the run in ``run_dir``, made with ``make()`` (its batches)
-    when the run has none or a damaged one: beside the tables; when that cannot be written
+def open_or_make(run_dir: Path, run_id: str, name: str, make, schema: pa.Schema | None) -> pa.Table:
+    """The mapped file ``name`` of the run in ``run_dir``, made with ``make()`` (its batches;
+    with ``schema`` None, a list of batches with their own) when the run has none or a
+    damaged one: beside the tables; when that cannot be written
     (a read-only folder, a full disk), in this user's own temporary folder; when nothing can
     be written, held in memory as before the files existed (the run still opens)."""
     run_dir = Path(run_dir)
@@ -323,9 +327,14 @@ def _open_or_make(run_dir: Path, run_id: str, name: str, make, schema: pa.Schema
             raise  # the run's folder or a table went: the caller says so
         except OSError:
             continue  # read-only, full, not ours: the next place, or memory
-    return pa.Table.from_batches(
-        list(make()), schema=schema.with_metadata({RUN_KEY: run_id.encode()})
-    )
+    batches = list(make())
+    schema = schema if schema is not None else batches[0].schema
+    return pa.Table.from_batches(batches, schema=_with_run(schema, run_id))
+
+
+def _with_run(schema: pa.Schema, run_id: str) -> pa.Schema:
+    """``schema`` with the run's id added to its metadata (what it had kept)."""
+    return schema.with_metadata({**(schema.metadata or {}), RUN_KEY: run_id.encode()})
 
 
 def open_texts(run_dir: Path, run_id: str) -> Texts:
@@ -334,7 +343,7 @@ def open_texts(run_dir: Path, run_id: str) -> Texts:
     def make():
         return parquet_batches(_of_run(Path(run_dir) / "articles.parquet", run_id))
 
-    return Texts(_open_or_make(run_dir, run_id, TEXTS, make, SCHEMA))
+    return Texts(open_or_make(run_dir, run_id, TEXTS, make, SCHEMA))
 
 
 def open_terms(run_dir: Path, run_id: str) -> pd.DataFrame:
@@ -348,7 +357,7 @@ def open_terms(run_dir: Path, run_id: str) -> pd.DataFrame:
         ids = pq.read_table(run_dir / "articles.parquet", columns=["article_id"]).column(0)
         return term_batches(terms, ids)
 
-    table = _open_or_make(run_dir, run_id, TERMS, make, TERM_SCHEMA)
+    table = open_or_make(run_dir, run_id, TERMS, make, TERM_SCHEMA)
     if table.num_rows:
         # One batch as written: each column is one chunk, its numpy view the mapped buffer
         # (combine_chunks would copy it, even a single chunk).
@@ -377,7 +386,7 @@ def open_search_index(run_dir: Path, run_id: str, texts: Texts) -> search_index.
     def make():
         return search_index.index_batches(texts.simplified_texts())
 
-    table = _open_or_make(run_dir, run_id, search_index.SEARCH, make, search_index.SCHEMA)
+    table = open_or_make(run_dir, run_id, search_index.SEARCH, make, search_index.SCHEMA)
     return search_index.SearchIndex(table, len(texts))
 
 
@@ -388,4 +397,4 @@ def open_sentences(run_dir: Path, run_id: str) -> pa.Table:
     def make():
         return sentence_parquet_batches(_of_run(Path(run_dir) / "mentions.parquet", run_id))
 
-    return _open_or_make(run_dir, run_id, SENTENCES, make, SENTENCE_SCHEMA)
+    return open_or_make(run_dir, run_id, SENTENCES, make, SENTENCE_SCHEMA)

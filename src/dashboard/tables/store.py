@@ -7,7 +7,9 @@ pointer to the published one::
                               texts.arrow, sentences.arrow, terms.arrow (the texts, the
                               mentions' sentences and the terms' codes again, for the app
                               to map: mapped.py), search.arrow (the search's index of the
-                              texts: search_index.py)
+                              texts: search_index.py), derived.*.arrow (what the pages derive
+                              from the run, kept by the app or the ingest command:
+                              derived_files.py)
     DIR/current -> runs/<run_id>      the published set: a symlink, swapped with one rename
     DIR/articles.parquet -> current/articles.parquet   (and every table, the manifest and the
                               report: links made once, so ``DIR/<table>.parquet`` keeps reading
