@@ -30,6 +30,7 @@ from ..tables.mapped import (
 )
 from ..tables.schema import COLUMNS, empty
 from ..tables.search_index import SearchIndex
+from .derived_layout import register_run
 
 # What a filter selects on every rerun (``Corpus.meta``): the columns pages show or join
 # on. The full text, URLs, quoted sources and encodings stay in ``articles``.
@@ -364,4 +365,11 @@ def load_corpus(data_dir: Path) -> Corpus:
     )
     del tables
     release_memory()  # loading leaves hundreds of MB of freed buffers behind
+    # What the pages derive from these frames is kept in the run's folder (filters.derived).
+    register_run(
+        [corpus.articles, corpus.mentions, corpus.entities, corpus.events, corpus.terms]
+        + ([corpus.meta] if corpus.meta is not None else []),
+        run_dir,
+        snap.run_id,
+    )
     return corpus

@@ -9,6 +9,7 @@ from __future__ import annotations
 import weakref
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -16,7 +17,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..common.memory import release_memory
+from ..tables.derived_files import batch_of, open_arrays
 from .corpus import Corpus, article_positions_of
+from .derived_layout import code_version, decode, encode, run_of
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,8 @@ def derived(name: str, build, *frames: pd.DataFrame):
     hit = _DERIVED.get(key)
     if hit is not None and all(ref() is f for ref, f in zip(hit[0], frames, strict=True)):
         return hit[1]
-    value = build(*frames)
+    run = run_of(frames)
+    value = build(*frames) if run is None else _kept(run, name, build, frames)
     # The build's temporaries go back to the system (once per corpus and entry; the
     # allocator kept 100-250 MB of them after the relations' and network's builds).
     release_memory()
@@ -86,6 +90,25 @@ def derived(name: str, build, *frames: pd.DataFrame):
         _DERIVED.clear()
     _DERIVED[key] = ([weakref.ref(f) for f in frames], value)
     return value
+
+
+def _kept(run: tuple[Path, str], name: str, build, frames):
+    """``build(*frames)`` as kept in the run's derived file (``tables/derived_files``):
+    mapped when a process before this one built it, else built, written and mapped. The
+    value handed out is always the mapped one, so the build's own arrays are let go."""
+    built = []
+
+    def make():
+        built.append(build(*frames))
+        return batch_of(*encode(built[0]))
+
+    try:
+        arrays, layout = open_arrays(*run, name, code_version(), make)
+    except TypeError:  # a value that cannot be kept in a file: built in each process
+        return built[0] if built else build(*frames)
+    except FileNotFoundError:  # the run's folder went since the load: what was built
+        return built[0] if built else build(*frames)
+    return decode(arrays, layout)
 
 
 def _memo_get(cache: dict, key: tuple, corpus: Corpus) -> np.ndarray | None:
