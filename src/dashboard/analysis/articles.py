@@ -59,7 +59,7 @@ def list_articles(corpus: Corpus, filters: Filters, search: str = "") -> pd.Data
     )[columns].reset_index(drop=True)
 
 
-def _article_lookup(corpus: Corpus) -> pd.Series:
+def article_lookup(corpus: Corpus) -> pd.Series:
     """article_id -> position of its first row in ``corpus.articles`` (ids are unique after
     ingestion; the first wins if a hand-made table repeats one)."""
 
@@ -73,13 +73,13 @@ def _article_lookup(corpus: Corpus) -> pd.Series:
 
 def article_positions_for(corpus: Corpus, article_ids) -> np.ndarray:
     """Positions in ``corpus.articles`` of the given ids (-1 for unknown ones)."""
-    lookup = _article_lookup(corpus)
+    lookup = article_lookup(corpus)
     found = lookup.index.get_indexer(list(article_ids))
     return np.where(found >= 0, lookup.to_numpy()[found], -1)
 
 
 def has_article(corpus: Corpus, article_id) -> bool:
-    return isinstance(article_id, str) and article_id in _article_lookup(corpus).index
+    return isinstance(article_id, str) and article_id in article_lookup(corpus).index
 
 
 def article_by_id(corpus: Corpus, article_id: str) -> dict | None:
@@ -92,7 +92,7 @@ def article_by_id(corpus: Corpus, article_id: str) -> dict | None:
     return row
 
 
-def _mention_rows_by_article(corpus: Corpus) -> tuple[np.ndarray, np.ndarray]:
+def mention_rows_by_article(corpus: Corpus) -> tuple[np.ndarray, np.ndarray]:
     """Mention rows ordered by article, and where each article's rows start in that order."""
 
     def build(mentions: pd.DataFrame, articles: pd.DataFrame):
@@ -110,7 +110,7 @@ def article_mentions(corpus: Corpus, article_id: str) -> pd.DataFrame:
     if position < 0:
         rows = np.zeros(0, dtype=np.int64)
     else:
-        order, bounds = _mention_rows_by_article(corpus)
+        order, bounds = mention_rows_by_article(corpus)
         rows = order[bounds[position] : bounds[position + 1]]
     mentions = corpus.mentions.iloc[rows]
     mentions = mentions[(mentions["start"] >= 0) & (mentions["end"] > mentions["start"])]

@@ -97,7 +97,7 @@ def _titles_simplified(corpus: Corpus) -> pd.Series:
     )
 
 
-def _title_apart(corpus: Corpus) -> np.ndarray:
+def title_apart(corpus: Corpus) -> np.ndarray:
     """Per article: True when its title is not part of its text (its hits count apart)."""
 
     def build(articles: pd.DataFrame) -> np.ndarray:
@@ -144,7 +144,7 @@ def _search(corpus: Corpus, filters: Filters, terms: tuple[str, ...], order: str
     if not terms or not mask.any():
         return SearchResult(terms, _empty(), 0)
     title = arrow_strings(_titles_simplified(corpus))
-    apart = _title_apart(corpus)
+    apart = title_apart(corpus)
     hits = np.zeros(len(mask), dtype=np.int64)
     title_hits = np.zeros(len(mask), dtype=np.int64)
     for term in terms:
