@@ -17,6 +17,7 @@ import streamlit as st
 
 from ..analysis.corpus import Corpus, load_corpus
 from ..common import i18n
+from ..common.memory import return_large_blocks
 from ..tables import store
 from ..tables.paths import builds_itself, processed_dir, raw_dir
 from ..tables.store import has_tables
@@ -45,6 +46,9 @@ def cached_corpus(data_dir: Path) -> Corpus:
 
         # Keyed on small values (path, run id, mtime): a new run lands -> a new entry. A
         # few entries: the bundled corpus and the uploaded corpora people are reading.
+        # The server's memory: the pages' large arrays go back to the system once freed.
+        return_large_blocks()
+
         @st.cache_resource(max_entries=4, show_spinner=False)
         def _load(path: str, run_id: str, mtime_ns: int) -> Corpus:
             gc.unfreeze()  # what a replaced corpus leaves in cycles can be collected again
