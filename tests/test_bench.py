@@ -114,3 +114,36 @@ def test_bench_app_only_measures_the_pages_on_tables_already_there():
     assert missing.returncode != 0 and "run the bench once without it" in missing.stderr
     opposite = bench("--articles", "40", "--app-only", "--ingest-only", check=False, timeout=60)
     assert opposite.returncode == 2 and "opposite halves" in opposite.stderr
+
+
+def test_bench_measures_the_app_on_a_tiled_set_of_tables(tmp_path):
+    """A set N times the size of an ingested one (scripts/tile_tables.py: the way the app is
+    measured at sizes this machine cannot ingest yet) is a set the pages read like any."""
+    from dashboard.analysis.corpus import load_corpus
+    from dashboard.tables.store import has_tables
+    from dashboard.tools.bench import corpus_dir
+
+    source = corpus_dir(40) / "processed"
+    if not has_tables(source):
+        bench("--articles", "40", "--engine", "local", "--ingest-only")
+    tiled = tmp_path / "tiled"
+    subprocess.run(
+        [sys.executable, "scripts/tile_tables.py", str(source), str(tiled), "--times", "3"],
+        cwd=PROJECT_ROOT,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    one, three = load_corpus(source), load_corpus(tiled)
+    assert len(three.articles) == 3 * len(one.articles) and three.articles["article_id"].is_unique
+    assert len(three.mentions) == 3 * len(one.mentions)
+    # The copies read as later years of the same archive.
+    assert three.date_max.year == one.date_max.year + 2
+    proc = bench(
+        "--app-only", "--data", str(tiled), "--page-runs", "1", "--sessions", "0", "--json"
+    )
+    result = last_json(proc)
+    assert result["articles"] == len(three.articles) and result["data"] == str(tiled)
+    assert set(result["query_ms_p95"]) == set(PAGES)
+    given_alone = bench("--data", str(tiled), check=False, timeout=60)
+    assert given_alone.returncode == 2 and "--app-only" in given_alone.stderr

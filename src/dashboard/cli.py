@@ -287,6 +287,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if args.app_only and args.ingest_only:
         print("--app-only and --ingest-only measure opposite halves: give one", file=sys.stderr)
         return 2
+    if args.data and not args.app_only:
+        print("--data names tables to measure the app on: give it with --app-only", file=sys.stderr)
+        return 2
     if args.engine == "local" and args.scheduler:
         print("--engine local runs in this process: it takes no --scheduler", file=sys.stderr)
         return 2
@@ -299,6 +302,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         ingest_only=args.ingest_only,
         sessions=args.sessions,
         app_only=args.app_only,
+        data=args.data,
     )
     return 0
 
@@ -429,6 +433,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--app-only",
         action="store_true",
         help="measure the app only, on the tables an earlier bench of this size left",
+    )
+    p.add_argument(
+        "--data",
+        type=Path,
+        help="with --app-only: measure the app on the tables in this folder instead (for "
+        "example a set made by scripts/tile_tables.py); --articles is then ignored",
     )
     p.add_argument(
         "--sessions",

@@ -273,8 +273,21 @@ def run(
     ingest_only: bool = False,
     sessions: int = 8,
     app_only: bool = False,
+    data: Path | None = None,
 ) -> dict:
     random.seed(0)
+    if data is not None:  # any set of tables (a tiled one: scripts/tile_tables.py)
+        import pyarrow.parquet as pq
+
+        from ..tables.store import has_tables, read_manifest
+
+        if not has_tables(data):
+            raise SystemExit(f"--data: no tables in {data}")
+        articles = pq.read_metadata(Path(data) / "articles.parquet").num_rows
+        print(f"app only: the tables in {data} ({articles} articles)", flush=True)
+        ingest = {"articles": articles, "raw_mb": None, "data": str(data)}
+        ingest["run_id"] = (read_manifest(Path(data)) or {}).get("run_id")
+        return _measure_app(Path(data), ingest, None, as_json, page_runs, sessions)
     if app_only:  # the tables an earlier run of the same size left (a million takes hours)
         from ..tables.store import has_tables
 
