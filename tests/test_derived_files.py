@@ -10,6 +10,7 @@ import errno
 import os
 import shutil
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -42,6 +43,7 @@ def _sample() -> tuple:
             "direct": np.array([True, False, True]),
             "label": pd.array(["一", None, "三"], dtype="str"),
             "kind": pd.Series(["visit", None, np.nan], dtype=object, index=[10, 4, 7]),
+            "day": pd.Series([date(2024, 7, 9), None, date(2023, 1, 1)], index=[10, 4, 7]),
         },
         index=pd.Index([10, 4, 7]),
     )
@@ -97,6 +99,9 @@ def test_a_value_comes_back_from_its_file_as_it_was_built():
     names, rows = got[3], got[5]
     assert names[1] is None and isinstance(names[2], float)
     assert rows["kind"].tolist()[1] is None and isinstance(rows["kind"].tolist()[2], float)
+    # Dates stay date objects (None where there is none); Arrow strings stay Arrow strings.
+    assert rows["day"].tolist() == [date(2024, 7, 9), None, date(2023, 1, 1)]
+    assert rows["label"].dtype == want[5]["label"].dtype
 
 
 def test_an_analysis_dataclass_comes_back_and_no_other_is_kept(corpus_dir: Path):

@@ -21,6 +21,7 @@ import dataclasses
 import hashlib
 import importlib
 import weakref
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -54,11 +55,11 @@ def run_of(frames) -> tuple[Path, str] | None:
 
 @lru_cache(maxsize=1)
 def code_version() -> str:
-    """A digest of the analysis code and the helpers it uses (a derived value depends on
-    nothing else but the run's tables)."""
+    """A digest of the analysis code, the helpers it uses and the code that reads the
+    tables (a derived value depends on nothing else but the run's tables)."""
     digest = hashlib.blake2b(digest_size=8)
     package = Path(__file__).resolve().parent
-    for folder in (package, package.parent / "common"):
+    for folder in (package, package.parent / "common", package.parent / "tables"):
         for path in sorted(folder.glob("*.py")):
             digest.update(path.name.encode())
             digest.update(path.read_bytes())
@@ -87,6 +88,16 @@ class _Encoder:
         self.arrays[key] = values
         return key
 
+    def ndarray(self, values: np.ndarray) -> dict:
+        """A numpy array; an object array of ``date`` (and None) as days, not objects."""
+        if values.dtype == object and len(values):
+            items = values.tolist()
+            if any(isinstance(v, date) for v in items) and all(
+                v is None or (isinstance(v, date) and not isinstance(v, datetime)) for v in items
+            ):
+                return {"t": "dates", "k": self.array(np.array(items, dtype="datetime64[D]"))}
+        return {"t": "array", "k": self.array(values)}
+
     def values(self, container: pd.Series | pd.Index) -> dict:
         """A series', column's or index's values: numpy, a category, or strings."""
         dtype = container.dtype
@@ -99,7 +110,12 @@ class _Encoder:
                 "ordered": bool(values.ordered),
             }
         if isinstance(dtype, np.dtype):
-            return {"t": "array", "k": self.array(container.to_numpy())}
+            return self.ndarray(container.to_numpy())
+        if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
+            # The Arrow strings themselves: read back as a view of the map, no string made.
+            key = f"a{len(self.arrays)}"
+            self.arrays[key] = container.array.__arrow_array__()
+            return {"t": "arrow_strings", "k": key, "dtype": str(dtype)}
         if isinstance(dtype, pd.StringDtype):
             strings = container.to_numpy(dtype=object, na_value=None)
             return {"t": "strings", "k": self.array(strings), "dtype": str(dtype)}
@@ -122,7 +138,7 @@ class _Encoder:
         if value is None or isinstance(value, bool | int | float | str):
             return {"t": "scalar", "v": value}
         if isinstance(value, np.ndarray):
-            return {"t": "array", "k": self.array(value)}
+            return self.ndarray(value)
         if isinstance(value, pd.Index):
             return self.index(value)
         if isinstance(value, pd.Series):
@@ -184,6 +200,11 @@ def _values(layout: dict, arrays: dict[str, np.ndarray]):
         )
     if kind == "strings":
         return pd.array(_array(arrays, layout["k"]), dtype=layout["dtype"])
+    if kind == "arrow_strings":
+        dtype = pd.api.types.pandas_dtype(layout["dtype"])
+        return pd.arrays.ArrowStringArray(arrays[layout["k"]], dtype=dtype)
+    if kind == "dates":
+        return arrays[layout["k"]].astype(object)  # date objects, None where NaT
     return _array(arrays, layout["k"])
 
 
@@ -213,8 +234,8 @@ def decode(arrays: dict[str, np.ndarray], layout: dict):
     kind = layout["t"]
     if kind == "scalar":
         return layout["v"]
-    if kind == "array":
-        return _array(arrays, layout["k"])
+    if kind in ("array", "dates"):
+        return _values(layout, arrays)
     if kind == "range":
         return pd.RangeIndex(layout["start"], layout["stop"], layout["step"], name=layout["name"])
     if kind == "index":

@@ -7,10 +7,11 @@ good at 100,000 articles (issue 25). Written once into the run's folder
 (``derived.<name>.<version>.arrow``) and memory-mapped, their pages are file cache the
 system shares and drops, not the process's own memory, and a later process builds nothing.
 
-A file holds named one-dimensional numpy arrays and a small JSON layout (what the analysis
-side rebuilds from them, see ``analysis/derived.py``), in one Arrow record batch of one
-row: each array is a list column whose values are the array's bytes (an array of strings:
-its strings), so reading one back is a view of the map, not a copy. ``version`` names the
+A file holds named one-dimensional numpy arrays (and Arrow arrays of strings) and a small
+JSON layout (what the analysis side rebuilds from them, see ``analysis/derived_layout.py``),
+in one Arrow record batch of one row: each array is a list column whose values are the
+array's bytes (strings: its strings), so reading one back is a view of the map, not a copy
+(an object array of strings is copied out into Python strings). ``version`` names the
 code that built it: a file of other code is never read.
 
 Files are found and made as the other mapped files are (``mapped.open_or_make``): beside
@@ -34,14 +35,24 @@ PREFIX = "derived."
 LAYOUT_KEY = b"dashboard_layout"
 _DTYPE_KEY = b"dtype"
 _STRINGS = "strings"  # an object array of str and None
+_ARROW_STRINGS = "arrow-strings"  # an Arrow array of strings, read back as one
 
 
 def file_name(name: str, version: str) -> str:
     return f"{PREFIX}{name}.{version}.arrow"
 
 
-def _column(values: np.ndarray) -> tuple[pa.Array, str]:
+def _column(values) -> tuple[pa.Array, str]:
     """One array as a list column of one row, and how to read it back."""
+    if isinstance(values, pa.Array | pa.ChunkedArray):  # Arrow strings: kept as they are
+        if not pa.types.is_string(values.type) and not pa.types.is_large_string(values.type):
+            raise TypeError(f"Arrow arrays of {values.type} are not kept")
+        if isinstance(values, pa.ChunkedArray):
+            values = values.combine_chunks()
+        flat = values.cast(pa.large_string())
+        offsets = pa.array([0, len(flat)], type=pa.int64())
+        return pa.LargeListArray.from_arrays(offsets, flat), _ARROW_STRINGS
+    values = np.asarray(values)
     if values.ndim != 1:
         raise TypeError("only one-dimensional arrays are kept")
     if values.dtype == object:
@@ -55,22 +66,25 @@ def _column(values: np.ndarray) -> tuple[pa.Array, str]:
     return pa.LargeListArray.from_arrays(offsets, flat), kind
 
 
-def _array(column: pa.ChunkedArray, kind: str) -> np.ndarray:
-    """The array of one list column, a view of the mapped buffer (strings: copied out)."""
+def _array(column: pa.ChunkedArray, kind: str) -> np.ndarray | pa.Array:
+    """The array of one list column, a view of the mapped buffer (an object array of
+    strings: copied out; Arrow strings: the mapped Arrow array)."""
     chunk = column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
     flat = chunk.values
+    if kind == _ARROW_STRINGS:
+        return flat
     if kind == _STRINGS:
         return flat.to_numpy(zero_copy_only=False).astype(object)
     data = np.frombuffer(flat.buffers()[1], dtype=np.uint8, count=len(flat), offset=flat.offset)
     return data.view(np.dtype(kind))
 
 
-def batch_of(arrays: dict[str, np.ndarray], layout: dict) -> pa.RecordBatch:
+def batch_of(arrays: dict[str, np.ndarray | pa.Array], layout: dict) -> pa.RecordBatch:
     """``arrays`` as the one-row record batch a derived file holds, ``layout`` in its
     schema. TypeError when an array cannot be kept (more dimensions, objects not strings)."""
     columns, fields = [], []
     for key, values in arrays.items():
-        column, kind = _column(np.asarray(values))
+        column, kind = _column(values)
         columns.append(column)
         fields.append(pa.field(key, column.type, metadata={_DTYPE_KEY: kind.encode()}))
     schema = pa.schema(fields, metadata={LAYOUT_KEY: json.dumps(layout).encode()})
