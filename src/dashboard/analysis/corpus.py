@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 
 from ..common.memory import release_memory
 from ..tables import store
+from ..tables.derived_files import batch_of, open_arrays
 from ..tables.mapped import (
     ForeignRun,
     Texts,
@@ -30,7 +31,7 @@ from ..tables.mapped import (
 )
 from ..tables.schema import COLUMNS, empty
 from ..tables.search_index import SearchIndex
-from .derived_layout import register_run
+from .derived_layout import code_version, decode, encode, register_run
 
 # What a filter selects on every rerun (``Corpus.meta``): the columns pages show or join
 # on. The full text, URLs, quoted sources and encodings stay in ``articles``.
@@ -214,6 +215,13 @@ def prepare(
     index_loader: Callable[[Texts], SearchIndex] | None = None,
 ) -> Corpus:
     """Build a Corpus from raw tables: fill missing tables, normalise types, add join columns."""
+    frames = _base_frames(tables, without_texts=text_loader is not None)
+    return _assemble(frames, report, version, text_loader, index_loader)
+
+
+def _base_frames(tables: dict[str, pd.DataFrame], without_texts: bool) -> dict[str, pd.DataFrame]:
+    """The tables cleaned, typed and given their articles' positions: what ``_assemble``
+    completes, and what a loaded run keeps in its derived file (``load_corpus``)."""
     frames = {}
     for name, columns in COLUMNS.items():
         frame = tables.get(name)
@@ -227,12 +235,12 @@ def prepare(
         frames[name] = frame.reset_index(drop=True)
 
     articles = frames["articles"].copy()
-    if text_loader is not None:  # opened later, on first use (Corpus.text_store)
+    if without_texts:  # opened later, on first use (Corpus.text_store)
         articles = articles.drop(columns=list(TEXT_COLUMNS), errors="ignore")
     articles["published"] = _as_date(articles["published"])
     dup = articles["dup_of"].astype("object")
     articles["dup_of"] = dup.where(dup.notna() & (dup != ""), None)
-    if text_loader is None:
+    if not without_texts:
         texts = _clean_texts(articles)
         articles["text"], articles["text_simplified"] = texts["text"], texts["text_simplified"]
     articles["title"] = articles["title"].fillna("")
@@ -243,29 +251,53 @@ def prepare(
     # filtered articles is then an array lookup, not a string join (see filters.rows_in).
     articles["article_pos"] = np.arange(len(articles), dtype=np.int32)
 
-    # Mentions carry the article's outlet and date so queries need no join per rerun (taken
-    # by position: a merge on a million ids copied every column).
-    mentions = frames["mentions"].drop(columns=["source", "published"], errors="ignore")
+    mentions = frames["mentions"].drop(columns=list(_BY_POSITION["mentions"]), errors="ignore")
     mentions["article_pos"] = article_positions_of(mentions["article_id"], articles["article_id"])
-    mentions["source"] = _of_articles(articles["source"], mentions["article_pos"].to_numpy(), True)
-    mentions["published"] = _of_articles(articles["published"], mentions["article_pos"].to_numpy())
     for column in ("start", "end"):
         mentions[column] = (
             pd.to_numeric(mentions[column], errors="coerce").fillna(-1).astype("int64")
         )
 
-    events = frames["events"].drop(columns=["source", "article_published"], errors="ignore")
+    events = frames["events"].drop(columns=list(_BY_POSITION["events"]), errors="ignore")
     events["date"] = _as_date(events["date"])
     events["article_pos"] = article_positions_of(events["article_id"], articles["article_id"])
-    events["source"] = _of_articles(articles["source"], events["article_pos"].to_numpy())
-    events["article_published"] = _of_articles(
-        articles["published"], events["article_pos"].to_numpy()
-    )
     terms = frames["terms"]
     if "article_pos" not in terms:  # mapped terms carry it (and their counts as int32)
         terms["article_pos"] = article_positions_of(terms["article_id"], articles["article_id"])
     if terms["count"].dtype != np.int32:
         terms["count"] = pd.to_numeric(terms["count"], errors="coerce").fillna(0).astype(np.int32)
+    return {
+        "articles": articles,
+        "mentions": mentions,
+        "events": events,
+        "terms": terms,
+        "entities": frames["entities"],
+    }
+
+
+# Columns every row takes from its article by position, on each load (not kept in a file:
+# a shared object per article, not one per row).
+_BY_POSITION = {"mentions": ("source", "published"), "events": ("source", "article_published")}
+
+
+def _assemble(
+    frames: dict[str, pd.DataFrame],
+    report: dict | None,
+    version: str,
+    text_loader: Callable[[], Texts] | None,
+    index_loader: Callable[[Texts], SearchIndex] | None,
+) -> Corpus:
+    """The Corpus of ``_base_frames``: the columns taken from the articles by position, the
+    metadata frame and the corpus's dates and outlet names."""
+    articles, mentions, events = frames["articles"], frames["mentions"], frames["events"]
+    # Mentions carry the article's outlet and date so queries need no join per rerun (taken
+    # by position: a merge on a million ids copied every column).
+    positions = mentions["article_pos"].to_numpy()
+    mentions["source"] = _of_articles(articles["source"], positions, True)
+    mentions["published"] = _of_articles(articles["published"], positions)
+    positions = events["article_pos"].to_numpy()
+    events["source"] = _of_articles(articles["source"], positions)
+    events["article_published"] = _of_articles(articles["published"], positions)
 
     dated = articles["published"].dropna()
     meta = articles[[c for c in META_COLUMNS if c in articles]]
@@ -274,7 +306,7 @@ def prepare(
         mentions=mentions,
         entities=frames["entities"],
         events=events,
-        terms=terms,
+        terms=frames["terms"],
         report=report or {},
         version=version,
         date_min=dated.min() if len(dated) else None,
@@ -323,6 +355,55 @@ def _mapped_sentences(run_dir: Path, run_id: str, rows: int, data_dir: Path) -> 
     return pd.DataFrame(columns, copy=False)
 
 
+# Read from the Parquet table on each load: lists per article, which a derived file does not
+# hold (only the reader shows them).
+_READ_AGAIN = {"articles": ("quoted_sources",)}
+_KEPT = "corpus.frames"
+
+
+def _filled(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every contract column of table ``name`` (missing ones as None)."""
+    return _base_frames({name: frame}, without_texts=True)[name]
+
+
+def _kept_frames(run_dir: Path, run_id: str, sentences: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The run's articles (without texts), mentions and events as ``_base_frames`` makes
+    them, from the run's derived file (``tables/derived_files.py``): their codes, positions
+    and strings are views of the map, not the process's own memory (at a million articles,
+    1.7 GB and 8 s of reading and preparing the Parquet tables). Made from the tables on the
+    run's first load. The mentions' sentences are the mapped ``sentences`` given."""
+    skip = {"articles": TEXT_COLUMNS, "mentions": ("sentence",)}
+
+    names = ("articles", "mentions", "events")
+
+    def make():
+        tables = store.load_tables(run_dir, names, skip=skip, run_id=run_id)
+        for column in sentences:
+            tables["mentions"][column] = sentences[column]
+        base = _base_frames(tables, without_texts=True)
+        kept = []
+        for name in names:
+            frame = base[name]
+            apart = [*_READ_AGAIN.get(name, ()), *(sentences if name == "mentions" else ())]
+            kept += [frame.drop(columns=apart), tuple(frame.columns)]
+        return batch_of(*encode(tuple(kept)))
+
+    try:
+        arrays, layout = open_arrays(run_dir, run_id, _KEPT, code_version(), make)
+    except FileNotFoundError as exc:  # the run's folder went since the load
+        raise store.StoreError(f"{run_dir} missing (its run was replaced); reload.") from exc
+    decoded = decode(arrays, layout)
+    frames, order = dict(zip(names, decoded[::2], strict=True)), decoded[1::2]
+    for name, columns in _READ_AGAIN.items():
+        again = store.load_tables(run_dir, (name,), run_id=run_id, only={name: columns})[name]
+        for column in columns:  # a table written without it: None, as _base_frames fills
+            frames[name][column] = again.get(column)
+    for column in sentences:
+        frames["mentions"][column] = sentences[column]
+    # The columns in the order a load from the tables gives them (a selection: no copy).
+    return {name: frames[name][list(columns)] for name, columns in zip(names, order, strict=True)}
+
+
 def load_corpus(data_dir: Path) -> Corpus:
     """Load and prepare the processed tables; raises store.StoreError when they are unusable.
     Every table, and the texts read later, come from the one run folder published when the
@@ -331,14 +412,16 @@ def load_corpus(data_dir: Path) -> Corpus:
     if snap is None:
         store.load_tables(Path(data_dir))  # raises with the reason
     run_dir = Path(snap.path)
-    skip = {"articles": TEXT_COLUMNS, "mentions": ("sentence",)}
-    names = tuple(n for n in store.TABLES if n != "terms")  # the terms: their mapped codes
-    tables = store.load_tables(run_dir, names, skip=skip, run_id=snap.run_id)
-    sentences = _mapped_sentences(run_dir, snap.run_id, len(tables["mentions"]), Path(data_dir))
-    for column in sentences:
-        tables["mentions"][column] = sentences[column]
+    # Every table there and of this run (their footers: cheap), whether read below or not.
+    store.check_tables(run_dir, store.TABLES, snap.run_id)
+    rows = store.row_count(run_dir, "mentions")
+    sentences = _mapped_sentences(run_dir, snap.run_id, rows, Path(data_dir))
+    frames = _kept_frames(run_dir, snap.run_id, sentences)
+    frames["entities"] = _filled(
+        "entities", store.load_tables(run_dir, ("entities",), run_id=snap.run_id)["entities"]
+    )
     try:
-        tables["terms"] = open_terms(run_dir, snap.run_id)
+        frames["terms"] = open_terms(run_dir, snap.run_id)
     except (OSError, pa.ArrowException, ForeignRun) as exc:
         raise _unreadable(Path(data_dir) / "terms.parquet", exc) from exc
     version = f"{snap.run_id}:{snap.mtime_ns}"
@@ -360,10 +443,8 @@ def load_corpus(data_dir: Path) -> Corpus:
         except (OSError, pa.ArrowException, ForeignRun) as exc:  # texts file and table both damaged
             raise _unreadable(Path(data_dir) / "articles.parquet", exc) from exc
 
-    corpus = prepare(
-        tables, store.read_report(run_dir), version, text_loader=load_texts, index_loader=load_index
-    )
-    del tables
+    corpus = _assemble(frames, store.read_report(run_dir), version, load_texts, load_index)
+    del frames
     release_memory()  # loading leaves hundreds of MB of freed buffers behind
     # What the pages derive from these frames is kept in the run's folder (filters.derived).
     register_run(

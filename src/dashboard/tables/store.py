@@ -268,6 +268,33 @@ def load_tables(
     return frames
 
 
+def check_tables(run_dir: Path, names: tuple[str, ...], run_id: str) -> None:
+    """Raise StoreError, as ``load_tables`` does, when a table of ``names`` in ``run_dir`` is
+    missing, unreadable or of another run than ``run_id``; reads only their footers (a load
+    that takes what it needs from mapped files still refuses a set that is not whole)."""
+    problems = []
+    for name in names:
+        path = Path(run_dir) / f"{name}.parquet"
+        try:
+            schema = pq.read_schema(path)
+        except FileNotFoundError:
+            problems.append((str(path), "missing"))
+            continue
+        except (OSError, pa.ArrowException) as exc:
+            problems.append((str(path), f"cannot be read ({exc})"))
+            continue
+        if (schema.metadata or {}).get(RUN_KEY, b"").decode() != run_id:
+            problems.append((str(path), "comes from another ingestion run than manifest.json"))
+    if problems:
+        listed = "; ".join(f"{path} {why}" for path, why in problems)
+        raise StoreError(f"{len(problems)} table file(s) unusable: {listed}.", problems)
+
+
+def row_count(run_dir: Path, name: str) -> int:
+    """Rows of table ``name`` in ``run_dir`` (from its footer)."""
+    return pq.read_metadata(Path(run_dir) / f"{name}.parquet").num_rows
+
+
 def _sorted_categories(table: pa.Table, columns: list[str]) -> pa.Table:
     """Dictionary columns with their values in sorted order: pandas orders a categorical by
     its categories, and a sort or a tie-break must come out as it would on the strings."""
