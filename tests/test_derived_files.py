@@ -247,3 +247,33 @@ def test_the_ingest_command_leaves_them_ready_for_the_first_server(tmp_path: Pat
     index = pair_index(load_corpus(out))
     assert not index.pair_a.flags.writeable
     assert path.stat().st_ino == written
+
+
+def test_a_loaded_corpus_is_the_corpus_its_tables_make(corpus_dir: Path):
+    """The frames mapped from the run's kept file equal those prepared from its tables."""
+    from dashboard.analysis.corpus import prepare
+
+    load_corpus(corpus_dir)  # the first load keeps them
+    _fresh_process()
+    mapped_corpus = load_corpus(corpus_dir)
+    assert not mapped_corpus.mentions["start"].to_numpy().flags.writeable  # from the file
+    plain = prepare(store.load_tables(corpus_dir))
+    # (the sentences' codes come with the mapped sentences, not from the tables)
+    mentions = mapped_corpus.mentions.drop(columns=["sentence_code"])
+    pd.testing.assert_frame_equal(mentions, plain.mentions)
+    for name in ("events", "entities"):
+        pd.testing.assert_frame_equal(getattr(mapped_corpus, name), getattr(plain, name))
+    texts = ["text", "text_simplified"]
+    pd.testing.assert_frame_equal(mapped_corpus.articles, plain.articles.drop(columns=texts))
+    pd.testing.assert_frame_equal(mapped_corpus.meta, plain.meta)
+
+
+def test_a_damaged_table_is_refused_even_when_its_frames_are_kept(corpus_dir: Path):
+    load_corpus(corpus_dir)
+    path = _run_dir(corpus_dir) / "events.parquet"
+    damaged = path.with_name("damaged")
+    damaged.write_bytes(b"not a parquet file")
+    damaged.replace(path)
+    _fresh_process()
+    with pytest.raises(store.StoreError, match="events.parquet"):
+        load_corpus(corpus_dir)
