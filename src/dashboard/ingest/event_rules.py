@@ -281,11 +281,19 @@ def find_in_article(article, mentions: list[Mention]) -> list[dict]:
     if isinstance(anchor, pd.Timestamp):
         anchor = anchor.date()
     dated = isinstance(anchor, date) and not pd.isna(anchor)
-    if not _TRIGGER.search(text):  # no visit, meeting or summit word: no event
+    # Where the triggers start, in one scan of the text. No trigger holds a sentence end, so
+    # a sentence where none starts has nothing to read (its own scan finds the same words:
+    # a sentence starts after a sentence end or a dateline, where no lookbehind of
+    # _TRIGGER matches).
+    trigger_starts = []
+    last = 0
+    for m in _TRIGGER.finditer(text):
+        trigger_starts.append(m.start())
+        last = m.end()
+    if not trigger_starts:  # no visit, meeting or summit word: no event
         return []
     # A trigger's date is read in its own sentence (and 次日 from the dates before it): the
     # text after the last trigger sentence is not read.
-    last = max(m.end() for m in _TRIGGER.finditer(text))
     stop = text.find("。", last)
     scope = text if stop < 0 else text[: stop + 1]
     times = find_times(scope, anchor) if dated else _written_out_times(scope, text)
@@ -294,8 +302,15 @@ def find_in_article(article, mentions: list[Mention]) -> list[dict]:
         if m.type == "country" and m.country:
             counts[m.country] = counts.get(m.country, 0) + 1
     events = []
+    next_trigger = 0
     for sm in _SENTENCE.finditer(text):
         s0, s1 = sm.span()
+        while next_trigger < len(trigger_starts) and trigger_starts[next_trigger] < s0:
+            next_trigger += 1
+        if next_trigger == len(trigger_starts):
+            break  # no trigger in the rest of the text
+        if trigger_starts[next_trigger] >= s1:
+            continue  # no trigger in this sentence
         # The dateline (新华社北京5月16日电) is glued to the first sentence; its place and date
         # say where and when the report was filed, not where the event was.
         dl = _DATELINE.match(sm.group())
