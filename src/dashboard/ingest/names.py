@@ -160,13 +160,12 @@ def is_word(text: str) -> bool:
     return bool(_tokenizer().has_word(text))
 
 
-def pos_tag(text: str) -> list[tuple[str, str, int]]:
-    """(word, tag, start) for every token."""
+def pos_tag(text: str) -> tuple[list[tuple[str, str]], list[int]]:
+    """(word, tag) for every token, as the tokenizer gives them, and where each token starts
+    (one more: where the last one ends). Two lists, not a tuple per token: made for every
+    article, the tuples cost more than the tagging."""
     pairs = _tokenizer().tag(text)
-    if not pairs:
-        return []
-    words, tags = zip(*pairs, strict=True)
-    return list(zip(words, tags, accumulate(map(len, words), initial=0), strict=False))
+    return pairs, list(accumulate([len(word) for word, _ in pairs], initial=0))
 
 
 def _strip_honorifics(name: str) -> str:
@@ -182,10 +181,15 @@ def _strip_honorifics(name: str) -> str:
 
 
 def fallback_candidates(
-    text: str, tokens, covered: bytearray, fragments: Container[str] = ()
+    text: str,
+    tokens: list[tuple[str, str]],
+    starts: list[int],
+    covered: bytearray,
+    fragments: Container[str] = (),
 ) -> list[tuple[int, int, str]]:
     """Names the gazetteer does not know: (start, end, type). Filtered hard.
 
+    ``tokens``, ``starts``: the (word, tag) of every token and where each starts (pos_tag).
     ``fragments``: pieces of known names (连斯基 of 泽连斯基) that are never a name of their own.
     """
     found: list[tuple[int, int, str]] = []
@@ -203,7 +207,7 @@ def fallback_candidates(
             s += inner[-1]
             name = name[inner[-1] :]
         if token_at is None:
-            token_at = {start: (word, tag) for word, tag, start in tokens}
+            token_at = dict(zip(starts, tokens, strict=False))
         token = token_at.get(s)
         honoured = text[:s].endswith(HONORIFIC_TITLES)  # the tokenizer may glue it to the name
         if name in FALSE_NAMES or not free(s, e) or (token is None and not honoured):
@@ -239,16 +243,17 @@ def fallback_candidates(
     n = len(tokens)
     j = 0
     pos_types = _POS_TYPES
-    for i in [k for k, (_, tag, _) in enumerate(tokens) if tag in pos_types]:
+    for i in [k for k, (_, tag) in enumerate(tokens) if tag in pos_types]:
         if i < j:  # already part of the previous name
             continue
-        word, tag, start = tokens[i]
+        word, tag = tokens[i]
+        start = starts[i]
         j = i + 1
         if covered[start] and covered[start + len(word) - 1]:
             continue  # the gazetteer already has it (most tagged names)
         kind = _POS_TYPES[tag]
         while j < n:
-            w2, t2, _ = tokens[j]
+            w2, t2 = tokens[j]
             name_piece = t2 in ("nr", "nrt", "nrfg", "ns") and all(c in _TRANSLIT for c in w2)
             separator = (
                 w2 in NAME_SEPARATORS
@@ -272,7 +277,7 @@ def fallback_candidates(
                     break
             else:
                 break
-        end = tokens[j - 1][2] + len(tokens[j - 1][0])
+        end = starts[j - 1] + len(tokens[j - 1][0])
         name = _strip_honorifics(text[start:end])
         end = start + len(name)
         squeezed = SKIP_RE.sub("", name)
@@ -291,8 +296,8 @@ def fallback_candidates(
                 found.append((start, building.end(), "place"))  # 万寿台议事堂, 吴圩国际机场
             continue
         if kind == "person" and (
-            (i > 0 and _glued_name(tokens[i - 1], covered))
-            or (j < n and _glued_name(tokens[j], covered))
+            (i > 0 and _glued_name(tokens[i - 1], starts[i - 1], covered))
+            or (j < n and _glued_name(tokens[j], starts[j], covered))
         ):
             continue
         if kind == "person" and (inst := NAMED_INSTITUTION_RE.match(text, end)):
@@ -327,9 +332,9 @@ def fallback_candidates(
     return found
 
 
-def _glued_name(token: tuple[str, str, int], covered: bytearray) -> bool:
+def _glued_name(token: tuple[str, str], start: int, covered: bytearray) -> bool:
     """A neighbouring token that is a name-like word of its own, not yet taken by a mention."""
-    word, tag, start = token
+    word, tag = token
     return tag in _NAME_TAGS and not covered[start] and _ONLY_HAN_RE.match(word) is not None
 
 
