@@ -42,8 +42,11 @@ ABBREVIATIONS = {
 # Not a region named with the character: 访中美洲, 赴中东, 访美洲, 抵华东.
 _ABBR_DEST = re.compile(f"(?:访|赴|抵|来|到)(?P<c>[{_AB}])(?![国军方洲东亚欧非]|美洲|南美|北美)")
 # 俄方, 朝方, 俄代表团, 俄副防长, 韩外长: a side named by its abbreviation.
+# (The class first as a lookahead, as in time_rules._rule: Python's regex engine skips to
+# those characters only when a pattern opens with them; twice as fast.)
 _ABBR_SIDE = re.compile(
-    f"(?<![{_AB}])(?P<c>[朝俄韩日美乌华])(?=方|代表团|副防长|防长|外长|总统|总理|首相|官员|军方|国防部|外交部)"
+    f"(?=[朝俄韩日美乌华])(?<![{_AB}])(?P<c>[朝俄韩日美乌华])"
+    "(?=方|代表团|副防长|防长|外长|总统|总理|首相|官员|军方|国防部|外交部)"
 )
 # 朝俄, 中朝, 美韩, 日韩: a pair of sides (two abbreviations, then a word that needs a pair).
 _ABBR_PAIR = re.compile(
@@ -69,12 +72,18 @@ VISIT_WORDS = [
     "赴",
 ]
 _KIND_RANK = {"summit": 0, "meeting": 1, "departure": 2, "visit": 3}
-_TRIGGER = re.compile(
-    "|".join(
-        sorted(SUMMIT_WORDS + MEETING_WORDS + DEPARTURE_WORDS + VISIT_WORDS, key=len, reverse=True)
-    ).replace("来访", "(?<!以)来访")  # 自2018年以来访问中国: 以来 + 访问, no 来访
+_TRIGGER_WORDS = SUMMIT_WORDS + MEETING_WORDS + DEPARTURE_WORDS + VISIT_WORDS
+_TRIGGER_ALTERNATIVES = (
+    "|".join(sorted(_TRIGGER_WORDS, key=len, reverse=True)).replace(
+        "来访",
+        "(?<!以)来访",  # 自2018年以来访问中国: 以来 + 访问, no 来访
+    )
     + f"|访(?=[{_AB}])|(?<![不难相])抵(?=[{_AB}])"  # 访华, 抵俄 (not 抵制, 不抵: not worth)
 )
+# Their first characters go first as a lookahead (see _ABBR_SIDE): 4 times as fast as the
+# bare alternation, which was tried at every character of every text.
+_TRIGGER_STARTS = "".join(sorted({w[0] for w in _TRIGGER_WORDS} | {"访", "抵"}))
+_TRIGGER = re.compile(f"(?=[{_TRIGGER_STARTS}])(?:{_TRIGGER_ALTERNATIVES})")
 
 
 def _kind_of(word: str) -> str:
