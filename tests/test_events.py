@@ -327,3 +327,34 @@ def test_the_date_of_taking_office_does_not_date_a_visit():
         article("o2", "2024-07-19", "尹锡悦18日抵达东京，这是他去年就任后首次访问日本。")
     )
     assert set(ev.date) == {date(2024, 7, 18)} and set(ev.time_expr) == {"18日"}
+
+
+def test_the_start_lookaheads_change_no_match():
+    """_TRIGGER and _ABBR_SIDE open with their first characters as a lookahead (for speed):
+    they find what the bare patterns find, on every sentence the generator writes."""
+    import re
+    import tempfile
+    from pathlib import Path
+
+    from dashboard.ingest import event_rules
+    from dashboard.tools.synth import generate
+
+    with tempfile.TemporaryDirectory() as tmp:
+        generate(Path(tmp), 300, seed=3)
+        texts = [
+            p.read_text(encoding="utf-8", errors="ignore")
+            for p in Path(tmp).rglob("*")
+            if p.is_file()
+        ]
+    texts += ["自2018年以来访问中国", "不抵俄", "抵俄访华", "中俄方面", "朝方与俄方"]
+    bare_trigger = re.compile(event_rules._TRIGGER_ALTERNATIVES)
+    bare_side = re.compile(event_rules._ABBR_SIDE.pattern.removeprefix("(?=[朝俄韩日美乌华])"))
+    assert bare_side.pattern != event_rules._ABBR_SIDE.pattern
+    for text in texts:
+        for fast, bare in (
+            (event_rules._TRIGGER, bare_trigger),
+            (event_rules._ABBR_SIDE, bare_side),
+        ):
+            assert [m.span() for m in fast.finditer(text)] == [
+                m.span() for m in bare.finditer(text)
+            ]

@@ -167,6 +167,44 @@ def test_space_tightening_keeps_text_readable():
     assert tighten_spaces("2024 年 7 月 19 日") == "2024年7月19日"
 
 
+def test_spaces_are_tightened_as_if_the_rules_ran_on_the_whole_line():
+    """tighten_spaces runs its rules on the stretches around the spaces only."""
+    import random
+
+    from dashboard.common import textnorm
+
+    def whole_line(line: str) -> str:
+        line = line.strip(" \t\u3000\u00a0")
+        for rule in (
+            textnorm._SPACE_CJK_CJK,
+            textnorm._SPACE_DIGIT_CJK,
+            textnorm._SPACE_IN_BRACKETS,
+            textnorm._SPACE_BEFORE_OPEN,
+            textnorm._SPACE_BEFORE_PUNCT,
+            textnorm._SPACE_AFTER_CLOSE,
+        ):
+            line = rule.sub("", line)
+        if "月" in line or "日" in line or "年" in line:
+            line = textnorm._SPACE_IN_DATE_NUMBER.sub("", line)
+        return line
+
+    rng = random.Random(5)
+    alphabet = list("朝鲜会见年月日号0123456789AbZ,.;:!?，。；：！？、()[]（）《》•·-") + [
+        " ",
+        " ",
+        "\t",
+        "\u3000",
+        "\u00a0",
+        "2024年",
+        "7月",
+        "19日",
+        "Kim Jong",
+    ]
+    for _ in range(20_000):
+        line = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        assert tighten_spaces(line) == whole_line(line), repr(line)
+
+
 def test_to_simplified_keeps_length():
     trad = "北韓外務相崔善姬抵達莫斯科，與俄羅斯外交部長拉夫羅夫舉行會談。"
     assert len(to_simplified(trad)) == len(trad)

@@ -456,6 +456,79 @@ def test_every_rule_runs_on_every_text_it_can_match():
         assert hits, f"the random text never matched {rx.pattern}"
 
 
+def test_no_rule_reads_across_a_sentence_end():
+    """_candidates reads a sentence at a time: no rule may take or look at 。！？!? or a line
+    break (a dot in a lookbehind re-reads what the match took: 0.-..)."""
+    import re
+    import re._constants as C
+    import re._parser as P
+
+    from dashboard.ingest.timeexpr import _SCAN
+
+    ends = [ord(ch) for ch in "。！？!?\n"]
+    category = {
+        C.CATEGORY_DIGIT: r"\d",
+        C.CATEGORY_NOT_DIGIT: r"\D",
+        C.CATEGORY_SPACE: r"\s",
+        C.CATEGORY_NOT_SPACE: r"\S",
+        C.CATEGORY_WORD: r"\w",
+        C.CATEGORY_NOT_WORD: r"\W",
+    }
+
+    def reads_an_end(items, behind: bool = False) -> bool:
+        for op, av in items:
+            if op is C.LITERAL and av in ends or op is C.NOT_LITERAL and av not in ends:
+                return True
+            if op is C.ANY and not behind:
+                return True
+            if op is C.IN:
+                negated = any(o is C.NEGATE for o, _ in av)
+                hit = any(
+                    o is C.LITERAL
+                    and a in ends
+                    or o is C.RANGE
+                    and any(a[0] <= e <= a[1] for e in ends)
+                    or o is C.CATEGORY
+                    and any(re.match(category[a], chr(e)) for e in ends)
+                    for o, a in av
+                )
+                if hit != negated:
+                    return True
+            if op is C.AT and av not in (C.AT_BEGINNING, C.AT_BEGINNING_STRING):
+                return True
+            if op in (C.MAX_REPEAT, C.MIN_REPEAT) and reads_an_end(av[2], behind):
+                return True
+            if op is C.SUBPATTERN and reads_an_end(av[-1], behind):
+                return True
+            if op is C.BRANCH and any(reads_an_end(b, behind) for b in av[1]):
+                return True
+            if op in (C.ASSERT, C.ASSERT_NOT) and reads_an_end(av[1], behind or av[0] < 0):
+                return True
+            assert op not in (C.GROUPREF, C.GROUPREF_EXISTS, C.ATOMIC_GROUP), op
+        return False
+
+    for rx, _resolver in _SCAN:
+        assert not reads_an_end(P.parse(rx.pattern, rx.flags)), rx.pattern
+
+
+def test_sentence_by_sentence_finds_what_a_scan_of_the_whole_text_finds():
+    import random
+
+    from dashboard.ingest.timeexpr import _SCAN, _candidates
+
+    rng = random.Random(11)
+    for text in _random_texts(9, 4_000):
+        for _ in range(rng.randint(0, 4)):
+            at = rng.randint(0, len(text))
+            text = text[:at] + rng.choice("。！？!?\n") + text[at:]
+        whole = sorted(
+            (m.start(), m.end(), priority)
+            for priority, (rx, _resolver) in enumerate(_SCAN)
+            for m in rx.finditer(text)
+        )
+        assert sorted(s[:3] for s in _candidates(text)) == whole, text
+
+
 def test_random_date_words_never_break_the_resolver():
     # 十七三月, 今后零年, the year 9999: no exception, and every answer is a span in order.
     for text in ["今后零年", "同年21-十七三月", "近零天"] + _random_texts(11, 4000):

@@ -20,7 +20,7 @@ HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK_PUNCT = r"\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\u2014\u2018-\u201f\u2026\u00b7\u2022\u30fb《》「」『』【】"
 NAME_SEPARATORS = "•·・‧"
 
-_NOT_HAN_RUN = re.compile(f"[^{HAN}]+")
+_HAN_RUN = re.compile(f"[{HAN}]+")
 
 
 @lru_cache(maxsize=1)
@@ -29,9 +29,10 @@ def _t2s() -> opencc.OpenCC:
 
 
 def count_han(text: str) -> int:
-    # What is left when the runs of other characters are cut out: counted in C, and 3 times
-    # faster than counting the Han characters one substitution at a time.
-    return len(_NOT_HAN_RUN.sub("", text))
+    # The lengths of the runs of Han characters, counted in C: 3 times faster than one
+    # substitution per character, and a quarter faster than cutting the other runs out
+    # (no copy of the text).
+    return sum(map(len, _HAN_RUN.findall(text)))
 
 
 def to_simplified(text: str) -> str:
@@ -93,20 +94,48 @@ _ANY_SPACE = re.compile(_SPACE_RUN)
 _SPACE_IN_DATE_NUMBER = re.compile(f"(?<=[0-9]){_SPACE_RUN}(?=[0-9]{{1,3}}[年月日])")
 
 
+# Every rule removes spaces only, reading one character before them and at most four after
+# (_SPACE_IN_DATE_NUMBER): text this far from any space is never read by a rule that could
+# change something.
+_SPACE_CONTEXT = 5
+
+
 def tighten_spaces(line: str) -> str:
     """Remove the spaces some sites put around Chinese words, keep them between Latin words."""
     line = line.strip(" \t\u3000\u00a0")
-    if not _ANY_SPACE.search(line):  # most lines: every rule below removes spaces
+    # The rules run on the stretches around the spaces, not on the whole line: most lines
+    # that have spaces have one or two (the one after a dateline), and seven scans of the
+    # whole line cost far more. Stretches hold all of a rule's context (_SPACE_CONTEXT), so
+    # the result is that of the rules run on the whole line.
+    pieces = []
+    done = 0  # the line up to here is in pieces
+    start = end = -1  # the stretch being gathered
+    for space in _ANY_SPACE.finditer(line):
+        lo, hi = max(0, space.start() - _SPACE_CONTEXT), space.end() + _SPACE_CONTEXT
+        if lo > end >= 0:
+            pieces += (line[done:start], _tightened(line[start:end]))
+            done = end
+            start = -1
+        if start < 0:
+            start = lo
+        end = min(hi, len(line))
+    if start < 0:  # most lines: no space inside
         return line
-    line = _SPACE_CJK_CJK.sub("", line)
-    line = _SPACE_DIGIT_CJK.sub("", line)
-    line = _SPACE_IN_BRACKETS.sub("", line)
-    line = _SPACE_BEFORE_OPEN.sub("", line)
-    line = _SPACE_BEFORE_PUNCT.sub("", line)
-    line = _SPACE_AFTER_CLOSE.sub("", line)
-    if "月" in line or "日" in line or "年" in line:
-        line = _SPACE_IN_DATE_NUMBER.sub("", line)
-    return line
+    pieces += (line[done:start], _tightened(line[start:end]), line[end:])
+    return "".join(pieces)
+
+
+def _tightened(text: str) -> str:
+    """The spacing rules, in order, on a stretch of a line around its spaces."""
+    text = _SPACE_CJK_CJK.sub("", text)
+    text = _SPACE_DIGIT_CJK.sub("", text)
+    text = _SPACE_IN_BRACKETS.sub("", text)
+    text = _SPACE_BEFORE_OPEN.sub("", text)
+    text = _SPACE_BEFORE_PUNCT.sub("", text)
+    text = _SPACE_AFTER_CLOSE.sub("", text)
+    if "月" in text or "日" in text or "年" in text:
+        text = _SPACE_IN_DATE_NUMBER.sub("", text)
+    return text
 
 
 _WHITESPACE = re.compile(r"\s+")

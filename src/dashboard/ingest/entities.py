@@ -145,8 +145,9 @@ def _not_of_another_country(
 def analyse_article(
     matcher: Matcher, article_id: str, text: str, simplified: str
 ) -> _ArticleResult:
-    tokens = pos_tag(simplified)
-    token_starts = [start for _, _, start in tokens] + [len(simplified)]
+    tokens, starts = pos_tag(simplified)
+    token_starts = starts.copy()
+    token_starts[-1] = len(simplified)  # the text's end closes the last token
     boundaries = Positions(token_starts, len(simplified))
     mentions, masks = matcher.find(simplified, boundaries, token_starts)
     if "记者" in simplified:
@@ -191,7 +192,7 @@ def analyse_article(
         covered[s:e] = [True] * (e - s)
         unverified.append((s, e, "org", name))
     fragments = matcher.gazetteer.fragments
-    for s, e, kind in fallback_candidates(simplified, tokens, covered, fragments):
+    for s, e, kind in fallback_candidates(simplified, tokens, starts, covered, fragments):
         if any(covered[s:e]):
             continue
         covered[s:e] = [True] * (e - s)

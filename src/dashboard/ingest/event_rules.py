@@ -42,8 +42,11 @@ ABBREVIATIONS = {
 # Not a region named with the character: 访中美洲, 赴中东, 访美洲, 抵华东.
 _ABBR_DEST = re.compile(f"(?:访|赴|抵|来|到)(?P<c>[{_AB}])(?![国军方洲东亚欧非]|美洲|南美|北美)")
 # 俄方, 朝方, 俄代表团, 俄副防长, 韩外长: a side named by its abbreviation.
+# (The class first as a lookahead, as in time_rules._rule: Python's regex engine skips to
+# those characters only when a pattern opens with them; twice as fast.)
 _ABBR_SIDE = re.compile(
-    f"(?<![{_AB}])(?P<c>[朝俄韩日美乌华])(?=方|代表团|副防长|防长|外长|总统|总理|首相|官员|军方|国防部|外交部)"
+    f"(?=[朝俄韩日美乌华])(?<![{_AB}])(?P<c>[朝俄韩日美乌华])"
+    "(?=方|代表团|副防长|防长|外长|总统|总理|首相|官员|军方|国防部|外交部)"
 )
 # 朝俄, 中朝, 美韩, 日韩: a pair of sides (two abbreviations, then a word that needs a pair).
 _ABBR_PAIR = re.compile(
@@ -69,12 +72,18 @@ VISIT_WORDS = [
     "赴",
 ]
 _KIND_RANK = {"summit": 0, "meeting": 1, "departure": 2, "visit": 3}
-_TRIGGER = re.compile(
-    "|".join(
-        sorted(SUMMIT_WORDS + MEETING_WORDS + DEPARTURE_WORDS + VISIT_WORDS, key=len, reverse=True)
-    ).replace("来访", "(?<!以)来访")  # 自2018年以来访问中国: 以来 + 访问, no 来访
+_TRIGGER_WORDS = SUMMIT_WORDS + MEETING_WORDS + DEPARTURE_WORDS + VISIT_WORDS
+_TRIGGER_ALTERNATIVES = (
+    "|".join(sorted(_TRIGGER_WORDS, key=len, reverse=True)).replace(
+        "来访",
+        "(?<!以)来访",  # 自2018年以来访问中国: 以来 + 访问, no 来访
+    )
     + f"|访(?=[{_AB}])|(?<![不难相])抵(?=[{_AB}])"  # 访华, 抵俄 (not 抵制, 不抵: not worth)
 )
+# Their first characters go first as a lookahead (see _ABBR_SIDE): 4 times as fast as the
+# bare alternation, which was tried at every character of every text.
+_TRIGGER_STARTS = "".join(sorted({w[0] for w in _TRIGGER_WORDS} | {"访", "抵"}))
+_TRIGGER = re.compile(f"(?=[{_TRIGGER_STARTS}])(?:{_TRIGGER_ALTERNATIVES})")
 
 
 def _kind_of(word: str) -> str:
@@ -281,11 +290,19 @@ def find_in_article(article, mentions: list[Mention]) -> list[dict]:
     if isinstance(anchor, pd.Timestamp):
         anchor = anchor.date()
     dated = isinstance(anchor, date) and not pd.isna(anchor)
-    if not _TRIGGER.search(text):  # no visit, meeting or summit word: no event
+    # Where the triggers start, in one scan of the text. No trigger holds a sentence end, so
+    # a sentence where none starts has nothing to read (its own scan finds the same words:
+    # a sentence starts after a sentence end or a dateline, where no lookbehind of
+    # _TRIGGER matches).
+    trigger_starts = []
+    last = 0
+    for m in _TRIGGER.finditer(text):
+        trigger_starts.append(m.start())
+        last = m.end()
+    if not trigger_starts:  # no visit, meeting or summit word: no event
         return []
     # A trigger's date is read in its own sentence (and 次日 from the dates before it): the
     # text after the last trigger sentence is not read.
-    last = max(m.end() for m in _TRIGGER.finditer(text))
     stop = text.find("。", last)
     scope = text if stop < 0 else text[: stop + 1]
     times = find_times(scope, anchor) if dated else _written_out_times(scope, text)
@@ -294,8 +311,15 @@ def find_in_article(article, mentions: list[Mention]) -> list[dict]:
         if m.type == "country" and m.country:
             counts[m.country] = counts.get(m.country, 0) + 1
     events = []
+    next_trigger = 0
     for sm in _SENTENCE.finditer(text):
         s0, s1 = sm.span()
+        while next_trigger < len(trigger_starts) and trigger_starts[next_trigger] < s0:
+            next_trigger += 1
+        if next_trigger == len(trigger_starts):
+            break  # no trigger in the rest of the text
+        if trigger_starts[next_trigger] >= s1:
+            continue  # no trigger in this sentence
         # The dateline (新华社北京5月16日电) is glued to the first sentence; its place and date
         # say where and when the report was filed, not where the event was.
         dl = _DATELINE.match(sm.group())

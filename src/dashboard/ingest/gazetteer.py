@@ -333,6 +333,9 @@ class Matcher:
     def _abbrev_run(
         self, text: str, start: int, end: int, boundaries: Container[int]
     ) -> list[Mention]:
+        if end - start == 1 and not _has_partner(text, start, end):
+            return []  # the test at the end, made first: most runs are one everyday character
+
         def left_ok(s: int) -> bool:
             prev = text[s - 1] if s > 0 else ""
             if prev.isdigit():  # 19日 is a date
@@ -365,15 +368,9 @@ class Matcher:
         ):
             end -= 1
         if end - start == 1:
-            prev = text[start - 1] if start > 0 else ""
             if text[start : start + 2] in _ABBREV_WORDS:
                 return []
-            # A lone abbreviation needs a compound partner on one side: 访朝 or 俄方.
-            if not (
-                prev in _ABBREV_PREFIXES
-                or (prev in _HUA_PREFIXES and text[start] == "华")
-                or text.startswith(_ABBREV_SUFFIXES, end)
-            ):
+            if not _has_partner(text, start, end):
                 return []
         elif end - start < 1:
             return []
@@ -382,6 +379,16 @@ class Matcher:
             for i in range(start, end)
             if (eid := self.gazetteer.abbrev_to_id.get(text[i]))
         ]
+
+
+def _has_partner(text: str, start: int, end: int) -> bool:
+    """A lone abbreviation needs a compound partner on one side: 访朝 or 俄方."""
+    prev = text[start - 1] if start > 0 else ""
+    return (
+        prev in _ABBREV_PREFIXES
+        or (prev in _HUA_PREFIXES and text[start] == "华")
+        or text.startswith(_ABBREV_SUFFIXES, end)
+    )
 
 
 def glued_at_end(token_starts: list[int], s: int, e: int) -> bool:

@@ -110,7 +110,10 @@ class Tokenizer:
             self._add_word(word, max(int(self._jieba.suggest_freq(word)), 1))
         self.names = frozenset(w for w, _ in self.user_word_freqs)
         self.stopwords = stopwords if stopwords is not None else StopwordRules(frozenset(), ())
-        self._verdicts: dict[str, bool] = {}
+        # The verdict per distinct token is memoised (the patterns cost more than the cut):
+        # a token kept maps to the term it counts as, a token dropped is in _dropped.
+        self._kept: dict[str, str] = {}
+        self._dropped: set[str] = set()
 
     def __reduce__(self):
         # rjieba cannot be pickled: a Dask worker builds its own from the words and
@@ -134,18 +137,21 @@ class Tokenizer:
 
     def terms(self, text: str) -> list[str]:
         """Tokens of ``text`` (Simplified) after stopword removal."""
-        # The verdict per distinct token is memoised: the patterns cost more than the cut.
-        verdicts = self._verdicts
-        if len(verdicts) > _MAX_VERDICTS:
-            verdicts.clear()
-        out = []
-        for token in self._jieba.cut(text, False):
-            keep = verdicts.get(token)
-            if keep is None:
-                keep = verdicts[token] = self.keep(token)
-            if keep:
-                out.append(token.strip())
-        return out
+        return self.kept_terms(self._jieba.cut(text, False))
+
+    def kept_terms(self, tokens: list[str]) -> list[str]:
+        """The terms of ``tokens`` (the tokenizer's): those it keeps, stripped, in order."""
+        kept, dropped = self._kept, self._dropped
+        if len(kept) + len(dropped) > _MAX_VERDICTS:
+            kept.clear()
+            dropped.clear()
+        for token in set(tokens).difference(kept, dropped):  # not seen before: judged once
+            if self.keep(token):
+                kept[token] = token.strip()
+            else:
+                dropped.add(token)
+        # Filtered and mapped in C, not a Python step per token.
+        return list(map(kept.__getitem__, filter(kept.__contains__, tokens)))
 
 
 _MAX_VERDICTS = 1_000_000

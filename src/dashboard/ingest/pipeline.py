@@ -6,10 +6,11 @@ updates its own. Adding a stage means writing that function and listing it in ``
 
 from __future__ import annotations
 
+import gc
 import sqlite3
 import time
-from collections.abc import Callable, Iterable
-from contextlib import nullcontext
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,6 +62,28 @@ class NothingIngested(Exception):
         self.report = report
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off while a stage runs. The stages make millions of
+    objects that live until the stage ends (tokens, mentions, rows), and the collector went
+    over them again and again: a tenth of the work of an ingestion in one process (20,000
+    synthetic articles: 2 s of 25). Stages make little cyclic garbage; what there is gets
+    collected after each stage (_released), so the peak memory stays the same."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _released() -> None:
+    """What a stage left: its cyclic garbage collected, freed memory handed back."""
+    gc.collect()
+    release_memory()
+
+
 def build_tables(
     paths: Iterable[Path],
     report: IngestReport,
@@ -78,22 +101,24 @@ def build_tables(
             return build_tables(paths, report, progress, max_file_mb, workers, caches, owned)
     caches = caches or Caches(None)
     started = time.perf_counter()
-    articles = extract_articles(
-        list(paths),
-        report,
-        progress=progress,
-        max_file_mb=max_file_mb,
-        engine=engine,
-        cache=caches.stage("files", ARTICLES_VERSION),
-    )
+    with _collector_paused():
+        articles = extract_articles(
+            list(paths),
+            report,
+            progress=progress,
+            max_file_mb=max_file_mb,
+            engine=engine,
+            cache=caches.stage("files", ARTICLES_VERSION),
+        )
+    _released()
     report.timings["articles"] = round(time.perf_counter() - started, 3)
-    release_memory()
     ctx = PipelineContext({"articles": articles}, report, progress, {"engine": engine}, caches)
     for name, stage in STAGES:
         progress(name, 0, 1)
         started = time.perf_counter()
-        stage(ctx)
-        release_memory()
+        with _collector_paused():
+            stage(ctx)
+        _released()
         report.timings[name] = round(time.perf_counter() - started, 3)
         progress(name, 1, 1)
     tables = {}
@@ -164,7 +189,8 @@ def ingest(
                     report,
                 )
             inputs = [str(p.resolve()) for p in paths]
-            store.write_tables(out_dir, tables, report.to_json(), inputs=inputs)
+            with _collector_paused():  # the tables hold millions of objects (see there)
+                store.write_tables(out_dir, tables, report.to_json(), inputs=inputs)
             store.sweep(out_dir)  # two sets stay on disk: this one and the one it replaced
         except BaseException:
             caches.discard()  # a failed run leaves the old cache as it was

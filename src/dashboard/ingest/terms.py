@@ -15,6 +15,7 @@ Near-duplicates keep their terms: "count each story once" is a filter applied at
 from __future__ import annotations
 
 from collections import Counter
+from operator import itemgetter
 
 import numpy as np
 import pandas as pd
@@ -76,15 +77,20 @@ def spans_by_article(mentions: pd.DataFrame | None, names: dict[str, str]) -> di
 
 def article_terms(text: str, spans: list, tok: Tokenizer) -> Counter:
     """Term counts of one article: mention spans as canonical names, the rest tokenized."""
-    counts: Counter = Counter()
+    # Each piece between mentions is cut on its own; their tokens are judged and counted
+    # together (per piece, the overhead cost more than the work: pieces are short).
+    tokens: list[str] = []
+    names: list[str] = []
     pos = 0
     for start, end, term in spans:
         if start > pos:
-            counts.update(tok.terms(text[pos:start]))
-        counts[term] += 1
+            tokens += tok.cut(text[pos:start])
+        names.append(term)
         pos = max(pos, end)
     if pos < len(text):
-        counts.update(tok.terms(text[pos:]))
+        tokens += tok.cut(text[pos:])
+    counts = Counter(tok.kept_terms(tokens))
+    counts.update(names)
     return counts
 
 
@@ -112,14 +118,16 @@ def _terms_chunk(
     out = []
     for article_id, text in rows:
         article_counts = article_terms(text or "", spans.get(str(article_id), []), tok)
-        # Sorted for a deterministic table: most frequent first, then by term.
-        pairs = sorted(article_counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        # Sorted for a deterministic table: most frequent first, then by term (by term, then
+        # a stable sort by count: no Python key per term).
+        pairs = sorted(article_counts.items())
+        pairs.sort(key=itemgetter(1), reverse=True)
+        terms = [t for t, _ in pairs]
+        joined = _SEP.join(terms)
+        if joined.count(_SEP) != max(len(terms) - 1, 0):  # a term holding the separator
+            joined = _SEP.join(t.replace(_SEP, "") for t in terms)
         out.append(
-            (
-                article_id,
-                _SEP.join(t.replace(_SEP, "") for t, _ in pairs),
-                np.array([n for _, n in pairs], dtype=np.int32),
-            )
+            (article_id, joined, np.fromiter(map(itemgetter(1), pairs), np.int32, len(pairs)))
         )
     return out
 
@@ -143,30 +151,30 @@ def build_terms(
     per_article = cache.map(_terms_chunk, rows, _terms_key, engine, (tok, spans))
     # Integer codes, not a Python object per row: at 100,000 articles the table has eight
     # million rows, and lists of tuples took over a gigabyte.
-    vocabulary: dict[str, int] = {}
-    term_codes: list[np.ndarray] = []
+    all_terms: list[str] = []
     counts: list[np.ndarray] = []
     lengths = np.zeros(len(rows), dtype=np.int64)
     for i, (_, joined, article_counts) in enumerate(per_article):
         names = joined.split(_SEP) if len(article_counts) else []
         lengths[i] = len(names)
-        term_codes.append(
-            np.fromiter((vocabulary.setdefault(t, len(vocabulary)) for t in names), np.int32)
-        )
+        all_terms.extend(names)
         counts.append(article_counts)
         per_article[i] = None  # freed as soon as it is read
     del per_article
     # The id from this run: a cached result may be the same text under another id.
     article_ids = pd.Index([article_id for article_id, _ in rows], dtype=object)
     article_rows = np.repeat(np.arange(len(rows), dtype=np.int32), lengths)
-    codes = np.concatenate(term_codes) if term_codes else np.zeros(0, dtype=np.int32)
-    del term_codes
+    # Codes in order of first appearance (as a dict filled term by term gave them), hashed
+    # in C: the terms go as one list, then the list is let go.
+    codes, vocabulary = pd.factorize(np.array(all_terms, dtype=object), sort=False)
+    codes = codes.astype(np.int32)
+    del all_terms
     # Categorical columns: codes and one string per article and per term, not an object per
     # row (eight million at 100,000 articles); Parquet stores them dictionary-encoded anyway.
     return pd.DataFrame(
         {
             "article_id": _categorical(article_rows, article_ids),
-            "term": _categorical(codes, pd.Index(list(vocabulary), dtype=object)),
+            "term": _categorical(codes, pd.Index(vocabulary, dtype=object)),
             "count": np.concatenate(counts).astype(np.int64) if counts else np.zeros(0, np.int64),
         }
     )

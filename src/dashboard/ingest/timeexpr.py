@@ -46,8 +46,10 @@ Which of a sentence's dates dates its event is the events stage's choice (event_
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from .time_calendar import _S, _TO, _WD, DATE_NUMBER, _Ctx
 from .time_periods import _narrowed
@@ -101,21 +103,47 @@ _RULES_OF_CHAR: dict[str, frozenset[int]] = {
     for ch in set("".join(_SCAN_CHARS))
 }
 _GATE_CHARS = re.compile("[" + re.escape("".join(sorted(_RULES_OF_CHAR))) + "]")
-
-
-_GATE_SET = frozenset(_RULES_OF_CHAR)
-# Each gate character's rules as one bit mask: a text's rules are an OR of a few integers.
+# Each gate character's rules as one bit mask: a sentence's rules are an OR of a few integers.
 _MASK_OF_CHAR = {ch: sum(1 << i for i in rules) for ch, rules in _RULES_OF_CHAR.items()}
+# No rule matches or looks at these (tests/test_timeexpr.py checks it), so no match crosses
+# one: a sentence is read on its own, with the text around it still there for lookbehinds.
+_SENTENCE_END = re.compile("[。！？!?\n]")
+
+
+@lru_cache(maxsize=4096)  # few distinct masks occur
+def _rules_of(mask: int) -> list[int]:
+    return [i for i in range(len(_SCAN)) if mask >> i & 1]
 
 
 def _candidates(text: str) -> list[tuple[int, int, int, re.Match, object]]:
-    mask = 0
-    for ch in _GATE_SET.intersection(text):
-        mask |= _MASK_OF_CHAR[ch]
+    """Every match of every rule, each rule run only over the runs of sentences that hold one
+    of its characters: most sentences hold few of them, and a scan of the whole text per
+    rule was most of the cost of finding dates. The matches are those of a scan of the
+    whole text, as no match crosses a sentence end."""
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+    if not ends or ends[-1] != len(text):
+        ends.append(len(text))
+    masks = [0] * len(ends)
+    for m in _GATE_CHARS.finditer(text):
+        masks[bisect_right(ends, m.start())] |= _MASK_OF_CHAR[m.group()]
+    # Per rule, its windows: runs of consecutive sentences it may match in.
+    window_of_rule: dict[int, list[int]] = {}
+    windows: list[tuple[int, list[int]]] = []
+    start = 0
+    for end, mask in zip(ends, masks, strict=True):
+        if mask:
+            for rule in _rules_of(mask):
+                window = window_of_rule.get(rule)
+                if window is not None and window[1] == start:
+                    window[1] = end
+                else:
+                    window = window_of_rule[rule] = [start, end]
+                    windows.append((rule, window))
+        start = end
     spans = []
-    for priority in (i for i in range(len(_SCAN)) if mask >> i & 1):
+    for priority, (lo, hi) in windows:
         rx, resolver = _SCAN[priority]
-        for m in rx.finditer(text):
+        for m in rx.finditer(text, lo, hi):
             spans.append((m.start(), m.end(), priority, m, resolver))
     return spans
 
