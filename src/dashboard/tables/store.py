@@ -243,51 +243,55 @@ def load_tables(
     frames, problems = {}, []
     for name in names:
         path = run_dir / f"{name}.parquet"
-        shown = data_dir / path.name
-        try:
+
+        def read(path: Path, name: str = name) -> pa.Table:
             columns = None
             if skip and name in skip:
                 columns = [c for c in pq.read_schema(path).names if c not in skip[name]]
             if only and name in only:
                 columns = [c for c in pq.read_schema(path).names if c in only[name]]
-            table = pq.read_table(path, columns=columns, read_dictionary=CATEGORY_COLUMNS.get(name))
-        except FileNotFoundError:
-            problems.append((str(shown), "missing"))
-            continue
-        except (OSError, pa.ArrowException) as exc:
-            problems.append((str(shown), f"cannot be read ({exc})"))
-            continue
-        run = (table.schema.metadata or {}).get(RUN_KEY, b"").decode()
-        if run != (run_id or snap.run_id):
-            problems.append((str(shown), "comes from another ingestion run than manifest.json"))
-            continue
-        frames[name] = _sorted_categories(table, CATEGORY_COLUMNS.get(name, [])).to_pandas()
+            return pq.read_table(path, columns=columns, read_dictionary=CATEGORY_COLUMNS.get(name))
+
+        table = _of_run(path, data_dir / path.name, run_id or snap.run_id, read, problems)
+        if table is not None:
+            frames[name] = _sorted_categories(table, CATEGORY_COLUMNS.get(name, [])).to_pandas()
+    _raise_for(problems)
+    return frames
+
+
+def _of_run(path: Path, shown: Path, run_id: str, read, problems: list) -> object | None:
+    """``read(path)`` (a table or its schema) when the file is there, readable and of run
+    ``run_id``; else None, with why added to ``problems`` under the name ``shown``."""
+    try:
+        found = read(path)
+    except FileNotFoundError:
+        problems.append((str(shown), "missing"))
+        return None
+    except (OSError, pa.ArrowException) as exc:
+        problems.append((str(shown), f"cannot be read ({exc})"))
+        return None
+    schema = found.schema if isinstance(found, pa.Table) else found
+    if (schema.metadata or {}).get(RUN_KEY, b"").decode() != run_id:
+        problems.append((str(shown), "comes from another ingestion run than manifest.json"))
+        return None
+    return found
+
+
+def _raise_for(problems: list[tuple[str, str]]) -> None:
     if problems:
         listed = "; ".join(f"{path} {why}" for path, why in problems)
         raise StoreError(f"{len(problems)} table file(s) unusable: {listed}.", problems)
-    return frames
 
 
 def check_tables(run_dir: Path, names: tuple[str, ...], run_id: str) -> None:
     """Raise StoreError, as ``load_tables`` does, when a table of ``names`` in ``run_dir`` is
     missing, unreadable or of another run than ``run_id``; reads only their footers (a load
     that takes what it needs from mapped files still refuses a set that is not whole)."""
-    problems = []
+    problems: list[tuple[str, str]] = []
     for name in names:
         path = Path(run_dir) / f"{name}.parquet"
-        try:
-            schema = pq.read_schema(path)
-        except FileNotFoundError:
-            problems.append((str(path), "missing"))
-            continue
-        except (OSError, pa.ArrowException) as exc:
-            problems.append((str(path), f"cannot be read ({exc})"))
-            continue
-        if (schema.metadata or {}).get(RUN_KEY, b"").decode() != run_id:
-            problems.append((str(path), "comes from another ingestion run than manifest.json"))
-    if problems:
-        listed = "; ".join(f"{path} {why}" for path, why in problems)
-        raise StoreError(f"{len(problems)} table file(s) unusable: {listed}.", problems)
+        _of_run(path, path, run_id, pq.read_schema, problems)
+    _raise_for(problems)
 
 
 def row_count(run_dir: Path, name: str) -> int:
