@@ -20,18 +20,20 @@ def release_memory() -> None:
 
 # glibc's mallopt parameter for the size from which a block is its own mapping.
 _M_MMAP_THRESHOLD = -3
-APP_MMAP_THRESHOLD = 128 * 1024
+APP_MMAP_THRESHOLD = 16 * 1024 * 1024
 
 
 def return_large_blocks(threshold: int = APP_MMAP_THRESHOLD) -> bool:
     """Make every block of ``threshold`` bytes or more a mapping of its own, given back to
     the system when freed (glibc only; False elsewhere). By default glibc raises this
-    threshold each time such a block is freed, up to 32 MB, and from then on serves the
-    pages' arrays of one to thirty MB from its heap, where freed ones stay: at 100,000
-    articles the app's private memory grew by 100 MB over eight views of the keywords page
-    (measured: 503 MB after them against 397 with the threshold fixed). Not for the
-    ingestion's workers: a fresh mapping per temporary array made numpy-heavy stages
-    several times slower there (docs/performance.md)."""
+    threshold each time such a block is freed, up to 32 MB, and from then on serves large
+    arrays from its heap, where freed ones stay: at 100,000 articles the app's private
+    memory grew by 166 MB over eight views of the keywords page (60 MB with the threshold
+    fixed). A fresh mapping costs its page faults on every use, so the threshold is high:
+    at 128 KB the entities page's queries took half as long again (105 -> 160 ms median),
+    at 16 MB no longer measurably, while the growth stays that of 128 KB. Not for the
+    ingestion's workers: there a mapping per temporary array made numpy-heavy stages
+    several times slower (docs/performance.md)."""
     with contextlib.suppress(OSError, AttributeError):
         return bool(ctypes.CDLL("libc.so.6").mallopt(_M_MMAP_THRESHOLD, int(threshold)))
     return False
