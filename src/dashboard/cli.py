@@ -95,9 +95,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def _prepare_views(out: Path) -> float | None:
     """The pages' per-corpus structures of the run just written, kept in its folder (see
-    analysis/prebuild.py), built by ``prepare`` in a process of its own (the ingestion's
-    freed memory stays with this one: built here, they raised the ingestion's peak by 0.7 GB
-    at 100,000 articles); seconds, or None when they could not be built (the tables are
+    analysis/prebuild.py), built by ``prepare`` in a process of its own, which starts with
+    none of the ingestion's memory (what the allocator keeps of it is not stacked under the
+    load of the whole corpus); seconds, or None when they could not be built (the tables are
     written: the first views build them instead, so this is a warning, not a failure)."""
     started = time.perf_counter()
     proc = subprocess.run(
