@@ -104,9 +104,9 @@ def _kept(run: tuple[Path, str], name: str, build, frames):
 
     try:
         arrays, layout = open_arrays(*run, name, code_version(), make)
-    except TypeError:  # a value that cannot be kept in a file: built in each process
-        return built[0] if built else build(*frames)
-    except FileNotFoundError:  # the run's folder went since the load: what was built
+    except (TypeError, FileNotFoundError):
+        # A value that cannot be kept in a file (built in each process), or the run's folder
+        # went since the load: the value as built.
         return built[0] if built else build(*frames)
     return decode(arrays, layout)
 
