@@ -219,20 +219,23 @@ def prepare(
     return _assemble(frames, report, version, text_loader, index_loader)
 
 
+def _filled(name: str, frame: pd.DataFrame | None) -> pd.DataFrame:
+    """``frame`` (None: an empty table) with every contract column of table ``name``
+    (missing ones as None), indexed 0..n-1."""
+    if frame is None:
+        frame = empty(name)
+    for column in COLUMNS[name]:
+        if column == "article_id" and "article_pos" in frame:
+            continue  # mapped terms: rows carry their article's position, not its id
+        if column not in frame.columns:
+            frame[column] = pd.Series([None] * len(frame), dtype="object")
+    return frame.reset_index(drop=True)
+
+
 def _base_frames(tables: dict[str, pd.DataFrame], without_texts: bool) -> dict[str, pd.DataFrame]:
     """The tables cleaned, typed and given their articles' positions: what ``_assemble``
     completes, and what a loaded run keeps in its derived file (``load_corpus``)."""
-    frames = {}
-    for name, columns in COLUMNS.items():
-        frame = tables.get(name)
-        if frame is None:
-            frame = empty(name)
-        for column in columns:
-            if column == "article_id" and "article_pos" in frame:
-                continue  # mapped terms: rows carry their article's position, not its id
-            if column not in frame.columns:
-                frame[column] = pd.Series([None] * len(frame), dtype="object")
-        frames[name] = frame.reset_index(drop=True)
+    frames = {name: _filled(name, tables.get(name)) for name in COLUMNS}
 
     articles = frames["articles"].copy()
     if without_texts:  # opened later, on first use (Corpus.text_store)
@@ -361,11 +364,6 @@ _READ_AGAIN = {"articles": ("quoted_sources",)}
 _KEPT = "corpus.frames"
 
 
-def _filled(name: str, frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with every contract column of table ``name`` (missing ones as None)."""
-    return _base_frames({name: frame}, without_texts=True)[name]
-
-
 def _kept_frames(run_dir: Path, run_id: str, sentences: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """The run's articles (without texts), mentions and events as ``_base_frames`` makes
     them, from the run's derived file (``tables/derived_files.py``): their codes, positions
@@ -373,7 +371,6 @@ def _kept_frames(run_dir: Path, run_id: str, sentences: pd.DataFrame) -> dict[st
     1.7 GB and 8 s of reading and preparing the Parquet tables). Made from the tables on the
     run's first load. The mentions' sentences are the mapped ``sentences`` given."""
     skip = {"articles": TEXT_COLUMNS, "mentions": ("sentence",)}
-
     names = ("articles", "mentions", "events")
 
     def make():
