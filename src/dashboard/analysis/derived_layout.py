@@ -6,13 +6,14 @@ country rows ...) are dataclasses, tuples, frames, series and indexes of numpy a
 puts it together again from the arrays a run's derived file maps (``tables/derived_files``),
 without copying them: numeric columns, codes and positions stay views of the map.
 
-What cannot be taken apart this way (a dict, an object array of anything but strings, an
-extension array other than a category) raises TypeError; such a value is not kept in a
-file and is built in each process, as before.
+What cannot be taken apart this way (a dict, an object array of anything but strings or
+dates, an extension array other than a category or strings, a class outside the analysis
+code) raises TypeError; such a value is not kept in a file and is built in each process, as
+before.
 
 ``register_run`` ties a corpus's frames to its run folder: only a value built from frames of
-one run is kept, in that run's folder. ``VERSION`` names the code that builds the values:
-when the analysis code changes, the files of the older code are not read.
+one run is kept, in that run's folder. ``code_version()`` names the code that builds the
+values: when that code changes, the files of the older code are not read.
 """
 
 from __future__ import annotations
