@@ -360,6 +360,89 @@ def test_cloud_data_is_the_same_whichever_way_the_rows_are_counted():
     assert wide.table.set_index("term")["articles"].to_dict() == {"敬爱": 2, "军事": 2, "导弹": 1}
 
 
+def _random_corpus(seed: int, n: int = 400):
+    """Articles of five outlets over two months (some undated, some relayed copies) and
+    their term rows in article order, with rows of articles missing from the table (-1)."""
+    rng = np.random.default_rng(seed)
+    days = pd.date_range("2024-05-01", periods=60).date
+    published = rng.choice(np.array(list(days) + [None], dtype=object), n)
+    articles = pd.DataFrame(
+        {
+            "article_id": [f"a{i}" for i in range(n)],
+            "source": rng.choice(["KCNA", "TASS", "Yonhap", "Xinhua", "unknown"], n),
+            "published": published,
+            "dup_of": np.where(rng.random(n) < 0.2, "a0", None),
+            "article_pos": np.arange(n, dtype=np.int32),
+        }
+    )
+    words = np.array([f"词{i}" for i in range(40)])
+    rows = []
+    for position in [-1, -1, *range(n)]:
+        for word in rng.choice(words, rng.integers(0, 8), replace=False):
+            rows.append((position, word, int(rng.choice([1, 1, 1, 2, 5]))))
+    terms = pd.DataFrame(rows, columns=["article_pos", "term", "count"])
+    terms["article_pos"] = terms["article_pos"].astype(np.int32)
+    terms["article_id"] = [f"a{p}" if p >= 0 else "gone" for p in terms["article_pos"]]
+    return articles, terms
+
+
+@pytest.mark.parametrize("piece, max_runs", [(1 << 22, 4096), (8, 4096), (8, 3)])
+def test_counting_in_runs_gives_the_same_clouds(monkeypatch, piece, max_runs):
+    """Filter-shaped selections (dates, outlets, relayed copies left out) and scattered
+    ones, narrow and wide, counted from the TermRuns' slices (joined or not, or through a
+    mask when the runs are many) give the very clouds the mask over all rows gives."""
+    monkeypatch.setattr(analysis.keywords, "_PIECE", piece)
+    monkeypatch.setattr(analysis.keywords, "_MAX_RUNS", max_runs)
+    articles, terms = _random_corpus(5)
+    rng = np.random.default_rng(1)
+    published = pd.to_datetime(articles["published"])
+    selections = [
+        articles,
+        articles[articles["source"].isin(["KCNA", "TASS"])],
+        articles[(published >= "2024-05-10") & (published <= "2024-06-01")],
+        articles[articles["dup_of"].isna() & (articles["source"] != "unknown")],
+        articles[rng.random(len(articles)) < 0.3],
+        articles[rng.random(len(articles)) < 0.9],
+        articles[published == pd.Timestamp("2024-05-03")],
+    ]
+    for number, selection in enumerate(selections):
+        for weighting in analysis.keywords.WEIGHTINGS:
+            for outlet in (None, "KCNA", "unknown"):
+                plain = analysis.keywords.cloud_data(selection, terms, weighting, outlet)
+                runs = analysis.keywords.cloud_data(
+                    selection, terms, weighting, outlet, everything=articles
+                )
+                where = str((number, weighting, outlet))
+                pd.testing.assert_series_equal(plain.weights, runs.weights, obj=where)
+                pd.testing.assert_frame_equal(plain.table, runs.table, obj=where)
+                assert (plain.articles, plain.note) == (runs.articles, runs.note), where
+    assert analysis.keywords.term_runs(terms, articles) is not None
+    # Rows out of article order cannot be cut into runs: the mask route counts them.
+    shuffled = terms.sample(frac=1.0, random_state=2).reset_index(drop=True)
+    assert analysis.keywords.term_runs(shuffled, articles) is None
+
+
+def test_two_outlets_compared_count_from_the_runs_as_from_the_rows(tmp_path):
+    """The comparison page's counts (compare_outlets) through the TermRuns equal the counts
+    of the rows themselves."""
+    articles, terms = _random_corpus(9)
+    runs = analysis.keywords.term_runs(terms, articles)
+    published = pd.to_datetime(articles["published"])
+    for chosen in (
+        (articles["source"] == "TASS").to_numpy(),
+        ((articles["source"] == "KCNA") & (published < "2024-06-10")).to_numpy(),
+    ):
+        total, using = analysis.keywords.article_term_counts(runs, chosen)
+        rows = terms[terms["article_pos"].isin(np.flatnonzero(chosen))]
+        index = analysis.keywords.term_index(terms)
+        expected = rows.groupby("term")["count"].sum()
+        got = pd.Series(total, index=index.vocabulary)
+        assert got[got > 0].astype(int).to_dict() == expected.to_dict()
+        assert dict(zip(index.vocabulary, using, strict=True)) == {
+            term: int((rows["term"] == term).sum()) for term in index.vocabulary
+        }
+
+
 def test_cloud_data_explains_empty_clouds():
     articles, terms = _mini_corpus()
     assert (

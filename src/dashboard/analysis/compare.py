@@ -6,7 +6,7 @@ each outlet, a frequency (per 10,000 counted words, or the share of the outlet's
 use it), and the z-score of the log-odds ratio with an informative Dirichlet prior (Monroe,
 Colaresi & Quinn 2008; the prior is A and B together, as in ``keywords.log_odds_z``): positive
 for terms typical of A, negative for B. Counted with the keyword clouds' per-corpus term index
-(``keywords.term_index``): ``np.bincount`` over the rows of each outlet's articles.
+(``keywords.term_runs``): ``np.bincount`` over the slices of rows of each outlet's articles.
 
 The words counted are those of the ``terms`` table (the keyword clouds' words: stopwords and
 single characters left out), so "per 10,000 words" means per 10,000 such words. An outlet's
@@ -22,7 +22,7 @@ import pandas as pd
 
 from .corpus import Corpus
 from .filters import Filters, published_days, selected_mask, source_codes
-from .keywords import _counts, term_index, term_sentences
+from .keywords import _counts, article_term_counts, term_index, term_runs, term_sentences
 from .labels import UNKNOWN_SOURCE, outlet_name_terms
 
 MEASURES = ("per10k", "share")
@@ -81,6 +81,15 @@ def _term_rows(corpus: Corpus, article_mask: np.ndarray) -> np.ndarray:
     return (article >= 0) & article_mask[np.clip(article, 0, None)]
 
 
+def _outlet_counts(corpus: Corpus, article_mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per vocabulary code: occurrences and articles among the articles in ``article_mask``
+    (from the slices of the corpus's TermRuns when it has them)."""
+    runs = term_runs(corpus.terms, corpus.articles)
+    if runs is not None:
+        return article_term_counts(runs, article_mask)
+    return _counts(term_index(corpus.terms), _term_rows(corpus, article_mask))
+
+
 def log_odds_z(y_a: np.ndarray, y_b: np.ndarray) -> np.ndarray:
     """Monroe et al. (2008) z-scores of A against B with both together as the prior
     (``keywords.log_odds_z`` on arrays)."""
@@ -111,8 +120,8 @@ def compare_outlets(
     empty = pd.DataFrame({c: [] for c in TERM_COLUMNS})
     if not n_a or not n_b or not len(index.vocabulary):
         return Comparison(empty, n_a, n_b, 0, 0)
-    count_a, articles_a = _counts(index, _term_rows(corpus, mask_a))
-    count_b, articles_b = _counts(index, _term_rows(corpus, mask_b))
+    count_a, articles_a = _outlet_counts(corpus, mask_a)
+    count_b, articles_b = _outlet_counts(corpus, mask_b)
     words_a, words_b = int(count_a.sum()), int(count_b.sum())
     allowed = np.ones(len(index.vocabulary), dtype=bool)
     own = index.vocabulary.get_indexer(list(outlet_name_terms([a, b], corpus.source_names)))

@@ -28,6 +28,7 @@ def build_derived(data_dir: Path) -> float:
     entities.mention_index(corpus)
     network.pair_index(corpus)
     keywords.term_index(corpus.terms)
+    keywords.term_runs(corpus.terms, corpus.articles)
     # The map's country rows and pair events; the timeline's event codes.
     relations.country_pairs(corpus.meta, corpus.mentions, corpus.entities, corpus.events)
     timeline.timeline_frame(corpus.events, corpus.meta)
