@@ -14,6 +14,8 @@ from .filters import (
     codes_of,
     column_at,
     derived,
+    memo_get,
+    memo_put,
     published_days,
     selected_mask,
     selection_rows,
@@ -87,7 +89,26 @@ def mention_index(corpus: Corpus) -> MentionIndex:
     return derived("entities.mention_index", build, corpus.mentions, corpus.articles)
 
 
+# The selection's mentions, per corpus, filters and type: the page's three queries (the top,
+# per outlet, over time) ask for the same mask on every rerun. One byte per mention (12 MB
+# at a million articles), so only the last few are kept.
+_KEEPS: dict[tuple, tuple] = {}
+_KEEPS_KEPT = 4
+
+
 def _mention_keep(corpus: Corpus, filters: Filters, entity_type: str | None) -> np.ndarray:
+    """Boolean array over the mentions: those of the selection that name an entity (of
+    ``entity_type`` when given)."""
+    key = (id(corpus), filters, entity_type)
+    keep = memo_get(_KEEPS, key, corpus)
+    if keep is None:
+        keep = _selected_mentions(corpus, filters, entity_type)
+        keep.setflags(write=False)
+        memo_put(_KEEPS, key, corpus, keep, limit=_KEEPS_KEPT)
+    return keep
+
+
+def _selected_mentions(corpus: Corpus, filters: Filters, entity_type: str | None) -> np.ndarray:
     keep = selection_rows(corpus, filters, "mentions") & mention_index(corpus).has_entity
     if entity_type:
         is_type = derived(
@@ -163,45 +184,64 @@ def entity_counts_by_outlet(
     with zeros, so a heatmap shows them as "never", not as missing."""
     columns = ["entity_id", "source", "mentions", "articles", "outlet_articles", "share"]
     index = mention_index(corpus)
-    keep = _mention_keep(corpus, filters, None) & np.isin(
-        index.entity, _codes_of(index, entity_ids)
-    )
-    keep &= index.source >= 0
     selected = selected_mask(corpus, filters)
     source, sources = source_codes(corpus)
     per_outlet = np.bincount(source[selected], minlength=len(sources))
     present = np.flatnonzero(per_outlet)
-    wanted = [e for e in entity_ids if e in set(index.entity_ids[_codes_of(index, entity_ids)])]
+    code_of = _code_lookup(index)
+    wanted = [e for e in entity_ids if e in code_of]
     if not wanted or not len(present):
         return pd.DataFrame({c: [] for c in columns})
-    width = len(index.sources)
-    combined = index.entity[keep].astype(np.int64) * width + index.source[keep]
-    keys, counts = np.unique(combined, return_counts=True)
-    first = keep & index.first_in_article
-    article_keys, article_counts = np.unique(
-        index.entity[first].astype(np.int64) * width + index.source[first], return_counts=True
-    )
-    mentions = dict(zip(keys.tolist(), counts.tolist(), strict=True))
-    in_articles = dict(zip(article_keys.tolist(), article_counts.tolist(), strict=True))
-    code_of = {e: int(c) for c, e in enumerate(index.entity_ids)}
+    distinct = list(dict.fromkeys(wanted))
+    rows, slot = _rows_of_entities(corpus, filters, [code_of[e] for e in distinct])
+    outlet = index.source[rows]
+    known = outlet >= 0
     # index.sources and source_codes are the same sorted outlet names
-    rows = []
-    for entity in wanted:
-        for s in present.tolist():
-            key = code_of[entity] * width + s
-            n_articles = in_articles.get(key, 0)
-            rows.append(
-                (
-                    entity,
-                    sources[s],
-                    mentions.get(key, 0),
-                    n_articles,
-                    int(per_outlet[s]),
-                    n_articles / int(per_outlet[s]),
-                )
+    width = len(index.sources)
+    key = slot[known].astype(np.int64) * width + outlet[known]
+    size = len(distinct) * width
+    mentions = np.bincount(key, minlength=size)
+    articles = np.bincount(key[index.first_in_article[rows[known]]], minlength=size)
+    number = {e: i for i, e in enumerate(distinct)}
+    out = pd.DataFrame(
+        [
+            (
+                entity,
+                sources[s],
+                int(mentions[number[entity] * width + s]),
+                int(articles[number[entity] * width + s]),
+                int(per_outlet[s]),
+                int(articles[number[entity] * width + s]) / int(per_outlet[s]),
             )
-    out = pd.DataFrame(rows, columns=columns)
+            for entity in wanted
+            for s in present.tolist()
+        ],
+        columns=columns,
+    )
     return out.sort_values(["entity_id", "source"]).reset_index(drop=True)
+
+
+def _code_lookup(index: MentionIndex) -> dict[str, int]:
+    """entity_id -> its code in the MentionIndex, once per index."""
+    return derived(
+        "entities.code_lookup",
+        lambda ids: {e: int(c) for c, e in enumerate(ids) if isinstance(e, str)},
+        index.entity_ids,
+    )
+
+
+def _rows_of_entities(
+    corpus: Corpus, filters: Filters, codes: list[int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The selection's mentions of the entities with the MentionIndex ``codes``: their rows,
+    and for each the number of its entity in ``codes``. One look at every mention, whatever
+    the number of entities."""
+    index = mention_index(corpus)
+    slot = np.full(len(index.entity_ids), -1, dtype=np.int32)
+    slot[codes] = np.arange(len(codes), dtype=np.int32)
+    of_row = slot[index.entity]
+    rows = np.flatnonzero(_mention_keep(corpus, filters, None) & (of_row >= 0))
+    return rows, of_row[rows]
 
 
 TREND_COLUMNS = ["published", "entity_id", "mentions", "articles", "period_articles", "share"]
@@ -227,26 +267,39 @@ def entity_trend(
     bins = _period_range(starts.min(), starts.max(), period)
     bin_of = np.searchsorted(bins, starts)
     period_articles = np.bincount(bin_of, minlength=len(bins))
-    keep = _mention_keep(corpus, filters, None) & ~np.isnat(index.day)
+    code_of = _code_lookup(index)
+    distinct = [e for e in dict.fromkeys(entity_ids) if e in code_of]
+    rows, slot = _rows_of_entities(corpus, filters, [code_of[e] for e in distinct])
+    day = index.day[rows]
+    dated = ~np.isnat(day)
+    rows, slot, day = rows[dated], slot[dated], day[dated]
+    # Each day of the span to its period once, then every mention by its day's offset (the
+    # selected mentions' days lie within the selected articles' span, from bins[0] on).
+    span = np.arange(bins[0], days[selected].max() + np.timedelta64(1, "D"))
+    bin_of_day = np.searchsorted(bins, period_starts(span, period))
+    bin_of = bin_of_day[(day - bins[0]).astype(np.int64)]
+    key = slot.astype(np.int64) * len(bins) + bin_of
+    size = len(distinct) * len(bins)
+    mentions = np.bincount(key, minlength=size).reshape(len(distinct), len(bins))
+    first = index.first_in_article[rows]
+    articles = np.bincount(key[first], minlength=size).reshape(len(distinct), len(bins))
+    number = {e: i for i, e in enumerate(distinct)}
+    nothing = np.zeros(len(bins), dtype=np.int64)
     frames = []
     for entity in entity_ids:
-        codes = _codes_of(index, [entity])
-        rows = keep & np.isin(index.entity, codes)
-        where = np.searchsorted(bins, period_starts(index.day[rows], period))
-        first = np.searchsorted(
-            bins, period_starts(index.day[rows & index.first_in_article], period)
-        )
-        mentions = np.bincount(where, minlength=len(bins))
-        articles = np.bincount(first, minlength=len(bins))
+        found = number.get(entity)
+        in_articles = nothing if found is None else articles[found]
         with np.errstate(divide="ignore", invalid="ignore"):
-            share = np.where(period_articles > 0, articles / np.maximum(period_articles, 1), np.nan)
+            share = np.where(
+                period_articles > 0, in_articles / np.maximum(period_articles, 1), np.nan
+            )
         frames.append(
             pd.DataFrame(
                 {
                     "published": bins.astype(object),
                     "entity_id": entity,
-                    "mentions": mentions,
-                    "articles": articles,
+                    "mentions": nothing if found is None else mentions[found],
+                    "articles": in_articles,
                     "period_articles": period_articles,
                     "share": share,
                 }

@@ -111,14 +111,20 @@ def _kept(run: tuple[Path, str], name: str, build, frames):
     return decode(arrays, layout)
 
 
-def _memo_get(cache: dict, key: tuple, corpus: Corpus) -> np.ndarray | None:
+def memo_get(cache: dict, key: tuple, corpus: Corpus) -> np.ndarray | None:
+    """The value ``memo_put`` kept under ``key`` for this very corpus (a weak reference: a
+    new corpus that got a dead one's id never sees its arrays); None when there is none."""
     hit = cache.get(key)
     return hit[1] if hit is not None and hit[0]() is corpus else None
 
 
-def _memo_put(cache: dict, key: tuple, corpus: Corpus, value: np.ndarray) -> None:
-    if len(cache) > 64:
-        cache.clear()
+def memo_put(cache: dict, key: tuple, corpus: Corpus, value: np.ndarray, limit: int = 64) -> None:
+    """Keep ``value`` for ``corpus`` under ``key``; past ``limit`` entries, the oldest go."""
+    while len(cache) >= limit:
+        try:
+            cache.pop(next(iter(cache)))
+        except (StopIteration, KeyError, RuntimeError):  # another session emptied it meanwhile
+            break
     cache[key] = (weakref.ref(corpus), value)
 
 
@@ -126,7 +132,7 @@ def selected_mask(corpus: Corpus, filters: Filters) -> np.ndarray:
     """Boolean array over ``corpus.articles``: the articles the filters keep (dated ones
     inside the date bounds; undated ones when ``filters.undated``)."""
     key = (id(corpus), filters)
-    mask = _memo_get(_MASKS, key, corpus)
+    mask = memo_get(_MASKS, key, corpus)
     if mask is not None:
         return mask
     articles = corpus.articles
@@ -145,7 +151,7 @@ def selected_mask(corpus: Corpus, filters: Filters) -> np.ndarray:
         keep &= articles["source"].isin(filters.sources).to_numpy()
     if filters.once:
         keep &= articles["dup_of"].isna().to_numpy()
-    _memo_put(_MASKS, key, corpus, keep)
+    memo_put(_MASKS, key, corpus, keep)
     return keep
 
 
