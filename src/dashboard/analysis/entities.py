@@ -336,8 +336,9 @@ def entity_sentences(corpus: Corpus, filters: Filters, entity_id: str) -> pd.Dat
     the article and surfaces, to mark exactly those characters: 俄 named alone, not 俄 inside
     俄罗斯; see ``sentence_marks``)."""
     index = mention_index(corpus)
-    keep = selection_rows(corpus, filters, "mentions")
-    keep &= np.isin(index.entity, _codes_of(index, [entity_id]))
+    keep = selection_rows(corpus, filters, "mentions") & np.isin(
+        index.entity, _codes_of(index, [entity_id])
+    )
     rows = np.flatnonzero(keep)
     if not len(rows):
         return pd.DataFrame({c: [] for c in SENTENCE_COLUMNS})

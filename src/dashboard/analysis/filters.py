@@ -191,13 +191,24 @@ def article_positions(corpus: Corpus, table: str) -> np.ndarray:
     return article_positions_of(frame["article_id"], corpus.articles["article_id"])
 
 
+# The rows of the selected articles, per corpus, filters and table: a page asks for them in
+# several queries. One byte per row (12 million mentions at a million articles), so few kept.
+_ROWS: dict[tuple, tuple] = {}
+_ROWS_KEPT = 6
+
+
 def selection_rows(corpus: Corpus, filters: Filters, table: str) -> np.ndarray:
-    """Boolean array over ``corpus.<table>``: rows of the selected articles."""
-    positions = article_positions(corpus, table)
-    mask = selected_mask(corpus, filters)
-    if not len(mask):
-        return np.zeros(len(positions), dtype=bool)
-    return (positions >= 0) & mask[np.clip(positions, 0, None)]
+    """Boolean array over ``corpus.<table>``: rows of the selected articles (read-only)."""
+    key = (id(corpus), filters, table)
+    rows = memo_get(_ROWS, key, corpus)
+    if rows is None:
+        positions = article_positions(corpus, table)
+        # One slot more, False, for the rows of unknown articles (position -1).
+        padded = np.append(selected_mask(corpus, filters), False)
+        rows = padded[positions]
+        rows.setflags(write=False)
+        memo_put(_ROWS, key, corpus, rows, limit=_ROWS_KEPT)
+    return rows
 
 
 def arrow_strings(values) -> pa.Array:
