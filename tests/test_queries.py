@@ -269,6 +269,37 @@ def test_one_visit_told_by_several_reports_is_one_event(corpus):
     assert latest.set_index("kind").loc["meeting", "reports"] == 2
 
 
+def test_latest_events_are_the_newest_stories_however_many_reports_tell_them(corpus):
+    """Two stories told in twenty rows each come first; the third newest story still shows,
+    with each story's reports (articles) and outlets, newest report first."""
+    template = corpus.events.drop(columns="article_pos").iloc[0]  # positions looked up again
+    rows = []
+    for story, day, count in (("s1", 10, 20), ("s2", 9, 20), ("s3", 8, 1), ("s4", 1, 1)):
+        for i in range(count):
+            article = ("a2", "a1", "a5")[i % 3] if count > 1 else "a5"
+            rows.append(
+                template.to_dict()
+                | {
+                    "event_id": f"{story}-{i}",
+                    "article_id": article,
+                    "story_id": story,
+                    "date": date(2024, 7, day),
+                }
+            )
+    many = dataclasses.replace(corpus, events=pd.DataFrame(rows))
+    latest = analysis.overview.latest_events(many, ALL, n=3)
+    assert latest["story_key"].tolist() == ["s1", "s2", "s3"]
+    assert latest["reports"].tolist() == [3, 3, 1]
+    assert latest["outlets"].iloc[0] == (("Yonhap", None), ("KCNA", None), ("TASS", None))
+    assert latest["article_id"].tolist() == ["a2", "a2", "a5"]
+    assert analysis.overview.latest_events(many, ALL, n=10)["story_key"].tolist() == [
+        "s1",
+        "s2",
+        "s3",
+        "s4",
+    ]
+
+
 def test_empty_selection_gives_empty_frames_with_columns(corpus):
     nothing = Filters(sources=("Reuters",))
     assert analysis.filters.filter_articles(corpus, nothing).empty

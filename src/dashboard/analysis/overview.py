@@ -11,9 +11,10 @@ from .corpus import Corpus
 from .entities import mention_index
 from .filters import (
     Filters,
+    article_positions,
     codes_of,
+    column_at,
     derived,
-    filter_articles,
     published_days,
     selected_mask,
     selection_rows,
@@ -43,18 +44,21 @@ def _outlet_counts(articles: pd.DataFrame) -> pd.DataFrame:
 
 def overview_stats(corpus: Corpus, filters: Filters) -> dict:
     """Headline numbers of the selection."""
-    articles = filter_articles(corpus, filters)
+    selected = selected_mask(corpus, filters)
     mentions = selection_rows(corpus, filters, "mentions")
     events = selection_rows(corpus, filters, "events")
-    dates = articles["published"].dropna()
+    days = published_days(corpus)[selected]
+    days = days[~np.isnat(days)]
+    source, names = source_codes(corpus)
+    per_outlet = np.bincount(source[selected], minlength=len(names))
     index = mention_index(corpus)
     entity_codes = index.entity[mentions & index.has_entity]
     story_codes = event_index(corpus).story[events]
     return {
-        "articles": len(articles),
-        "outlets": articles["source"].nunique(),
-        "date_min": dates.min() if len(dates) else None,
-        "date_max": dates.max() if len(dates) else None,
+        "articles": int(np.count_nonzero(selected)),
+        "outlets": int(np.count_nonzero(per_outlet[~pd.isna(names)])),
+        "date_min": days.min().item() if len(days) else None,
+        "date_max": days.max().item() if len(days) else None,
         "entities": int(np.count_nonzero(np.bincount(entity_codes))) if len(entity_codes) else 0,
         "mentions": int(mentions.sum()),
         # one visit told by five reports is one event
@@ -88,7 +92,7 @@ def articles_per_period(
     day = period_starts(days[rows], period).astype(np.int64)
     first_day = int(day.min())
     key = ((day - first_day) * len(sources) + source[rows]) * len(sources_zh) + source_zh[rows]
-    keys, counts = np.unique(key, return_counts=True)  # sorted: by period, then outlet name
+    keys, counts = _key_counts(key)  # sorted: by period, then outlet name
     day_of, rest = np.divmod(keys, len(sources) * len(sources_zh))
     source_of, source_zh_of = np.divmod(rest, len(sources_zh))
     frame = pd.DataFrame(
@@ -100,6 +104,16 @@ def articles_per_period(
         }
     )
     return frame, period
+
+
+def _key_counts(key: np.ndarray, most: int = 1 << 22) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct non-negative integers of ``key``, ascending, and how often each occurs
+    (np.unique's): by a bincount when they are below ``most``, with no sort."""
+    if len(key) and int(key.max()) < most:
+        counts = np.bincount(key)
+        keys = np.flatnonzero(counts)
+        return keys, counts[keys]
+    return np.unique(key, return_counts=True)
 
 
 # ---------------------------------------------------------------- events
@@ -169,14 +183,25 @@ def latest_events(corpus: Corpus, filters: Filters, n: int = 10) -> pd.DataFrame
     if not keep.any():
         return pd.DataFrame({c: [] for c in EVENT_LIST_COLUMNS})
     index = event_index(corpus)
-    reports = np.bincount(index.story[keep & index.first_of_story_in_article])
     rows = np.flatnonzero(keep)
-    days = index.when[rows]
-    # Newest first, undated last; ties keep table order (a stable sort on the negated day).
-    key = np.where(np.isnat(days), np.iinfo(np.int64).max, -days.astype(np.int64))
-    ordered = rows[np.argsort(key, kind="stable")]
-    _, first = np.unique(index.story[ordered], return_index=True)
+    newest = _newest_first(index.when[rows], rows)
+    # The first n stories of the rows newest first: found among the newest rows, taking more
+    # of them until n stories are there (a story of many reports fills several places).
+    wanted = max(int(n), 0) * 8
+    while True:
+        ordered = rows[newest(wanted)]
+        _, first = np.unique(index.story[ordered], return_index=True)
+        if len(first) >= n or len(ordered) == len(rows):
+            break
+        wanted *= 4
     chosen = ordered[np.sort(first)[:n]]
+    stories = index.story[chosen]
+    of_chosen = np.zeros(int(index.story.max(initial=-1)) + 1, dtype=bool)
+    of_chosen[stories] = True
+    told = keep & of_chosen[index.story]
+    reports = np.bincount(index.story[told & index.first_of_story_in_article])
+    their_rows = np.flatnonzero(told)
+    their_rows = their_rows[_newest_first(index.when[their_rows], their_rows)(len(their_rows))]
     events = corpus.events.iloc[chosen].copy()
     for column, default in (("date_end", None), ("approximate", False), ("story_id", None)):
         if column not in events:
@@ -186,23 +211,38 @@ def latest_events(corpus: Corpus, filters: Filters, n: int = 10) -> pd.DataFrame
         events["date"] = events["date"].where(events["date"].notna(), events["article_published"])
     events["reports"] = reports[index.story[chosen]]
     events["story_key"] = _story_keys(corpus.events).to_numpy()[chosen]
-    events["outlets"] = _story_outlets(corpus, ordered, index.story[chosen])
+    events["outlets"] = _story_outlets(corpus, their_rows, stories)
     return events[EVENT_LIST_COLUMNS].reset_index(drop=True)
 
 
-def _story_outlets(corpus: Corpus, ordered: np.ndarray, stories: np.ndarray) -> list[tuple]:
-    """Per chosen story, its reports' outlets as (source, site) pairs, newest report first."""
+def _newest_first(days: np.ndarray, rows: np.ndarray):
+    """A function k -> the positions (into ``days``) of the k first rows newest first
+    (undated last, ties in table order: ``rows`` ascending), in that order: a partition of
+    the k first, then a sort of those k only."""
+    undated = np.iinfo(np.int64).max // (2 * (len(rows) + 1))
+    day = np.where(np.isnat(days), undated, -days.astype(np.int64))
+    # Unique keys (day, then place in the table), so the k first are the same as a stable
+    # sort's whatever the partition does with ties.
+    key = day * (len(rows) + 1) + np.arange(len(rows))
+
+    def first(k: int) -> np.ndarray:
+        if k < len(key):
+            part = np.argpartition(key, k)[:k]
+            return part[np.argsort(key[part])]
+        return np.argsort(key)
+
+    return first
+
+
+def _story_outlets(corpus: Corpus, rows: np.ndarray, stories: np.ndarray) -> list[tuple]:
+    """Per chosen story, its reports' outlets as (source, site) pairs, newest report first
+    (``rows``: the event rows of those stories, newest first)."""
     index = event_index(corpus)
-    of_chosen = np.isin(index.story[ordered], stories)
-    rows = ordered[of_chosen]
-    positions = corpus.events["article_pos"].to_numpy()[rows] if len(rows) else rows
+    positions = article_positions(corpus, "events")[rows] if len(rows) else rows
     articles = corpus.meta if corpus.meta is not None else corpus.articles
-    sources = articles["source"].to_numpy(dtype=object)
-    sites = (
-        articles["site"].to_numpy(dtype=object)
-        if "site" in articles
-        else np.full(len(articles), None, dtype=object)
-    )
+    known = positions[positions >= 0]
+    sources = dict(zip(known.tolist(), column_at(articles, "source", known).tolist(), strict=True))
+    sites = dict(zip(known.tolist(), column_at(articles, "site", known).tolist(), strict=True))
     found: dict[int, dict] = {int(s): {} for s in stories}
     for story, pos in zip(index.story[rows].tolist(), positions.tolist(), strict=True):
         if pos < 0:
