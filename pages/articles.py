@@ -152,7 +152,7 @@ def count_text(key: str, n: int) -> str:
 
 def show_hits() -> None:
     """The hits in context, one page of articles, and the links to the other pages."""
-    if ctx.articles.empty:
+    if ctx.empty:
         page.empty_selection(ctx)
     seed_widget("art_order", lambda: order)
     chosen = order_column.selectbox(

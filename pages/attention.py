@@ -119,7 +119,7 @@ i18n.extend(
 
 ctx = page.page_setup("attention")
 st.title(ctx.t("attention.title"))
-if ctx.articles.empty:
+if ctx.empty:
     page.empty_selection(ctx)
 labels = ctx.labels
 lookup = query.entity_lookup(ctx.corpus)

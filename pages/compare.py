@@ -98,7 +98,7 @@ K_SELECTED, K_CHART, K_NEW_PICK = "cmp_selected", "cmp_chart", "cmp_new_pick"
 
 ctx = page.page_setup("compare")
 st.title(ctx.t("compare.title"))
-if ctx.articles.empty:
+if ctx.empty:
     page.empty_selection(ctx)
 
 labels, ss = ctx.labels, st.session_state

@@ -141,7 +141,7 @@ sort = order_box.segmented_control(
 )
 sort = sort if sort in concordance.SORTS else concordance.SORTS[0]
 set_query("sort", None if sort == concordance.SORTS[0] else sort)
-if ctx.articles.empty:
+if ctx.empty:
     page.empty_selection(ctx)
 
 if not text:

@@ -11,7 +11,7 @@ SENTENCES_PER_PAGE = 50
 
 ctx = page.page_setup("entities")
 st.title(ctx.t("entities.title"))
-if ctx.articles.empty:
+if ctx.empty:
     page.empty_selection(ctx)
 
 labels = ctx.labels

@@ -100,7 +100,7 @@ SENTENCES_PER_PAGE = 50
 
 ctx = page.page_setup("keywords")
 st.title(ctx.t("page.keywords"))
-if ctx.articles.empty:
+if ctx.empty:
     page.empty_selection(ctx)
 
 # The outlets side by side: from the link when it names any, else the two largest.

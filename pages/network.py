@@ -78,7 +78,7 @@ K_FIRST_NODE = "net_first_node"  # a node clicked: the first end of a pair
 
 ctx = page.page_setup("network")
 st.title(ctx.t("network.title"))
-if ctx.articles.empty:
+if ctx.empty:
     page.empty_selection(ctx)
 
 labels, ss = ctx.labels, st.session_state

@@ -8,7 +8,7 @@ from dashboard.app import markup, page, widgets
 
 ctx = page.page_setup("overview")
 st.title(ctx.t("overview.title"))
-if ctx.articles.empty:
+if ctx.empty:
     page.empty_selection(ctx)
 
 labels = ctx.labels

@@ -110,7 +110,7 @@ MAX_EVIDENCE = 200  # pieces of evidence listed on the page; the CSV has every o
 
 ctx = page.page_setup("relations")
 st.title(ctx.t("relations.title"))
-if ctx.articles.empty:
+if ctx.empty:
     page.empty_selection(ctx)
 
 corpus, labels, f = ctx.corpus, ctx.labels, ctx.filters

@@ -101,7 +101,7 @@ MAX_LISTED = 200  # reports or undated events listed on the page; the CSVs have 
 
 ctx = page.page_setup("timeline")
 st.title(ctx.t("timeline.title"))
-if ctx.articles.empty:
+if ctx.empty:
     page.empty_selection(ctx)
 
 corpus, labels, f = ctx.corpus, ctx.labels, ctx.filters

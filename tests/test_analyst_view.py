@@ -241,7 +241,7 @@ def test_export_names_carry_the_filters(seed_processed):
 
     corpus = load_corpus(seed_processed)
     filters = Filters(date(2024, 7, 10), None, ("KCNA", "Yonhap"), True, False)
-    ctx = PageContext("entities", corpus, filters, corpus.articles, "zh")
+    ctx = PageContext("entities", corpus, filters, "zh")
     name = export_name(ctx, "sentences", "person:kim jong un")
     assert (
         name
