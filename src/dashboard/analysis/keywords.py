@@ -590,40 +590,50 @@ def _series(index: TermIndex, values: np.ndarray, where: np.ndarray) -> pd.Serie
 
 
 class _Counter:
-    """Counts of the term rows of a frame of articles (None: every row of the table), through
-    the TermRuns when the whole articles table is known, else through a mask over the rows."""
+    """Counts of the term rows of ``articles`` or a part of them (a boolean mask over its
+    rows), or of the whole table: through the TermRuns when the corpus's whole articles
+    table is known (the part is then positions, never a copy of the rows), else through a
+    mask over the term rows."""
 
-    def __init__(self, terms: pd.DataFrame, everything: pd.DataFrame | None, frames) -> None:
-        self.terms, self.index = terms, term_index(terms)
+    def __init__(
+        self, terms: pd.DataFrame, everything: pd.DataFrame | None, articles: pd.DataFrame
+    ) -> None:
+        self.terms, self.index, self.articles = terms, term_index(terms), articles
         self.runs = None
-        if everything is not None and all("article_pos" in f for f in frames):
+        if everything is not None and "article_pos" in articles:
             self.runs = term_runs(terms, everything)
             self.size = len(everything)
 
-    def counts(self, frame: pd.DataFrame | None) -> tuple[np.ndarray, np.ndarray]:
-        """Per vocabulary code: occurrences, and articles using it."""
-        if frame is None:
-            return self.index.total, self.index.articles
-        if self.runs is None:
-            return _counts(self.index, _rows_of(self.index, self.terms, frame))
-        return article_term_counts(self.runs, self._chosen(frame))
+    def table(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per vocabulary code, over the whole table: occurrences, and articles using it."""
+        return self.index.total, self.index.articles
 
-    def using_any(self, frame: pd.DataFrame | None) -> int:
-        """How many (known) articles of ``frame`` use any term."""
+    def counts(self, part: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """Per vocabulary code, over ``articles`` (its ``part``): occurrences, and articles
+        using it."""
         if self.runs is None:
-            rows = (
-                np.ones(len(self.terms), dtype=bool)
-                if frame is None
-                else _rows_of(self.index, self.terms, frame)
-            )
+            return _counts(self.index, self._rows(part))
+        return article_term_counts(self.runs, self._chosen(part))
+
+    def using_any(self, part: np.ndarray | None, whole_table: bool = False) -> int:
+        """How many (known) articles use any term: of ``articles`` (its ``part``), or of the
+        whole table."""
+        if self.runs is None:
+            rows = np.ones(len(self.terms), dtype=bool) if whole_table else self._rows(part)
             return _article_count(self.index, rows)
         used = np.diff(self.runs.row_start) > 0  # per article in run order
-        if frame is None:
+        if whole_table:
             return int(np.count_nonzero(used))
-        return int(np.count_nonzero(used & self._chosen(frame)[self.runs.order]))
+        return int(np.count_nonzero(used & self._chosen(part)[self.runs.order]))
 
-    def _chosen(self, frame: pd.DataFrame) -> np.ndarray:
-        positions = frame["article_pos"].to_numpy()
+    def _rows(self, part: np.ndarray | None) -> np.ndarray:
+        frame = self.articles if part is None else self.articles[part]
+        return _rows_of(self.index, self.terms, frame)
+
+    def _chosen(self, part: np.ndarray | None) -> np.ndarray:
+        positions = self.articles["article_pos"].to_numpy()
+        if part is not None:
+            positions = positions[part]
         chosen = np.zeros(self.size, dtype=bool)
         chosen[positions[(positions >= 0) & (positions < self.size)]] = True
         return chosen
@@ -649,30 +659,35 @@ def cloud_data(
     """
     if weighting not in WEIGHTINGS:
         raise ValueError(f"unknown weighting {weighting!r}; choose one of {', '.join(WEIGHTINGS)}")
-    selection = articles if outlet is None else articles[articles["source"] == outlet]
+    # The outlet's part of the selection, as a mask: its rows are only taken where the
+    # counts go through a mask over the term rows.
+    part = None
+    if outlet is not None:
+        part = (articles["source"] == outlet).to_numpy(dtype=bool, na_value=False)
+    selected = len(articles) if part is None else int(np.count_nonzero(part))
     empty = pd.Series(dtype="float64", name="weight")
-    if selection.empty:
+    if not selected:
         return CloudData(empty, ranked_terms(empty), 0, "no_articles")
-    counter = _Counter(terms, everything, (articles,))
+    counter = _Counter(terms, everything, articles)
     index = counter.index
-    total, articles_with = counter.counts(selection)
+    total, articles_with = counter.counts(part)
     # What the cloud is compared with: the whole table for the selection, the selection for
     # an outlet.
-    compared = None if outlet is None else articles
+    whole = outlet is None
     present = articles_with > 0
     if not present.any():
         weights = empty
     elif weighting == "frequency":
         weights = _ranked(_series(index, total, present))
     elif weighting == "tfidf":
-        _, doc_freq = counter.counts(compared)
+        _, doc_freq = counter.table() if whole else counter.counts(None)
         weights = _tfidf_from(
             _series(index, total, present),
             _series(index, doc_freq, doc_freq > 0),
-            counter.using_any(compared),
+            counter.using_any(None, whole_table=whole),
         )
     else:
-        compared_total, compared_articles = counter.counts(compared)
+        compared_total, compared_articles = counter.table() if whole else counter.counts(None)
         rest_total, rest_articles = compared_total - total, compared_articles - articles_with
         weights = (
             _distinctive_from(
@@ -690,7 +705,7 @@ def cloud_data(
     codes = index.vocabulary.get_indexer(table["term"])
     table["count"] = total[codes].astype("int64")
     table["articles"] = articles_with[codes].astype("int64")
-    return CloudData(weights.rename("weight"), table, len(selection), note)
+    return CloudData(weights.rename("weight"), table, selected, note)
 
 
 def outlets_by_size(articles: pd.DataFrame) -> list[str]:
