@@ -240,3 +240,20 @@ def test_counts_have_thousands_separators_in_both_languages():
     assert kwic.hits_text(23428, labels_module.Labels("en")) == "23,428 hits"
     assert kwic.hits_text(1, labels_module.Labels("en")) == "1 hit"
     assert kwic.hits_text(23428, labels_module.Labels("zh")) == "23,428 处"
+
+
+def test_a_big_text_column_is_counted_in_parts_the_same(monkeypatch):
+    """A column over the split size is counted by one thread per core, part by part, with
+    the counts of one pass, in order (a word across chunk ends cannot be: chunks are rows)."""
+    import pyarrow as pa
+
+    from dashboard.analysis import corpus as corpus_module
+
+    rows = [f"第{i}篇:朝鲜与俄罗斯会谈,会谈在平壤举行。" * (i % 4) for i in range(3000)]
+    column = pa.chunked_array([pa.array(rows[i : i + 250]) for i in range(0, 3000, 250)])
+    whole = corpus_module.count_in(column, "会谈")
+    monkeypatch.setattr(corpus_module, "_SPLIT_BYTES", 0)
+    monkeypatch.setattr(corpus_module.os, "cpu_count", lambda: 3)
+    assert len(corpus_module._parts(column)) == 3
+    assert corpus_module.count_in(column, "会谈").tolist() == whole.tolist()
+    assert whole.tolist()[:5] == [0, 2, 4, 6, 0]

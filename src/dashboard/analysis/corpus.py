@@ -8,6 +8,7 @@ arguments (st.cache_data hashes only a sample of large frames; see NOTES.md).
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -163,11 +164,58 @@ class Corpus:
             yield block, self.texts_at(block)
 
 
+# A scan of this many bytes of text or more is split between threads, one part per core:
+# Arrow's kernels let go of the GIL, so a search over a million texts (about a gigabyte)
+# uses both cores of a small host instead of one.
+_SPLIT_BYTES = 64 << 20
+_SCANNERS: list = []
+_SCANNERS_LOCK = threading.Lock()
+
+
+def _scanners():
+    """The threads that scan parts of a text column (made once, kept for the process)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with _SCANNERS_LOCK:
+        if not _SCANNERS:
+            workers = max(1, min(4, os.cpu_count() or 1))
+            _SCANNERS.append(ThreadPoolExecutor(workers, thread_name_prefix="text-scan"))
+        return _SCANNERS[0]
+
+
 def count_in(values, word: str) -> np.ndarray:
     """Occurrences of ``word`` in each of ``values`` (Arrow strings), Latin letters in any
     case; 0 for a missing value."""
+    parts = _parts(values)
+    if len(parts) > 1:
+        counted = _scanners().map(lambda part: _count(part, word), parts)
+        return np.concatenate(list(counted))
+    return _count(values, word)
+
+
+def _count(values, word: str) -> np.ndarray:
     found = pc.count_substring(values, word, ignore_case=True)
     return found.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def _parts(values) -> list:
+    """A big chunked column as one run of its chunks per core (in order), else itself."""
+    if not isinstance(values, pa.ChunkedArray) or values.num_chunks < 2:
+        return [values]
+    size = values.nbytes
+    cores = min(4, os.cpu_count() or 1)
+    if size < _SPLIT_BYTES or cores < 2:
+        return [values]
+    parts, current, filled = [], [], 0
+    for chunk in values.chunks:
+        current.append(chunk)
+        filled += chunk.nbytes
+        if filled >= size / cores and len(parts) < cores - 1:
+            parts.append(pa.chunked_array(current, type=values.type))
+            current, filled = [], 0
+    if current:
+        parts.append(pa.chunked_array(current, type=values.type))
+    return parts
 
 
 def _as_date(series: pd.Series) -> pd.Series:
