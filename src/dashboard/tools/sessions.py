@@ -98,6 +98,13 @@ async def _rerun(ws, page: str, query_string: str, timeout: float) -> tuple[floa
             kind == "delta" and fwd.delta.new_element.WhichOneof("type") == "exception"
         ):
             ok = False
+            if kind == "delta":  # said, so a failed run in the benchmark's output says why
+                exception = fwd.delta.new_element.exception
+                print(
+                    f"{page}?{query_string}: {exception.type}: {exception.message}",
+                    file=sys.stderr,
+                    flush=True,
+                )
         if kind == "script_finished":
             # 0 = finished successfully; a rerun or a stop requested meanwhile is no failure
             ok = ok and fwd.script_finished != ForwardMsg.FINISHED_WITH_COMPILE_ERROR
