@@ -26,6 +26,8 @@ def build_derived(data_dir: Path) -> float:
     overview.outlet_counts(corpus)
     overview.event_index(corpus)
     entities.mention_index(corpus)
+    for entity_type in entities.ENTITY_TYPES:
+        entities.mentions_of_type(corpus, entity_type)
     network.pair_index(corpus)
     keywords.term_index(corpus.terms)
     keywords.term_runs(corpus.terms, corpus.articles)
