@@ -184,7 +184,7 @@ def latest_events(corpus: Corpus, filters: Filters, n: int = 10) -> pd.DataFrame
         return pd.DataFrame({c: [] for c in EVENT_LIST_COLUMNS})
     index = event_index(corpus)
     rows = np.flatnonzero(keep)
-    newest = _newest_first(index.when[rows], rows)
+    newest = _newest_first(index.when[rows])
     # The first n stories of the rows newest first: found among the newest rows, taking more
     # of them until n stories are there (a story of many reports fills several places).
     wanted = max(int(n), 0) * 8
@@ -201,7 +201,7 @@ def latest_events(corpus: Corpus, filters: Filters, n: int = 10) -> pd.DataFrame
     told = keep & of_chosen[index.story]
     reports = np.bincount(index.story[told & index.first_of_story_in_article])
     their_rows = np.flatnonzero(told)
-    their_rows = their_rows[_newest_first(index.when[their_rows], their_rows)(len(their_rows))]
+    their_rows = their_rows[_newest_first(index.when[their_rows])(len(their_rows))]
     events = corpus.events.iloc[chosen].copy()
     for column, default in (("date_end", None), ("approximate", False), ("story_id", None)):
         if column not in events:
@@ -215,15 +215,16 @@ def latest_events(corpus: Corpus, filters: Filters, n: int = 10) -> pd.DataFrame
     return events[EVENT_LIST_COLUMNS].reset_index(drop=True)
 
 
-def _newest_first(days: np.ndarray, rows: np.ndarray):
-    """A function k -> the positions (into ``days``) of the k first rows newest first
-    (undated last, ties in table order: ``rows`` ascending), in that order: a partition of
+def _newest_first(days: np.ndarray):
+    """A function k -> the positions (into ``days``, rows in table order) of the k first
+    rows newest first (undated last, ties in table order), in that order: a partition of
     the k first, then a sort of those k only."""
-    undated = np.iinfo(np.int64).max // (2 * (len(rows) + 1))
+    n = len(days)
+    undated = np.iinfo(np.int64).max // (2 * (n + 1))
     day = np.where(np.isnat(days), undated, -days.astype(np.int64))
     # Unique keys (day, then place in the table), so the k first are the same as a stable
     # sort's whatever the partition does with ties.
-    key = day * (len(rows) + 1) + np.arange(len(rows))
+    key = day * (n + 1) + np.arange(n)
 
     def first(k: int) -> np.ndarray:
         if k < len(key):
