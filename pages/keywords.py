@@ -142,20 +142,9 @@ def cached_cloud(version, filters, weighting, outlet, width, per_row, _corpus, _
     the names of the outlets in it)."""
     own = [outlet] if outlet is not None else analysis.keywords.outlets_by_size(_articles)
     exclude = analysis.labels.outlet_name_terms(own, _corpus.source_names)
-    data = analysis.keywords.cloud_data(
-        _articles,
-        _corpus.terms,
-        weighting,
-        outlet,
-        top=TOP,
-        exclude=exclude,
-        everything=_corpus.articles,
-    )
-    if outlet is None and data.note == "no_contrast":
-        # The selection is the whole corpus: nothing for its distinctive words to stand out
-        # from. Its cloud shows plain frequency and says so; the outlets' clouds compare.
-        weighting = "frequency"
-        data = analysis.keywords.cloud_data(
+
+    def weighed(weighting: str) -> analysis.keywords.CloudData:
+        return analysis.keywords.cloud_data(
             _articles,
             _corpus.terms,
             weighting,
@@ -164,6 +153,13 @@ def cached_cloud(version, filters, weighting, outlet, width, per_row, _corpus, _
             exclude=exclude,
             everything=_corpus.articles,
         )
+
+    data = weighed(weighting)
+    if outlet is None and data.note == "no_contrast":
+        # The selection is the whole corpus: nothing for its distinctive words to stand out
+        # from. Its cloud shows plain frequency and says so; the outlets' clouds compare.
+        weighting = "frequency"
+        data = weighed(weighting)
     png = figures.cloud.cloud_png(
         data.weights.head(figures.cloud.MAX_CLOUD_WORDS).to_dict(),
         width,
