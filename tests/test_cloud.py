@@ -13,6 +13,7 @@ import pytest
 from PIL import Image
 
 from dashboard import analysis, cli, figures
+from dashboard.analysis import term_counts
 from dashboard.common.textnorm import to_simplified
 from dashboard.figures.style import outlet_colors
 
@@ -391,8 +392,8 @@ def test_counting_in_runs_gives_the_same_clouds(monkeypatch, piece, max_runs):
     """Filter-shaped selections (dates, outlets, relayed copies left out) and scattered
     ones, narrow and wide, counted from the TermRuns' slices (joined or not, or through a
     mask when the runs are many) give the very clouds the mask over all rows gives."""
-    monkeypatch.setattr(analysis.keywords, "_PIECE", piece)
-    monkeypatch.setattr(analysis.keywords, "_MAX_RUNS", max_runs)
+    monkeypatch.setattr(term_counts, "_PIECE", piece)
+    monkeypatch.setattr(term_counts, "_MAX_RUNS", max_runs)
     articles, terms = _random_corpus(5)
     rng = np.random.default_rng(1)
     published = pd.to_datetime(articles["published"])

@@ -6,7 +6,7 @@ each outlet, a frequency (per 10,000 counted words, or the share of the outlet's
 use it), and the z-score of the log-odds ratio with an informative Dirichlet prior (Monroe,
 Colaresi & Quinn 2008; the prior is A and B together, as in ``keywords.log_odds_z``): positive
 for terms typical of A, negative for B. Counted with the keyword clouds' per-corpus term index
-(``keywords.term_runs``): ``np.bincount`` over the slices of rows of each outlet's articles.
+(``term_counts.term_runs``): ``np.bincount`` over the slices of rows of each outlet's articles.
 
 The words counted are those of the ``terms`` table (the keyword clouds' words: stopwords and
 single characters left out), so "per 10,000 words" means per 10,000 such words. An outlet's
@@ -22,8 +22,9 @@ import pandas as pd
 
 from .corpus import Corpus
 from .filters import Filters, published_days, selected_mask, source_codes
-from .keywords import _counts, article_term_counts, term_index, term_runs, term_sentences
+from .keywords import term_sentences
 from .labels import UNKNOWN_SOURCE, outlet_name_terms
+from .term_counts import article_term_counts, counts_of_rows, term_index, term_runs
 
 MEASURES = ("per10k", "share")
 TERM_COLUMNS = [
@@ -87,7 +88,7 @@ def _outlet_counts(corpus: Corpus, article_mask: np.ndarray) -> tuple[np.ndarray
     runs = term_runs(corpus.terms, corpus.articles)
     if runs is not None:
         return article_term_counts(runs, article_mask)
-    return _counts(term_index(corpus.terms), _term_rows(corpus, article_mask))
+    return counts_of_rows(term_index(corpus.terms), _term_rows(corpus, article_mask))
 
 
 def log_odds_z(y_a: np.ndarray, y_b: np.ndarray) -> np.ndarray:

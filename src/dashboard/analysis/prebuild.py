@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from . import articles, entities, keywords, network, overview, relations, search, timeline
+from . import articles, entities, network, overview, relations, search, term_counts, timeline
 from .corpus import load_corpus
 from .filters import published_days, source_codes
 
@@ -29,8 +29,8 @@ def build_derived(data_dir: Path) -> float:
     for entity_type in entities.ENTITY_TYPES:
         entities.mentions_of_type(corpus, entity_type)
     network.pair_index(corpus)
-    keywords.term_index(corpus.terms)
-    keywords.term_runs(corpus.terms, corpus.articles)
+    term_counts.term_index(corpus.terms)
+    term_counts.term_runs(corpus.terms, corpus.articles)
     # The map's country rows and pair events; the timeline's event codes.
     relations.country_pairs(corpus.meta, corpus.mentions, corpus.entities, corpus.events)
     timeline.timeline_frame(corpus.events, corpus.meta)

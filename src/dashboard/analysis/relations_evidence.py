@@ -13,13 +13,8 @@ import pandas as pd
 
 from .filters import column_at
 from .periods import period_for, period_starts
-from .relations import (
-    MEETING_KINDS,
-    VISIT_KINDS,
-    _co_rows_in_view,
-    _event_rows,
-    pair_key,
-)
+from .relations import _co_rows_in_view, pair_key
+from .relations_events import MEETING_KINDS, VISIT_KINDS, event_rows
 
 EVIDENCE_COLUMNS = [
     "pair",
@@ -88,7 +83,7 @@ def pair_evidence(
             }
         )
     ]
-    ev = _event_rows(events, articles)
+    ev = event_rows(events, articles)
     ev = ev[ev["pair"] == key]
     if not ev.empty:
         kind = ev["kind"].where(~ev["kind"].isin(MEETING_KINDS), "meeting")

@@ -15,7 +15,8 @@ import plotly.graph_objects as go
 
 from ..analysis.countries import topojson_centroids
 from ..analysis.labels import Labels
-from ..analysis.relations import COUNTRY_COLUMNS, MEASURES, PAIR_COLUMNS, VISIT_KINDS, rank_pairs
+from ..analysis.relations import COUNTRY_COLUMNS, MEASURES, PAIR_COLUMNS, rank_pairs
+from ..analysis.relations_events import VISIT_KINDS
 from . import style
 from .geo import arrowhead, fit_view, great_circle_point
 
