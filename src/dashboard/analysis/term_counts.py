@@ -101,18 +101,19 @@ def term_runs(terms: pd.DataFrame, articles: pd.DataFrame) -> TermRuns | None:
     """The TermRuns of a corpus's terms, ``articles`` being the whole articles table (rows in
     ``article_pos`` order); None when the rows are not in article order (a table that was
     not prepared), where the counts go through a mask over the rows."""
-    index = term_index(terms)
-    positions = articles["article_pos"].to_numpy() if "article_pos" in articles else None
-    if (
-        index.rows_per_article is None
-        or positions is None
-        or not np.array_equal(positions, np.arange(len(articles)))
-        or len(index.rows_per_article) > len(articles) + 1
-    ):
+    if "article_pos" not in articles:
         return None
+    index = term_index(terms)
 
-    def build(terms: pd.DataFrame, articles: pd.DataFrame) -> TermRuns:
+    def build(terms: pd.DataFrame, articles: pd.DataFrame) -> TermRuns | None:
         n = len(articles)
+        # Checked once per pair of tables (the answer is kept like the runs).
+        if (
+            index.rows_per_article is None
+            or not np.array_equal(articles["article_pos"].to_numpy(), np.arange(n))
+            or len(index.rows_per_article) > n + 1
+        ):
+            return None
         per_article = np.zeros(n, dtype=np.int64)  # rows of each article (slot 0 is unknowns)
         per_article[: len(index.rows_per_article) - 1] = index.rows_per_article[1:]
         first = int(index.rows_per_article[0])  # rows of unknown articles come first
