@@ -171,15 +171,6 @@ def _country_products(mentions: pd.DataFrame, entities: pd.DataFrame) -> tuple:
     return derived("relations.country_products", build, mentions, entities)
 
 
-def _country_rows_in_view(
-    mentions: pd.DataFrame, entities: pd.DataFrame, articles: pd.DataFrame
-) -> pd.DataFrame:
-    """The country mention rows of the articles in view, ready to count."""
-    if mentions is None or mentions.empty:
-        return _country_mentions_rows(mentions, entities)
-    return in_view(_country_products(mentions, entities)[0], articles)
-
-
 def country_mentions(
     articles: pd.DataFrame,
     mentions: pd.DataFrame,
