@@ -111,21 +111,22 @@ def _kept(run: tuple[Path, str], name: str, build, frames):
     return decode(arrays, layout)
 
 
-def memo_get(cache: dict, key: tuple, corpus: Corpus) -> np.ndarray | None:
-    """The value ``memo_put`` kept under ``key`` for this very corpus (a weak reference: a
-    new corpus that got a dead one's id never sees its arrays); None when there is none."""
+def memo_get(cache: dict, key: tuple, owner):
+    """The value ``memo_put`` kept under ``key`` for this very ``owner`` (a corpus, a
+    per-corpus structure; held by a weak reference, so a new one that got a dead one's id
+    never sees its values); None when there is none."""
     hit = cache.get(key)
-    return hit[1] if hit is not None and hit[0]() is corpus else None
+    return hit[1] if hit is not None and hit[0]() is owner else None
 
 
-def memo_put(cache: dict, key: tuple, corpus: Corpus, value: np.ndarray, limit: int = 64) -> None:
-    """Keep ``value`` for ``corpus`` under ``key``; past ``limit`` entries, the oldest go."""
+def memo_put(cache: dict, key: tuple, owner, value, limit: int = 64) -> None:
+    """Keep ``value`` for ``owner`` under ``key``; past ``limit`` entries, the oldest go."""
     while len(cache) >= limit:
         try:
             cache.pop(next(iter(cache)))
         except (StopIteration, KeyError, RuntimeError):  # another session emptied it meanwhile
             break
-    cache[key] = (weakref.ref(corpus), value)
+    cache[key] = (weakref.ref(owner), value)
 
 
 def selected_mask(corpus: Corpus, filters: Filters) -> np.ndarray:

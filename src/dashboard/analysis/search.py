@@ -23,7 +23,7 @@ import pandas as pd
 
 from ..common.textnorm import to_simplified
 from .corpus import Corpus, count_in
-from .filters import Filters, arrow_strings, column_at, derived, selected_mask
+from .filters import Filters, arrow_strings, column_at, derived, memo_get, memo_put, selected_mask
 
 MAX_TERMS = 8  # words of one query (more are ignored)
 MAX_QUERY = 200  # characters of a query
@@ -117,7 +117,7 @@ def title_apart(corpus: Corpus) -> np.ndarray:
     return derived("search.title_apart", build, corpus.articles)
 
 
-_RESULTS: dict[tuple, tuple[weakref.ref, SearchResult]] = {}
+_RESULTS: dict[tuple, tuple] = {}
 
 
 def search_articles(
@@ -129,13 +129,12 @@ def search_articles(
     terms = query_terms(query)
     order = order if order in ORDERS else ORDERS[0]
     key = (id(corpus), filters, terms, order)
-    hit = _RESULTS.get(key)
-    if hit is not None and hit[0]() is corpus:
-        return hit[1]
+    hit = memo_get(_RESULTS, key, corpus)
+    if hit is not None:
+        return hit
     result = _search(corpus, filters, terms, order)
-    if len(_RESULTS) >= 4:  # the list and the reader ask for the same few; each holds rows
-        _RESULTS.pop(next(iter(_RESULTS)))
-    _RESULTS[key] = (weakref.ref(corpus), result)
+    # The list and the reader ask for the same few; each holds rows.
+    memo_put(_RESULTS, key, corpus, result, limit=4)
     return result
 
 
