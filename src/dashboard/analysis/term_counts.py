@@ -5,14 +5,12 @@ counts of a selection's rows through either. Used by ``keywords`` and ``compare`
 from __future__ import annotations
 
 import hashlib
-import threading
-import weakref
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from .filters import codes_of, derived, rows_in
+from .filters import codes_of, derived, memo_get, memo_put, rows_in
 
 
 @dataclass(frozen=True)
@@ -163,10 +161,9 @@ def term_runs(terms: pd.DataFrame, articles: pd.DataFrame) -> TermRuns | None:
 
 # The counts of the last selections (a page's clouds count the same selection several times:
 # the whole selection's cloud, then each outlet's compared with it). Keyed by the TermRuns and
-# a digest of the article mask (with a weak reference, so a recycled id never matches);
-# values are per-vocabulary arrays, so few are kept.
-_RUN_COUNTS: dict[tuple, tuple[weakref.ref, tuple[np.ndarray, np.ndarray]]] = {}
-_RUN_COUNTS_LOCK = threading.Lock()
+# a digest of the article mask; values are per-vocabulary arrays, so few are kept.
+_RUN_COUNTS: dict[tuple, tuple] = {}
+_RUN_COUNTS_KEPT = 16
 
 
 def article_term_counts(runs: TermRuns, chosen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -177,10 +174,9 @@ def article_term_counts(runs: TermRuns, chosen: np.ndarray) -> tuple[np.ndarray,
     selections cost the least."""
     in_order = chosen[runs.order]
     key = (id(runs), hashlib.blake2b(np.packbits(in_order).tobytes(), digest_size=16).digest())
-    with _RUN_COUNTS_LOCK:
-        hit = _RUN_COUNTS.get(key)
-    if hit is not None and hit[0]() is runs:
-        return hit[1]
+    hit = memo_get(_RUN_COUNTS, key, runs)
+    if hit is not None:
+        return hit
     edges = np.flatnonzero(np.diff(in_order.view(np.int8), prepend=0, append=0))
     starts, ends = runs.row_start[edges[0::2]], runs.row_start[edges[1::2]]
     if int((ends - starts).sum()) * 2 > len(runs.term):
@@ -193,10 +189,7 @@ def article_term_counts(runs: TermRuns, chosen: np.ndarray) -> tuple[np.ndarray,
         counts = _counted_runs(runs, starts, ends, in_order)
     for values in counts:
         values.setflags(write=False)  # shared between the callers that count this selection
-    with _RUN_COUNTS_LOCK:  # sessions are threads
-        if len(_RUN_COUNTS) >= 16:
-            _RUN_COUNTS.pop(next(iter(_RUN_COUNTS)))
-        _RUN_COUNTS[key] = (weakref.ref(runs), counts)
+    memo_put(_RUN_COUNTS, key, runs, counts, limit=_RUN_COUNTS_KEPT)
     return counts
 
 
@@ -207,12 +200,7 @@ def _counted_runs(
     articles = np.zeros(size, dtype=np.int64)
     if len(starts) > _MAX_RUNS:
         rows = np.repeat(in_order, np.diff(runs.row_start))
-        articles += np.bincount(runs.term[rows], minlength=size)
-        repeated = rows[runs.repeated]
-        extra = np.bincount(
-            runs.term[runs.repeated[repeated]], weights=runs.extra[repeated], minlength=size
-        )
-        return articles + extra, articles
+        return _masked_counts(runs.term, runs.repeated, runs.extra, size, rows)
     pieces: list[np.ndarray] = []
     waiting = 0
     for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
@@ -261,13 +249,18 @@ def counts_of_rows(index: TermIndex, rows: np.ndarray) -> tuple[np.ndarray, np.n
 
 
 def _counted(index: TermIndex, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    size = len(index.vocabulary)
-    articles = np.bincount(index.term[rows], minlength=size)
-    repeated = index.repeated[rows[index.repeated]] if len(index.repeated) else index.repeated
-    extra = np.bincount(
-        index.term[repeated], weights=index.extra[rows[index.repeated]], minlength=size
-    )
-    return articles + extra, articles
+    return _masked_counts(index.term, index.repeated, index.extra, len(index.vocabulary), rows)
+
+
+def _masked_counts(
+    term: np.ndarray, repeated: np.ndarray, extra: np.ndarray, size: int, rows: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per code: occurrences and rows among the ``rows`` (a mask) of codes ``term``, whose
+    rows ``repeated`` count ``extra`` more (a TermIndex's or a TermRuns' arrays)."""
+    articles = np.bincount(term[rows], minlength=size)
+    chosen = rows[repeated]
+    more = np.bincount(term[repeated[chosen]], weights=extra[chosen], minlength=size)
+    return articles + more, articles
 
 
 def articles_counted(index: TermIndex, rows: np.ndarray) -> int:
