@@ -33,6 +33,7 @@ from .countries import country_coords
 from .filters import derived, rows_in
 from .labels import Labels
 from .relations_events import (
+    chosen_in_blocks,
     event_parts,
     event_rows,
     in_view,
@@ -331,16 +332,14 @@ def _co_counts(
     if not isinstance(co.get("pair", pd.Series()).dtype, pd.CategoricalDtype) or "when" not in co:
         return None
     blocks = _co_blocks(mentions, entities)
-    chosen = np.flatnonzero(rows_in(co, articles)[blocks.order]) if len(co) else blocks.order
-    lo = np.searchsorted(chosen, blocks.starts[:-1])
-    hi = np.searchsorted(chosen, blocks.starts[1:])
-    dated_hi = np.searchsorted(chosen, blocks.dated_end)
+    rows = rows_in(co, articles) if len(co) else np.zeros(0, dtype=bool)
+    at, lo, hi, dated_hi = chosen_in_blocks(blocks.order, blocks.starts, blocks.dated_end, rows)
     present = np.flatnonzero(hi > lo)
     dated = dated_hi[present] > lo[present]
     first = np.full(len(present), np.datetime64("NaT"), dtype=blocks.when.dtype)
     last = first.copy()
-    first[dated] = blocks.when[chosen[lo[present][dated]]]
-    last[dated] = blocks.when[chosen[dated_hi[present][dated] - 1]]
+    first[dated] = blocks.when[at[lo[present][dated]]]
+    last[dated] = blocks.when[at[dated_hi[present][dated] - 1]]
     return pd.DataFrame(
         {
             "co_mentions": (hi - lo)[present].astype(np.int64),

@@ -135,12 +135,27 @@ def _span(pair, when, precision, approximate) -> pd.DataFrame:
     )
 
 
+def chosen_in_blocks(
+    order: np.ndarray, starts: np.ndarray, dated_end: np.ndarray, chosen: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Where the ``chosen`` rows (a mask) fall among rows kept by block (a pair), then date
+    (undated last): ``at``, their places in ``order``, ascending; and per block (``starts``:
+    where each begins in ``order``, one more at the end; ``dated_end``: where its dated rows
+    end) the first of them, one past the last and one past the last dated, as places in
+    ``at``. Three binary searches a block instead of a sort and a groupby."""
+    at = np.flatnonzero(chosen[order])
+    return (
+        at,
+        np.searchsorted(at, starts[:-1]),
+        np.searchsorted(at, starts[1:]),
+        np.searchsorted(at, dated_end),
+    )
+
+
 def _span_by_pair(codes: PairEventCodes, chosen: np.ndarray) -> pd.DataFrame:
     """``_span`` of the chosen rows, from the rows by pair and date: per pair with a dated
     row, the first and the last (ties: the first and the last in the table)."""
-    at = np.flatnonzero(chosen[codes.by_pair])
-    lo = np.searchsorted(at, codes.pair_starts[:-1])
-    hi = np.searchsorted(at, codes.pair_dated_end)
+    at, lo, _, hi = chosen_in_blocks(codes.by_pair, codes.pair_starts, codes.pair_dated_end, chosen)
     present = np.flatnonzero(hi > lo)
     first = codes.by_pair[at[lo[present]]]
     last = codes.by_pair[at[hi[present] - 1]]
