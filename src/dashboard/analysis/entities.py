@@ -193,7 +193,7 @@ def entity_counts_by_outlet(
     source, sources = source_codes(corpus)
     per_outlet = np.bincount(source[selected], minlength=len(sources))
     present = np.flatnonzero(per_outlet)
-    code_of = _code_lookup(index)
+    code_of = entity_codes(index)
     wanted = [e for e in entity_ids if e in code_of]
     if not wanted or not len(present):
         return pd.DataFrame({c: [] for c in columns})
@@ -226,7 +226,7 @@ def entity_counts_by_outlet(
     return out.sort_values(["entity_id", "source"]).reset_index(drop=True)
 
 
-def _code_lookup(index: MentionIndex) -> dict[str, int]:
+def entity_codes(index: MentionIndex) -> dict[str, int]:
     """entity_id -> its code in the MentionIndex, once per index."""
     return derived(
         "entities.code_lookup",
@@ -272,7 +272,7 @@ def entity_trend(
     bins = _period_range(starts.min(), starts.max(), period)
     bin_of = np.searchsorted(bins, starts)
     period_articles = np.bincount(bin_of, minlength=len(bins))
-    code_of = _code_lookup(index)
+    code_of = entity_codes(index)
     distinct = [e for e in dict.fromkeys(entity_ids) if e in code_of]
     rows, slot = _rows_of_entities(corpus, filters, [code_of[e] for e in distinct])
     day = index.day[rows]

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .corpus import Corpus
-from .entities import SENTENCE_COLUMNS, mention_index, newest_sentences_first
+from .entities import SENTENCE_COLUMNS, entity_codes, mention_index, newest_sentences_first
 from .filters import (
     Filters,
     article_positions,
@@ -261,7 +261,7 @@ def edge_sentences(corpus: Corpus, filters: Filters, a: str, b: str) -> pd.DataF
     entities' mentions in the sentence, for ``entities.marks_of_rows``)."""
     index = mention_index(corpus)
     pairs = pair_index(corpus)
-    codes = {e: c for c, e in enumerate(index.entity_ids.tolist())}
+    codes = entity_codes(index)
     if a not in codes or b not in codes or a == b:
         return _empty(SENTENCE_COLUMNS)
     ca, cb = sorted((codes[a], codes[b]))
