@@ -30,8 +30,9 @@ from dashboard.tools.synth import generate
 
 ROOT = Path(__file__).resolve().parents[1]
 DASK = Path(sys.executable).with_name("dask")
-# The workers import this checkout's package, not whichever one the environment installed.
-ENV = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+# The workers import this checkout's package, not whichever one the environment installed,
+# and this module (for the slow task below) as the tests import it.
+ENV = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT / "tests")])}
 START_TIMEOUT_S = 30
 
 
@@ -66,7 +67,8 @@ def assert_same_tables(got: dict, want: dict) -> None:
 @contextmanager
 def dask_processes(tmp_path: Path, n_workers: int = 2):
     """A ``dask scheduler`` and ``n_workers`` ``dask worker`` processes on 127.0.0.1, on free
-    ports; yields (address, {worker name: Popen}). Stopped on the way out, failed or not."""
+    ports; yields (address, {worker name: Popen}, a function that starts one more worker).
+    Stopped on the way out, failed or not."""
     from distributed import Client
 
     scheduler_file = tmp_path / "scheduler.json"
@@ -96,17 +98,23 @@ def dask_processes(tmp_path: Path, n_workers: int = 2):
         address = json.loads(scheduler_file.read_text())["address"]
         # No nanny: the worker is the process itself, so killing it removes the worker
         # (a nanny would start a new one).
-        workers = {}
-        for i in range(n_workers):
-            proc = start(
+        workers: dict[str, subprocess.Popen] = {}
+
+        def start_worker() -> str:
+            """One more worker, joined to the scheduler: its name."""
+            name = f"w{len(workers)}"
+            workers[name] = start(
                 "worker", *common, "--host", "127.0.0.1", "--nthreads", "1", "--no-nanny",
-                "--no-dashboard", "--name", f"w{i}", "--death-timeout", "30",
-                "--local-directory", str(tmp_path / f"w{i}"),
+                "--no-dashboard", "--name", name, "--death-timeout", "30",
+                "--local-directory", str(tmp_path / name),
             )  # fmt: skip
-            workers[f"w{i}"] = proc
-        with Client(address, timeout=START_TIMEOUT_S, set_as_default=False) as client:
-            client.wait_for_workers(n_workers, timeout=START_TIMEOUT_S)
-        yield address, workers
+            with Client(address, timeout=START_TIMEOUT_S, set_as_default=False) as client:
+                client.wait_for_workers(len(workers), timeout=START_TIMEOUT_S)
+            return name
+
+        for _ in range(n_workers):
+            start_worker()
+        yield address, workers, start_worker
     finally:
         for proc in reversed(procs):
             if proc.poll() is None:
@@ -148,7 +156,7 @@ def test_a_scheduler_and_two_workers_over_tcp_give_the_same_tables(raw, one_proc
     """(c) ``dask scheduler`` and two ``dask worker`` processes, reached by the command line's
     ``--scheduler``."""
     out = tmp_path / "out"
-    with dask_processes(tmp_path) as (address, _workers):
+    with dask_processes(tmp_path) as (address, _workers, _start):
         done = subprocess.run(
             [sys.executable, "-m", "dashboard", "ingest", *map(str, raw), "--out", str(out)]
             + ["--quiet", "--scheduler", address],
@@ -208,7 +216,7 @@ def test_a_worker_killed_mid_ingestion_the_run_completes_with_the_same_tables(
     from distributed import Client
 
     out = tmp_path / "out"
-    with dask_processes(tmp_path) as (address, workers):
+    with dask_processes(tmp_path) as (address, workers, _start):
 
         def kill(watcher, busy):
             name = watcher.scheduler_info()["workers"].get(busy[0], {}).get("name")
@@ -234,7 +242,7 @@ def test_a_chunk_the_scheduler_cancels_is_sent_again_while_workers_remain(
     from distributed import Future
 
     out = tmp_path / "out"
-    with dask_processes(tmp_path) as (address, _workers):
+    with dask_processes(tmp_path) as (address, _workers, _start):
 
         def cancel(watcher, busy):
             chunk = next((k for k in busy[1] if str(k).startswith("_run_chunk")), None)
@@ -245,6 +253,40 @@ def test_a_chunk_the_scheduler_cancels_is_sent_again_while_workers_remain(
         report, _cancelled = ingest_disturbed(address, raw, out, cancel)
         assert report.articles == one_process["articles"].num_rows
     assert_same_tables(published(out), one_process)
+
+
+def slow_echo(seconds: float, chunk: list) -> list:
+    """A task for the engine's map: its chunk back, after ``seconds``."""
+    time.sleep(seconds)
+    return list(chunk)
+
+
+def test_the_context_lost_with_the_worker_that_held_its_only_copy_is_sent_again(tmp_path):
+    """The map's context is on one worker only (a worker that joined after it was sent has
+    none; and Dask's memory manager drops extra copies of data no task waits on: two became
+    one within seconds). That worker killed: every chunk still waiting on the context is
+    cancelled at once ("already forgotten"), more of them than the fresh copies the engine
+    may send. The map still completes on the worker that joined, every chunk in order."""
+    from distributed import Client
+
+    items = list(range(48))  # 4 chunks a worker, 12 of 4: several in flight at a time
+    with (
+        dask_processes(tmp_path, n_workers=1) as (address, workers, start_worker),
+        Client(address, set_as_default=False) as watcher,
+    ):
+        engine = DaskEngine(scheduler=address)
+        engine.workers = 3  # as if three cores: more chunks than the one worker runs at once
+        chunks = engine.iter_chunks(slow_echo, items, 0.3)
+        got = list(next(chunks))  # the map is running: the other chunks wait on the context
+        joined = start_worker()
+        held = {k: v for k, v in watcher.who_has().items() if k.startswith("bytes-")}
+        assert len(held) == 1 and len(next(iter(held.values()))) == 1  # one copy
+        workers["w0"].send_signal(signal.SIGKILL)
+        for chunk in chunks:
+            got.extend(chunk)
+        engine.close()
+        assert list(watcher.scheduler_info()["workers"].values())[0]["name"] == joined
+    assert got == items
 
 
 def test_a_local_cluster_takes_no_port_another_cluster_holds(raw, one_process, tmp_path):

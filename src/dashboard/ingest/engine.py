@@ -41,7 +41,9 @@ MAX_CHUNK = 500
 # Chunks submitted ahead of the one being read, per worker: enough to keep every worker busy,
 # few enough that finished results do not pile up on the workers.
 AHEAD_PER_WORKER = 3
-# Chunks sent again in one map when the scheduler cancelled them while workers remain.
+# Fresh copies of a map's context sent when the scheduler cancelled chunks while workers
+# remain: each copy serves every chunk sent after it, so one lost copy (which cancels every
+# chunk still waiting on it) costs one, however many chunks it cancelled.
 RESUBMITS = 3
 # How long to wait for a named scheduler before giving up with a message.
 CONNECT_TIMEOUT_S = 20
@@ -221,17 +223,20 @@ class DaskEngine(Engine):
         bounds = chunk_bounds(len(items), self.workers)
         token = uuid.uuid4().hex
         context_bytes = _pickled(context)
-        # On every worker, so a worker that dies takes no only copy with it.
+        # Sent to every worker, yet a worker that dies can take the only copy with it: a
+        # worker that joined later has none, and Dask's memory manager drops the extra copies
+        # of data no waiting task needs (two became one within 4 s). Every chunk waiting on
+        # the lost copy is then cancelled ("already forgotten") and sent again below.
         shared = [client.scatter([context_bytes], broadcast=True, hash=False)[0]]
         ahead = max(2, self.workers * AHEAD_PER_WORKER)
-        pending: deque = deque()  # (bound, future), in input order
+        pending: deque = deque()  # (bound, future, index of its copy in shared), input order
         queued = iter(bounds)
-        resubmits = 0
 
         def submit(bound: tuple[int, int]):
             start, stop = bound
             chunk = _pickled(items[start:stop])
-            return bound, client.submit(_run_chunk, func, token, shared[-1], chunk, pure=False)
+            future = client.submit(_run_chunk, func, token, shared[-1], chunk, pure=False)
+            return bound, future, len(shared) - 1
 
         def submit_next() -> None:
             bound = next(queued, None)
@@ -242,7 +247,7 @@ class DaskEngine(Engine):
             for _ in range(ahead):
                 submit_next()
             while pending:
-                bound, future = pending.popleft()
+                bound, future, copy = pending.popleft()
                 try:
                     result = future.result()
                 except KilledWorker as exc:
@@ -252,13 +257,25 @@ class DaskEngine(Engine):
                     ) from exc
                 except CancelledError as exc:
                     # A worker killed mid-task can leave a task "forgotten" by the scheduler
-                    # (seen under load): while the cluster still has workers, send the chunk
-                    # again with a fresh copy of the context. Otherwise the scheduler left.
-                    if resubmits < RESUBMITS and _has_workers(client):
-                        resubmits += 1
-                        shared.append(
-                            client.scatter([context_bytes], broadcast=True, hash=False)[0]
-                        )
+                    # (the context's only copy died with it, or the scheduler lost track
+                    # under load): while the cluster still has workers, send the chunk again,
+                    # with a fresh copy of the context when it used the newest one (the other
+                    # chunks the same loss cancelled reuse that copy). Otherwise the
+                    # scheduler left.
+                    newest = copy == len(shared) - 1
+                    if (not newest or len(shared) <= RESUBMITS) and _has_workers(client):
+                        if newest:
+                            shared.append(
+                                client.scatter([context_bytes], broadcast=True, hash=False)[0]
+                            )
+                            # The chunks still waiting on the lost copy went with it: send
+                            # them all now, so the workers stay busy while this one runs.
+                            for i in range(len(pending)):
+                                waiting = pending[i]
+                                if waiting[2] <= copy and waiting[1].status != "finished":
+                                    waiting[1].release()
+                                    pending[i] = submit(waiting[0])
+                        future.release()
                         pending.appendleft(submit(bound))
                         continue
                     raise EngineError(
@@ -269,10 +286,10 @@ class DaskEngine(Engine):
                 submit_next()
                 yield pickle.loads(result)
         finally:
-            for _bound, future in pending:
+            for _bound, future, _copy in pending:
                 future.cancel()
-            for copy in shared:
-                copy.release()
+            for held in shared:
+                held.release()
             with suppress(Exception):  # a worker that died has nothing left to forget
                 client.run(_forget_context, token, on_error="ignore")
 
