@@ -289,9 +289,9 @@ def test_periods_and_windows(text, expr, first, last, precision):
         ("总统年初访问了越南", "年初", "2024-01-01", "2024-02-29"),
         ("总统2023年初访问中国", "2023年初", "2023-01-01", "2023-02-28"),
         ("截至去年底两国贸易额增长", "去年底", "2023-11-01", "2023-12-31"),
-        ("首相预定本月底卸任", "本月底", "2024-07-21", "2024-07-31"),
-        ("总统6月底就职", "6月底", "2024-06-21", "2024-06-30"),
-        ("总统9月初访问印尼", "9月初", "2024-09-01", "2024-09-10"),
+        ("首相预定本月底卸任", "本月底", "2024-07-25", "2024-07-31"),
+        ("总统6月底就职", "6月底", "2024-06-25", "2024-06-30"),
+        ("总统9月初访问印尼", "9月初", "2024-09-01", "2024-09-05"),
         ("去年9月中旬主席访问印度", "去年9月中旬", "2023-09-11", "2023-09-20"),
         ("1999年7月下旬双方会晤", "1999年7月下旬", "1999-07-21", "1999-07-31"),
         ("上旬外长访问了东京", "上旬", "2024-07-01", "2024-07-10"),
@@ -318,6 +318,16 @@ def test_vague_periods_are_approximate_windows(text, expr, first, last):
 def test_ago_windows_hold_the_day_that_long_ago(text, expr, about):
     t = only(text, FRIDAY, expr)
     assert t.approximate and t.date <= D(about) <= t.date_end < D(FRIDAY)
+
+
+def test_counted_weeks_are_the_calendar_week_that_far_away():
+    """As 上周 / 下周 are: Monday to Sunday. Three weeks before Friday 07-19 is Friday 06-28
+    (its week 06-24..06-30); four weeks after it Friday 08-16 (08-12..08-18)."""
+    assert span("三周前外长访问首尔", "三周前") == ("2024-06-24", "2024-06-30", "month", True)
+    assert span("双方商定4周后再次会晤", "4周后")[:2] == ("2024-08-12", "2024-08-18")
+    assert span("4个星期之后双方再次会晤", "4个星期之后")[:2] == ("2024-08-12", "2024-08-18")
+    # More than two weeks: from three weeks back to two, not a calendar week.
+    assert span("两周多前两国外长通话", "两周多前")[:2] == ("2024-06-28", "2024-07-05")
 
 
 def test_year_and_month_words_count_from_the_date_just_mentioned():

@@ -67,9 +67,11 @@ def _month_part(y: int, mo: int, p) -> tuple:
     if p["xun"]:
         lo, hi = {"上": (1, 10), "中": (11, 20), "下": (21, end.day)}[p["xun"]]
         return date(y, mo, lo), date(y, mo, hi), True
+    # 月初 and 月底 are the first and last few days (5 and 6-7), narrower than 上旬 / 下旬: as
+    # the peer library JioNLP's own tests read them.
     if p["beg"]:
-        return date(y, mo, 1), date(y, mo, 10), True
-    return date(y, mo, 21), end, True  # 月底 / 月末
+        return date(y, mo, 1), date(y, mo, 5), True
+    return date(y, mo, 25), end, True  # 月底 / 月末
 
 
 def _r_period_part(m, c):

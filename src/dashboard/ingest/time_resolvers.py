@@ -343,7 +343,7 @@ def _shift(d: date, unit: str, x: float) -> date:
 
 
 def _r_ago(m, c):
-    """3天前 (a day), 两周前 / 一个月前 (a window around that day), 三年前 (that calendar year),
+    """3天前 (a day), 两周前 (that calendar week), 一个月前 (a window around that day), 三年前 (that calendar year),
     三个多月前 (from four months back to three)."""
     q = _quantity(m)
     if q is None:
@@ -365,13 +365,23 @@ def _r_ago(m, c):
             return None
         d = a - timedelta(days=int(lo))
         return d, d, "day", False, "dispatch"
+    if unit == "w" and lo == int(lo):
+        return _calendar_week(m, _shift(a, unit, -lo), "dispatch")
     center = _shift(a, unit, -lo)
     half = {"w": max(2, round(2 * lo)), "m": max(7, round(15 * lo)), "y": 91}[unit]
     return _window(m, center - timedelta(days=half), center + timedelta(days=half), "dispatch")
 
 
+def _calendar_week(m, day: date, basis: str) -> tuple:
+    """三周前, 4周后: the calendar week (Monday to Sunday) that holds the day that many weeks
+    away, as for 上周 and 下周 (and as the peer library JioNLP reads them)."""
+    monday = day - timedelta(days=day.weekday())
+    return _window(m, monday, monday + timedelta(days=6), basis)
+
+
 def _r_after(m, c):
-    """两天后 (a day), 两周后 / 三个月后 (a window), counted from the date just mentioned.
+    """两天后 (a day), 两周后 (that calendar week), 三个月后 (a window), counted from the date
+    just mentioned.
     Years after (五年后) are left alone: in news they are plans or lengths, seldom a date."""
     q = _quantity(m)
     if q is None or m["unit"] == "年":
@@ -385,6 +395,8 @@ def _r_after(m, c):
             return None
         d = base + timedelta(days=int(lo))
         return d, d, "day", False, "passage"
+    if unit == "w" and lo == int(lo):
+        return _calendar_week(m, _shift(base, unit, lo), "passage")
     center = _shift(base, unit, lo)
     half = {"w": max(2, round(2 * lo)), "m": max(7, round(15 * lo))}[unit]
     return _window(m, center - timedelta(days=half), center + timedelta(days=half), "passage")
