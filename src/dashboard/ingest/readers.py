@@ -19,11 +19,12 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 
 from .report import IngestReport
+from .saved_pages import MHTML_SUFFIXES, ArchiveError, mhtml_page, saved_url
 
 PAGE_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 RECORD_SUFFIXES = {".jsonl", ".ndjson", ".json", ".csv"}
-SUPPORTED = PAGE_SUFFIXES | HTML_SUFFIXES | RECORD_SUFFIXES
+SUPPORTED = PAGE_SUFFIXES | HTML_SUFFIXES | MHTML_SUFFIXES | RECORD_SUFFIXES
 
 # Field-name variants seen in news exports, mapped onto the record fields we use.
 FIELD_ALIASES = {
@@ -277,13 +278,16 @@ def read_file(
     except OSError as exc:
         report.reject(rel, None, f"cannot read file: {exc.strerror or exc}")
         return
+    suffix = file.suffix.lower()
+    if suffix in MHTML_SUFFIXES:
+        yield from _read_mhtml(rel, data, report)
+        return
     try:
         text, encoding = decode_bytes(data)
     except DecodeError as exc:
         report.reject(rel, None, str(exc))
         return
     report.documents_read += 1
-    suffix = file.suffix.lower()
     # A page saved as its HTML source under a text name is read as HTML.
     if suffix in PAGE_SUFFIXES and not _is_markup(text):
         yield RawDocument(rel, "page", text, encoding)
@@ -326,7 +330,7 @@ def _read_html(rel: str, html: str, encoding: str, report: IngestReport) -> RawD
         "title": result.title or "",
         "source": result.sitename or "",
         "published": result.date or "",
-        "url": result.url or "",
+        "url": result.url or saved_url(html),
     }
     meta["masthead"] = _masthead_text(html)
     text = result.text
@@ -335,6 +339,28 @@ def _read_html(rel: str, html: str, encoding: str, report: IngestReport) -> RawD
     if title and title not in text[: len(title) + 200]:
         text = f"{title}\n{text}"
     return RawDocument(rel, "page", text, encoding, meta=meta, is_html=True)
+
+
+def _read_mhtml(rel: str, data: bytes, report: IngestReport) -> Iterator[RawDocument]:
+    """The page inside a web archive, read as HTML, with the address it was saved from."""
+    try:
+        html_bytes, charset, address = mhtml_page(data)
+    except ArchiveError as exc:
+        report.reject(rel, None, str(exc))
+        return
+    try:
+        html, encoding = html_bytes.decode(charset), charset
+    except (LookupError, TypeError, UnicodeDecodeError):  # none declared, or declared wrong
+        try:
+            html, encoding = decode_bytes(html_bytes)
+        except DecodeError as exc:
+            report.reject(rel, None, str(exc))
+            return
+    report.documents_read += 1
+    doc = _read_html(rel, html, encoding, report)
+    if doc is not None:
+        doc.meta["url"] = doc.meta["url"] or address
+        yield doc
 
 
 def _masthead_text(html: str) -> str:
