@@ -53,8 +53,12 @@ def outlet(text: str, **kw) -> str | None:
         (f"访欧纪实\n新华社记者王某某\n2024年05月13日 来源：人民网\n{BODY}{BODY}", "Xinhua"),
         # the source inside a date line
         (f"两国外长举行会谈\n发布时间：2016-03-02 10:11 来源：新华网 作者：某某\n{BODY}", "Xinhua"),
-        # the opening names it
+        # the opening names it; also under a title read as a paragraph (a question mark)
         (f"央视新闻客户端消息，俄罗斯外长当天抵达北京。{BODY}", "CCTV"),
+        (
+            f"两国外长时隔五年再会晤?\n中新網消息,據外媒報道,俄罗斯外长抵达北京。{BODY}",
+            "China News Service",
+        ),
         # a closing attribution
         (f"俄乌代表团在伊斯坦布尔举行会谈。{BODY}（央视新闻）", "CCTV"),
         (f"外长会谈取得成果。{BODY}\n据中新社", "China News Service"),

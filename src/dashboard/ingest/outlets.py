@@ -365,8 +365,13 @@ def article_outlet(
         (_labelled(ln.simplified, registry) for ln in head if len(ln.simplified) <= 80),
         # a bracketed masthead at the head: 【有线新闻】, 【大纪元2019年1月9日讯】, (观察者网讯)
         (named(m["x"], registry) for ln in head if (m := _HEAD_BRACKET.match(ln.simplified))),
-        # the first sentence opening with the outlet: 央视新闻客户端消息，
-        (named(m["x"], registry) for m in [_OPENING.match(body.simplified) if body else None] if m),
+        # the first sentence opening with the outlet: 央视新闻客户端消息， (the second
+        # paragraph too, after a title read as a paragraph: one that ends with a question mark)
+        (
+            named(m["x"], registry)
+            for ln in _first_paragraphs(lines, start)
+            if (m := _OPENING.match(ln.simplified))
+        ),
         # a closing attribution: (央视新闻), （中央社）, 来源：新华社, 据中新社
         (_closing(s, registry) for s in tail),
         # the outlet and its date opening a line: 中央社  2022/12/23, 法新社 2022-11-04 (after
@@ -380,6 +385,14 @@ def article_outlet(
         if outlet is not None:
             return outlet, place
     return None, place
+
+
+def _first_paragraphs(lines: list[Line], start: int) -> list[Line]:
+    """The first paragraph, and the next one when the first is as short as a title."""
+    paragraphs = [ln for ln in lines[start:] if ln.kind in ("body", "dateline")][:2]
+    return (
+        paragraphs if paragraphs and count_han(paragraphs[0].simplified) <= 40 else paragraphs[:1]
+    )
 
 
 def _unbracketed(text: str) -> str:
