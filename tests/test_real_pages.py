@@ -211,6 +211,20 @@ def test_a_date_in_the_address_dates_a_page_that_says_nothing_else():
     assert one(page, name=name).published == date(2023, 6, 18)
 
 
+def test_a_pictures_caption_stamp_names_the_outlet_and_the_first_one_dates_the_page():
+    """Sputnik's pages print "caption - 俄罗斯卫星通讯社, 1920, 16.03.2023" under each picture
+    (the outlet, the picture's width, the day); a later picture may be older."""
+    page = (
+        f"韩国总统抵达东京\n韩国总统飞抵东京，将与日本首相举行会谈 - 俄罗斯卫星通讯社, 1920, 16.03.2023\n"
+        f"{BODY}\n"
+        f"韩国总统 - 俄罗斯卫星通讯社, 1920, 14.03.2023\n{BODY}"
+    )
+    found = one(page)
+    assert (found.source.id, found.published) == ("Sputnik", date(2023, 3, 16))
+    # A stamp of an outlet nobody registered names no outlet.
+    assert one(page.replace("俄罗斯卫星通讯社", "某某图片社")).source is None
+
+
 def test_a_sentence_opening_with_a_date_does_not_date_the_page():
     assert one(f"外长会谈\n截至2023/05/07，已有三国表态支持。{BODY}{BODY}").published is None
 

@@ -17,7 +17,7 @@ import ahocorasick_rs
 from ..common.textnorm import count_han, to_simplified
 from ..tables.paths import OUTLETS_CSV
 from .cleaning import BYLINE, BYLINE_MAX, DATELINE, TERMINAL, Line, has_body
-from .pubdate import FULL_DATE, SOURCE_STAMP
+from .pubdate import CAPTION_STAMP, FULL_DATE, SOURCE_STAMP
 
 UNKNOWN = "unknown"
 
@@ -489,6 +489,10 @@ def page_outlet(
                 outlet = named(m["x"], registry)
                 if outlet:
                     return outlet
+    for text in texts:  # a picture's caption stamp: caption - 俄罗斯卫星通讯社, 1920, 16.03.2023
+        m = CAPTION_STAMP.search(text)
+        if m and (outlet := named(m["x"], registry)):
+            return outlet
     for ln in lines[:3]:
         m = _TITLE_SUFFIX.match(ln.simplified)
         if m and ln.kind != "body":

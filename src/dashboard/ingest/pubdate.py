@@ -138,6 +138,13 @@ _DOT_DMY = re.compile(r"(?<![\d.])(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>(?:19|20
 SOURCE_STAMP = re.compile(
     r"^(?!据)(?P<x>[^\s，。,:：/]{2,12}?)\s*(?P<stamp>(?:19|20)\d\d(?P<sep>[/.\-])\d{1,2}(?P=sep)\d{1,2})(?!\d)"
 )
+# A picture's caption stamp, as Sputnik's pages print one under every picture: "caption -
+# 俄罗斯卫星通讯社, 1920, 16.03.2023" (the outlet, the picture's width, the day). The first on
+# a page dates it and names its outlet; a later one may date an older picture.
+CAPTION_STAMP = re.compile(
+    r"\s[-–—]\s(?P<x>[^\s,，\-–—]{2,16}),\s*\d{3,4},\s*"
+    r"(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>(?:19|20)\d\d)\s*$"
+)
 # 6/17/2023 (an American site), 12/12/2023 15:30 (a Vietnamese one): month and day in either
 # order, read only when the numbers leave one reading (a number over 12 is the day).
 _SLASH_XXY = re.compile(r"(?<![\d/])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>(?:19|20)\d\d)(?![\d/])")
@@ -263,6 +270,13 @@ def page_date_of(
             d = any_date(line)
             if d:
                 return d, "date_line"
+    for line in texts:
+        m = CAPTION_STAMP.search(line)
+        if m and is_outlet(m["x"]):
+            d = make_date(int(m["y"]), int(m["m"]), int(m["d"]))
+            if d:
+                return d, "date_line"
+            break
     body_started = False
     weekday_dates = []
     for ln in lines[:15]:
