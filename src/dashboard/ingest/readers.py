@@ -282,12 +282,10 @@ def read_file(
     if suffix in MHTML_SUFFIXES:
         yield from _read_mhtml(rel, data, report)
         return
-    try:
-        text, encoding = decode_bytes(data)
-    except DecodeError as exc:
-        report.reject(rel, None, str(exc))
+    decoded = _decoded(rel, data, report)
+    if decoded is None:
         return
-    report.documents_read += 1
+    text, encoding = decoded
     # A page saved as its HTML source under a text name is read as HTML.
     if suffix in PAGE_SUFFIXES and not _is_markup(text):
         yield RawDocument(rel, "page", text, encoding)
@@ -341,6 +339,17 @@ def _read_html(rel: str, html: str, encoding: str, report: IngestReport) -> RawD
     return RawDocument(rel, "page", text, encoding, meta=meta, is_html=True)
 
 
+def _decoded(rel: str, data: bytes, report: IngestReport) -> tuple[str, str] | None:
+    """(text, encoding) of a document's bytes, counted as read; None, told, when undecodable."""
+    try:
+        decoded = decode_bytes(data)
+    except DecodeError as exc:
+        report.reject(rel, None, str(exc))
+        return None
+    report.documents_read += 1
+    return decoded
+
+
 def _read_mhtml(rel: str, data: bytes, report: IngestReport) -> Iterator[RawDocument]:
     """The page inside a web archive, read as HTML, with the address it was saved from."""
     try:
@@ -350,13 +359,12 @@ def _read_mhtml(rel: str, data: bytes, report: IngestReport) -> Iterator[RawDocu
         return
     try:
         html, encoding = html_bytes.decode(charset), charset
+        report.documents_read += 1
     except (LookupError, TypeError, UnicodeDecodeError):  # none declared, or declared wrong
-        try:
-            html, encoding = decode_bytes(html_bytes)
-        except DecodeError as exc:
-            report.reject(rel, None, str(exc))
+        decoded = _decoded(rel, html_bytes, report)
+        if decoded is None:
             return
-    report.documents_read += 1
+        html, encoding = decoded
     doc = _read_html(rel, html, encoding, report)
     if doc is not None:
         doc.meta["url"] = doc.meta["url"] or address
