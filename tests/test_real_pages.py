@@ -205,10 +205,25 @@ def test_the_publication_date_is_the_pages_not_its_clock(page, expected):
     assert one(page).published == expected
 
 
-def test_a_date_in_the_address_dates_a_page_that_says_nothing_else():
+@pytest.mark.parametrize(
+    "url, expected",
+    [
+        ("www.cna.com.tw_news_aopl_202306180012.aspx.txt", date(2023, 6, 18)),
+        # an id opening with the day, then its time and a serial
+        ("https://news.example.com.tw/intl/202301/202301052129041.html", date(2023, 1, 5)),
+        ("https://cn.example.co.kr/view/ACK20211006000200881", date(2021, 10, 6)),
+        ("https://hk.example.cc/cnt/bkn-20231106180102504-1106_00952_001.html", date(2023, 11, 6)),
+        # a number too long to open with a day, or no valid day in it
+        ("https://www.example.com/news/2023010521290412345678.html", None),
+        ("https://www.example.com/a/20231345.html", None),
+    ],
+)
+def test_a_date_in_the_address_dates_a_page_that_says_nothing_else(url, expected):
     page = f"外长会谈\n{BODY}{BODY}"
-    name = "www.cna.com.tw_news_aopl_202306180012.aspx.txt"
-    assert one(page, name=name).published == date(2023, 6, 18)
+    if url.startswith("http"):
+        assert one(page, meta={"url": url}).published == expected
+    else:
+        assert one(page, name=url).published == expected
 
 
 def test_a_pictures_caption_stamp_names_the_outlet_and_the_first_one_dates_the_page():

@@ -156,10 +156,11 @@ _ROC_YEAR = re.compile(
 _ROC_CLOSING = re.compile(
     r"[)）]\s*1(?P<y>[01]\d)(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12]\d|3[01])\s*$"
 )
-# In an address: /2023/01/04/, 2023-01-04, 20230314 (also opening an id: /202306180012.aspx).
+# In an address: /2023/01/04/, 2023-01-04, 20230314, also opening an id of up to 20 digits (the
+# time and a serial after the day): /202306180012.aspx, 202301052129041.html, ACK20211006000200881.
 _URL_DATE = re.compile(
     r"(?<!\d)(?P<y>(?:19|20)\d{2})(?P<s>[/_-]?)(?P<m>0[1-9]|1[0-2])(?P=s)(?P<d>0[1-9]|[12]\d|3[01])"
-    r"(?:(?!\d)|(?<=\d{8})(?=\d{2,6}\b))"
+    r"(?:(?!\d)|(?<=\d{8})(?=\d{2,12}(?!\d)))"
 )
 
 
