@@ -240,6 +240,18 @@ def test_a_pictures_caption_stamp_names_the_outlet_and_the_first_one_dates_the_p
     assert one(page.replace("俄罗斯卫星通讯社", "某某图片社")).source is None
 
 
+def test_each_report_of_a_bundle_keeps_its_own_date_line():
+    """A forum post or a database export: the first report's date line is not a date the
+    later reports may not pass; a header clock (a date with its weekday) still yields."""
+    page = (
+        f"日本外相会见菲律宾外长\n2024-05-18\n新华社东京5月18日电 日本外相18日会见菲律宾外长。{BODY}\n"
+        f"韩国总统抵达河内\n2024-06-22\n（中央社河内6月22日综合外电报导）韩国总统22日抵达河内。{BODY}"
+    )
+    assert [d.published for d in drafts(page)] == [date(2024, 5, 18), date(2024, 6, 22)]
+    clock = f"2024年04月19日 星期五\n外长会谈\n发布时间：2015-09-23 03:32:02\n{BODY}"
+    assert one(clock).published == date(2015, 9, 23)
+
+
 def test_a_sentence_opening_with_a_date_does_not_date_the_page():
     assert one(f"外长会谈\n截至2023/05/07，已有三国表态支持。{BODY}{BODY}").published is None
 

@@ -348,7 +348,7 @@ def article_published(
 ) -> tuple[date | None, str | None]:
     """The dateline's month and day, with the year (and month, for 台北4日电) from the
     article's own date line or the page; else the article's date line; never later than the
-    page's own date. ``page_month``: a page known only to the month (a stored page's
+    page's own date unless the article has a date line of its own. ``page_month``: a page known only to the month (a stored page's
     "date 2024-04"). None when nothing dates the article (the caller falls back to the page)."""
     head = [*context, *lines[:5]]
     date_line = next(
@@ -380,6 +380,16 @@ def article_published(
             published, source = make_date(*page_month, cn_number(d)), "dateline+page"
     if published is None and line_date is not None:
         published, source = line_date, "date_line"
-    if published is not None and page_date is not None and published > page_date:
+    # A report is not published after the page that carries it (a mirror's dateline day placed
+    # in the wrong year) ... unless it has a date line of its own: in a bundle of reports (a
+    # forum post, a database export) the "page's date" is the first report's date line.
+    # (A date with its weekday is a site's clock or a paper's edition date, not the report's.)
+    own_line = (
+        date_line is not None
+        and line_date is not None
+        and any(ln is date_line for ln in lines[:5])
+        and not _edition_or_clock(date_line.simplified)
+    )
+    if published is not None and page_date is not None and published > page_date and not own_line:
         published, source = page_date, "page"
     return published, source
