@@ -222,7 +222,8 @@ def test_bad_inputs_are_reported_and_good_input_next_to_them_is_kept(tmp_path):
     (tmp_path / "broken.jsonl").write_text(
         '{"text": "' + REPORT_BODY + '"}\n{not json}\n{"text": ""}\n', encoding="utf-8"
     )
-    (tmp_path / "notes.docx").write_bytes(b"PK\x03\x04 whatever")
+    (tmp_path / "notes.pages").write_bytes(b"PK\x03\x04 whatever")  # a Keynote/Pages file
+    (tmp_path / "notes.docx").write_bytes(b"PK\x03\x04 whatever")  # named Word, not one
     out = tmp_path / "out"
     report = ingest([tmp_path, tmp_path / "missing-folder"], out)
     reasons = {(r.file, r.line): r.reason for r in report.rejected}
@@ -231,7 +232,8 @@ def test_bad_inputs_are_reported_and_good_input_next_to_them_is_kept(tmp_path):
     assert ("garbage.txt", None) in reasons
     assert reasons[("broken.jsonl", 2)].startswith("invalid JSON")
     assert reasons[("broken.jsonl", 3)] == "record has no text"
-    assert "unsupported" in reasons[("notes.docx", None)]
+    assert "unsupported" in reasons[("notes.pages", None)]
+    assert reasons[("notes.docx", None)].startswith("not a readable Word document")
     assert "does not exist" in reasons[(str(tmp_path / "missing-folder"), None)]
     arts = store.load_tables(out, ("articles",))["articles"]
     assert sorted(arts["doc"]) == ["broken.jsonl", "good.txt"]

@@ -100,3 +100,85 @@ def test_an_archive_without_a_page_is_told_and_skipped_the_next_file_read(tmp_pa
     assert [(r.file, r.reason) for r in report.rejected] == [
         ("a_styles.mhtml", "the web archive holds no HTML page")
     ]
+
+
+# ---------------------------------------------------------------- Word documents
+
+
+def word_file(path: Path, paragraphs: list[str], table: list[list[str]] | None = None) -> None:
+    """A .docx written by python-docx, as Word writes one: paragraphs, then a table."""
+    import docx
+
+    document = docx.Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    if table:
+        grid = document.add_table(rows=len(table), cols=len(table[0]))
+        for r, row in enumerate(table):
+            for c, text in enumerate(row):
+                grid.cell(r, c).text = text
+    document.save(path)
+
+
+def test_a_word_export_of_two_reports_gives_two_articles_with_their_outlets(tmp_path):
+    """A news database's export: two reports in one Word file, each under its headline, date
+    line and dateline; a table of figures at the end stays text of the last report."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    word_file(
+        raw / "剪报.docx",
+        [
+            "日本外相会见菲律宾外长",
+            "2024-05-18",
+            "新华社东京5月18日电 日本外相上川阳子18日在东京会见到访的菲律宾外长马纳罗，"
+            "双方就海洋安全交换意见，同意加强防务合作。",
+            "两国外长还就地区局势深入交换意见，表示将保持密切沟通。",
+            "韩国总统抵达河内",
+            "2024-06-22",
+            "（中央社河内6月22日综合外电报导）韩国总统22日抵达河内，开始对越南进行国事访问，"
+            "并将与越南国家主席举行会谈。",
+            "两国领导人将就经贸合作和地区局势交换意见。",
+        ],
+        table=[["项目", "数额"], ["双边贸易额", "870亿美元"]],
+    )
+    report, found = articles(raw)
+    assert not report.rejected
+    rows = found.sort_values("published")
+    assert list(rows["source"]) == ["Xinhua", "CNA"]
+    assert [str(d)[:10] for d in rows["published"]] == ["2024-05-18", "2024-06-22"]
+    assert "上川阳子18日在东京会见" in rows.iloc[0]["text"]
+    assert "双边贸易额" in rows.iloc[1]["text"]  # the table's cells are read
+
+
+def test_a_file_named_docx_that_is_not_one_is_told_and_skipped(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a_broken.docx").write_bytes(b"PK\x03\x04 not really a zip")
+    (raw / "b_empty.docx").write_bytes(b"")
+    word_file(raw / "c_good.docx", ["日本外相会见菲律宾外长", REPORT_WORDS])
+    report, found = articles(raw)
+    assert list(found["doc"]) == ["c_good.docx"]
+    reasons = {r.file: r.reason for r in report.rejected}
+    assert set(reasons) == {"a_broken.docx", "b_empty.docx"}
+    assert reasons["a_broken.docx"].startswith("not a readable Word document")
+
+
+REPORT_WORDS = (
+    "新华社东京5月18日电 日本外相上川阳子18日在东京会见到访的菲律宾外长马纳罗，"
+    "双方就海洋安全交换意见，同意加强防务合作。"
+)
+
+
+def test_a_zip_bomb_named_docx_is_refused_before_it_is_unpacked(tmp_path):
+    import zipfile
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    with zipfile.ZipFile(raw / "bomb.docx", "w", zipfile.ZIP_DEFLATED) as bomb:
+        bomb.writestr("word/document.xml", b"\0" * (300 * 2**20))  # 300 MB of zeros
+    word_file(raw / "good.docx", ["日本外相会见菲律宾外长", REPORT_WORDS])
+    assert (raw / "bomb.docx").stat().st_size < 2**20
+    report, found = articles(raw)
+    assert list(found["doc"]) == ["good.docx"]
+    (rejected,) = report.rejected
+    assert rejected.file == "bomb.docx" and rejected.reason.endswith("refused as a zip bomb")

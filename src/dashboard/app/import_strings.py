@@ -9,9 +9,9 @@ i18n.extend(
         "page.import": {"zh": "导入", "en": "Import"},
         "import.title": {"zh": "导入您自己的文档", "en": "Import your own documents"},
         "import.intro": {
-            "zh": "上传新闻文档(.txt、.md、.html、.mhtml、.json、.jsonl、.csv,或它们的 .zip 压缩包,"
+            "zh": "上传新闻文档(.txt、.md、.html、.mhtml、.docx、.json、.jsonl、.csv,或它们的 .zip 压缩包,"
             "可一次选多个)或直接粘贴文本,看板会为它们建立一个新的语料,各页面的图表和筛选都可用于它。",
-            "en": "Upload news documents (.txt, .md, .html, .mhtml, .json, .jsonl, .csv, or .zip "
+            "en": "Upload news documents (.txt, .md, .html, .mhtml, .docx, .json, .jsonl, .csv, or .zip "
             "archives "
             "of them; several at once) or paste text: the dashboard makes a new corpus of "
             "them, and every page, chart and filter works on it.",

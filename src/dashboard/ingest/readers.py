@@ -1,8 +1,8 @@
 """Read raw inputs: find files, decode bytes, and turn each format into raw documents.
 
-A raw document is either a *page* (a .txt/.md/.html file: free text that may bundle several
-reports) or a *record* (one JSON/CSV row with its own metadata: one article). Every problem
-is reported with file, line and reason, and reading goes on with the next input.
+A raw document is either a *page* (a .txt/.md/.html/.mhtml/.docx file: free text that may
+bundle several reports) or a *record* (one JSON/CSV row with its own metadata: one article).
+Every problem is reported with file, line and reason, and reading goes on with the next input.
 """
 
 from __future__ import annotations
@@ -19,12 +19,20 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 
 from .report import IngestReport
-from .saved_pages import MHTML_SUFFIXES, ArchiveError, mhtml_page, saved_url
+from .saved_pages import (
+    MHTML_SUFFIXES,
+    WORD_SUFFIXES,
+    ArchiveError,
+    WordError,
+    mhtml_page,
+    saved_url,
+    word_text,
+)
 
 PAGE_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 RECORD_SUFFIXES = {".jsonl", ".ndjson", ".json", ".csv"}
-SUPPORTED = PAGE_SUFFIXES | HTML_SUFFIXES | MHTML_SUFFIXES | RECORD_SUFFIXES
+SUPPORTED = PAGE_SUFFIXES | HTML_SUFFIXES | MHTML_SUFFIXES | WORD_SUFFIXES | RECORD_SUFFIXES
 
 # Field-name variants seen in news exports, mapped onto the record fields we use.
 FIELD_ALIASES = {
@@ -281,6 +289,18 @@ def read_file(
     suffix = file.suffix.lower()
     if suffix in MHTML_SUFFIXES:
         yield from _read_mhtml(rel, data, report)
+        return
+    if suffix in WORD_SUFFIXES:
+        try:
+            text = word_text(data)
+        except WordError as exc:
+            report.reject(rel, None, str(exc))
+            return
+        if not text.strip():
+            report.reject(rel, None, "the Word document holds no text")
+            return
+        report.documents_read += 1
+        yield RawDocument(rel, "page", text, "docx")
         return
     decoded = _decoded(rel, data, report)
     if decoded is None:
