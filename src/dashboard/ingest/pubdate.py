@@ -348,8 +348,9 @@ def article_published(
 ) -> tuple[date | None, str | None]:
     """The dateline's month and day, with the year (and month, for 台北4日电) from the
     article's own date line or the page; else the article's date line; never later than the
-    page's own date unless the article has a date line of its own. ``page_month``: a page known only to the month (a stored page's
-    "date 2024-04"). None when nothing dates the article (the caller falls back to the page)."""
+    page's own date unless the article has a date line of its own. ``page_month``: a page
+    known only to the month (a stored page's "date 2024-04"). None when nothing dates the
+    article (the caller falls back to the page)."""
     head = [*context, *lines[:5]]
     date_line = next(
         (ln for ln in head if ln.kind == "date" and not _is_clock(ln.simplified)), None
