@@ -343,8 +343,8 @@ def _shift(d: date, unit: str, x: float) -> date:
 
 
 def _r_ago(m, c):
-    """3天前 (a day), 两周前 (that calendar week), 一个月前 (a window around that day), 三年前 (that calendar year),
-    三个多月前 (from four months back to three)."""
+    """3天前 (a day), 两周前 (that calendar week), 一个月前 (a window around that day),
+    三年前 (that calendar year), 三个多月前 (from four months back to three)."""
     q = _quantity(m)
     if q is None:
         return None
