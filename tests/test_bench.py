@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from dashboard.common.memory import peak_rss_mb
 from dashboard.tables.paths import PROJECT_ROOT
 from dashboard.tools.views import PAGES
 
@@ -94,7 +95,7 @@ def test_live_sessions_draw_pages_at_once_and_report_a_page_that_fails(seed_proc
 
         with ThreadPoolExecutor(1) as pool:
             missing = pool.submit(asyncio.run, while_a_loop_runs()).result()
-        assert live.peak_rss_mb(proc.pid) > 50
+        assert peak_rss_mb(proc.pid) > 50
     assert len(results) == 4 and all(ok and ms > 0 for _, ms, ok in results)
     assert missing[0][2] is False
 

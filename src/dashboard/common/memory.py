@@ -43,9 +43,18 @@ def private_mb(pid: int | str = "self") -> float:
     """The process's private resident memory now (RssAnon: what it allocated itself), in MB.
     A memory-mapped file's pages (the texts) are file cache the system shares and drops
     under pressure; they count in the resident size but not here."""
+    return _status_mb(pid, "RssAnon")
+
+
+def peak_rss_mb(pid: int | str = "self") -> float:
+    """The process's peak resident memory (VmHWM), in MB."""
+    return _status_mb(pid, "VmHWM")
+
+
+def _status_mb(pid: int | str, field: str) -> float:
     with open(f"/proc/{pid}/status", encoding="ascii") as status:
         for line in status:
-            if line.startswith("RssAnon"):
+            if line.startswith(field):
                 return int(line.split()[1]) / 1024
     return float("nan")
 

@@ -29,7 +29,7 @@ import sys
 import time
 from pathlib import Path
 
-from ..common.memory import PrivatePeak
+from ..common.memory import PrivatePeak, peak_rss_mb
 from ..tables.paths import DATA_DIR, PROJECT_ROOT
 from .views import PAGE_PARAMS, PAGES, SEARCH_WORDS, random_query_string
 
@@ -150,10 +150,9 @@ def measure_prepare(out: Path) -> tuple[float, float]:
     code = f"""
 from pathlib import Path
 from dashboard.analysis.prebuild import build_derived
+from dashboard.common.memory import peak_rss_mb
 build_derived(Path({str(out)!r}))
-for line in open("/proc/self/status"):
-    if line.startswith("VmHWM"):
-        print(int(line.split()[1]) / 1024)
+print(peak_rss_mb())
 """
     stdout, seconds = _python(code)
     return seconds, float(stdout.strip() or "nan")
@@ -196,7 +195,7 @@ warnings.filterwarnings("ignore")
 from streamlit.testing.v1 import AppTest
 from dashboard.tools.views import instrument_query_functions, random_filters
 from dashboard.tables.store import load_tables
-from dashboard.common.memory import PrivatePeak
+from dashboard.common.memory import PrivatePeak, peak_rss_mb
 private = PrivatePeak().__enter__()
 spent = instrument_query_functions()
 # Only the two columns the random filters need: a second whole corpus in this process would
@@ -245,9 +244,7 @@ for i in range({runs} + 1):
         raise SystemExit("search: " + str(at.exception[0].message))
     search.append(spent[0] * 1000)
 timings["_search"] = search[1:]
-for line in open("/proc/self/status"):
-    if line.startswith("VmHWM"):
-        timings["_peak_rss_mb"] = int(line.split()[1]) / 1024
+timings["_peak_rss_mb"] = peak_rss_mb()
 private.__exit__()
 timings["_peak_private_mb"] = private.peak
 print(json.dumps(timings))
@@ -265,7 +262,7 @@ def measure_sessions(out: Path, sessions: int, runs: int) -> dict:
     with live.app_server(out) as (port, proc), PrivatePeak(proc.pid) as private:
         live.run_sessions(port, ["overview"], 1, 1, make_query)  # the corpus loads once
         results = live.run_sessions(port, list(PAGES), sessions, runs, make_query)
-        peak = live.peak_rss_mb(proc.pid)
+        peak = peak_rss_mb(proc.pid)
     return {
         "results": results,
         "server_peak_rss_mb": peak,

@@ -157,14 +157,6 @@ def run_sessions(
         return pool.submit(asyncio.run, main()).result()
 
 
-def peak_rss_mb(pid: int) -> float:
-    """The process's peak resident memory (VmHWM), in MB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
 def main(argv: list[str] | None = None) -> int:
     from .bench import _pct, measure_sessions
 
