@@ -168,6 +168,7 @@ class Corpus:
 # Arrow's kernels let go of the GIL, so a search over a million texts (about a gigabyte)
 # uses both cores of a small host instead of one.
 _SPLIT_BYTES = 64 << 20
+_SCAN_THREADS = max(1, min(4, os.cpu_count() or 1))
 _SCANNERS: list = []
 _SCANNERS_LOCK = threading.Lock()
 
@@ -178,8 +179,7 @@ def _scanners():
 
     with _SCANNERS_LOCK:
         if not _SCANNERS:
-            workers = max(1, min(4, os.cpu_count() or 1))
-            _SCANNERS.append(ThreadPoolExecutor(workers, thread_name_prefix="text-scan"))
+            _SCANNERS.append(ThreadPoolExecutor(_SCAN_THREADS, thread_name_prefix="text-scan"))
         return _SCANNERS[0]
 
 
@@ -203,14 +203,13 @@ def _parts(values) -> list:
     if not isinstance(values, pa.ChunkedArray) or values.num_chunks < 2:
         return [values]
     size = values.nbytes
-    cores = min(4, os.cpu_count() or 1)
-    if size < _SPLIT_BYTES or cores < 2:
+    if size < _SPLIT_BYTES or _SCAN_THREADS < 2:
         return [values]
     parts, current, filled = [], [], 0
     for chunk in values.chunks:
         current.append(chunk)
         filled += chunk.nbytes
-        if filled >= size / cores and len(parts) < cores - 1:
+        if filled >= size / _SCAN_THREADS and len(parts) < _SCAN_THREADS - 1:
             parts.append(pa.chunked_array(current, type=values.type))
             current, filled = [], 0
     if current:

@@ -197,10 +197,10 @@ def _counted_runs(
     runs: TermRuns, starts: np.ndarray, ends: np.ndarray, in_order: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     size = len(runs.total)
-    articles = np.zeros(size, dtype=np.int64)
     if len(starts) > _MAX_RUNS:
         rows = np.repeat(in_order, np.diff(runs.row_start))
         return _masked_counts(runs.term, runs.repeated, runs.extra, size, rows)
+    articles = np.zeros(size, dtype=np.int64)
     pieces: list[np.ndarray] = []
     waiting = 0
     for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
