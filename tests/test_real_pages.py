@@ -413,6 +413,28 @@ def test_relative_days_are_not_placed_without_a_publication_date(tmp_path):
     assert events_of(tmp_path, text) == [("visit", "KOR", "JPN", None)]
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # the title is the only place that tells the visit: it counts, undated
+        (
+            "习近平主席访问西班牙和葡萄牙纪实\n一路走来，友谊长存。",
+            [("visit", "CHN", "ESP", None), ("visit", "CHN", "PRT", None)],
+        ),
+        # so does a comment on it
+        (
+            "越南主席访华\n越南国家主席一行此次访华旨在推动两国关系。",
+            [("visit", "VNM", "CHN", None)],
+        ),
+        # a comment whose traveller is not told, nor a plan for tomorrow in an undated page
+        ("白宫迎客\n这是一周内第三位到访美国的欧洲领袖。", []),
+        ("伊朗总统明天访华\n双方将签署协议。", []),
+    ],
+)
+def test_an_undated_title_or_comment_alone_tells_its_event(tmp_path, text, expected):
+    assert sorted(events_of(tmp_path, f"{text}{BODY}")) == expected
+
+
 def test_an_undated_title_restating_the_event_is_one_row(tmp_path):
     text = f"普京抵达北京\n{DATED}俄罗斯总统普京22日抵达北京，开始对中国进行国事访问。{BODY}"
     assert events_of(tmp_path, text) == [("visit", "RUS", "CHN", date(2023, 3, 22))]
@@ -667,6 +689,15 @@ def test_a_scrap_above_the_report_does_not_make_the_page_a_bundle():
         (
             "3月21日，印度总理莫迪访问了乌克兰和俄罗斯占领的克里米亚地区。",
             {("visit", "IND", "UKR")},
+        ),
+        # travellers listed before the visit word, with their titles and names: a row each
+        (
+            "3月21日，喀麦隆总统比亚、纳米比亚总统根哥布先后对中国进行国事访问。",
+            {("visit", "CMR", "CHN"), ("visit", "NAM", "CHN")},
+        ),
+        (
+            "3月21日，法国总统和德国总理抵达北京，访问中国。",
+            {("visit", "FRA", "CHN"), ("visit", "DEU", "CHN")},
         ),
     ],
 )

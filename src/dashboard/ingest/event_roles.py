@@ -100,12 +100,16 @@ def listed_after(first: Mention, mentions: list[Mention], text: str, hi: int) ->
     """The items listed after ``first`` in a list of countries (or of leaders named with
     their countries), up to ``hi``: one mention per further item; none when the list
     describes a noun after it."""
-    items = _list_items(first, mentions, text, hi)
+    items, _last = _list_items(first, mentions, text, hi)
     end = items[-1].end if items else first.end
     return [] if items and _LIST_MODIFIES.match(text, end) else items
 
 
-def _list_items(first: Mention, mentions: list[Mention], text: str, hi: int) -> list[Mention]:
+def _list_items(
+    first: Mention, mentions: list[Mention], text: str, hi: int
+) -> tuple[list[Mention], Mention]:
+    """The further items of the list ``first`` opens, and the last mention in it (an item's
+    leader after its country)."""
     items, last = [], first
     for m in sorted(
         (m for m in mentions if first.end <= m.start and m.end <= hi), key=lambda m: m.start
@@ -118,7 +122,20 @@ def _list_items(first: Mention, mentions: list[Mention], text: str, hi: int) -> 
             last = m
         elif m.start > last.end:
             break
-    return items
+    return items, last
+
+
+def travellers_with(subject: Mention, before: list[Mention], text: str) -> list[Mention]:
+    """The travellers listed with ``subject`` (the last one before a visit word):
+    喀麦隆总统比亚、纳米比亚总统根哥布先后对中国进行国事访问 - one mention per further item,
+    none when ``subject`` ends no list."""
+    for first in sorted(before, key=lambda m: m.start):
+        if first.end > subject.start:
+            break
+        items, last = _list_items(first, before, text, subject.end)
+        if items and last is subject:
+            return [first, *items[:-1]]
+    return []
 
 
 def countries_in(mentions: list[Mention], lo: int, hi: int) -> list[Mention]:
@@ -157,6 +174,7 @@ def roles(kind, text, mentions, s0, s1, c0, c1, trig, trig_end, counts) -> dict 
             lead_m = persons[-1]
             break
     frm = to = None
+    fellows: list[Mention] = []  # further travellers listed with the one who gives frm
     first_other = None  # the mention of the other side, where a list of further ones may start
     order_only = False  # direction guessed from word order alone
     if kind in ("visit", "departure"):
@@ -233,6 +251,7 @@ def roles(kind, text, mentions, s0, s1, c0, c1, trig, trig_end, counts) -> dict 
             frm = origin_place[-1].country
         elif subj:  # 特朗普…离开北京，转到越南: the traveller's country, not the city left
             frm = subj[-1].country
+            fellows = travellers_with(subj[-1], subj, text)
         for m in dest:
             if m.country != frm:
                 to = m.country
@@ -364,6 +383,10 @@ def roles(kind, text, mentions, s0, s1, c0, c1, trig, trig_end, counts) -> dict 
         for m in listed_after(first_other, countries_in(mentions, c0, c1), text, c1):
             if m.country not in (frm, to, *(c for c, _ in others)):
                 others.append((m.country, m.start))
+    travellers = []
+    for m in fellows:
+        if m.country not in (frm, to, *(c for c, _ in travellers)):
+            travellers.append((m.country, m.start))
     return {
         "kind": kind,
         "lead": lead_m.entity_id if lead_m is not None else None,
@@ -373,4 +396,6 @@ def roles(kind, text, mentions, s0, s1, c0, c1, trig, trig_end, counts) -> dict 
         "_order_only": order_only,
         # (country, position): further destinations of a visit, further guests of a host
         "_listed": others,
+        # (country, position): further travellers of a visit listed before its traveller
+        "_travellers": travellers,
     }

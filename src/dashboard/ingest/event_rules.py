@@ -128,6 +128,8 @@ _UNDATED_DOUBT = re.compile(
     + r"|可望|在即|预料|料将|(?<![大集宴峰社机都议])会(?=与|再|在|前往|启程|赴|访|同|跟|和|见到)"
     + r"|曾|上一次|上次|以往|过去|总是|每次|通常|历来|视频|电话|通话|线上|视讯|云端|远程"
 )
+# Without a publication date a day named from the report's (明天访华, 下周出访) is ahead of it.
+_AHEAD = re.compile(r"明天|明日|明年|后天|下周|下星期|下礼拜|下个?月|来年")
 # A comment on the report's event (这是…以来首次访问, 此访…): it restates that event.
 _COMMENT = re.compile(r"^(?:这是|这也是|此次|这次|此访|此行|该访|这一访问)")
 # 岸田这次访问凸显…: the visit named as a topic.
@@ -388,9 +390,12 @@ def find_in_article(article, mentions: list[Mention]) -> list[dict]:
                 continue  # after the dispatch: a plan, not an event
             if t is not None and _announced_before(sentence[: tm.start()], t.date):
                 continue  # 发言人24日称，某某26日至6月4日访问…: announced ahead, a plan
+            # An undated title or comment (这是…首次访问, 此次访华) restates the report's event:
+            # it stands for that event only when no other sentence tells it (see
+            # _one_row_per_event).
+            restates = t is None and (s0 == 0 or bool(_COMMENT.match(sentence)))
             if t is None and (
-                s0 == 0
-                or _COMMENT.match(sentence)
+                (not dated and _AHEAD.search(sentence, c0, tm.start()))
                 or _UNDATED_DOUBT.search(
                     sentence,
                     0,
@@ -399,12 +404,16 @@ def find_in_article(article, mentions: list[Mention]) -> list[dict]:
                 )
                 or (word in SUMMIT_WORDS and not _HOLDING.search(sentence, c0, c1))
             ):
-                # An undated title or comment restates the report's event; an undated plan,
-                # habit, call or old story has no date to tell it from a fact of the day.
+                # An undated plan, habit, call or old story has no date to tell it from a fact
+                # of the day.
                 continue
             ev = roles(kind, text, mentions, s0, s1, s0 + c0, s0 + c1, trig, trig_end, counts)
             if ev is None:
                 continue
+            if restates and not {ev["from_country"], ev["to_country"]} <= {
+                m.country for m in countries_in(mentions, s0, s1)
+            }:
+                continue  # 这是一周内第三位到访白宫的欧洲领袖: a side guessed, not told
             # No date anywhere near it: the event still counts (pairs, map, tables), undated.
             ev.update(
                 event_id=_event_id(article.article_id, trig),
@@ -416,6 +425,7 @@ def find_in_article(article, mentions: list[Mention]) -> list[dict]:
                 time_expr=t.text if t else None,
                 evidence=article.text[s0:s1].strip(),
                 _sentence=s0,
+                _restates=restates,
             )
             events.append(ev)
             # 对意大利、摩纳哥、法国进行国事访问; 分别会见喀麦隆总统、埃塞俄比亚总理…: a row each.
@@ -426,6 +436,15 @@ def find_in_article(article, mentions: list[Mention]) -> list[dict]:
                 if guest_side:
                     more["lead"] = None  # the lead was the first guest's
                 events.append(more)
+            for country, pos in ev.pop("_travellers"):  # 喀麦隆总统、纳米比亚总统先后访华
+                events.append(
+                    dict(
+                        ev,
+                        event_id=_event_id(article.article_id, pos),
+                        from_country=country,
+                        lead=None,
+                    )
+                )
     events = _one_row_per_event(events)
     # 次日，努光铁与别洛乌索夫举行了会谈: with no place and no host/guest cue, the direction
     # is the one this article already gave the same pair of countries on the same trip (a
@@ -529,7 +548,10 @@ def _one_row_per_event(events: list[dict]) -> list[dict]:
     # An undated row of an event the article dates elsewhere (the title's 普京抵达北京, 此访) is
     # the same event: the dated row stands for it.
     dated = {_pair_key(ev) for ev in events if ev["date"] is not None}
-    return [ev for ev in events if ev["date"] is not None or _pair_key(ev) not in dated]
+    events = [ev for ev in events if ev["date"] is not None or _pair_key(ev) not in dated]
+    # A title or comment restating an event another sentence tells is that event.
+    told = {_pair_key(ev) for ev in events if not ev["_restates"]}
+    return [ev for ev in events if not ev.pop("_restates") or _pair_key(ev) not in told]
 
 
 TRIP_DAYS = 7
