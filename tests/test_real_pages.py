@@ -105,6 +105,8 @@ def test_the_publisher_is_read_from_what_the_article_says(page, expected):
         f"两国元首举行会谈。{BODY}\n两国元首握手。(图片来源:Getty)",
         f"两国外长会谈\n题图来源：视觉中国\n{BODY}{BODY}",
         f"两国外长会谈\n图片来源：路透社\n{BODY}{BODY}",
+        # a reporter of the other side is no outlet
+        f"两国外长会谈\n{BODY}外长对日本记者表示，会谈富有成果。{BODY}",
     ],
 )
 def test_an_outlet_only_quoted_is_not_the_publisher(page):
@@ -119,6 +121,20 @@ def test_an_outlet_only_quoted_is_not_the_publisher(page):
         (f"两国外长会谈\n{BODY}{BODY}\n© 2024 BBC. 版权所有", "p.txt", "BBC"),
         # the site's domain, from the name the page was saved under
         (f"两国外长会谈\n{BODY}{BODY}", "news.ltn.com.tw_news_world_4426374.txt", "Liberty Times"),
+        # a copyright line writing a two-word name run together
+        (
+            f"两国外长会谈\n{BODY}{BODY}\nCopyright © 2025 SingTao Ltd. All rights reserved",
+            "p.txt",
+            "Sing Tao",
+        ),
+        # the site's app named without brackets
+        (f"两国外长会谈\n{BODY}{BODY}\n下载法广应用程序跟踪国际时事", "p.txt", "RFI"),
+        # told to the outlet's own reporter, and nothing else names a publisher
+        (
+            f"两国外长会谈\n{BODY}一位学者告诉中新社记者，两国关系稳定。{BODY}",
+            "p.txt",
+            "China News Service",
+        ),
     ],
 )
 def test_a_one_article_page_is_the_sites_when_the_article_names_none(page, name, expected):

@@ -26,6 +26,7 @@ from ..common.textnorm import (
     to_simplified,
 )
 from ..tables.schema import ARTICLE_COLUMNS
+from .addresses import hosts_of, own_urls, page_urls, site_name
 from .cache import ResultCache, key_of, version_of
 from .cleaning import Line, clean_page, has_body
 from .engine import Engine
@@ -35,13 +36,9 @@ from .outlets import (
     OutletRegistry,
     article_outlet,
     dateline_place,
-    hosts_of,
     load_registry,
     named,
-    own_urls,
     page_outlet,
-    page_urls,
-    site_name,
 )
 from .pubdate import article_published, page_date_of, stored_date_apart, stored_month
 from .readers import RawDocument, iter_files, read_file

@@ -53,6 +53,9 @@ class OutletRegistry:
             for alias in (outlet.id, outlet.name_zh, outlet.name_en, *outlet.aliases):
                 if alias:
                     self._by_alias.setdefault(_key(alias), outlet)
+                if alias and alias.isascii() and " " in alias.strip():
+                    # Copyright lines and logos write the name run together: SingTao Ltd.
+                    self._by_alias.setdefault(_key(alias.replace(" ", "")), outlet)
             for name in outlet.exact:
                 self._exact.setdefault(_key(name), outlet)
             for domain in outlet.domains:
@@ -232,7 +235,17 @@ _PROMOTION = [
     re.compile(r"订阅(?P<x>[^\s，。,:：]{2,12}?)(?:周讯|电子报|新闻信|频道)"),
     re.compile(r"(?P<x>[^\s，。,:：]{2,12}?)\s*app\s*为您带来", re.IGNORECASE),
     re.compile(r"(?P<x>[^\s，。,:：]{2,12}?)粉丝团"),
+    # 下载法广应用程序, 打开澎湃新闻客户端: its app, named without brackets
+    re.compile(
+        r"(?:下载|打开|安装)(?P<x>[^\s，。,:：《》]{2,12}?)(?:官方)?\s*(?:应用程序|客户端|app)",
+        re.IGNORECASE,
+    ),
 ]
+# Told to the outlet's own reporter (接受中新社记者采访, 告诉今日澳洲App记者): an interview for
+# the report, the last sign of its publisher when the page names no other.
+_INTERVIEWED_BY = re.compile(
+    r"(?:告诉|接受|对|向)(?P<x>[^\s，。,:：“”]{2,10}?)(?:驻[^\s，。,]{1,6}?)?(?:特派|特约)?记者"
+)
 _REPUBLISHED = re.compile(
     r"获[「《“\"]?(?P<x>[^」》”\"，。]{2,20}?)[」》”\"]?授权(?:转载|刊登|发布)"
 )
@@ -242,15 +255,6 @@ _TITLE_SUFFIX = re.compile(r"^(?P<t>.{4,}?)\s*(?:\s[-–—|｜]|[|｜_])\s*(?P<
 # What a bracket or label carries besides the outlet's name.
 _DECORATION = re.compile(
     r"^(?:据|来自)|(?:\d{4}年)?(?:\d{1,2}月)?(?:\d{1,2}日)?(?:专讯|电讯|快讯|讯|电|报道|报导)$|驻.*$"
-)
-_URL_LINE = re.compile(
-    r"^\s*(?:(?:原文|本文|文章)?(?:网址|網址|链接|鏈接|地址)|url|source|link)?\s*[:：]?\s*https?://\S+\s*$",
-    re.IGNORECASE,
-)
-URL_HOST = re.compile(r"https?://(?P<host>[a-z0-9][a-z0-9.-]+\.[a-z]{2,})", re.IGNORECASE)
-FILE_HOST = re.compile(
-    r"(?<![a-z0-9-])(?P<host>(?:[a-z0-9-]+\.)+(?:com|net|org|cn|tw|hk|sg|my|jp|kr|vn|mo|au|uk|us|fr|de|ru|news|tv|mg|info|ca))(?![a-z0-9])",
-    re.IGNORECASE,
 )
 
 
@@ -507,51 +511,9 @@ def page_outlet(
         outlet = registry.by_domain(host)
         if outlet:
             return outlet
+    for ln in lines:
+        if ln.kind == "body" and (m := _INTERVIEWED_BY.search(ln.simplified)):
+            outlet = named(re.sub(r"(?i)app$", "", m["x"]), registry)
+            if outlet:
+                return outlet
     return None
-
-
-def page_urls(doc_meta: dict, doc_name: str, text: str) -> list[str]:
-    """Where the page came from: its URL (record or HTML metadata), an address line written
-    on the page (not a link quoted in the text), and the file's name when it carries a site
-    (a page saved as news.ltn.com.tw_news_4426374.txt)."""
-    written = (
-        [line.strip() for line in text.splitlines() if _URL_LINE.match(line)]
-        if "http" in text
-        else []
-    )
-    return [*_meta_url(doc_meta), *written, *_file_url(doc_name)]
-
-
-def own_urls(doc_meta: dict, doc_name: str) -> list[str]:
-    """The page's own addresses only: its URL and its file's name, not an address line
-    written on it (原文链接：https://www.rfa.org/… on a forum's repost)."""
-    return [*_meta_url(doc_meta), *_file_url(doc_name)]
-
-
-def _meta_url(doc_meta: dict) -> list[str]:
-    return [doc_meta["url"]] if doc_meta.get("url") else []
-
-
-def _file_url(doc_name: str) -> list[str]:
-    name = doc_name.rpartition("/")[2]
-    return [name] if "." in name.rpartition(".")[0] and FILE_HOST.search(name) else []
-
-
-def hosts_of(urls: list[str]) -> tuple[str, ...]:
-    found = []
-    for url in urls:
-        found += [m["host"] for m in URL_HOST.finditer(url)] or [
-            m["host"] for m in FILE_HOST.finditer(url)
-        ]
-    return tuple(dict.fromkeys(h.casefold() for h in found))
-
-
-_GENERIC_SECOND = {"com", "net", "org", "gov", "edu", "co", "ac", "or", "ne", "go"}
-
-
-def site_name(host: str) -> str:
-    """A site's registrable domain (www.hollandone.com, m.51.ca -> hollandone.com, 51.ca;
-    news.example.com.tw -> example.com.tw): the outlet's name for a site the registry lacks."""
-    parts = host.casefold().strip(".").split(".")
-    keep = 3 if len(parts) >= 3 and parts[-2] in _GENERIC_SECOND and len(parts[-1]) == 2 else 2
-    return ".".join(parts[-keep:])
