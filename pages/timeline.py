@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import analysis, figures
 from dashboard.analysis import file_names, timeline_buckets, timeline_reports
-from dashboard.app import page, picks, widgets
+from dashboard.app import frame_cache, page, picks, widgets
 from dashboard.common import i18n
 from dashboard.figures import evidence as evidence_html
 
@@ -147,16 +147,13 @@ def build_frame(view: tuple, details):
     )
 
 
-# cache_resource, not cache_data: the same frame object back, without pickling tens of
-# thousands of rows on every miss and unpickling them on every hit. It is never modified.
-# Three frames per process (a view's counted frame, its shown stories' and one more): the
-# whole of a million articles is 485,000 stories, 235 MB a frame, so eight views held
-# 1.9 GB; a view left is built again in 0.05 s at 100,000 articles, 0.4-1 s at a million.
-@st.cache_resource(max_entries=3, show_spinner=False)
+# Kept per process within a budget of bytes (see frame_cache): the same frame object back,
+# never modified, without pickling. The whole of a million articles is 485,000 stories, 235
+# MB a frame; a view left is built again in 0.05 s at 100,000 articles, 0.4-1 s at a million.
 def story_frame(view: tuple, details):
-    """Cached per corpus run and selection: a click reruns the page, and on a large corpus
+    """Kept per corpus run and selection: a click reruns the page, and on a large corpus
     the frame is the slow part."""
-    return build_frame(view, details)
+    return frame_cache.TIMELINE_FRAMES.get((view, details), lambda: build_frame(view, details))
 
 
 view = (
