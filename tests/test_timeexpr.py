@@ -52,8 +52,32 @@ def test_month_day_takes_the_year_closest_to_the_dispatch_date():
     assert only("韩国总统1月5日会见了日本首相", "2024-12-30", "1月5日").date == D("2025-01-05")
 
 
+def test_a_month_without_its_year_is_the_dispatchs_year_unless_far_ahead():
+    # news write the year when it is another (去年9月): 9月30日 in March is this year's, a plan
+    assert only("峰会定于9月30日举行", "2008-03-13", "9月30日").date == D("2008-09-30")
+    assert only("双方6月上旬会谈", "2021-02-01", "6月上旬").date == D("2021-06-01")
+    # ... but 11月 in a report of early February is last November
+    assert only("两国11月签署协议", "2021-02-01", "11月").date == D("2020-11-01")
+
+
 def test_bare_day_after_the_dispatch_day_is_last_month():
     assert only("据韩联社28日报道", "2024-08-02", "28日").date == D("2024-07-28")
+
+
+def test_a_bare_day_is_the_dispatchs_month_unless_far_ahead_or_just_after_its_turn():
+    # a day of another month is written with its month: 30日 on the 14th is this month's
+    assert only("会议30日举行", "2021-06-14", "30日").date == D("2021-06-30")
+    # 2日 in a report of 30 July is the coming 2 August
+    assert only("外长2日访华", "2024-07-30", "2日").date == D("2024-08-02")
+
+
+def test_a_listed_month_takes_the_year_of_the_first_item():
+    found = find_times("金正恩于去年3月、5月和6月曾访华", D("2019-01-08"))
+    assert [(t.text, t.date) for t in found] == [
+        ("去年3月", D("2018-03-01")),
+        ("5月", D("2018-05-01")),
+        ("6月", D("2018-06-01")),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -228,7 +252,8 @@ def test_more_exact_days(text, expr, want):
             "2018-12-15",
             "day",
         ),
-        ("总统于30日至2日出访", "30日至2日", "2024-06-30", "2024-07-02", "day"),
+        # a bare day is this month's (written on 19 July): 30 July to 2 August
+        ("总统于30日至2日出访", "30日至2日", "2024-07-30", "2024-08-02", "day"),
         ("会议于3月9日上午至3月12日举行", "3月9日上午至3月12日", "2024-03-09", "2024-03-12", "day"),
         ("2018年1-9月双边贸易增长", "2018年1-9月", "2018-01-01", "2018-09-30", "month"),
         ("2017年8月至11月两国多次会谈", "2017年8月至11月", "2017-08-01", "2017-11-30", "month"),

@@ -149,7 +149,8 @@ _DATELINE = re.compile(
     # Malaysian papers open a report
     r"|[ \t]*[（(【][^，,。；;\n（()）】]{1,12}?(?:综合讯|综合报道|综合报导|讯)[)）】][ \t]*"
 )
-_SINCE = re.compile(r"以后|以来|之后")
+# 2月全面进攻乌国后的首场国际访问: a date before "after…, the first" is a reference point too.
+_SINCE = re.compile(r"以后|以来|之后|后的?首[次场个度]?")
 # A summit of many countries (东盟峰会, 二十国集团峰会): no bilateral pair to draw.
 _MULTILATERAL = re.compile(
     r"东盟|东亚|亚太|APEC|G20|G7|二十国|七国|金砖|上合|上海合作组织|北约|欧盟|联合国|联大|"

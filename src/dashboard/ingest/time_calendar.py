@@ -86,13 +86,15 @@ def _span(start: date, end: date, approx: bool, basis: str) -> tuple:
 
 class _Ctx:
     """What a resolver may read besides its match: the dispatch date, the last exact day of
-    the passage (for 次日), the start of the last expression (for 同年, 当月), and the start of
-    the range this expression ends (for 2017年8月11日至22日)."""
+    the passage (for 次日), the start of the last expression (for 同年, 当月), the start of
+    the range this expression ends (for 2017年8月11日至22日), and the year of the list item
+    before it (for 去年3月、5月和6月)."""
 
-    __slots__ = ("anchor", "prev", "last", "range_from")
+    __slots__ = ("anchor", "prev", "last", "range_from", "list_year")
 
     def __init__(self, anchor: date, prev: date | None):
         self.anchor = anchor
         self.prev = prev
         self.last: date | None = prev
         self.range_from: date | None = None
+        self.list_year: int | None = None

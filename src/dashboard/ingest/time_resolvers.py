@@ -110,16 +110,38 @@ def _r_rel_month(m, c):
     return d and (d, d, "day", False, basis)
 
 
+# A month or a month and day without a year is the dispatch's year (news write the year when
+# it is another: 去年12月, 2023年9月), unless it falls this far after the dispatch: a
+# January report's 12月30日 is last December's. (JioNLP reads the year the same way.)
+YEAR_AHEAD_DAYS = 270
+# A bare day (30日) is the dispatch's month (a day of another month is written with its
+# month), unless it falls this far after the dispatch: on the 2nd, 30日 is last month's.
+MONTH_AHEAD_DAYS = 20
+# Across the turn of a year or month, a date this close ahead is the coming one: 1月5日 in a
+# report of 30 December, 2日 in one of 30 July.
+NEXT_YEAR_WITHIN_DAYS = 20
+NEXT_MONTH_WITHIN_DAYS = 7
+
+
 def _month_day(mo: int, dd: int, c) -> date | None:
     """A month and day without a year: the end of a range takes the first such day on or after
-    its start; otherwise the year that puts it closest to the dispatch date."""
+    its start; otherwise the dispatch's year unless far ahead (YEAR_AHEAD_DAYS)."""
     if c.range_from is not None:
         y = c.range_from.year
         cands = [d for yy in (y, y + 1) if (d := _safe_date(yy, mo, dd)) and d >= c.range_from]
         return cands[0] if cands else None
+    if c.list_year is not None:  # an item of a list: the first item's year
+        return _safe_date(c.list_year, mo, dd)
     y = c.anchor.year
-    cands = [d for yy in (y - 1, y, y + 1) if (d := _safe_date(yy, mo, dd))]
-    return _closest(cands, c.anchor) if cands else None
+    d = _safe_date(y, mo, dd)
+    if d is not None and (d - c.anchor).days > YEAR_AHEAD_DAYS:
+        d = _safe_date(y - 1, mo, dd)
+    elif (ahead := _safe_date(y + 1, mo, dd)) and (ahead - c.anchor).days <= NEXT_YEAR_WITHIN_DAYS:
+        d = ahead
+    if d is None:  # 2月29日 of a year without it: the nearest year with one
+        cands = [d for yy in (y - 1, y + 1) if (d := _safe_date(yy, mo, dd))]
+        return _closest(cands, c.anchor) if cands else None
+    return d
 
 
 def _r_md(m, c):
@@ -135,9 +157,12 @@ def _r_month(m, c):
         first = date(c.range_from.year, mo, 1)
         if first < c.range_from.replace(day=1):
             first = date(first.year + 1, mo, 1)
-    else:
-        cands = [date(y, mo, 1) for y in (c.anchor.year - 1, c.anchor.year, c.anchor.year + 1)]
-        first = _closest(cands, c.anchor.replace(day=1))
+    elif c.list_year is not None:  # an item of a list: the first item's year
+        first = date(c.list_year, mo, 1)
+    else:  # the dispatch's year unless far ahead (see YEAR_AHEAD_DAYS)
+        first = date(c.anchor.year, mo, 1)
+        if (first - c.anchor.replace(day=1)).days > YEAR_AHEAD_DAYS:
+            first = date(c.anchor.year - 1, mo, 1)
     return first, _month_end(first.year, first.month), "month", False, "absolute"
 
 
@@ -149,12 +174,16 @@ def _day_of_month(dd: int, c) -> date | None:
             if d and d >= c.range_from:
                 return d
         return None
-    cands = []
-    for k in (-1, 0, 1):
-        base = _add_months(c.anchor.replace(day=1), k)
-        if d := _safe_date(base.year, base.month, dd):
-            cands.append(d)
-    return _closest(cands, c.anchor) if cands else None
+    this_month = c.anchor.replace(day=1)
+    d = _safe_date(this_month.year, this_month.month, dd)
+    if d is None or (d - c.anchor).days > MONTH_AHEAD_DAYS:  # last month's (see there)
+        last_month = _add_months(this_month, -1)
+        return _safe_date(last_month.year, last_month.month, dd)
+    next_month = _add_months(this_month, 1)
+    ahead = _safe_date(next_month.year, next_month.month, dd)
+    if ahead and (ahead - c.anchor).days <= NEXT_MONTH_WITHIN_DAYS:
+        return ahead
+    return d
 
 
 def _r_day(m, c):

@@ -90,6 +90,7 @@ _DAY_PART = (
 # Between the start and the end of a range: the sign, maybe after the start's day-part or
 # clock time (12月9日零时至12月16日24时).
 # 18日起至21日, 18日开始到20日: the start's 起/开始 may come before the sign.
+_LIST_JOIN = re.compile(r"\s*(?:、|和|及|以及|与)\s*")
 _RANGE_JOIN = re.compile(rf"(?:{_S}{_DAY_PART})?{_S}(?:起|开始)?{_S}{_TO}{_S}")
 
 
@@ -175,6 +176,9 @@ def find_times(text: str, anchor: date, prev: date | None = None) -> list[TimeEx
             and _RANGE_JOIN.fullmatch(text, range_from.end, start) is not None
         )
         ctx.range_from = range_from.date if joined else None
+        # 去年3月、5月和6月, 2019年7月5日及8月6日: a later item without a year takes the first's.
+        listed = out and not out[-1].approximate and _LIST_JOIN.fullmatch(text, out[-1].end, start)
+        ctx.list_year = out[-1].date.year if listed else None
         try:
             res = resolver(m, ctx)
             if not res:
