@@ -706,6 +706,9 @@ def test_a_scrap_above_the_report_does_not_make_the_page_a_bundle():
             "3月21日，印度总理莫迪访问了乌克兰和俄罗斯占领的克里米亚地区。",
             {("visit", "IND", "UKR")},
         ),
+        # where the traveller had just arrived is where the meeting was: the other side hosts
+        ("3月21日，王毅抵达莫斯科后会见了俄罗斯外长。", {("meeting", "CHN", "RUS")}),
+        ("抵美后，习近平3月21日会见了美国前国务卿。", {("meeting", "CHN", "USA")}),
         # travellers listed before the visit word, with their titles and names: a row each
         (
             "3月21日，喀麦隆总统比亚、纳米比亚总统根哥布先后对中国进行国事访问。",

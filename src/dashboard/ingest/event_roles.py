@@ -57,6 +57,7 @@ _ROUTE_BEFORE = re.compile(r"[从自经由](?:\S{0,2})$")
 _TOPIC_AFTER = re.compile(r"(?:半岛)?(?:问题|议题|核|局势|危机|政策|事务)")  # 朝鲜问题, 朝核
 _TOPIC_BEFORE = re.compile(r"(?:就|聚焦|讨论|关于|围绕|针对|涉及|商讨|谈及|讨论了)\S{0,2}$")
 _LEAD_MARK = re.compile(r"率领|带领|为首|为团长|领衔|牵头|率")
+_ARRIVED = re.compile(r"(?:抵达|到达|飞抵|抵)$")
 _PLACE_BEFORE = re.compile(r"在$|于$|抵达$|赴$|从$")
 # 到 and 来 ending another word (受到, 感受到, 遭到, 以来, 近来): no going anywhere.
 _NOT_GOING = re.compile(r"[受遭得达看听想收找见遇感做以近原本后起从]")
@@ -285,6 +286,14 @@ def roles(kind, text, mentions, s0, s1, c0, c1, trig, trig_end, counts) -> dict 
         located = [
             m for m in before + after if text[max(c0, m.start - 1) : m.start] in ("在", "于")
         ]
+        # 抵美后，习近平会见了基辛格: where the traveller had just arrived is where they met.
+        located += [
+            m
+            for m in countries_in(mentions, s0, trig)
+            if m not in located
+            and _ARRIVED.search(text, max(s0, m.start - 2), m.start)
+            and text.startswith("后", m.end)
+        ][-1:]
         # 慕尼黑安全会议, 夏季达沃斯论坛: the city names a gathering; it is neither a side nor,
         # when the text says where the meeting was (在天津会见), the venue.
         gatherings = [
