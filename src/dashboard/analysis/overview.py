@@ -210,7 +210,7 @@ def latest_events(corpus: Corpus, filters: Filters, n: int = 10) -> pd.DataFrame
     if "article_published" in events:
         events["date"] = events["date"].where(events["date"].notna(), events["article_published"])
     events["reports"] = reports[index.story[chosen]]
-    events["story_key"] = _story_keys(corpus.events).to_numpy()[chosen]
+    events["story_key"] = _story_keys(events).to_numpy()  # of the chosen rows only
     events["outlets"] = _story_outlets(corpus, their_rows, stories)
     return events[EVENT_LIST_COLUMNS].reset_index(drop=True)
 

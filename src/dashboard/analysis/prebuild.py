@@ -33,6 +33,7 @@ def build_derived(data_dir: Path) -> float:
     term_counts.term_runs(corpus.terms, corpus.articles)
     # The map's country rows and pair events; the timeline's event codes.
     relations.country_pairs(corpus.meta, corpus.mentions, corpus.entities, corpus.events)
+    relations.country_mentions(corpus.meta, corpus.mentions, corpus.entities)
     timeline.timeline_frame(corpus.events, corpus.meta)
     articles.article_lookup(corpus)
     articles.mention_rows_by_article(corpus)

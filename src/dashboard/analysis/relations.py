@@ -172,6 +172,20 @@ def _country_products(mentions: pd.DataFrame, entities: pd.DataFrame) -> tuple:
     return derived("relations.country_products", build, mentions, entities)
 
 
+def _country_tally_codes(mentions: pd.DataFrame, entities: pd.DataFrame) -> np.ndarray:
+    """Per counted row (see _country_products): its country's code × 4 + 2 if it names the
+    country directly + 1 if it is the first of its article; once per corpus."""
+
+    def build(m, e):
+        counted = _country_products(m, e)[0]
+        code = counted["country"].array.codes.astype(np.int64)
+        direct = counted["direct"].to_numpy().astype(np.int64)
+        first = counted["first_in_article"].to_numpy().astype(np.int64)
+        return code * 4 + direct * 2 + first
+
+    return derived("relations.country_tally_codes", build, mentions, entities)
+
+
 def country_mentions(
     articles: pd.DataFrame,
     mentions: pd.DataFrame,
@@ -193,11 +207,15 @@ def country_mentions(
         return pd.DataFrame(columns=COUNTRY_COLUMNS)
     country = counted["country"].array
     size = len(country.categories)
-    code = country.codes
-    counts = np.bincount(code[chosen], minlength=size)
+    # One count of (country, direct, first in its article) instead of three masked ones: at a
+    # million articles, 11 million rows, 0.16 s -> 0.06 s.
+    tally = np.bincount(
+        _country_tally_codes(mentions, entities)[chosen], minlength=4 * size
+    ).reshape(size, 4)
+    counts = tally.sum(axis=1)
     present = np.flatnonzero(counts)
-    direct = np.bincount(code[chosen & counted["direct"].to_numpy()], minlength=size)
-    first = np.bincount(code[chosen & counted["first_in_article"].to_numpy()], minlength=size)
+    direct = tally[:, 2] + tally[:, 3]
+    first = tally[:, 1] + tally[:, 3]
     out = pd.DataFrame(
         {
             "country": pd.Index(country.categories[present]).astype(str),
