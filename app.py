@@ -11,4 +11,7 @@ from dashboard.common import i18n
 
 lang = i18n.normalize_lang(st.session_state.get(urlstate.K_LANG) or st.query_params.get("lang"))
 current = st.navigation(page.navigation_pages(lang or i18n.DEFAULT_LANG), position="sidebar")
-current.run()
+try:
+    current.run()
+finally:
+    page.release_page_data()  # what the page selected is not kept while the session idles

@@ -235,3 +235,20 @@ def test_a_link_number_out_of_range_is_said_and_brought_into_range(data_env):
     notices = _texts(at.warning).replace("\\", "")
     assert "n=999" in notices
     assert at.slider[0].value == at.slider[0].max  # the nearest allowed value
+
+
+def test_a_pages_selection_is_not_kept_once_it_has_run(seed_processed):
+    """A widget's callback keeps the page's globals alive until the session's next rerun: the
+    filtered articles (up to 200 MB at a million) are dropped once the page has run (app.py
+    calls release_page_data after it; the sessions benchmark measures the memory)."""
+    from dashboard.analysis.corpus import load_corpus
+    from dashboard.analysis.filters import Filters
+    from dashboard.app import page
+
+    ctx = page.PageContext("relations", load_corpus(seed_processed), Filters(), "zh")
+    page._running.ctx = ctx  # as page_setup leaves it for the page that runs
+    selected = ctx.articles
+    assert len(selected) > 0 and "articles" in ctx.__dict__
+    page.release_page_data()
+    assert "articles" not in ctx.__dict__
+    assert ctx.articles.equals(selected)  # asked again (a callback may), made anew
