@@ -50,6 +50,18 @@ def test_a_view_bigger_than_the_budget_is_still_kept_alone():
     assert len(cache) == 1 and cache.get("big", lambda: frame(0)) is big
 
 
+def test_the_view_on_screen_is_kept_whole_though_it_outgrows_the_budget():
+    # a view's counted frame, then its shown stories': both kept, so a click rebuilds neither
+    cache = FrameCache(budget_bytes=1_000, size=lambda f: 8 * len(f), keep_newest=2)
+    counted = cache.get(("view", "counted"), lambda: frame(1_000))  # 8,000 bytes
+    cache.get(("view", "shown"), lambda: frame(10))
+    assert cache.get(("view", "counted"), lambda: frame(0)) is counted
+    cache.get(("next", "counted"), lambda: frame(1_000))
+    cache.get(("next", "shown"), lambda: frame(10))
+    assert len(cache) == 2  # past the budget, the view left goes: only the newest two stay
+    assert cache.get(("next", "counted"), lambda: frame(0)).shape == (1_000, 1)
+
+
 def test_sessions_asking_for_one_view_at_once_build_it_once():
     cache = FrameCache(budget_bytes=10**9)
     builds = []

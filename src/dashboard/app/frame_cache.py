@@ -4,8 +4,8 @@ process.
 A count of entries (``st.cache_resource(max_entries=3)``) held three whole-corpus timeline
 frames at a million articles (235 MB each) and three small ones at 100,000 (under 25 MB):
 too many for a small host at one size, too few at the other. A budget keeps as many as fit,
-the least recently used going first, and always the newest, so the view on screen is never
-built twice in a row.
+the least recently used going first, and always the newest ``keep_newest`` (the view on
+screen: its counted frame and its shown stories'), so a click on it never builds it again.
 """
 
 from __future__ import annotations
@@ -41,8 +41,14 @@ class FrameCache:
     """``get(key, build)``: the frame kept under ``key``, else ``build()`` kept under it.
     Thread-safe: sessions run on threads of one process; a key is built once at a time."""
 
-    def __init__(self, budget_bytes: int, size: Callable[[pd.DataFrame], int] = frame_bytes):
+    def __init__(
+        self,
+        budget_bytes: int,
+        size: Callable[[pd.DataFrame], int] = frame_bytes,
+        keep_newest: int = 1,
+    ):
         self.budget_bytes = budget_bytes
+        self.keep_newest = max(1, keep_newest)
         self._size = size
         self._kept: OrderedDict[Hashable, tuple[pd.DataFrame, int]] = OrderedDict()
         self._lock = threading.Lock()
@@ -65,7 +71,7 @@ class FrameCache:
                 self._kept[key] = (frame, nbytes)
                 self._building.pop(key, None)
                 held = sum(b for _, b in self._kept.values())
-                while held > self.budget_bytes and len(self._kept) > 1:
+                while held > self.budget_bytes and len(self._kept) > self.keep_newest:
                     _, (_, freed) = self._kept.popitem(last=False)
                     held -= freed
         return frame
@@ -79,6 +85,8 @@ class FrameCache:
             return len(self._kept)
 
 
-# The timeline's story frames (pages/timeline.py): one whole-corpus frame at a million
-# articles and its shown stories' (235 MB and a few MB), a dozen views at 100,000.
-TIMELINE_FRAMES = FrameCache(320 * 2**20)
+# The timeline's story frames (pages/timeline.py), a view's counted frame and its shown
+# stories' frame: at a million articles the newest view alone (a whole-corpus frame is
+# 170-235 MB), at 100,000 about five views (under 25 MB a frame) - what the app's budget of
+# private memory there (600 MB) can spare.
+TIMELINE_FRAMES = FrameCache(128 * 2**20, keep_newest=2)
