@@ -419,6 +419,7 @@ def find_in_article(article, mentions: list[Mention]) -> list[dict]:
                 _restates=restates,
             )
             events.append(ev)
+            travellers = ev.pop("_travellers")  # before any row is copied from ev
             # 对意大利、摩纳哥、法国进行国事访问; 分别会见喀麦隆总统、埃塞俄比亚总理…: a row each.
             guest_side = kind in ("meeting", "summit")
             for country, pos in ev.pop("_listed"):
@@ -427,7 +428,7 @@ def find_in_article(article, mentions: list[Mention]) -> list[dict]:
                 if guest_side:
                     more["lead"] = None  # the lead was the first guest's
                 events.append(more)
-            for country, pos in ev.pop("_travellers"):  # 喀麦隆总统、纳米比亚总统先后访华
+            for country, pos in travellers:  # 喀麦隆总统、纳米比亚总统先后访华
                 events.append(
                     dict(
                         ev,
