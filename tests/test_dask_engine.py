@@ -93,9 +93,15 @@ def dask_processes(tmp_path: Path, n_workers: int = 2):
         common = ["--scheduler-file", str(scheduler_file)]
         start("scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard", *common)
         deadline = time.monotonic() + START_TIMEOUT_S
-        while not scheduler_file.exists() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        address = json.loads(scheduler_file.read_text())["address"]
+        address = None
+        while address is None and time.monotonic() < deadline:
+            try:
+                address = json.loads(scheduler_file.read_text())["address"]
+            except (FileNotFoundError, ValueError, KeyError):
+                # Not there yet, or half written: the scheduler writes the file in place (a
+                # CI run read it empty).
+                time.sleep(0.05)
+        assert address, f"the scheduler wrote no address in {START_TIMEOUT_S} s"
         # No nanny: the worker is the process itself, so killing it removes the worker
         # (a nanny would start a new one).
         workers: dict[str, subprocess.Popen] = {}
