@@ -178,9 +178,9 @@ def _country_tally_codes(mentions: pd.DataFrame, entities: pd.DataFrame) -> np.n
 
     def build(m, e):
         counted = _country_products(m, e)[0]
-        code = counted["country"].array.codes.astype(np.int64)
-        direct = counted["direct"].to_numpy().astype(np.int64)
-        first = counted["first_in_article"].to_numpy().astype(np.int64)
+        code = counted["country"].array.codes.astype(np.int32)
+        direct = counted["direct"].to_numpy().astype(np.int32)
+        first = counted["first_in_article"].to_numpy().astype(np.int32)
         return code * 4 + direct * 2 + first
 
     return derived("relations.country_tally_codes", build, mentions, entities)
@@ -208,7 +208,7 @@ def country_mentions(
     country = counted["country"].array
     size = len(country.categories)
     # One count of (country, direct, first in its article) instead of three masked ones: at a
-    # million articles, 11 million rows, 0.16 s -> 0.06 s.
+    # million articles, 11 million rows, 0.16 s -> 0.09 s.
     tally = np.bincount(
         _country_tally_codes(mentions, entities)[chosen], minlength=4 * size
     ).reshape(size, 4)
