@@ -444,7 +444,7 @@ def test_relative_days_are_not_placed_without_a_publication_date(tmp_path):
         ),
         # a comment whose traveller is not told, nor a plan for tomorrow in an undated page
         ("白宫迎客\n这是一周内第三位到访美国的欧洲领袖。", []),
-        ("伊朗总统明天访华\n双方将签署协议。", []),
+        ("伊朗新闻\n伊朗总统明天访华。双方将签署协议。", []),
     ],
 )
 def test_an_undated_title_or_comment_alone_tells_its_event(tmp_path, text, expected):
