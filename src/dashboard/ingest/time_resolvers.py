@@ -123,6 +123,19 @@ NEXT_YEAR_WITHIN_DAYS = 20
 NEXT_MONTH_WITHIN_DAYS = 7
 
 
+def _in_dispatch_year(make, anchor: date) -> date | None:
+    """``make(year)`` (a month's first day, a month and day) in the dispatch's year; the year
+    before when that falls more than YEAR_AHEAD_DAYS after ``anchor``, the year after when
+    that falls within NEXT_YEAR_WITHIN_DAYS after it. None when ``make`` has no such day."""
+    d = make(anchor.year)
+    if d is not None and (d - anchor).days > YEAR_AHEAD_DAYS:
+        return make(anchor.year - 1)
+    ahead = make(anchor.year + 1)
+    if ahead is not None and (ahead - anchor).days <= NEXT_YEAR_WITHIN_DAYS:
+        return ahead
+    return d
+
+
 def _month_day(mo: int, dd: int, c) -> date | None:
     """A month and day without a year: the end of a range takes the first such day on or after
     its start; otherwise the dispatch's year unless far ahead (YEAR_AHEAD_DAYS)."""
@@ -132,13 +145,9 @@ def _month_day(mo: int, dd: int, c) -> date | None:
         return cands[0] if cands else None
     if c.list_year is not None:  # an item of a list: the first item's year
         return _safe_date(c.list_year, mo, dd)
-    y = c.anchor.year
-    d = _safe_date(y, mo, dd)
-    if d is not None and (d - c.anchor).days > YEAR_AHEAD_DAYS:
-        d = _safe_date(y - 1, mo, dd)
-    elif (ahead := _safe_date(y + 1, mo, dd)) and (ahead - c.anchor).days <= NEXT_YEAR_WITHIN_DAYS:
-        d = ahead
+    d = _in_dispatch_year(lambda year: _safe_date(year, mo, dd), c.anchor)
     if d is None:  # 2月29日 of a year without it: the nearest year with one
+        y = c.anchor.year
         cands = [d for yy in (y - 1, y + 1) if (d := _safe_date(yy, mo, dd))]
         return _closest(cands, c.anchor) if cands else None
     return d
@@ -159,10 +168,8 @@ def _r_month(m, c):
             first = date(first.year + 1, mo, 1)
     elif c.list_year is not None:  # an item of a list: the first item's year
         first = date(c.list_year, mo, 1)
-    else:  # the dispatch's year unless far ahead (see YEAR_AHEAD_DAYS)
-        first = date(c.anchor.year, mo, 1)
-        if (first - c.anchor.replace(day=1)).days > YEAR_AHEAD_DAYS:
-            first = date(c.anchor.year - 1, mo, 1)
+    else:  # counted in months: the next year's is never within NEXT_YEAR_WITHIN_DAYS
+        first = _in_dispatch_year(lambda year: date(year, mo, 1), c.anchor.replace(day=1))
     return first, _month_end(first.year, first.month), "month", False, "absolute"
 
 
