@@ -484,8 +484,8 @@ def page_outlet(
             if found:
                 return found[0]
             m = re.search(r"版权归(?P<x>\S{2,16}?)所有", text)
-            if m and named(m["x"], registry):
-                return named(m["x"], registry)
+            if m and (outlet := named(m["x"], registry)):
+                return outlet
     for text in texts:
         for pattern in _PROMOTION:
             m = pattern.search(text)
