@@ -227,11 +227,14 @@ def load_tables(
     skip: dict[str, tuple[str, ...]] | None = None,
     run_id: str | None = None,
     only: dict[str, tuple[str, ...]] | None = None,
+    arrow_lists: bool = False,
 ) -> dict[str, pd.DataFrame]:
     """Load the named tables of the published set; raises StoreError naming every file
     that is missing or unreadable. Repetitive string columns (CATEGORY_COLUMNS) come back
     as pandas categoricals. ``skip`` / ``only``: columns not to read / the only ones to read,
-    per table. ``run_id``: the run the tables must come from (default: the manifest's)."""
+    per table. ``run_id``: the run the tables must come from (default: the manifest's).
+    ``arrow_lists``: list columns stay Arrow arrays (a row reads as a Python list) instead of
+    a Python list object per row."""
     data_dir = Path(data_dir)
     snap = snapshot(data_dir)
     if snap is None:
@@ -254,9 +257,14 @@ def load_tables(
 
         table = _of_run(path, data_dir / path.name, run_id or snap.run_id, read, problems)
         if table is not None:
-            frames[name] = _sorted_categories(table, CATEGORY_COLUMNS.get(name, [])).to_pandas()
+            table = _sorted_categories(table, CATEGORY_COLUMNS.get(name, []))
+            frames[name] = table.to_pandas(types_mapper=_list_as_arrow if arrow_lists else None)
     _raise_for(problems)
     return frames
+
+
+def _list_as_arrow(arrow_type: pa.DataType) -> pd.ArrowDtype | None:
+    return pd.ArrowDtype(arrow_type) if pa.types.is_list(arrow_type) else None
 
 
 def _of_run(path: Path, shown: Path, run_id: str, read, problems: list) -> object | None:
