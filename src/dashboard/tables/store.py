@@ -411,7 +411,7 @@ def write_tables(
                 file = staging / mapped.TERMS
                 ids = tables["articles"]["article_id"]
                 batches = mapped.term_batches(tables["terms"], ids)
-                mapped.write_mapped(file, batches, run_id, mapped.TERM_SCHEMA)
+                mapped.write_mapped(file, batches, run_id, None)
                 written += file.stat().st_size
             if "mentions" in tables:  # their sentences, likewise
                 file = staging / mapped.SENTENCES
