@@ -166,10 +166,9 @@ view = (
 # Counted and plotted from the cheap frame; the joined columns (outlets, lead, place, time
 # expressions) are built only for the stories a reader sees.
 every_lane = story_frame(view, False)
-undated = timeline_reports.undated_events(
-    corpus.events, ctx.articles, kinds, chosen_pair, labels, places
+undated_stories, undated_reports = timeline_reports.undated_counts(
+    corpus.events, ctx.articles, kinds, chosen_pair
 )
-undated_stories = undated["story_id"].nunique()
 if every_lane.empty:
     st.info(ctx.t("timeline.none"))
 frame = every_lane if show_all else analysis.timeline.top_lanes(every_lane)
@@ -355,9 +354,13 @@ if undated_stories:
     title = ctx.t(
         "timeline.undated_title",
         n=labels.number(undated_stories),
-        reports=labels.number(undated["article_id"].nunique()),
+        reports=labels.number(undated_reports),
     )
     with st.expander(title):
+        # The rows listed are built alone; the CSV builds every row when it is asked for.
+        undated = timeline_reports.undated_events(
+            corpus.events, ctx.articles, kinds, chosen_pair, labels, places, limit=MAX_LISTED
+        )
         st.caption(ctx.t("timeline.undated_how"))
         items = [
             {
@@ -369,12 +372,16 @@ if undated_stories:
                 "sentence": r["evidence"],
                 "link": page.article_link(ctx, r["article_id"]),
             }
-            for r in undated.head(MAX_LISTED).to_dict("records")
+            for r in undated.to_dict("records")
         ]
         st.html(evidence_html.evidence_html(items, ctx.lang, "tl-undated"))
         st.download_button(
             ctx.t("timeline.download"),
-            data=lambda: analysis.export.to_csv(undated),
+            data=lambda: analysis.export.to_csv(
+                timeline_reports.undated_events(
+                    corpus.events, ctx.articles, kinds, chosen_pair, labels, places
+                )
+            ),
             file_name=file_names.csv_name(
                 "timeline_undated", f, corpus.date_min, corpus.date_max, chosen_pair, kinds and kind
             ),

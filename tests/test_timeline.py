@@ -522,3 +522,55 @@ def test_page_caps_its_table_and_still_opens_an_older_story(seed_processed, monk
     assert any("tl-reports" in h.proto.body for h in at.get("html"))
     when = labels.date(oldest["start"], oldest["precision"], oldest["approximate"], oldest["end"])
     assert any(f"{oldest['lane']} · {when}" in h.value for h in at.subheader)
+
+
+def test_the_first_undated_rows_and_their_counts_are_those_of_the_whole_list():
+    """The page builds only the undated rows it lists (and counts the rest): they must be the
+    whole list's first rows, in its order, whatever the lanes, stories and dates."""
+    import random
+
+    from dashboard.analysis.corpus import prepare
+    from dashboard.analysis.timeline_reports import undated_counts, undated_events
+
+    rng = random.Random(3)
+    countries = ["RUS", "PRK", "CHN", "KOR", None]
+    n_articles = 60
+    articles = pd.DataFrame(
+        {
+            "article_id": [f"a{i:02d}" for i in range(n_articles)],
+            "source": [rng.choice(["KCNA", "Yonhap", "TASS"]) for _ in range(n_articles)],
+            "published": [
+                None if rng.random() < 0.2 else D("2024-07-01") + timedelta(days=rng.randrange(40))
+                for _ in range(n_articles)
+            ],
+            "title": [f"t{i}" for i in range(n_articles)],
+            "text": ["……"] * n_articles,
+        }
+    )
+    rows = []
+    for i in range(400):
+        row = ev(
+            f"e{i:03d}",
+            f"a{rng.randrange(n_articles):02d}",
+            None if rng.random() < 0.1 else f"s{rng.randrange(12):02d}",
+            frm=rng.choice(countries),
+            to=rng.choice(countries),
+            time_expr=rng.choice(["", "近日", "此前"]),
+            evidence=f"句{rng.randrange(5)}",
+        )
+        row["date"] = row["date_end"] = None
+        rows.append(row)
+    corpus = prepare({"articles": articles, "events": pd.DataFrame(rows)})
+    whole = undated_events(corpus.events, corpus.articles)
+    assert len(whole) > 100  # many (story, article) rows across several lanes
+    for limit in [*range(1, 80), len(whole) + 5]:  # cuts inside many stories
+        first = undated_events(corpus.events, corpus.articles, limit=limit)
+        pd.testing.assert_frame_equal(first, whole.head(limit))
+    kept = corpus.articles.iloc[::2]
+    assert undated_counts(corpus.events, kept, ["visit"], None) == (
+        undated_events(corpus.events, kept, ["visit"])["story_id"].nunique(),
+        undated_events(corpus.events, kept, ["visit"])["article_id"].nunique(),
+    )
+    pd.testing.assert_frame_equal(
+        undated_events(corpus.events, kept, limit=20), undated_events(corpus.events, kept).head(20)
+    )

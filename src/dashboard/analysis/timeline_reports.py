@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+import numpy as np
 import pandas as pd
 
 from .filters import derived, rows_in
@@ -128,18 +129,14 @@ def story_reports(
     return out[REPORT_COLUMNS].reset_index(drop=True)
 
 
-def undated_events(
+def _undated_rows(
     events: pd.DataFrame,
     articles: pd.DataFrame,
-    kinds: Iterable[str] | None = None,
-    pair: str | None = None,
-    labels: Labels | None = None,
-    places: Mapping[str, str] | None = None,
+    kinds: Iterable[str] | None,
+    pair: str | None,
 ) -> pd.DataFrame:
-    """The events of the selection that have no date (on no time axis): one row per story and
-    article, with its direction, kind, lead, place, evidence, outlet and publication date
-    (UNDATED_COLUMNS), by direction then story. ``kinds`` and ``pair`` as in timeline_frame."""
-    labels = _labels(labels)
+    """The event rows of the selection that have no date (``kinds`` and ``pair`` as in
+    timeline_frame)."""
     no_date = derived(
         "timeline.undated_rows",
         lambda e: pd.to_datetime(e["date"], errors="coerce").isna().to_numpy(),
@@ -152,7 +149,79 @@ def undated_events(
         a, _, b = pair.partition("-")
         frm, to = events["from_country"], events["to_country"]
         keep &= (((frm == a) & (to == b)) | ((frm == b) & (to == a))).to_numpy()
-    ev = events[keep]
+    return events[keep]
+
+
+def _story_ids(ev: pd.DataFrame) -> pd.Series:
+    story = ev["story_id"] if "story_id" in ev else ev["event_id"]
+    return story.where(story.notna(), ev["event_id"])
+
+
+def undated_counts(
+    events: pd.DataFrame,
+    articles: pd.DataFrame,
+    kinds: Iterable[str] | None = None,
+    pair: str | None = None,
+) -> tuple[int, int]:
+    """Stories and reports (articles) among the selection's events without a date: the
+    counts of ``undated_events``'s rows, without building them."""
+    ev = _undated_rows(events, articles, kinds, pair)
+    return int(_story_ids(ev).nunique()), int(ev["article_id"].nunique())
+
+
+def _first_stories(ev: pd.DataFrame, articles: pd.DataFrame, labels: Labels, limit: int):
+    """Positions in ``ev`` of the rows of the first ``limit`` (story, article) rows of
+    ``undated_events``, in ``ev``'s order: its sort on keys found cheaply, the costly
+    columns then made for those rows only. None when the keys cannot be found that way."""
+    if "article_pos" not in ev or "article_pos" not in articles:
+        return None
+    published = pd.Series(
+        articles["published"].to_numpy(dtype=object), index=articles["article_pos"].to_numpy()
+    )
+    published = published[~published.index.duplicated()]
+    route_of: dict = {}  # a route is named once per direction, not once per row
+    lanes = [
+        route_of[key] if key in route_of else route_of.setdefault(key, labels.route(*key))
+        for key in zip(ev["from_country"], ev["to_country"], strict=True)
+    ]
+    keys = pd.DataFrame(
+        {
+            "lane": np.array(lanes, dtype=object),
+            "story_id": _story_ids(ev).to_numpy(dtype=object),
+            "published": published.reindex(ev["article_pos"].to_numpy()).to_numpy(),
+            "article_id": ev["article_id"].to_numpy(dtype=object),
+        }
+    )
+    order = keys.sort_values(
+        ["lane", "story_id", "published"], kind="stable", na_position="last"
+    ).index.to_numpy()
+    group = pd.factorize(
+        pd.MultiIndex.from_arrays(
+            [keys["story_id"].to_numpy()[order], keys["article_id"].to_numpy()[order]]
+        )
+    )[0]
+    return np.sort(order[group < limit])
+
+
+def undated_events(
+    events: pd.DataFrame,
+    articles: pd.DataFrame,
+    kinds: Iterable[str] | None = None,
+    pair: str | None = None,
+    labels: Labels | None = None,
+    places: Mapping[str, str] | None = None,
+    limit: int | None = None,
+) -> pd.DataFrame:
+    """The events of the selection that have no date (on no time axis): one row per story and
+    article, with its direction, kind, lead, place, evidence, outlet and publication date
+    (UNDATED_COLUMNS), by direction then story. ``kinds`` and ``pair`` as in timeline_frame;
+    ``limit``: only the first rows (the same as the whole list's first rows)."""
+    labels = _labels(labels)
+    ev = _undated_rows(events, articles, kinds, pair)
+    if limit is not None and not ev.empty:
+        first = _first_stories(ev, articles, labels, limit)
+        if first is not None:
+            ev = ev.iloc[first]
     if ev.empty:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in UNDATED_COLUMNS})
     ev = _with_articles(ev, articles, labels)
@@ -167,4 +236,5 @@ def undated_events(
     out["evidence"] = grouped["evidence"].agg(lambda s: "\n".join(dict.fromkeys(s)))
     out["time_expr"] = grouped["time_expr"].agg(lambda s: _joined(s, " / "))
     out = out.reset_index()
-    return out[UNDATED_COLUMNS].reset_index(drop=True)
+    out = out[UNDATED_COLUMNS].reset_index(drop=True)
+    return out if limit is None else out.head(limit)
