@@ -26,6 +26,14 @@ def test_the_size_of_a_frame_counts_its_strings():
         assert frame_bytes(ids) > 16 * len(ids)
 
 
+def test_a_string_many_rows_share_is_counted_once():
+    lanes = np.array(["朝鲜 → 俄罗斯", "俄罗斯 → 朝鲜"], dtype=object)
+    shared = pd.DataFrame({"lane": pd.Series(lanes[np.arange(10_000) % 2], dtype=object)})
+    own = pd.DataFrame({"lane": pd.Series([v + " " for v in shared["lane"]], dtype=object)})
+    assert frame_bytes(shared) < 10 * len(shared)  # the pointers, and two strings
+    assert frame_bytes(own) > 50 * len(own)
+
+
 def test_views_are_kept_while_they_fit_and_the_least_recent_goes_first():
     cache = FrameCache(budget_bytes=3_000, size=lambda f: 8 * len(f))
     built = []

@@ -428,31 +428,41 @@ def timeline_frame(
 
     # Per story values looked up through arrays of the few distinct ones, not per story.
     routes, route_of_story = np.unique(route_code, return_inverse=True)
-    from_country = codes.from_names[routes // width][route_of_story]
-    to_country = codes.to_names[routes % width][route_of_story]
     lane_names = np.array(
         [labels.route(codes.from_names[c // width], codes.to_names[c % width]) for c in routes],
         dtype=object,
     )
-    lane = lane_names[route_of_story]
-    # Sorted by start, lane, story_id: story codes are in id order (see _event_codes).
+    # Sorted by start, lane, story_id: story codes are in id order (see _event_codes). Every
+    # column is then made in that order from its codes: permuting object columns afterwards
+    # took a fifth of the frame's time at a million articles.
     lane_rank = np.argsort(np.argsort(lane_names.astype(str), kind="stable"))[route_of_story]
     order = np.lexsort((np.arange(n), lane_rank, start))
+    route = route_of_story[order]
+    kind = kind[order]
     columns = {
-        "story_id": codes.story_ids[story_ids],
-        "lane": lane,
-        "from_country": from_country,
-        "to_country": to_country,
+        "story_id": codes.story_ids[story_ids[order]],
+        "lane": lane_names[route],
+        "from_country": codes.from_names[routes // width][route],
+        "to_country": codes.to_names[routes % width][route],
         "kind": kind,
-        "start": start.astype("datetime64[D]").astype(object),
-        "end": end.astype("datetime64[D]").astype(object),
-        "precision": precision,
-        "approximate": approximate,
-        "reports": reports,
+        "start": start[order].astype("datetime64[D]").astype(object),
+        "end": end[order].astype("datetime64[D]").astype(object),
+        "precision": precision[order],
+        "approximate": approximate[order],
+        "reports": reports[order],
         "milestone": np.isin(kind, list(MILESTONES)),
-        **detail,
+        **{c: values[order] if details else values for c, values in detail.items()},
     }
-    return pd.DataFrame({c: np.asarray(columns[c])[order] for c in FRAME_COLUMNS})
+    # Text columns stay object arrays of the names' own strings (pandas would copy each into
+    # an Arrow string column: 0.18 s and more memory for a million articles' 485,000 stories).
+    return pd.DataFrame(
+        {
+            c: pd.Series(columns[c], dtype=object, copy=False)
+            if columns[c].dtype == object
+            else columns[c]
+            for c in FRAME_COLUMNS
+        }
+    )
 
 
 def lane_totals(frame: pd.DataFrame) -> pd.DataFrame:
