@@ -190,3 +190,34 @@ def test_article_events_come_in_text_order_and_quoted_outlets_are_read():
     assert article_queries.quoted_outlets(row["quoted_sources"]) == ["TASS", "Reuters"]
     assert article_queries.quoted_outlets(None) == []
     assert article_queries.registry_outlet_names()["Reuters"]["zh"] == "路透社"
+
+
+def test_an_article_without_quoted_outlets_reads_as_none_quoted():
+    """Quoted outlets are kept as one Arrow list column: a missing value, a single id or an
+    Arrow null reads as a list, and the reader's lookup never fails on one."""
+    import numpy as np
+    import pyarrow as pa
+
+    from dashboard.analysis.corpus import arrow_lists
+
+    values = [None, "TASS", ["Reuters", "KCNA"], np.nan]
+    articles = pd.DataFrame(
+        {
+            "article_id": ["a1", "a2", "a3", "a4"],
+            "title": ["t"] * 4,
+            "text": ["正文。"] * 4,
+            "source": ["KCNA"] * 4,
+            "quoted_sources": values,
+        }
+    )
+    corpus = prepare({"articles": articles})
+    found = [
+        article_queries.quoted_outlets(article_queries.article_by_id(corpus, a)["quoted_sources"])
+        for a in ("a1", "a2", "a3", "a4")
+    ]
+    assert found == [[], ["TASS"], ["Reuters", "KCNA"], []]
+    with_nulls = pd.Series(
+        pd.arrays.ArrowExtensionArray(pa.array([["TASS"], None], type=pa.list_(pa.string())))
+    )
+    assert arrow_lists(with_nulls).tolist() == [["TASS"], []]
+    assert article_queries.quoted_outlets(pd.NA) == []

@@ -177,6 +177,8 @@ def registry_outlet_names() -> dict[str, dict[str, str]]:
 
 def quoted_outlets(value) -> list[str]:
     """The outlet ids in an article's ``quoted_sources`` (a list, an array or nothing)."""
-    if value is None or isinstance(value, float | str):
-        return [value] if isinstance(value, str) and value else []
+    if isinstance(value, str):
+        return [value] if value else []
+    if not pd.api.types.is_list_like(value):  # None, NaN, pd.NA
+        return []
     return [str(v) for v in list(value) if isinstance(v, str) and v]

@@ -270,11 +270,19 @@ _STRING_LISTS = pd.ArrowDtype(pa.list_(pa.string()))
 
 
 def arrow_lists(values: pd.Series) -> pd.Series:
-    """Lists of outlet ids (Python lists, arrays or None per row, or an Arrow list column)
-    as one Arrow list column: a row still reads as a Python list, without an object per row."""
+    """Lists of outlet ids (Python lists, arrays, a single id or nothing per row, or an Arrow
+    list column) as one Arrow list column: a row still reads as a Python list (an empty one
+    for nothing, as the reader expects), without an object per row."""
     if isinstance(values.dtype, pd.ArrowDtype):
-        return values.astype(_STRING_LISTS)
-    lists = [None if v is None or isinstance(v, float) else list(v) for v in values]
+        arrow = pa.chunked_array(values.array._pa_array).cast(_STRING_LISTS.pyarrow_dtype)
+        empty = pa.scalar([], type=_STRING_LISTS.pyarrow_dtype)
+        return pd.Series(
+            pd.arrays.ArrowExtensionArray(pc.fill_null(arrow, empty)), index=values.index
+        )
+    lists = [
+        [v] if isinstance(v, str) else list(v) if pd.api.types.is_list_like(v) else []
+        for v in values
+    ]
     return pd.Series(
         pa.array(lists, type=_STRING_LISTS.pyarrow_dtype), index=values.index, dtype=_STRING_LISTS
     )

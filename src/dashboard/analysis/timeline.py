@@ -432,9 +432,10 @@ def timeline_frame(
         [labels.route(codes.from_names[c // width], codes.to_names[c % width]) for c in routes],
         dtype=object,
     )
-    # Sorted by start, lane, story_id: story codes are in id order (see _event_codes). Every
-    # column is then made in that order from its codes: permuting object columns afterwards
-    # took a fifth of the frame's time at a million articles.
+    # Sorted by start, lane, story_id: story codes are in id order (see _event_codes). The
+    # columns of names are then made in that order from their codes (permuting object
+    # columns afterwards took a fifth of the frame's time at a million articles); the detail
+    # columns, built for a few shown stories, are permuted.
     lane_rank = np.argsort(np.argsort(lane_names.astype(str), kind="stable"))[route_of_story]
     order = np.lexsort((np.arange(n), lane_rank, start))
     route = route_of_story[order]
@@ -454,14 +455,16 @@ def timeline_frame(
         **{c: values[order] if details else values for c, values in detail.items()},
     }
     # Text columns stay object arrays of the names' own strings (pandas would copy each into
-    # an Arrow string column: 0.18 s and more memory for a million articles' 485,000 stories).
+    # an Arrow string column: 0.18 s and more memory for a million articles' 485,000 stories),
+    # and the arrays made here are the frame's own (no copy).
     return pd.DataFrame(
         {
             c: pd.Series(columns[c], dtype=object, copy=False)
             if columns[c].dtype == object
             else columns[c]
             for c in FRAME_COLUMNS
-        }
+        },
+        copy=False,
     )
 
 
