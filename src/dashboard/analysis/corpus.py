@@ -274,7 +274,7 @@ def arrow_lists(values: pd.Series) -> pd.Series:
     list column) as one Arrow list column: a row still reads as a Python list (an empty one
     for nothing, as the reader expects), without an object per row."""
     if isinstance(values.dtype, pd.ArrowDtype):
-        arrow = pa.chunked_array(values.array._pa_array).cast(_STRING_LISTS.pyarrow_dtype)
+        arrow = values.array.__arrow_array__().cast(_STRING_LISTS.pyarrow_dtype)
         empty = pa.scalar([], type=_STRING_LISTS.pyarrow_dtype)
         return pd.Series(
             pd.arrays.ArrowExtensionArray(pc.fill_null(arrow, empty)), index=values.index

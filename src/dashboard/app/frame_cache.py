@@ -23,8 +23,9 @@ _SAMPLE = 256  # values of an object column whose mean size stands for the colum
 def frame_bytes(frame: pd.DataFrame) -> int:
     """About the memory ``frame`` holds: its arrays, and the Python objects of its object
     columns estimated from a sample in which each object counts once (an object that every
-    row shares is still counted about rows / 256 times: an estimate on the high side) (``memory_usage(deep=True)`` visits every string: 0.2 s
-    on a million-article timeline, a fifth of the frame's build)."""
+    row shares is still counted about rows / 256 times: an estimate on the high side).
+    ``memory_usage(deep=True)`` visits every string: 0.2 s on a million-article timeline, a
+    fifth of the frame's build."""
     total = int(frame.memory_usage(index=True, deep=False).sum())
     n = len(frame)
     if n == 0:
