@@ -200,13 +200,15 @@ def entity_counts_by_outlet(
     distinct = list(dict.fromkeys(wanted))
     rows, slot = _rows_of_entities(corpus, filters, [code_of[e] for e in distinct])
     outlet = index.source[rows]
-    known = outlet >= 0
+    if outlet.min(initial=0) < 0:  # rows of an unknown outlet count nowhere
+        known = outlet >= 0
+        rows, slot, outlet = rows[known], slot[known], outlet[known]
     # index.sources and source_codes are the same sorted outlet names
     width = len(index.sources)
-    key = slot[known].astype(np.int64) * width + outlet[known]
+    key = slot.astype(np.int64) * width + outlet
     size = len(distinct) * width
     mentions = np.bincount(key, minlength=size)
-    articles = np.bincount(key[index.first_in_article[rows[known]]], minlength=size)
+    articles = np.bincount(key[index.first_in_article[rows]], minlength=size)
     number = {e: i for i, e in enumerate(distinct)}
     out = pd.DataFrame(
         [
