@@ -574,3 +574,10 @@ def test_the_first_undated_rows_and_their_counts_are_those_of_the_whole_list():
     pd.testing.assert_frame_equal(
         undated_events(corpus.events, kept, limit=20), undated_events(corpus.events, kept).head(20)
     )
+    # Tables as given (no article positions): the articles are joined by id, the same rows.
+    plain_events = pd.DataFrame(rows)
+    plain_whole = undated_events(plain_events, articles)
+    for limit in (1, 13, 60):
+        pd.testing.assert_frame_equal(
+            undated_events(plain_events, articles, limit=limit), plain_whole.head(limit)
+        )

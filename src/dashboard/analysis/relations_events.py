@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .filters import codes_of, derived, rows_in
+from .timeline import story_ids_of
 
 # A departure with a destination is the start of a trip; the events stage gives it the same
 # story_id as the arrival, so a trip reported both ways counts once.
@@ -34,10 +35,7 @@ def pair_events(events: pd.DataFrame) -> pd.DataFrame:
     ev["a"] = ev[["from_country", "to_country"]].min(axis=1)
     ev["b"] = ev[["from_country", "to_country"]].max(axis=1)
     ev["pair"] = ev["a"] + "-" + ev["b"]
-    if "story_id" in ev.columns:
-        ev["story"] = ev["story_id"].where(ev["story_id"].notna(), ev["event_id"])
-    else:
-        ev["story"] = ev["event_id"]
+    ev["story"] = story_ids_of(ev)
     ev["when"] = pd.to_datetime(ev["date"], errors="coerce")
     own = ev["when"].notna()
     precision = ev["date_precision"] if "date_precision" in ev else pd.Series("day", ev.index)

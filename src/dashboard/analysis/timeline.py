@@ -161,6 +161,13 @@ class _EventCodes:
     source_names: np.ndarray | None
 
 
+def story_ids_of(events: pd.DataFrame) -> pd.Series:
+    """Each event row's story id (the same visit told by several reports), its event id
+    where it has none."""
+    story = events["story_id"] if "story_id" in events else events["event_id"]
+    return story.where(story.notna(), events["event_id"])
+
+
 def _event_codes(events: pd.DataFrame) -> _EventCodes:
     def days(values: pd.Series) -> np.ndarray:
         return pd.to_datetime(values, errors="coerce").to_numpy(dtype="datetime64[D]")
@@ -173,10 +180,8 @@ def _event_codes(events: pd.DataFrame) -> _EventCodes:
         if "approximate" in events
         else np.zeros(len(events), dtype=bool)
     )
-    story_ids = events["story_id"] if "story_id" in events else events["event_id"]
-    story_ids = story_ids.where(story_ids.notna(), events["event_id"])
     # Codes in the order of the ids, so the frame's tie-break on story_id is a code order.
-    story, story_names = codes_of(story_ids, sort=True)
+    story, story_names = codes_of(story_ids_of(events), sort=True)
     precision = events["date_precision"].to_numpy(dtype=object)
     kind_code, kinds_seen = codes_of(events["kind"])
     kind_names = np.array(

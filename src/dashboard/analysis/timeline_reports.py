@@ -15,7 +15,7 @@ import pandas as pd
 
 from .filters import derived, rows_in
 from .labels import Labels
-from .timeline import _labels, _place_label, _to_date
+from .timeline import _labels, _place_label, _to_date, story_ids_of
 
 REPORT_COLUMNS = [
     "published",
@@ -60,14 +60,7 @@ def _with_articles(ev: pd.DataFrame, articles: pd.DataFrame, labels: Labels) -> 
         for c in ("article_id", "source", "source_zh", "published", "title", "site")
         if c in articles
     ]
-    # Only the events' own articles are joined: deduplicating every selected article cost
-    # more than the rest at 100,000 articles.
-    if "article_pos" in ev and "article_pos" in articles:
-        mine = articles["article_pos"].isin(ev["article_pos"].unique()).to_numpy()
-    else:
-        mine = articles["article_id"].isin(ev["article_id"].unique()).to_numpy()
-    own = articles.loc[mine, meta_cols].drop_duplicates("article_id")
-    ev = ev.merge(own, on="article_id", how="left")
+    ev = ev.merge(_own_articles(ev, articles, meta_cols), on="article_id", how="left")
     for column in ("source", "source_zh", "published", "title", "site"):
         if column not in ev:
             ev[column] = None
@@ -81,10 +74,28 @@ def _with_articles(ev: pd.DataFrame, articles: pd.DataFrame, labels: Labels) -> 
     if "approximate" not in ev:
         ev["approximate"] = False
     ev["approximate"] = ev["approximate"].fillna(False).astype(bool)
-    if "story_id" not in ev:
-        ev["story_id"] = ev["event_id"]
-    ev["story_id"] = ev["story_id"].where(ev["story_id"].notna(), ev["event_id"])
+    ev["story_id"] = story_ids_of(ev)
     return ev
+
+
+def _own_articles(ev: pd.DataFrame, articles: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """``columns`` of the articles ``ev``'s rows come from, one row per article id. Only the
+    events' own articles: deduplicating every selected article cost more than the rest at
+    100,000 articles."""
+    if "article_pos" in ev and "article_pos" in articles:
+        mine = articles["article_pos"].isin(ev["article_pos"].unique()).to_numpy()
+    else:
+        mine = articles["article_id"].isin(ev["article_id"].unique()).to_numpy()
+    return articles.loc[mine, columns].drop_duplicates("article_id")
+
+
+def _lanes(ev: pd.DataFrame, labels: Labels) -> list[str]:
+    """Each row's direction as the page names it; a direction named once, not once per row."""
+    route_of: dict = {}
+    return [
+        route_of[key] if key in route_of else route_of.setdefault(key, labels.route(*key))
+        for key in zip(ev["from_country"], ev["to_country"], strict=True)
+    ]
 
 
 def _joined(values: pd.Series, sep: str) -> str:
@@ -152,11 +163,6 @@ def _undated_rows(
     return events[keep]
 
 
-def _story_ids(ev: pd.DataFrame) -> pd.Series:
-    story = ev["story_id"] if "story_id" in ev else ev["event_id"]
-    return story.where(story.notna(), ev["event_id"])
-
-
 def undated_counts(
     events: pd.DataFrame,
     articles: pd.DataFrame,
@@ -166,29 +172,27 @@ def undated_counts(
     """Stories and reports (articles) among the selection's events without a date: the
     counts of ``undated_events``'s rows, without building them."""
     ev = _undated_rows(events, articles, kinds, pair)
-    return int(_story_ids(ev).nunique()), int(ev["article_id"].nunique())
+    return int(story_ids_of(ev).nunique()), int(ev["article_id"].nunique())
 
 
-def _first_stories(ev: pd.DataFrame, articles: pd.DataFrame, labels: Labels, limit: int):
+def _first_stories(
+    ev: pd.DataFrame, articles: pd.DataFrame, labels: Labels, limit: int
+) -> np.ndarray:
     """Positions in ``ev`` of the rows of the first ``limit`` (story, article) rows of
-    ``undated_events``, in ``ev``'s order: its sort on keys found cheaply, the costly
-    columns then made for those rows only. None when the keys cannot be found that way."""
-    if "article_pos" not in ev or "article_pos" not in articles:
-        return None
-    published = pd.Series(
-        articles["published"].to_numpy(dtype=object), index=articles["article_pos"].to_numpy()
-    )
-    published = published[~published.index.duplicated()]
-    route_of: dict = {}  # a route is named once per direction, not once per row
-    lanes = [
-        route_of[key] if key in route_of else route_of.setdefault(key, labels.route(*key))
-        for key in zip(ev["from_country"], ev["to_country"], strict=True)
-    ]
+    ``undated_events``, in ``ev``'s order: its sort on keys found cheaply (the direction's
+    name, the story, the article's publication date joined as there), the costly columns
+    then made for those rows only."""
+    if "published" in articles:
+        own = _own_articles(ev, articles, ["article_id", "published"])
+        published = ev["article_id"].map(own.set_index("article_id")["published"])
+        published = published.to_numpy(dtype=object)
+    else:
+        published = np.full(len(ev), None, dtype=object)
     keys = pd.DataFrame(
         {
-            "lane": np.array(lanes, dtype=object),
-            "story_id": _story_ids(ev).to_numpy(dtype=object),
-            "published": published.reindex(ev["article_pos"].to_numpy()).to_numpy(),
+            "lane": np.array(_lanes(ev, labels), dtype=object),
+            "story_id": story_ids_of(ev).to_numpy(dtype=object),
+            "published": published,
             "article_id": ev["article_id"].to_numpy(dtype=object),
         }
     )
@@ -219,15 +223,11 @@ def undated_events(
     labels = _labels(labels)
     ev = _undated_rows(events, articles, kinds, pair)
     if limit is not None and not ev.empty:
-        first = _first_stories(ev, articles, labels, limit)
-        if first is not None:
-            ev = ev.iloc[first]
+        ev = ev.iloc[_first_stories(ev, articles, labels, limit)]
     if ev.empty:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in UNDATED_COLUMNS})
     ev = _with_articles(ev, articles, labels)
-    ev["lane"] = [
-        labels.route(f, t) for f, t in zip(ev["from_country"], ev["to_country"], strict=True)
-    ]
+    ev["lane"] = _lanes(ev, labels)
     ev["lead_name"] = [labels.entity(x) if isinstance(x, str) and x else None for x in ev["lead"]]
     ev["place_name"] = [_place_label(x, places or {}) for x in ev["place"]]
     ev = ev.sort_values(["lane", "story_id", "published"], kind="stable", na_position="last")
