@@ -152,7 +152,7 @@ def evaluate(
             score.n["articles"] += 1
             if i is None:
                 score.errors.append(f"{lab['id']} article not found: {a['starts']}")
-                score.n["persons_gold"] += len(a["persons"])
+                score.n["persons_gold"] += len(a["persons"] or [])
                 score.n["countries_gold"] += len(set(a["countries"]))
                 score.n["events_gold"] += len(a["events"])
                 continue
@@ -172,6 +172,12 @@ def _score_article(lab, a, row, mentions, events, score: Score) -> None:
         score.errors.append(f"{pid} date {got_date}, labelled {a['published']}")
 
     ms = mentions[mentions["article_id"] == row["article_id"]]
+    if a["persons"] is not None:  # a set may leave persons unlabelled (null): not scored
+        _score_persons(pid, a, ms, score)
+    _score_countries_events(pid, a, ms, row, events, score)
+
+
+def _score_persons(pid, a, ms, score: Score) -> None:
     people = ms[ms["type"] == "person"]
     gold = [[_norm(f) for f in p["forms"] + [p["name"]]] for p in a["persons"]]
     staff = [_norm(s) for s in a.get("staff", [])]
@@ -193,6 +199,8 @@ def _score_article(lab, a, row, mentions, events, score: Score) -> None:
         else:
             score.errors.append(f"{pid} person wrong: {surfaces[0]} ({entity})")
 
+
+def _score_countries_events(pid, a, ms, row, events, score: Score) -> None:
     got = set(ms.loc[ms["type"] == "country", "entity_id"].astype(str))
     want_c = set(a["countries"])
     score.n["countries_gold"] += len(want_c)

@@ -617,6 +617,46 @@ def test_a_reference_date_does_not_date_the_visit(tmp_path, sentence):
     assert found and all(row[3] is None or row[3] >= date(2023, 3, 1) for row in found), found
 
 
+@pytest.mark.parametrize(
+    "text, earlier",
+    [
+        (
+            "国家主席习近平12日抵达河内，开始对越南进行国事访问。"
+            "这是习近平继2015年11月和2017年11月之后第三次访问越南。",
+            {date(2015, 11, 1), date(2017, 11, 1)},
+        ),
+        # the pronoun is the visitor named before, not the host he met
+        (
+            "新加坡总理李显龙21日在北京与中国国家主席习近平会面。这是他自2019年4月以来首次访华。",
+            {date(2019, 4, 1)},
+        ),
+        (
+            "沙特国王萨勒曼20日抵达北京，開始對中國進行國事訪問，是他繼2016年1月之後再次訪問中國。",
+            {date(2016, 1, 1)},
+        ),
+    ],
+)
+def test_the_earlier_visits_a_visit_is_counted_from_are_events(tmp_path, text, earlier):
+    found = events_of(tmp_path, f"{DATED}{text}{BODY}")
+    assert {row[3] for row in found if row[3] and row[3].year < 2023} == earlier, found
+    pair = {(row[1], row[2]) for row in found if row[3] in earlier}
+    assert len(pair) == 1 and found[0][1:3] in pair  # the same traveller and host
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # a date followed by something else than the count is a reference point only
+        "韩国总统12日抵达东京，这是自2020年疫情以来首次访问日本。",
+        "美国国务卿布林肯12日抵达北京，是自2018年10月以来访问中国的最高级别美国官员。",
+        "欧巴马12日抵达河内，是继2000年的柯林顿之后第二位访问越南的美国总统。",
+    ],
+)
+def test_a_reference_point_that_counts_nothing_is_no_earlier_visit(tmp_path, sentence):
+    found = events_of(tmp_path, f"{DATED}{sentence}{BODY}")
+    assert found and all(row[3] is None or row[3] >= date(2023, 3, 1) for row in found), found
+
+
 def test_a_day_stated_before_the_trigger_is_a_happening_not_a_plan(tmp_path):
     # no publication date and no year: the arrival counts, undated, though a plan follows it
     text = f"外长访华\n7月13日，俄罗斯外交部长抵达中国，将出席上海合作组织外长会议。{BODY}"

@@ -21,6 +21,14 @@ _YEAR_IN_TEXT = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年")
 _COUNTED_FROM = re.compile(r"((?:19|20)\d\d)\s*年\s*(?:(\d{1,2})\s*月)?[^。，,；;]{0,24}?以来")
 _YEAR_AHEAD = re.compile(r"即将|将要|将|计划|预计|有望|目标")
 _FULL_YEAR = re.compile(r"^(?:(?:19|20)\d\d|[〇零一二三四五六七八九]{4})\s*年")
+# 继2015年11月和2017年11月之后第三次访问越南, 自2019年4月以来首次访华, 繼2016年1月之後再次訪問沙特:
+# the dates a repeated event is counted from are the earlier times it happened.
+_COUNTED_AFTER = re.compile(r"(?:继|自从|自|从)\s*$")
+_COUNT_JOIN = re.compile(r"\s*(?:和|与|及|以及|、|，|,)?\s*")
+_COUNT_REPEATS = re.compile(
+    r"\s*(?:之后|以后|以来)的?\s*(?:首次|首度|再次|再度|又一次|第[二三四五六七八九十\d]+[次度])"
+)
+_CLAUSE_BREAK = re.compile(r"[，,；;：:。]")
 # A sentence: up to its end mark or the line's end (shared with event_rules).
 SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 
@@ -74,6 +82,32 @@ def written_out_times(scope: str, text: str) -> list[TimeExpr]:
                 by_year[year] = in_year(year)
         chosen.append(next((u for u in by_year[year] if u.start == t.start), t))
     return chosen
+
+
+def earlier_times(times: list[TimeExpr], text: str, lo: int, trig: int) -> list[TimeExpr]:
+    """The dates before the event word at ``trig`` (its clause starts at ``lo``) that the event
+    is counted from: 继X(和Y)之后第三次访问, 自X以来首次访华. Each is an earlier event of the same
+    kind, pair and lead; a date followed by anything but another date or the count (自2020年
+    疫情以来首次, 继2000年的柯林顿之后) is a reference point, not one."""
+    inside = [t for t in times if lo <= t.start and t.end <= trig and not t.approximate]
+    found: list[TimeExpr] = []
+    i = 0
+    while i < len(inside):
+        j = i
+        while j + 1 < len(inside) and _COUNT_JOIN.fullmatch(
+            text, inside[j].end, inside[j + 1].start
+        ):
+            j += 1
+        counted = _COUNT_REPEATS.match(text, inside[j].end)
+        if (
+            counted
+            and _COUNTED_AFTER.search(text, max(lo, inside[i].start - 3), inside[i].start)
+            and trig - counted.end() <= 14
+            and not _CLAUSE_BREAK.search(text, counted.end(), trig)
+        ):
+            found += inside[i : j + 1]
+        i = j + 1
+    return found
 
 
 def _shifted(t: TimeExpr, years: int) -> TimeExpr:

@@ -270,8 +270,13 @@ def roles(kind, text, mentions, s0, s1, c0, c1, trig, trig_end, counts) -> dict 
                 to = at[-1].country
                 place_m = at[-1] if at[-1].type == "place" else place_m
         if frm is None and to is not None and _PRONOUN.search(text, c0, trig):
-            # 他周三结束对越南的访问: the traveller is the person last named before.
-            earlier = [m for m in mentions if m.end <= s0 and m.type == "person" and m.country]
+            # 他周三结束对越南的访问: the traveller is the person last named before who is not
+            # of the host country (这是他…首次访华 after 李显龙…与习近平会面 is 李显龙's).
+            earlier = [
+                m
+                for m in mentions
+                if m.end <= s0 and m.type == "person" and m.country and m.country != to
+            ]
             frm = earlier[-1].country if earlier else None
         if frm is None and to is not None:  # the article's other main country
             listed = {to}  # nor another destination of the trip (访问了哈萨克斯坦及乌兹别克斯坦)

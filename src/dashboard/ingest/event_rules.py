@@ -15,7 +15,7 @@ from datetime import date, timedelta
 import pandas as pd
 
 from ..common.textnorm import to_simplified
-from .event_dates import SENTENCE, written_out_times
+from .event_dates import SENTENCE, earlier_times, written_out_times
 from .event_roles import _AB, Mention, countries_in, roles
 from .timeexpr import TimeExpr, find_times
 
@@ -172,6 +172,7 @@ _DAY_STATED = re.compile(
 # A visit under way when the report was written: 新加坡总理李显龙正在中国访问.
 _UNDER_WAY = re.compile(r"正在|正于")
 _CLAUSE_BREAK = re.compile(r"[，,；;：:]")
+_PRONOUN = re.compile(r"[他她]")
 _ATTRIBUTIVE_AFTER = re.compile(f"[{_AB}]?的")  # 到访的代表团, 首位访华的日本阁僚
 
 
@@ -401,9 +402,12 @@ def find_in_article(article, mentions: list[Mention]) -> list[dict]:
             ev = roles(kind, text, mentions, s0, s1, s0 + c0, s0 + c1, trig, trig_end, counts)
             if ev is None:
                 continue
-            if restates and not {ev["from_country"], ev["to_country"]} <= {
-                m.country for m in countries_in(mentions, s0, s1)
-            }:
+            told = {m.country for m in countries_in(mentions, s0, s1)}
+            if _PRONOUN.search(
+                sentence, c0, tm.start()
+            ):  # 这是他…首次访华: the person named before
+                told.add(ev["from_country"])
+            if restates and not {ev["from_country"], ev["to_country"]} <= told:
                 continue  # 这是一周内第三位到访白宫的欧洲领袖: a side guessed, not told
             # No date anywhere near it: the event still counts (pairs, map, tables), undated.
             ev.update(
@@ -437,6 +441,20 @@ def find_in_article(article, mentions: list[Mention]) -> list[dict]:
                         lead=None,
                     )
                 )
+            for past in earlier_times(times, text, s0 + c0, trig):  # 继2015年11月之后再次访越
+                events.append(
+                    dict(
+                        ev,
+                        event_id=_event_id(article.article_id, past.start),
+                        date=past.date,
+                        date_end=past.date_end,
+                        date_precision=past.precision,
+                        approximate=False,
+                        time_expr=past.text,
+                        _restates=False,
+                        _earlier=True,
+                    )
+                )
     events = _one_row_per_event(events)
     # 次日，努光铁与别洛乌索夫举行了会谈: with no place and no host/guest cue, the direction
     # is the one this article already gave the same pair of countries on the same trip (a
@@ -466,7 +484,9 @@ def _one_row_per_event(events: list[dict]) -> list[dict]:
     kept: dict[tuple, dict] = {}
     for ev in events:
         encounter = "meeting" if ev["kind"] in ("meeting", "summit") else ev["kind"]
-        key = (ev.pop("_sentence"), encounter, frozenset((ev["from_country"], ev["to_country"])))
+        pair = frozenset((ev["from_country"], ev["to_country"]))
+        # an earlier time the sentence counts from is an event of its own
+        key = (ev.pop("_sentence"), encounter, pair, ev["date"] if ev.get("_earlier") else None)
         held = kept.get(key)
         if (
             held is None
@@ -478,11 +498,16 @@ def _one_row_per_event(events: list[dict]) -> list[dict]:
     events = [ev for ev in events if id(ev) in chosen]
     # An undated row of an event the article dates elsewhere (the title's 普京抵达北京, 此访) is
     # the same event: the dated row stands for it.
-    dated = {_pair_key(ev) for ev in events if ev["date"] is not None}
+    # (An earlier time, 继2015年之后再次访越, is another event: it neither dates nor tells it.)
+    current = [ev for ev in events if not ev.get("_earlier")]
+    dated = {_pair_key(ev) for ev in current if ev["date"] is not None}
     events = [ev for ev in events if ev["date"] is not None or _pair_key(ev) not in dated]
     # A title or comment restating an event another sentence tells is that event.
-    told = {_pair_key(ev) for ev in events if not ev["_restates"]}
-    return [ev for ev in events if not ev.pop("_restates") or _pair_key(ev) not in told]
+    told = {_pair_key(ev) for ev in current if not ev["_restates"]}
+    kept = [ev for ev in events if not ev.pop("_restates") or _pair_key(ev) not in told]
+    for ev in kept:
+        ev.pop("_earlier", None)
+    return kept
 
 
 TRIP_DAYS = 7
