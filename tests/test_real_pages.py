@@ -78,6 +78,12 @@ def outlet(text: str, **kw) -> str | None:
         # republished with permission, or copied from the original
         (f"外长会谈\n{BODY}{BODY}\n延伸阅读:\n本文获「香港01」授权转载。", "HK01"),
         (f"外长会谈\n{BODY}{BODY}\n本文转载自联合早报", "Lianhe Zaobao"),
+        # a closing source line above an editor's line and a template's placeholders
+        (
+            f"外长会谈\n{BODY}{BODY}\n(来源:新华社)\n网络编辑:邵某某\n"
+            "{{ isview_popup.firstLine }}\n{{ isview_popup.buttonText }}",
+            "Xinhua",
+        ),
         # a stored page's opening date line does not hide the masthead after it
         (f" date 2024-04 【有线新闻】\n{BODY}{BODY}", "i-Cable News"),
     ],
@@ -290,6 +296,8 @@ def test_no_date_rather_than_a_guess():
         "两国外长在联合记者会上回答提问。新华社记者王某摄",
         "责任编辑：张某某",
         "人民网>>国际>>正文",
+        "网络编辑：邵某某",
+        "{{ isview_popup.firstLine }}{{ isview_popup.highlight }}",
     ],
 )
 def test_page_chrome_never_becomes_an_article(chrome):
@@ -655,6 +663,35 @@ def test_the_earlier_visits_a_visit_is_counted_from_are_events(tmp_path, text, e
 def test_a_reference_point_that_counts_nothing_is_no_earlier_visit(tmp_path, sentence):
     found = events_of(tmp_path, f"{DATED}{sentence}{BODY}")
     assert found and all(row[3] is None or row[3] >= date(2023, 3, 1) for row in found), found
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a family name and a title are the person named in full, here the traveller; a city
+        # passed through on the way is a route, not who travels
+        (
+            "總統蔡英文18日出席記者會。蔡總統3月19日啟程出訪,去程過境紐約,再依序訪問瓜地馬拉。",
+            ("visit", "TWN", "GTM"),
+        ),
+        # 来台 / 访台 / 抵台: Taiwan is the host
+        ("日本前首相森喜朗20日下午來台，明天將出席追思禮拜。", ("visit", "JPN", "TWN")),
+        ("宏都拉斯總統葉南德茲今晚抵台。", ("visit", "HND", "TWN")),
+    ],
+)
+def test_travel_told_with_a_title_a_route_or_taiwans_short_name(tmp_path, text, expected):
+    assert expected in encounters(tmp_path, f"{DATED}{text}{BODY}")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "美国企业纷纷来华投资，两国经贸合作持续深化。",
+        "越来越多的日本游客来台旅游。",
+    ],
+)
+def test_coming_to_china_or_taiwan_for_business_is_no_visit(tmp_path, sentence):
+    assert encounters(tmp_path, f"{DATED}{sentence}{BODY}") == set()
 
 
 def test_a_day_stated_before_the_trigger_is_a_happening_not_a_plan(tmp_path):

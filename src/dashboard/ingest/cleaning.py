@@ -58,7 +58,8 @@ _NOTICE = re.compile(
     re.IGNORECASE,
 )
 _EDITOR = re.compile(
-    r"^[【\[(（]?(?:责任编辑|责编|编辑|编审|校对|审核|审校|监制|主编|撰稿编辑|值班编辑|编译|翻译)"
+    r"^[【\[(（]?(?:责任编辑|责编|(?:网络|网页|新媒体|值班|执行|文字|图片|撰稿)?编辑|编审|校对|审核|审校"
+    r"|监制|主编|编译|翻译)"
     r"\s*[:：/／|]?\s*[^\s，。,:：]{2,4}(?:[\s、/]\S{2,4}){0,3}[】\])）]?$"
 )
 _FORUM_PANEL = re.compile(
@@ -115,6 +116,8 @@ _QUOTE_HEADER = re.compile(r"^(引用|引用自|quote)\s*[:：]", re.IGNORECASE)
 _HAS_WORD = re.compile(rf"[{HAN}A-Za-z0-9]")
 # Spam mirrors leak the pinyin of converted characters: 習(xí)近平, 網(wǎng).
 _PINYIN_LEAK = re.compile(rf"(?<=[{HAN}])\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{{1,6}}\)")
+# A template's placeholders a page saved before its script ran: {{ isview_popup.firstLine }}.
+_TEMPLATE_ONLY = re.compile(r"^(?:\s*(?:\{\{[^{}]*\}\}|\{%[^{}]*%\}|\$\{[^{}]*\}))+\s*$")
 _SHORT_LATIN = re.compile(r"^[A-Za-z]{1,2}$")  # the 'x' of a close button, stray 'OK'
 TERMINAL = tuple("。！？!?；;…”」』\"'.")
 
@@ -157,7 +160,11 @@ class Line:
 
 
 def _is_boilerplate(simplified: str, raw: str = "", spaced_page: bool = False) -> bool:
-    if not _HAS_WORD.search(simplified) or _SHORT_LATIN.match(simplified):
+    if (
+        not _HAS_WORD.search(simplified)
+        or _SHORT_LATIN.match(simplified)
+        or _TEMPLATE_ONLY.match(simplified)
+    ):
         return True
     if len(simplified) <= 200 and (
         (_is_caption(simplified) and not _paragraph_with_credit(simplified))

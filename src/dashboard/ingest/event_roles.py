@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_AB = "中华朝俄韩日美乌越老蒙英法德印伊"
+_AB = "中华朝俄韩日美乌越老蒙英法德印伊台"
 _ATTRIBUTIVE_VISIT = re.compile(f"(?:到访|来访|访问|来[{_AB}][^，,。的]{{0,8}})的")
 
 
@@ -53,7 +53,8 @@ _PRONOUN = re.compile(r"[他她]")
 _MET_BEFORE = re.compile(
     r"(?:与|同|跟)[^，,。与同跟]{1,30}?(?:的)?(?:会晤|会谈|会见|会面|谈判|峰会)"
 )
-_ROUTE_BEFORE = re.compile(r"[从自经由](?:\S{0,2})$")
+# 从波兰, 经由迪拜, 过境纽约, 途经莫斯科: a route, not who travels.
+_ROUTE_BEFORE = re.compile(r"(?:[从自经由]|过境|途经|经停|中转)(?:\S{0,2})$")
 _TOPIC_AFTER = re.compile(r"(?:半岛)?(?:问题|议题|核|局势|危机|政策|事务)")  # 朝鲜问题, 朝核
 _TOPIC_BEFORE = re.compile(r"(?:就|聚焦|讨论|关于|围绕|针对|涉及|商讨|谈及|讨论了)\S{0,2}$")
 _LEAD_MARK = re.compile(r"率领|带领|为首|为团长|领衔|牵头|率")

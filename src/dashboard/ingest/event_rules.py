@@ -37,6 +37,7 @@ ABBREVIATIONS = {
     "德": "DEU",
     "印": "IND",
     "伊": "IRN",
+    "台": "TWN",  # 访台, 抵台, 来台, 美台关系
 }
 # 访朝, 赴俄, 抵华, 来华, 访日: destination right after a travel verb.
 # Not a region named with the character: 访中美洲, 赴中东, 访美洲, 抵华东.
@@ -79,6 +80,12 @@ _TRIGGER_ALTERNATIVES = (
         "(?<!以)来访",  # 自2018年以来访问中国: 以来 + 访问, no 来访
     )
     + f"|访(?=[{_AB}])|(?<![不难相])抵(?=[{_AB}])"  # 访华, 抵俄 (not 抵制, 不抵: not worth)
+    + "|(?<![从以未将原本近])来(?=[华台])"  # 森喜朗下午来台 (see _COME_TO)
+)
+# 来华/来台 is a visit when it ends its clause or the visit is what is done there (来华访问,
+# 来台出席); 来华投资, 来台旅游 are not visits of a state.
+_COME_TO = re.compile(
+    r"[华台](?:[，,。；;！!]|$|[^，,。]{0,8}?(?:访问|参加|出席|考察|会谈|进行|吊唁))"
 )
 # Their first characters go first as a lookahead (see _ABBR_SIDE): 4 times as fast as the
 # bare alternation, which was tried at every character of every text.
@@ -336,6 +343,8 @@ def find_in_article(article, mentions: list[Mention]) -> list[dict]:
                 and not countries_in(mentions, s0 + tm.end(), s0 + tm.end() + 6)
             ):
                 continue
+            if word == "来" and not _COME_TO.match(sentence, tm.end()):
+                continue
             kind = "visit" if len(word) == 1 and word in "访抵" else _kind_of(word)
             if kind in ("meeting", "summit") and _NOMINAL_MEETING.match(sentence[tm.end() :]):
                 continue  # 结束与金正恩的会晤后飞往北京: the meeting names a time; the flight counts
@@ -349,7 +358,7 @@ def find_in_article(article, mentions: list[Mention]) -> list[dict]:
                 best[cb] = (rank, tm)
         for (c0, c1), (_rank, tm) in best.items():
             word = tm.group()
-            kind = "visit" if word in ("访", "抵") else _kind_of(word)
+            kind = "visit" if word in ("访", "抵", "来") else _kind_of(word)
             prefix = sentence[c0 : tm.start()]
             if _NOT_EVENT_BEFORE.search(prefix):
                 continue

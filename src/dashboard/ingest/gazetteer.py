@@ -340,7 +340,7 @@ class Matcher:
             prev = text[s - 1] if s > 0 else ""
             if prev.isdigit():  # 19日 is a date
                 return False
-            if prev in _ABBREV_PREFIXES or (prev in _HUA_PREFIXES and text[s] == "华"):
+            if prev in _ABBREV_PREFIXES or (prev in _HUA_PREFIXES and text[s] in "华台"):
                 return True
             # 以 in 将以中朝友好年… is a preposition: weak abbreviations never open a run.
             return s in boundaries and text[s] not in _WEAK_ABBREVS
@@ -386,7 +386,7 @@ def _has_partner(text: str, start: int, end: int) -> bool:
     prev = text[start - 1] if start > 0 else ""
     return (
         prev in _ABBREV_PREFIXES
-        or (prev in _HUA_PREFIXES and text[start] == "华")
+        or (prev in _HUA_PREFIXES and text[start] in "华台")
         or text.startswith(_ABBREV_SUFFIXES, end)
     )
 

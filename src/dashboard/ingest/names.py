@@ -368,7 +368,7 @@ def short_forms(
             and not all(c in _TRANSLIT for c in surface)
         ):
             shorts.setdefault(surface[:2], (m.end, m))
-    found = []
+    found = _surname_titles(text, mentions, covered, boundaries)
     for short, (after, m) in shorts.items():
         pos = text.find(short, after)
         while pos >= 0:
@@ -381,4 +381,37 @@ def short_forms(
                 found.append(Mention(pos, end, m.entity_id, m.type, m.verified))
                 covered[pos:end] = [True] * len(short)
             pos = text.find(short, end)
+    return found
+
+
+# 蔡总统, 习主席, 李总理, 尹总统: a family name and a title stand for the one person of the
+# article with that family name (Taiwan, Hong Kong and Singapore papers name leaders so).
+_TITLE_AFTER_SURNAME = re.compile(
+    "(?:国家主席|总统|总理|首相|主席|总书记|委员长|国务卿|外长|外相|议长|院长|部长|大使)"
+)
+
+
+def _surname_titles(
+    text: str, mentions: list[Mention], covered: bytearray, boundaries: Container[int]
+) -> list[Mention]:
+    persons: dict[str, dict[str, Mention]] = {}
+    for m in mentions:
+        surface = text[m.start : m.end]
+        if m.type != "person" or not 2 <= len(surface) <= 4 or not _ONLY_HAN_RE.match(surface):
+            continue
+        family = surface[:2] if surface[:2] in _COMPOUND_SURNAMES else surface[0]
+        if family in _SURNAMES or family in _COMPOUND_SURNAMES:
+            persons.setdefault(family, {}).setdefault(m.entity_id, m)
+    found = []
+    for family, named in persons.items():
+        if len(named) != 1:  # two persons of one family name: the title does not tell which
+            continue
+        m = next(iter(named.values()))
+        pos = text.find(family)
+        while pos >= 0:
+            title = _TITLE_AFTER_SURNAME.match(text, pos + len(family))
+            if title and pos in boundaries and not any(covered[pos : title.end()]):
+                found.append(Mention(pos, title.end(), m.entity_id, m.type, m.verified))
+                covered[pos : title.end()] = [True] * (title.end() - pos)
+            pos = text.find(family, pos + 1)
     return found
