@@ -84,6 +84,14 @@ def outlet(text: str, **kw) -> str | None:
             "{{ isview_popup.firstLine }}\n{{ isview_popup.buttonText }}",
             "Xinhua",
         ),
+        # an agency named after the day (Canada's Chinese papers), below a picture's caption
+        (
+            "总理访华\n总理出发前为候选人拉票，图为白鸽飞过总理胸前。(加新社)\n"
+            f"（渥太华2日加新社电）{BODY}{BODY}",
+            "Canadian Press",
+        ),
+        # an outlet, a spaced hyphen, then the report
+        (f"总书记访华\nVGP - 8月18日上午，{BODY}{BODY}", "VGP"),
         # a stored page's opening date line does not hide the masthead after it
         (f" date 2024-04 【有线新闻】\n{BODY}{BODY}", "i-Cable News"),
     ],
@@ -221,6 +229,12 @@ def test_the_site_of_an_unknown_publisher_is_kept_for_display(tmp_path):
         # a site's address beside the timestamp; a source stamp opening the report
         (f"外长会谈\nhttp://www.example-news.com   2023-05-07 14:08:22\n{BODY}", date(2023, 5, 7)),
         (f"外长会谈\n中央社  2022/12/23  {BODY}{BODY}", date(2022, 12, 23)),
+        # the time before the date, under a long menu of the site's regions
+        (
+            "\n".join(f"  • Province {i}" for i in range(50))
+            + f"\n外长会谈\n09:06 | 2024/08/18\n{BODY}{BODY}",
+            date(2024, 8, 18),
+        ),
     ],
 )
 def test_the_publication_date_is_the_pages_not_its_clock(page, expected):
@@ -642,6 +656,10 @@ def test_a_reference_date_does_not_date_the_visit(tmp_path, sentence):
             "沙特国王萨勒曼20日抵达北京，開始對中國進行國事訪問，是他繼2016年1月之後再次訪問中國。",
             {date(2016, 1, 1)},
         ),
+        (
+            "韩国外长12日抵达北京，这是韩国外长自2019年以后时隔4年再次访华。",
+            {date(2019, 1, 1)},
+        ),
     ],
 )
 def test_the_earlier_visits_a_visit_is_counted_from_are_events(tmp_path, text, earlier):
@@ -688,9 +706,11 @@ def test_travel_told_with_a_title_a_route_or_taiwans_short_name(tmp_path, text, 
     [
         "美国企业纷纷来华投资，两国经贸合作持续深化。",
         "越来越多的日本游客来台旅游。",
+        # decided is not done
+        "韩国总统尹锡悦还决定当地时间16日与日本首相石破茂单独举行首脑会谈。",
     ],
 )
-def test_coming_to_china_or_taiwan_for_business_is_no_visit(tmp_path, sentence):
+def test_business_travel_or_a_decision_is_no_visit(tmp_path, sentence):
     assert encounters(tmp_path, f"{DATED}{sentence}{BODY}") == set()
 
 

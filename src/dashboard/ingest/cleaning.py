@@ -48,6 +48,8 @@ _CAPTION = re.compile(
     r"[（(][^()（）]{0,30}(?:摄影?|图片?|照片|档案|资料|供图|提供|photo|图源)[^()（）]{0,24}[)）]\s*[。.]?\s*$"
     r"|^(?:▲|△|▼|图为|图片为|图/|图：|图:|photo\s*[:：])"
     r"|(?:记者|通讯员|摄影师?)\s*\S{2,8}\s*摄[)）]?\s*$"
+    # …前为候选人拉票，图为白鸽飞过他胸前。(加新社): what the picture shows, then its credit
+    r"|[，,。；;]\s*图为[^()（）]{2,80}[（(][^()（）]{2,16}[)）]\s*[。.]?\s*$"
     r"|©\s*\S{2,16}?\s*(?:照片|图片|photo|(?:19|20)\d\d\s*/)",
     re.IGNORECASE,
 )
@@ -128,7 +130,7 @@ TERMINAL = tuple("。！？!?；;…”」』\"'.")
 DATELINE = re.compile(
     r"^[（(【\[]?据?(?P<pre>[^，。,：:（）()\[\]【】\d据另]{0,24}?)\s*"
     rf"(?:(?P<y>(?:19|20)\d{{2}})年)?(?:(?P<m>{DATE_NUMBER})月)?(?P<d>{DATE_NUMBER})日\s*"
-    r"(?:(?P<relay>法新|路透|美联|共同|韩联|塔斯|德新|埃菲|安莎|彭博|俄新|合众|卫星)?(?:专)?[电讯]"
+    r"(?:(?P<relay>法新|路透|美联|共同|韩联|塔斯|德新|埃菲|安莎|彭博|俄新|合众|卫星|加新)?(?(relay)社?)(?:专)?[电讯]"
     # unbracketed, the line is the dateline alone: 中央社巴黎1日综合外电报导
     r"|(?:综合外电|综合)?(?:报导|报道)(?=[）)】\]]|\s*$)|[）)】\]](?=\s*\S))"
 )
@@ -136,7 +138,9 @@ DATELINE = re.compile(
 # little else: a time, a weekday, 更新, or 来源：outlet.
 # DPRK media prefix the Juche year: 主体113(2024)年7月21日.
 DATE_LINE = re.compile(
-    r"^(?:[^\d，。,]{0,6}?[:：/]\s*)?(?:主体\s*\d{1,3}\s*)?" + FULL_DATE.pattern + r"(?P<rest>.*)$"
+    r"^(?:[^\d，。,]{0,6}?[:：/]\s*)?(?:主体\s*\d{1,3}\s*)?"
+    # the clock first: 09:06 | 2024/08/18
+    r"(?:[0-2]?\d:[0-5]\d(?::[0-5]\d)?\s*[|｜·]?\s*)?" + FULL_DATE.pattern + r"(?P<rest>.*)$"
 )
 DATE_LINE_SOURCE = re.compile(
     r"(?:来源|來源|稿源)\s*[:：]\s*(?P<src>[^|｜\s].{0,30}?)\s*(?:[|｜]|$)"

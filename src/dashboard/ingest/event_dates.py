@@ -26,7 +26,8 @@ _FULL_YEAR = re.compile(r"^(?:(?:19|20)\d\d|[〇零一二三四五六七八九]{
 _COUNTED_AFTER = re.compile(r"(?:继|自从|自|从)\s*$")
 _COUNT_JOIN = re.compile(r"\s*(?:和|与|及|以及|、|，|,)?\s*")
 _COUNT_REPEATS = re.compile(
-    r"\s*(?:之后|以后|以来)的?\s*(?:首次|首度|再次|再度|又一次|第[二三四五六七八九十\d]+[次度])"
+    r"\s*(?:之后|以后|以来|后)的?\s*(?:时隔[^，,。]{1,6}?)?"  # 自2014年以后时隔11年再次访韩
+    r"(?:首次|首度|再次|再度|又一次|第[二三四五六七八九十\d]+[次度])"
 )
 _CLAUSE_BREAK = re.compile(r"[，,；;：:。]")
 # A sentence: up to its end mark or the line's end (shared with event_rules).

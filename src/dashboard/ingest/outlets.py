@@ -179,7 +179,7 @@ def load_registry(path: Path = OUTLETS_CSV) -> OutletRegistry:
 # (… - RTHK), the HTML masthead, and the site's domain. An outlet only quoted (据路透社报道,
 # a headline 朝中社：…) is never the publisher.
 
-_DASH_BYLINE = re.compile(r"^[^，。,]{2,24}?\s*[—–－]{1,2}")
+_DASH_BYLINE = re.compile(r"^[^，。,]{2,24}?(?:\s*[—–－]{1,2}|\s-\s)")  # 美国之音华盛顿—, VGP -
 _SAYS = re.compile(r"报道|报导|称|说|表示|透露|指出")
 _QUOTES_IT = re.compile(r"^\s*[:：]")
 # The outlet, a slash, then its reporter or desk (a byline however long): 联合报／ 编译某某／即时报导,
@@ -203,6 +203,7 @@ RELAY_AGENCIES = {
     "俄新": "俄新社",
     "合众": "合众社",
     "卫星": "卫星通讯社",
+    "加新": "加新社",  # The Canadian Press in Canada's Chinese papers: （渥太华2日加新社电）
 }
 _LABEL = (
     r"(?:文章|新闻|新闻资料|消息|资料|稿件|本文|原文|图文)?(?:来源|稿源|出处)|发布机构|发布单位|source"
