@@ -90,6 +90,13 @@ def outlet(text: str, **kw) -> str | None:
             f"（渥太华2日加新社电）{BODY}{BODY}",
             "Canadian Press",
         ),
+        # a page glued into one line by a video player's notice; a reporter travelling along
+        (
+            "外长抵达伦敦 2024年09月10日 To view this video please enable JavaScript, and "
+            f"consider upgrading to a web browser that supports HTML5 video 【有线新闻】{BODY}{BODY}",
+            "i-Cable News",
+        ),
+        (f"總統出訪友邦\n華視隨團記者朱某某\n{BODY}{BODY}", "CTS"),
         # an outlet, a spaced hyphen, then the report
         (f"总书记访华\nVGP - 8月18日上午，{BODY}{BODY}", "VGP"),
         # a stored page's opening date line does not hide the masthead after it
@@ -712,6 +719,11 @@ def test_travel_told_with_a_title_a_route_or_taiwans_short_name(tmp_path, text, 
 )
 def test_business_travel_or_a_decision_is_no_visit(tmp_path, sentence):
     assert encounters(tmp_path, f"{DATED}{sentence}{BODY}") == set()
+
+
+def test_a_meeting_expected_is_no_event_beside_the_arrival(tmp_path):
+    text = "美国国务卿布林肯10日抵达伦敦，预料周二与英国首相施纪贤会晤。"
+    assert encounters(tmp_path, f"{DATED}{text}{BODY}") == {("visit", "USA", "GBR")}
 
 
 def test_a_day_stated_before_the_trigger_is_a_happening_not_a_plan(tmp_path):

@@ -120,6 +120,11 @@ _HAS_WORD = re.compile(rf"[{HAN}A-Za-z0-9]")
 _PINYIN_LEAK = re.compile(rf"(?<=[{HAN}])\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{{1,6}}\)")
 # A template's placeholders a page saved before its script ran: {{ isview_popup.firstLine }}.
 _TEMPLATE_ONLY = re.compile(r"^(?:\s*(?:\{\{[^{}]*\}\}|\{%[^{}]*%\}|\$\{[^{}]*\}))+\s*$")
+_PLAYER_NOTICE = re.compile(
+    r"\s*(?:To view this video please enable JavaScript[^\n]{0,120}?supports HTML5 video\.?"
+    r"|Your browser does not support the video tag\.?)\s*",
+    re.IGNORECASE,
+)
 _SHORT_LATIN = re.compile(r"^[A-Za-z]{1,2}$")  # the 'x' of a close button, stray 'OK'
 TERMINAL = tuple("。！？!?；;…”」』\"'.")
 
@@ -227,7 +232,8 @@ def clean_page(text: str) -> tuple[list[Line], list[str]]:
     """Cleaned content lines, and the boilerplate lines removed (they may hold the page date)."""
     kept: list[Line] = []
     removed: list[str] = []
-    raw_lines = normalize_width(text).splitlines()
+    # A video player's fallback notice (video.js) glues the page's parts into one line.
+    raw_lines = _PLAYER_NOTICE.sub("\n", normalize_width(text)).splitlines()
     spaced_page = _is_spaced_page(raw_lines)
     in_quote = in_links = False
     for raw in raw_lines:

@@ -106,7 +106,7 @@ def _kind_of(word: str) -> str:
 # Words before the trigger (in its clause) that make it a plan, invitation, hypothetical or
 # denial rather than a reported event.
 _NOT_EVENT = re.compile(
-    r"(?<![中少上大])将(?![军领])|即将|计划|拟|准备|打算|预计|有望|或将|可能|希望|考虑|筹备|"
+    r"(?<![中少上大])将(?![军领])|即将|计划|拟|准备|打算|预计|预料|预期|有望|或将|可能|希望|考虑|筹备|"
     r"(?<!应)邀请?(?!请?[了过])|如果|假如|倘若|若|一旦|未|没有|否认|取消|推迟|不会|尚未|"
     r"原定|原计|原本|原先|本来|期盼|期待|寻求|酝酿|规划|筹划|届时|预定|有意|盼望|争取|设法|"
     r"放弃|搁置|(?<!短)暂停|延期|决定"  # 放弃访美行程: given up or shelved (not 短暂停留); 决定访华
