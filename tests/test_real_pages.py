@@ -721,6 +721,11 @@ def test_business_travel_or_a_decision_is_no_visit(tmp_path, sentence):
     assert encounters(tmp_path, f"{DATED}{sentence}{BODY}") == set()
 
 
+def test_an_arrival_earlier_on_the_reports_day_is_dated(tmp_path):
+    found = events_of(tmp_path, f"{DATED}總統蔡英文稍早抵達洛杉磯，展開過境行程。{BODY}")
+    assert ("visit", "TWN", "USA", date(2023, 3, 21)) in found, found
+
+
 def test_a_meeting_expected_is_no_event_beside_the_arrival(tmp_path):
     text = "美国国务卿布林肯10日抵达伦敦，预料周二与英国首相施纪贤会晤。"
     assert encounters(tmp_path, f"{DATED}{text}{BODY}") == {("visit", "USA", "GBR")}

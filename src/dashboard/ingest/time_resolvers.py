@@ -318,6 +318,10 @@ _VAGUE = {  # days before the dispatch date: (earliest, latest)
     "最近": (30, 0),
     "不久前": (60, 0),
     "前不久": (60, 0),
+    # 稍早抵达: earlier on the report's day (or the night before, across time zones)
+    "稍早前": (1, 0),
+    "稍早": (1, 0),
+    "早些时候": (1, 0),
 }
 
 
