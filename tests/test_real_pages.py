@@ -702,6 +702,8 @@ def test_a_reference_point_that_counts_nothing_is_no_earlier_visit(tmp_path, sen
         # 来台 / 访台 / 抵台: Taiwan is the host
         ("日本前首相森喜朗20日下午來台，明天將出席追思禮拜。", ("visit", "JPN", "TWN")),
         ("宏都拉斯總統葉南德茲今晚抵台。", ("visit", "HND", "TWN")),
+        # 抵 and a city: arrived there
+        ("我外長林佳龍十一日抵布拉格，出席展覽開幕式。", ("visit", "TWN", "CZE")),
     ],
 )
 def test_travel_told_with_a_title_a_route_or_taiwans_short_name(tmp_path, text, expected):
@@ -713,6 +715,7 @@ def test_travel_told_with_a_title_a_route_or_taiwans_short_name(tmp_path, text, 
     [
         "美国企业纷纷来华投资，两国经贸合作持续深化。",
         "越来越多的日本游客来台旅游。",
+        "两国签署协议，以人民币抵扣部分债务，美国表示抵制。",
         # decided is not done
         "韩国总统尹锡悦还决定当地时间16日与日本首相石破茂单独举行首脑会谈。",
     ],

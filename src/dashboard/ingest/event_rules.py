@@ -79,7 +79,9 @@ _TRIGGER_ALTERNATIVES = (
         "来访",
         "(?<!以)来访",  # 自2018年以来访问中国: 以来 + 访问, no 来访
     )
-    + f"|访(?=[{_AB}])|(?<![不难相])抵(?=[{_AB}])"  # 访华, 抵俄 (not 抵制, 不抵: not worth)
+    + f"|访(?=[{_AB}])"  # 访华
+    # 抵俄, 抵京, 抵布拉格 (not 抵制, 抵御, 抵押, 不抵 or 大抵: resisting, pledging, not worth)
+    + "|(?<![不难相大])抵(?![达制抗御消押触扣债偿销挡赖死账近埗当销])"
     + "|(?<![从以未将原本近])来(?=[华台])"  # 森喜朗下午来台 (see _COME_TO)
 )
 # 来华/来台 is a visit when it ends its clause or the visit is what is done there (来华访问,
