@@ -142,6 +142,11 @@ def test_an_outlet_only_quoted_is_not_the_publisher(page):
         (f"两国外长会谈\n{BODY}{BODY}\n© 2024 BBC. 版权所有", "p.txt", "BBC"),
         # the site's domain, from the name the page was saved under
         (f"两国外长会谈\n{BODY}{BODY}", "news.ltn.com.tw_news_world_4426374.txt", "Liberty Times"),
+        (
+            f"中英会晤\n【本报综合报道】{BODY}{BODY}",
+            "orientaldaily.on.cc_cnt_china_world_20151023_00178_009.html.txt",
+            "Oriental Daily News",
+        ),
         # a copyright line writing a two-word name run together
         (
             f"两国外长会谈\n{BODY}{BODY}\nCopyright © 2025 SingTao Ltd. All rights reserved",

@@ -12,8 +12,15 @@ _URL_LINE = re.compile(
     re.IGNORECASE,
 )
 URL_HOST = re.compile(r"https?://(?P<host>[a-z0-9][a-z0-9.-]+\.[a-z]{2,})", re.IGNORECASE)
+# A file name has no scheme: the host ends in one of the top-level domains Chinese-language
+# news sites use (on.cc, rfi.fr, nzherald.co.nz ...), never in a file's extension (.txt, .html).
+_FILE_TLDS = (
+    "com|net|org|cn|tw|hk|sg|my|jp|kr|vn|mo|au|nz|uk|us|ca|fr|de|ru|ch|nl|it|es|be|se|at|pl"
+    "|ua|kz|uz|tr|ae|sa|il|in|id|ph|th|kh|la|mm|bn|kp|br|ar|za|eu|cc|co|io|me|mg|tv|fm|news"
+    "|info|asia|media|today|live|online|site|top|xyz|vip"
+)
 FILE_HOST = re.compile(
-    r"(?<![a-z0-9-])(?P<host>(?:[a-z0-9-]+\.)+(?:com|net|org|cn|tw|hk|sg|my|jp|kr|vn|mo|au|uk|us|fr|de|ru|news|tv|mg|info|ca))(?![a-z0-9])",
+    rf"(?<![a-z0-9-])(?P<host>(?:[a-z0-9-]+\.)+(?:{_FILE_TLDS}))(?![a-z0-9])",
     re.IGNORECASE,
 )
 
