@@ -323,6 +323,9 @@ def test_no_date_rather_than_a_guess():
         "责任编辑：张某某",
         "人民网>>国际>>正文",
         "网络编辑：邵某某",
+        # a caption telling where each person stands; Taiwan's age gate
+        "外交部長林某某（右）接見捷克眾議院副議長（左），就雙邊關係交換意見。",
+        "您即將進入之新聞內容需滿18歲方可瀏覽。",
         "{{ isview_popup.firstLine }}{{ isview_popup.highlight }}",
     ],
 )
@@ -330,6 +333,18 @@ def test_page_chrome_never_becomes_an_article(chrome):
     found = drafts(f"{chrome}\n外长会谈\n（中央社台北2日电）{BODY}{BODY}")
     assert len(found) == 1
     assert chrome[:8] not in "".join(ln.text for ln in found[0].lines)
+
+
+def test_a_credited_caption_twice_running_is_no_attribution():
+    caption = "總統蔡英文(右1)21日下午搭機出訪南太友邦。(中央社)"
+    page = f"總統出訪\n{BODY}\n{caption}\n{caption}\n{BODY}"
+    assert outlet(page) is None
+    assert "搭機" not in "".join(ln.text for ln in one(page).lines)
+
+
+def test_a_photo_story_of_two_sentences_with_positions_is_kept():
+    text = "美國眾議員傑克森(右一)、卡納(右二)周日訪問台灣，外交部司長(左一)到場迎接。外交部發新聞稿表示歡迎。"
+    assert "傑克森" in "".join(ln.text for ln in one(f"眾議員訪台\n{text}").lines)
 
 
 def test_a_paragraph_with_its_pictures_credit_glued_on_is_kept():

@@ -48,6 +48,10 @@ _CAPTION = re.compile(
     r"[（(][^()（）]{0,30}(?:摄影?|图片?|照片|档案|资料|供图|提供|photo|图源)[^()（）]{0,24}[)）]\s*[。.]?\s*$"
     r"|^(?:▲|△|▼|图为|图片为|图/|图：|图:|photo\s*[:：])"
     r"|(?:记者|通讯员|摄影师?)\s*\S{2,8}\s*摄[)）]?\s*$"
+    # 总统蔡英文(右1)21日下午搭机出访。(中央社), 林佳龙（右）接见…（左）: where a person stands
+    # in the picture, in a caption of one sentence
+    r"|^[^。！？]*[\u4e00-\u9fff][（(](?:前排|后排|前|后)?[左右中](?:[一二三四五六七八九1-9]|起)?[)）]"
+    r"[^。！？]*[。！？]?[^。！？]*$"
     # …前为候选人拉票，图为白鸽飞过他胸前。(加新社): what the picture shows, then its credit
     r"|[，,。；;]\s*图为[^()（）]{2,80}[（(][^()（）]{2,16}[)）]\s*[。.]?\s*$"
     r"|©\s*\S{2,16}?\s*(?:照片|图片|photo|(?:19|20)\d\d\s*/)",
@@ -56,6 +60,8 @@ _CAPTION = re.compile(
 _NOTICE = re.compile(
     r"cookie|隐私(?:权|政策|声明|条款|保护)|使用条款|浏览器|browser|阅读体验|您已阅读\s*\d+%"
     r"|订阅以继续|(?:继续|剩余)阅读|付费(?:阅读|订阅)"
+    # Taiwan's age gate: 您即将进入之新闻内容需满18岁方可浏览, 电脑网路内容分级处理办法
+    r"|满\s*18\s*岁|满十八岁|内容分级处理办法|^限制级$"
     r"|^本(?:网站|站)(?:亦|也|将|会)?(?:提供|使用|采用|为|不|所)",
     re.IGNORECASE,
 )
@@ -77,12 +83,14 @@ _LINKS_HEADER = re.compile(
 )
 
 # Characters one of these must hold: a cheap test before the patterns, which cannot skip ahead.
-_NOTICE_HINT = re.compile(r"[Cc隐条浏rB读阅费本]")
+_NOTICE_HINT = re.compile(r"[Cc隐条浏rB读阅费本满分限]")
 
 
 def _is_caption(simplified: str) -> bool:
     if not (
         simplified.rstrip("。. ").endswith((")", "）", "摄"))
+        or "左" in simplified
+        or "右" in simplified
         or simplified[:1] in "▲△▼图pP"
         or "摄" in simplified
         or "©" in simplified
@@ -252,6 +260,10 @@ def clean_page(text: str) -> tuple[list[Line], list[str]]:
         if in_links or in_quote or _is_boilerplate(simplified, raw_simplified, spaced_page):
             in_quote = in_quote or bool(_QUOTE_HEADER.match(simplified))
             removed.append(simplified)
+            continue
+        if kept and simplified == kept[-1].simplified and _TRAILING_BRACKET.search(simplified):
+            # the same credited line twice running: a picture's alternative text and caption
+            removed += [kept.pop().simplified, simplified]
             continue
         line = Line(tight, simplified)
         _classify(line)
