@@ -749,6 +749,14 @@ def test_an_arrival_earlier_on_the_reports_day_is_dated(tmp_path):
     assert ("visit", "TWN", "USA", date(2023, 3, 21)) in found, found
 
 
+def test_a_clause_without_a_subject_goes_on_with_the_plan_before_it(tmp_path):
+    text = "总统赖清德今天将展开友邦之旅，去程将过境夏威夷，依序访问马绍尔群岛及帛琉。"
+    assert encounters(tmp_path, f"{DATED}{text}{BODY}") == set()
+    # a clause with its own subject tells its own event
+    text = "两国将加强合作，马绍尔群岛总统20日访问台湾。"
+    assert ("visit", "MHL", "TWN") in encounters(tmp_path, f"{DATED}{text}{BODY}")
+
+
 def test_a_meeting_expected_is_no_event_beside_the_arrival(tmp_path):
     text = "美国国务卿布林肯10日抵达伦敦，预料周二与英国首相施纪贤会晤。"
     assert encounters(tmp_path, f"{DATED}{text}{BODY}") == {("visit", "USA", "GBR")}

@@ -113,6 +113,8 @@ _NOT_EVENT = re.compile(
     r"原定|原计|原本|原先|本来|期盼|期待|寻求|酝酿|规划|筹划|届时|预定|有意|盼望|争取|设法|"
     r"放弃|搁置|(?<!短)暂停|延期|决定"  # 放弃访美行程: given up or shelved (not 短暂停留); 决定访华
 )
+# A plan in so many words: what a later clause without a subject of its own goes on with.
+_PLANNED = re.compile(r"(?<![中少上大])将(?![军领])|即将|计划|拟|准备|打算|预计|预料|预定|原定")
 # Before the trigger only (after it they are common in reports of real meetings: 举行会晤，讨论…):
 # a visit discussed (讨论…派遣某某访问中国) or urged (鼓励游客前往).
 _NOT_EVENT_BEFORE = re.compile(_NOT_EVENT.pattern + "|讨论|鼓励")
@@ -368,6 +370,14 @@ def find_in_article(article, mentions: list[Mention]) -> list[dict]:
             if _JOINED.match(sentence, c0) and _NOT_EVENT_BEFORE.search(sentence, 0, c0):
                 continue
             trig, trig_end = s0 + tm.start(), s0 + tm.end()
+            # 赖清德今天将展开友邦之旅，去程将过境夏威夷，依序访问马绍尔群岛: a clause with no
+            # subject of its own goes on with the planned clause before it.
+            if (
+                c0 > 0
+                and _PLANNED.search(sentence, 0, c0)
+                and not countries_in(mentions, s0 + c0, trig)
+            ):
+                continue
             if kind == "summit" and _MULTILATERAL.search(sentence, max(0, c0), tm.start()):
                 continue  # 东盟峰会, G20峰会: many countries, no pair
             if kind in ("meeting", "summit") and _REMOTE.search(
