@@ -287,6 +287,7 @@ def test_a_range_across_the_new_year_ends_in_the_next_year():
         ("近30天内两国举行三次会谈", "近30天内", "2024-06-19", "2024-07-19", "month"),
         ("近三个月两国往来频繁", "近三个月", "2024-04-19", "2024-07-19", "year"),
         ("过去一周双方通话两次", "过去一周", "2024-07-12", "2024-07-19", "month"),
+        ("前两周双方通话两次", "前两周", "2024-07-05", "2024-07-19", "month"),
         ("今后10年两国将加强合作", "今后10年", "2024-07-19", "2034-07-18", "year"),
         ("未来7天总统将出访三国", "未来7天", "2024-07-19", "2024-07-25", "month"),
         ("今年一季度双边贸易增长", "今年一季度", "2024-01-01", "2024-03-31", "year"),
@@ -360,6 +361,14 @@ def test_year_and_month_words_count_from_the_date_just_mentioned():
     assert span(text, "同月9日") == ("2019-05-09", "2019-05-09", "day", False)
     assert span(text, "同年10月")[:2] == ("2019-10-01", "2019-10-31")
     assert span(text, "次年3月")[:2] == ("2020-03-01", "2020-03-31")
+    # years after the year just mentioned; a half year names no year
+    assert span("2015年外长访华，两年后再次访华", "两年后") == (
+        "2017-01-01",
+        "2017-12-31",
+        "year",
+        False,
+    )
+    assert [t.text for t in find_times("三年半后两国签约", D(FRIDAY))] == []
 
 
 @pytest.mark.parametrize(
@@ -384,6 +393,8 @@ def test_year_and_month_words_count_from_the_date_just_mentioned():
         "不同年龄的人出席了一次年会",
         "这是年轻人的选择",
         "计划用10年初步建成",
+        "他在任期的前两年多次出访",
+        "代表团提前两天抵达",
     ],
 )
 def test_lengths_of_time_and_lookalikes_are_not_dates(text):

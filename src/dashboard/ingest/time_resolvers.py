@@ -420,14 +420,20 @@ def _calendar_week(m, day: date, basis: str) -> tuple:
 
 
 def _r_after(m, c):
-    """两天后 (a day), 两周后 (that calendar week), 三个月后 (a window), counted from the date
-    just mentioned.
-    Years after (五年后) are left alone: in news they are plans or lengths, seldom a date."""
+    """两天后 (a day), 两周后 (that calendar week), 三个月后 (a window), 三年后 (that year),
+    counted from the date just mentioned (2015年…，两年后再次访华 is 2017; after the dispatch
+    date, an event's date is a plan and dropped as one)."""
     q = _quantity(m)
-    if q is None or m["unit"] == "年":
+    if q is None:
         return None
     lo, hi, vague = q
     unit, base = _UNIT[m["unit"]], c.prev or c.anchor
+    if m["unit"] == "年":
+        if vague or lo != int(lo):  # 几年后, 三年半后: no year to name
+            return None
+        # from the year just mentioned (2015年…，两年后), whatever its precision
+        year = (c.last or c.anchor).year + int(lo)
+        return date(year, 1, 1), date(year, 12, 31), "year", False, "passage"
     if vague:
         return _window(m, _shift(base, unit, lo), _shift(base, unit, hi), "passage")
     if unit == "d":
