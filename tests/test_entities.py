@@ -167,15 +167,34 @@ def test_unknown_names_are_found_and_marked_unverified():
         ("总统发言人哈桑星期四表示。", "哈桑"),
         # the syllables 法 and 伊 of a name are no countries
         ("与三军情报局局长法伊兹·哈米德中将会面。", "法伊兹哈米德"),
+        # names listed after the first one a title announced; Taiwan's titles; 亦 after a name
+        ("访问团成员包括国民党立委吴斯怀、叶毓兰、洪孟楷、李德维，下月返台。", "叶毓兰"),
+        ("访问团成员包括国民党立委吴斯怀、叶毓兰、洪孟楷、李德维，下月返台。", "李德维"),
+        ("美国众议员杰克森(右一)、卡纳(右二)、奥金克洛斯(右三)周日访问台湾。", "奥金克洛斯"),
+        ("国民党前主席兼立委江启臣亦接力访美。", "江启臣"),
     ],
 )
 def test_officials_after_a_title_are_found(text, name):
     assert ("unverified:" + name) in [entity_id for _, entity_id in found(text)]
 
 
-@pytest.mark.parametrize("text", ["外交部长表示欢迎。", "总统高度评价两国关系。"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "外交部长表示欢迎。",
+        "总统高度评价两国关系。",
+        # what is listed after a title is no name of its own
+        "国王和王后、首相等出席。",
+    ],
+)
 def test_an_ordinary_word_after_a_title_is_no_name(text):
     assert not [e for _, e in found(text) if e.startswith("unverified:")]
+
+
+def test_a_list_after_a_titled_name_stops_at_what_is_no_name():
+    text = "外长王毅和国务卿布林肯、中方官员与美方代表出席。"
+    names = {e for _, e in found(text) if e.startswith("unverified:")}
+    assert names == {"unverified:王毅", "unverified:布林肯"}
 
 
 @pytest.mark.parametrize(

@@ -54,6 +54,8 @@ NAME_TITLES = (
     "夫人", "新闻秘书", "国务委员", "拿督斯里", "丹斯里", "拿督", "国王", "女王", "亲王", "王储",
     "研究员", "学者", "教授", "专家", "分析师", "所长", "总裁", "董事长", "歌手",
     "领事", "总领事", "最高专员", "大臣",
+    # Taiwan's and Hong Kong's offices: 立委江启臣, 北美司司长徐佑典, 陆委会主委
+    "立委", "立法委员", "司长", "主委", "署长", "处长", "县长",
 )  # fmt: skip
 # Malaysian honorifics: what follows is a name, in whatever characters it is written (拿督翁哈菲兹,
 # 丹斯里阿邦佐哈里), as Malaysia's Chinese papers name their officials.

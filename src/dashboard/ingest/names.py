@@ -32,7 +32,7 @@ _TITLES_RE = TITLES_PATTERN
 _TITLE_NAME_RE = re.compile(
     f"(?:{_TITLES_RE})([{HAN}]{{2,3}}?|[{HAN}{NAME_SEPARATORS}]{{3,16}}?)"
     r"(?=\(音\)|（音）|\(|（|同志|率领|表示|指出|强调|说|称|在|于|和|与|等|的|会见|会晤|会谈|举行|出席"
-    r"|访问|通话|主持|签署|发表|宣布|接受|前往|一行|当天|当日|日前|近日|随后|则|也|还|到|抵达|偕|及|将"
+    r"|访问|通话|主持|签署|发表|宣布|接受|前往|一行|当天|当日|日前|近日|随后|则|也|亦|还|到|抵达|偕|及|将"
     # 外交大臣费萨尔向媒体表示, 所长某某认为, 发言人某某周一/星期四, 局长某某中将, 费萨尔亲王
     r"|向|认为|周[一二三四五六日]|星期|[上中少大]将|[上中少]校|亲王|陛下|殿下"
     r"|[0-9]|[，,。、；;：:！!？?\s]|$)"
@@ -238,6 +238,7 @@ def fallback_candidates(
         )
         if chinese or translit or foreign or (honoured and len(squeezed) >= 3):
             found.append((s, e, "person"))
+            found += _listed_names(text, e, free)
     if _LATIN_NAME_RE.search(text):  # cheap test first: most articles have no Latin name
         for m in _TITLE_LATIN_RE.finditer(text):
             if free(m.start(1), m.end(1)):
@@ -414,4 +415,30 @@ def _surname_titles(
                 found.append(Mention(pos, title.end(), m.entity_id, m.type, m.verified))
                 covered[pos : title.end()] = [True] * (title.end() - pos)
             pos = text.find(family, pos + 1)
+    return found
+
+
+# 立委吴斯怀、叶毓兰、洪孟楷、李德维, 众议员杰克森(右一)、卡纳(右二)及冈萨雷斯: the names listed after
+# the first one a title announced share its title.
+_LIST_ITEM = re.compile(
+    rf"(?:[（(][^()（）]{{1,8}}[)）])?(?:、|和|及|以及|与)([{HAN}]{{2,6}}?)"
+    r"(?=[（(、，,。；;]|和|及|以及|与|等|共同|一行|分别|均|都|也|$)"
+)
+
+
+def _listed_names(text: str, end: int, free) -> list[tuple[int, int, str]]:
+    found = []
+    while m := _LIST_ITEM.match(text, end):
+        name, (s, e) = m.group(1), m.span(1)
+        chinese = (
+            len(name) <= 3
+            and name[0] in _SURNAMES
+            and name[0] not in _WEAK_SURNAMES
+            and not (len(name) == 2 and is_word(name))
+        )
+        translit = all(c in _TRANSLIT for c in name) and not is_word(name)
+        if name in FALSE_NAMES or not free(s, e) or not (chinese or translit):
+            break
+        found.append((s, e, "person"))
+        end = e
     return found
