@@ -429,6 +429,10 @@ def test_hua_is_china_in_compounds_only():
     assert found("华人社区欢迎华为进入当地市场,华裔议员出席。") == []
 
 
+def test_a_time_zone_is_no_mention_of_its_place():
+    assert found("首相于6日当地时间下午1时半(台湾时间中午12时半)抵达，北京时间晚上出发。") == []
+
+
 # Countries: what looks like a country mention and is not.
 
 

@@ -722,6 +722,8 @@ def test_a_reference_point_that_counts_nothing_is_no_earlier_visit(tmp_path, sen
         # 来台 / 访台 / 抵台: Taiwan is the host
         ("日本前首相森喜朗20日下午來台，明天將出席追思禮拜。", ("visit", "JPN", "TWN")),
         ("宏都拉斯總統葉南德茲今晚抵台。", ("visit", "HND", "TWN")),
+        # a time zone is no side of the trip
+        ("日本首相岸田文雄于20日下午1时半(台湾时间中午12时半)抵达南韩。", ("visit", "JPN", "KOR")),
         # 抵 and a city: arrived there
         ("我外長林佳龍十一日抵布拉格，出席展覽開幕式。", ("visit", "TWN", "CZE")),
     ],

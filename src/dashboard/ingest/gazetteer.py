@@ -87,9 +87,10 @@ _DIRECTION_ABBREVS = set("西")
 # A country's or place's name followed by one of these is a news outlet (中国之声, 中国政府网,
 # 美国之音) or an airline (搭乘中国国际航空的包机, 海南航空), not a mention of the country or
 # place, when the word ends a word (中国网民, 中国网络 stay).
+# A place's name before 时间 is a time zone (北京时间, 台湾时间中午12时半), not the place.
 _MEDIA_SUFFIX_RE = re.compile(
     "之声|之音|政府网|新闻网|网|日报|时报|晚报|电视台|广播电台|广播公司|通讯社|通信社"
-    "|(?:国际|东方|南方|国家)?航空(?:公司)?"
+    "|(?:国际|东方|南方|国家)?航空(?:公司)?|时间"
 )
 # Abbreviation + suffix pairs that are ordinary words.
 _ABBREV_WORDS = {
