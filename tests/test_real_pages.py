@@ -97,6 +97,9 @@ def outlet(text: str, **kw) -> str | None:
             "i-Cable News",
         ),
         (f"總統出訪友邦\n華視隨團記者朱某某\n{BODY}{BODY}", "CTS"),
+        # a source label with the bar of pages copied from WeChat
+        (f"外长会谈\n来源丨央视新闻客户端\n{BODY}{BODY}", "CCTV"),
+        (f"外交部网站消息，{BODY}{BODY}", "MFA China"),
         # an outlet, a spaced hyphen, then the report
         (f"总书记访华\nVGP - 8月18日上午，{BODY}{BODY}", "VGP"),
         # a stored page's opening date line does not hide the masthead after it

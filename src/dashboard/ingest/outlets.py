@@ -212,7 +212,8 @@ _LABEL = (
 # Not a photo's or a video's source (图片来源：Getty, 题图来源：视觉中国, 视频来源：央视): that names
 # who took a picture, seen on many pages under and inside captions, not who wrote the report.
 _LABELLED = re.compile(
-    rf"(?<![片像频图])(?:{_LABEL})\s*[:：]?\s*(?P<x>[^\s|｜·,，;；)）】\]]{{2,30}})",
+    # (丨, a CJK stroke, is the bar of 来源丨央视新闻客户端 on pages copied from WeChat)
+    rf"(?<![片像频图])(?:{_LABEL})\s*[:：丨|｜]?\s*(?P<x>[^\s|｜丨·,，;；)）】\]]{{2,30}})",
     re.IGNORECASE,
 )
 _REPORTER = re.compile(
