@@ -123,7 +123,7 @@ _NOT_EVENT_BEFORE = re.compile(_NOT_EVENT.pattern + "|讨论|鼓励")
 _JOINED = re.compile(r"[，,]?\s*(?:与|同|并|和|再|随后|然后|之后|届时|跟)")
 _NOMINAL_VISIT = re.compile(
     f"[{_AB}]?(?:[^，,。的]{{1,6}}?(?:当天|的首个行程))?"
-    r"(?:期间|前夕|之际|行程|之行|计划|安排|事宜|议程|一事|前后|以来|当天|之前|以前)"
+    r"(?:期间|前夕|之际|行程|之行|计划|安排|事宜|议程|一事|前后|以来|当天|之前|以前|意愿|意向)"
 )
 # A meeting word naming a time or a setting (会谈中, 会见时, 会谈后签署…): the meeting itself is
 # told elsewhere.
