@@ -330,6 +330,8 @@ def test_no_date_rather_than_a_guess():
         "外交部長林某某（右）接見捷克眾議院副議長（左），就雙邊關係交換意見。",
         "您即將進入之新聞內容需滿18歲方可瀏覽。",
         "{{ isview_popup.firstLine }}{{ isview_popup.highlight }}",
+        # a promotion marked with pictographs between two paragraphs of the report
+        "⚾世界棒球12強⚾超級循環賽 鎖定 CH51 東森新聞",
     ],
 )
 def test_page_chrome_never_becomes_an_article(chrome):

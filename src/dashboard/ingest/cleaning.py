@@ -133,6 +133,8 @@ _PLAYER_NOTICE = re.compile(
     r"|Your browser does not support the video tag\.?)\s*",
     re.IGNORECASE,
 )
+# Pictographs (⚾, 👉, ✕) mark promotions and buttons: a report's title or sentence has none.
+_PICTOGRAPH = re.compile("[\u2600-\u27bf\U0001f300-\U0001faff]")
 _SHORT_LATIN = re.compile(r"^[A-Za-z]{1,2}$")  # the 'x' of a close button, stray 'OK'
 TERMINAL = tuple("。！？!?；;…”」』\"'.")
 
@@ -181,6 +183,11 @@ def _is_boilerplate(simplified: str, raw: str = "", spaced_page: bool = False) -
         not _HAS_WORD.search(simplified)
         or _SHORT_LATIN.match(simplified)
         or _TEMPLATE_ONLY.match(simplified)
+        or (
+            len(simplified) <= 60
+            and _PICTOGRAPH.search(simplified)
+            and not simplified.endswith(TERMINAL)
+        )
     ):
         return True
     if len(simplified) <= 200 and (
