@@ -743,6 +743,8 @@ def test_travel_told_with_a_title_a_route_or_taiwans_short_name(tmp_path, text, 
         "美国企业纷纷来华投资，两国经贸合作持续深化。",
         "越来越多的日本游客来台旅游。",
         "英国首相施凯尔、美国总统特朗普相继释出访中意愿。",
+        # a date another clause gives does not make a departure named as a time an event
+        "2月初，一只气球飞越美国上空，美国国务卿布林肯不得不在出发当天取消了访华行程。",
         "两国签署协议，以人民币抵扣部分债务，美国表示抵制。",
         # decided is not done
         "韩国总统尹锡悦还决定当地时间16日与日本首相石破茂单独举行首脑会谈。",

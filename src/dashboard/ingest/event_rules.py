@@ -394,11 +394,13 @@ def find_in_article(article, mentions: list[Mention]) -> list[dict]:
                     anchor, anchor, "day", approximate=True, basis="dispatch",
                 )  # fmt: skip
             if (
-                t is None
+                (t is None or t.start < s0 + c0)
                 and kind in ("visit", "departure")
                 and _NOMINAL_VISIT.match(sentence, tm.end())
             ):
-                continue  # undated 访华期间, 访问日本当天: background; dated, it names the visit
+                # undated 访华期间, 访问日本当天: background; dated in its own clause, it names
+                # the visit (原定2月访问中国，但启程之前…: the month is the plan's, not 启程's)
+                continue
             if t is not None and dated and t.date > anchor + timedelta(days=1):
                 continue  # after the dispatch: a plan, not an event
             if t is not None and _announced_before(sentence[: tm.start()], t.date):
