@@ -692,6 +692,10 @@ def test_a_reference_date_does_not_date_the_visit(tmp_path, sentence):
             "韩国外长12日抵达北京，这是韩国外长自2019年以后时隔4年再次访华。",
             {date(2019, 1, 1)},
         ),
+        (
+            "中国国家主席习近平今日抵达韩国釜山，这是他自2014年7月以后，时隔9年再次访韩。",
+            {date(2014, 7, 1)},
+        ),
     ],
 )
 def test_the_earlier_visits_a_visit_is_counted_from_are_events(tmp_path, text, earlier):

@@ -464,7 +464,8 @@ def find_in_article(article, mentions: list[Mention]) -> list[dict]:
                         lead=None,
                     )
                 )
-            for past in earlier_times(times, text, s0 + c0, trig):  # 继2015年11月之后再次访越
+            # 继2015年11月之后再次访越; 自2014年7月以后，时隔11年再次访韩 (across the comma)
+            for past in earlier_times(times, text, s0, trig):
                 events.append(
                     dict(
                         ev,
