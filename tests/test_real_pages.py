@@ -733,12 +733,19 @@ def test_a_reference_point_that_counts_nothing_is_no_earlier_visit(tmp_path, sen
         ("宏都拉斯總統葉南德茲今晚抵台。", ("visit", "HND", "TWN")),
         # a time zone is no side of the trip
         ("日本首相岸田文雄于20日下午1时半(台湾时间中午12时半)抵达南韩。", ("visit", "JPN", "KOR")),
+        # 曾经 is no route
+        ("1997年，時任美國眾議院議長金瑞契曾經訪台。", ("visit", "USA", "TWN")),
         # 抵 and a city: arrived there
         ("我外長林佳龍十一日抵布拉格，出席展覽開幕式。", ("visit", "TWN", "CZE")),
     ],
 )
 def test_travel_told_with_a_title_a_route_or_taiwans_short_name(tmp_path, text, expected):
     assert expected in encounters(tmp_path, f"{DATED}{text}{BODY}")
+
+
+def test_a_city_passed_through_is_no_destination(tmp_path):
+    found = encounters(tmp_path, f"{DATED}總統蔡英文今出訪加勒比海4友邦去程過境紐約。{BODY}")
+    assert not [row for row in found if row[2] == "USA"], found
 
 
 @pytest.mark.parametrize(

@@ -54,7 +54,9 @@ _MET_BEFORE = re.compile(
     r"(?:与|同|跟)[^，,。与同跟]{1,30}?(?:的)?(?:会晤|会谈|会见|会面|谈判|峰会)"
 )
 # 从波兰, 经由迪拜, 过境纽约, 途经莫斯科: a route, not who travels.
-_ROUTE_BEFORE = re.compile(r"(?:[从自经由]|过境|途经|经停|中转)(?:\S{0,2})$")
+_ROUTE_BEFORE = re.compile(
+    r"(?:[从自由]|(?<![曾已历])经|过境|途经|经停|中转)(?:\S{0,2})$"
+)  # not 曾经
 _TOPIC_AFTER = re.compile(r"(?:半岛)?(?:问题|议题|核|局势|危机|政策|事务)")  # 朝鲜问题, 朝核
 _TOPIC_BEFORE = re.compile(r"(?:就|聚焦|讨论|关于|围绕|针对|涉及|商讨|谈及|讨论了)\S{0,2}$")
 _LEAD_MARK = re.compile(r"率领|带领|为首|为团长|领衔|牵头|率")
@@ -181,6 +183,8 @@ def roles(kind, text, mentions, s0, s1, c0, c1, trig, trig_end, counts) -> dict 
     order_only = False  # direction guessed from word order alone
     if kind in ("visit", "departure"):
         dest = inside + [m for m in after if m not in inside]
+        # 出访加勒比海友邦，去程过境纽约: a city passed through is no destination
+        dest = [m for m in dest if not _ROUTE_BEFORE.search(text, max(s0, m.start - 3), m.start)]
         if kind == "departure":
             origin_place = [m for m in before if text[max(c0, m.start - 1) : m.start] == "从"]
             if text[trig:trig_end] == "离开" and dest:
