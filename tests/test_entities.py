@@ -172,6 +172,8 @@ def test_unknown_names_are_found_and_marked_unverified():
         ("访问团成员包括国民党立委吴斯怀、叶毓兰、洪孟楷、李德维，下月返台。", "李德维"),
         ("美国众议员杰克森(右一)、卡纳(右二)、奥金克洛斯(右三)周日访问台湾。", "奥金克洛斯"),
         ("国民党前主席兼立委江启臣亦接力访美。", "江启臣"),
+        # a family name that is also an everyday character, after a title
+        ("随行的还有立委管碧玲、罗致政。", "管碧玲"),
     ],
 )
 def test_officials_after_a_title_are_found(text, name):
@@ -185,6 +187,7 @@ def test_officials_after_a_title_are_found(text, name):
         "总统高度评价两国关系。",
         # what is listed after a title is no name of its own
         "国王和王后、首相等出席。",
+        "两国同意加强边境管理和施工安全。",
     ],
 )
 def test_an_ordinary_word_after_a_title_is_no_name(text):

@@ -52,6 +52,12 @@ _SURNAMES = set(
     "尹黎易常武乔贺赖龚文朴申安柳洪全严权裴河成车具禹闵俞玄元表延明玉边卓都池千咸卞廉秋鲁慎宣吉"
     "琴奇印诸郑温庞翁阮肖耿栗倪邢陶覃闫祁骆"
 )
+# Family names that are also everyday characters (管, 施, 游, 关, 查 ...): names after a title
+# only (立委管碧玲, 部长游锡堃), see _WEAK_SURNAMES.
+_TITLE_ONLY_SURNAMES = set(
+    "管葛施牛童颜殷尤甘岳滕柯卜蓝伍詹游庄涂谷聂宁单艾欧辛房乐关缪焦巫喻桂褚邬毕符查"
+)
+_SURNAMES |= _TITLE_ONLY_SURNAMES
 # Two-character surnames: a name of three or four characters.
 _COMPOUND_SURNAMES = {
     "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "令狐", "慕容", "司徒", "夏侯", "公孙",
@@ -60,8 +66,9 @@ _COMPOUND_SURNAMES = {
 # Surnames that are also common characters in ordinary words (延伸线, 全面, 表示, 高水平, 任后,
 # 安保, 许可) or a country's abbreviation (韩式, 韩裔, 韩侨): enough after a title (外务相全…,
 # 总理韩德洙), too weak for a name the tagger guessed.
-_WEAK_SURNAMES = set(
-    "延表明都成车具全元玉边卓池千咸卞廉秋慎宣吉琴奇印诸方文常武万段龙史江石高任韩安许"
+_WEAK_SURNAMES = (
+    set("延表明都成车具全元玉边卓池千咸卞廉秋慎宣吉琴奇印诸方文常武万段龙史江石高任韩安许")
+    | _TITLE_ONLY_SURNAMES
 )
 # Bylines and credits: the reporter is not in the news (记者王小明, 责编：刘军涛).
 _BYLINE_RE = re.compile(r"(记者|编辑|责编|摄影|摄|撰稿|作者|通讯员)[：:/／\s]*$")
