@@ -705,6 +705,17 @@ def test_the_earlier_visits_a_visit_is_counted_from_are_events(tmp_path, text, e
     assert len(pair) == 1 and found[0][1:3] in pair  # the same traveller and host
 
 
+def test_each_date_listed_before_a_visit_is_a_visit(tmp_path):
+    text = "伊朗总统20日抵达利雅得。此前，伊朗总统曾于2007年和2012年两次访问沙特。"
+    found = events_of(tmp_path, f"{DATED}{text}{BODY}")
+    years = {row[3].year for row in found if row[1:3] == ("IRN", "SAU") and row[3]}
+    assert {2007, 2012} <= years, found
+    # 分别: each date goes with its own trip
+    text = "去年6月和9月，蒙古国总统分别访问了中国和俄罗斯。"
+    found = events_of(tmp_path, f"{DATED}{text}{BODY}")
+    assert len({row[3] for row in found if row[1] == "MNG"}) <= 1, found
+
+
 @pytest.mark.parametrize(
     "sentence",
     [

@@ -30,6 +30,7 @@ _COUNT_REPEATS = re.compile(
     r"(?:首次|首度|再次|再度|又一次|第[二三四五六七八九十\d]+[次度])"
 )
 _CLAUSE_BREAK = re.compile(r"[，,；;：:。]")
+_LIST_JOIN = re.compile(r"\s*(?:和|及|以及|、)\s*")
 # A sentence: up to its end mark or the line's end (shared with event_rules).
 SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 
@@ -108,6 +109,20 @@ def earlier_times(times: list[TimeExpr], text: str, lo: int, trig: int) -> list[
         ):
             found += inside[i : j + 1]
         i = j + 1
+    return found
+
+
+def listed_before(times: list[TimeExpr], text: str, t: TimeExpr) -> list[TimeExpr]:
+    """The dates listed right before ``t`` with it (曾于2007年和2012年两次访问沙特: 2007年 for
+    2012年): each is a time the same event happened."""
+    i = next((k for k, u in enumerate(times) if u is t), None)
+    found: list[TimeExpr] = []
+    while i:
+        before = times[i - 1]
+        if before.approximate or not _LIST_JOIN.fullmatch(text, before.end, times[i].start):
+            break
+        found.insert(0, before)
+        i -= 1
     return found
 
 

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 import pandas as pd
 
 from ..common.textnorm import to_simplified
-from .event_dates import SENTENCE, earlier_times, written_out_times
+from .event_dates import SENTENCE, earlier_times, listed_before, written_out_times
 from .event_roles import _AB, Mention, countries_in, roles
 from .timeexpr import TimeExpr, find_times
 
@@ -464,8 +464,12 @@ def find_in_article(article, mentions: list[Mention]) -> list[dict]:
                         lead=None,
                     )
                 )
-            # 继2015年11月之后再次访越; 自2014年7月以后，时隔11年再次访韩 (across the comma)
-            for past in earlier_times(times, text, s0, trig):
+            # 继2015年11月之后再次访越; 自2014年7月以后，时隔11年再次访韩 (across the comma);
+            # 曾于2007年和2012年两次访问沙特 (but 6月和9月分别… pairs each date with its own trip)
+            pasts = earlier_times(times, text, s0, trig)
+            if t is not None and t.end <= trig and "分别" not in sentence[c0 : tm.start()]:
+                pasts += [u for u in listed_before(times, text, t) if u not in pasts]
+            for past in pasts:
                 events.append(
                     dict(
                         ev,
