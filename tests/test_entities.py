@@ -434,6 +434,17 @@ def test_hua_is_china_in_compounds_only():
 
 def test_a_time_zone_is_no_mention_of_its_place():
     assert found("首相于6日当地时间下午1时半(台湾时间中午12时半)抵达，北京时间晚上出发。") == []
+    # 时间 without a time after it is no time zone
+    assert found("总统在中国时间不长。") == [("中国", "CHN")]
+
+
+def test_a_family_name_and_a_title_stand_for_the_articles_one_person_of_that_name():
+    text = "尹锡悦出席会议。尹总统表示欢迎。"
+    assert found(text) == [("尹锡悦", "person:yoon_suk_yeol"), ("尹总统", "person:yoon_suk_yeol")]
+    # a country's short name before a title is the country's: 韩总统 is Korea's president
+    assert [
+        e for _, e in found("韩国外长出席。韩德洙总理表示，韩总统将出访。") if "韩总统" in e
+    ] == []
 
 
 # Countries: what looks like a country mention and is not.

@@ -99,7 +99,7 @@ def outlet(text: str, **kw) -> str | None:
         (f"總統出訪友邦\n華視隨團記者朱某某\n{BODY}{BODY}", "CTS"),
         # a source label with the bar of pages copied from WeChat
         (f"外长会谈\n来源丨央视新闻客户端\n{BODY}{BODY}", "CCTV"),
-        (f"外交部网站消息，{BODY}{BODY}", "MFA China"),
+        (f"中国外交部网站消息，{BODY}{BODY}", "MFA China"),
         # an outlet, a spaced hyphen, then the report
         (f"总书记访华\nVGP - 8月18日上午，{BODY}{BODY}", "VGP"),
         # a stored page's opening date line does not hide the masthead after it
@@ -338,6 +338,22 @@ def test_page_chrome_never_becomes_an_article(chrome):
     found = drafts(f"{chrome}\n外长会谈\n（中央社台北2日电）{BODY}{BODY}")
     assert len(found) == 1
     assert chrome[:8] not in "".join(ln.text for ln in found[0].lines)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "韩国法律规定，年满18岁的男性须服兵役，两国就此交换了意见。",
+        "🔥习近平抵达莫斯科",
+    ],
+)
+def test_a_line_that_only_looks_like_chrome_stays(line):
+    assert line[:8] in "".join(ln.text for ln in one(f"外长会谈\n{line}\n{BODY}{BODY}").lines)
+
+
+def test_a_title_twice_with_its_bracket_stays():
+    page = f"两国元首会晤（更新）\n两国元首会晤（更新）\n{BODY}{BODY}"
+    assert "会晤" in "".join(ln.text for ln in one(page).lines)
 
 
 def test_a_credited_caption_twice_running_is_no_attribution():
@@ -744,6 +760,32 @@ def test_travel_told_with_a_title_a_route_or_taiwans_short_name(tmp_path, text, 
     assert expected in encounters(tmp_path, f"{DATED}{text}{BODY}")
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a dated lead: the trip named as a noun is the visit
+        ("3月18日，俄罗斯总统普京开启访华之行。", ("visit", "RUS", "CHN", date(2023, 3, 18))),
+        # 亲自 is no route
+        ("美国总统拜登18日亲自前往日本。", ("departure", "USA", "JPN", date(2023, 3, 18))),
+        # a plan in another clause does not reach a clause with its own subject
+        (
+            "普京18日表示将加强合作，他当天在平壤会见了朝鲜领导人金正恩。",
+            ("meeting", "RUS", "PRK", date(2023, 3, 18)),
+        ),
+    ],
+)
+def test_rules_of_this_round_leave_these_events_alone(tmp_path, text, expected):
+    found = events_of(tmp_path, f"{DATED}{text}{BODY}")
+    assert any(row[:3] == expected[:3] and row[3] == expected[3] for row in found), found
+
+
+def test_an_earlier_visit_in_the_sentence_of_this_one(tmp_path):
+    text = "沙特国王18日抵达利雅得。伊朗总统18日抵达利雅得，他曾于2007年和2012年两次访问沙特。"
+    found = events_of(tmp_path, f"{DATED}{text}{BODY}")
+    days = sorted(row[3] for row in found if row[1:3] == ("IRN", "SAU") and row[3])
+    assert days == [date(2007, 1, 1), date(2012, 1, 1), date(2023, 3, 18)], found
+
+
 def test_a_city_passed_through_is_no_destination(tmp_path):
     found = encounters(tmp_path, f"{DATED}總統蔡英文今出訪加勒比海4友邦去程過境紐約。{BODY}")
     assert not [row for row in found if row[2] == "USA"], found
@@ -760,6 +802,9 @@ def test_a_city_passed_through_is_no_destination(tmp_path):
         "两国签署协议，以人民币抵扣部分债务，美国表示抵制。",
         # decided is not done
         "韩国总统尹锡悦还决定当地时间16日与日本首相石破茂单独举行首脑会谈。",
+        "双方合作抵不过美国的压力。",
+        "后来台湾举行了选举。",
+        "中国总理来华府访问。",
     ],
 )
 def test_business_travel_or_a_decision_is_no_visit(tmp_path, sentence):

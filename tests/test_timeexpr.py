@@ -369,6 +369,9 @@ def test_year_and_month_words_count_from_the_date_just_mentioned():
         False,
     )
     assert [t.text for t in find_times("三年半后两国签约", D(FRIDAY))] == []
+    # earlier this year or month is the year or the month, not the dispatch's day
+    assert span("今年早些时候两国外长会晤", "今年")[2] == "year"
+    assert [t.text for t in find_times("今年早些时候两国外长会晤", D(FRIDAY))] == ["今年"]
 
 
 @pytest.mark.parametrize(
@@ -395,6 +398,8 @@ def test_year_and_month_words_count_from_the_date_just_mentioned():
         "计划用10年初步建成",
         "他在任期的前两年多次出访",
         "代表团提前两天抵达",
+        "双方在会前两天交换了文本",
+        "两国建交50年后迎来新阶段",
     ],
 )
 def test_lengths_of_time_and_lookalikes_are_not_dates(text):

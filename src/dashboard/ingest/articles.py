@@ -236,7 +236,9 @@ ARTICLES_VERSION = version_of(
     "ingest/splitting.py",
     "ingest/pubdate.py",
     "ingest/outlets.py",
+    "ingest/addresses.py",
     "ingest/readers.py",
+    "ingest/saved_pages.py",
     "common/textnorm.py",
     "outlets.csv",
 )

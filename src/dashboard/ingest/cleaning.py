@@ -61,7 +61,7 @@ _NOTICE = re.compile(
     r"cookie|隐私(?:权|政策|声明|条款|保护)|使用条款|浏览器|browser|阅读体验|您已阅读\s*\d+%"
     r"|订阅以继续|(?:继续|剩余)阅读|付费(?:阅读|订阅)"
     # Taiwan's age gate: 您即将进入之新闻内容需满18岁方可浏览, 电脑网路内容分级处理办法
-    r"|满\s*18\s*岁|满十八岁|内容分级处理办法|^限制级$"
+    r"|满\s*18\s*岁(?:方可|才可|，?\s*进入|。?\s*离开)|未满\s*18\s*岁|内容分级处理办法|^限制级$"
     r"|^本(?:网站|站)(?:亦|也|将|会)?(?:提供|使用|采用|为|不|所)",
     re.IGNORECASE,
 )
@@ -91,6 +91,8 @@ def _is_caption(simplified: str) -> bool:
         simplified.rstrip("。. ").endswith((")", "）", "摄"))
         or "左" in simplified
         or "右" in simplified
+        or "中)" in simplified
+        or "中）" in simplified
         or simplified[:1] in "▲△▼图pP"
         or "摄" in simplified
         or "©" in simplified
@@ -133,8 +135,10 @@ _PLAYER_NOTICE = re.compile(
     r"|Your browser does not support the video tag\.?)\s*",
     re.IGNORECASE,
 )
-# Pictographs (⚾, 👉, ✕) mark promotions and buttons: a report's title or sentence has none.
+# Pictographs (⚾, ✕) on a button or beside a promotion's words (锁定, 订阅 ...); a title may
+# carry one too (🔥习近平抵达莫斯科), so they alone decide nothing.
 _PICTOGRAPH = re.compile("[\u2600-\u27bf\U0001f300-\U0001faff]")
+_PROMOTION_WORDS = re.compile("锁定|订阅|下载|关注|点击|直播|频道|加入|追踪|看更多|按赞|分享")
 _SHORT_LATIN = re.compile(r"^[A-Za-z]{1,2}$")  # the 'x' of a close button, stray 'OK'
 TERMINAL = tuple("。！？!?；;…”」』\"'.")
 
@@ -186,7 +190,7 @@ def _is_boilerplate(simplified: str, raw: str = "", spaced_page: bool = False) -
         or (
             len(simplified) <= 60
             and _PICTOGRAPH.search(simplified)
-            and not simplified.endswith(TERMINAL)
+            and (count_han(simplified) <= 4 or _PROMOTION_WORDS.search(simplified))
         )
     ):
         return True
@@ -268,7 +272,12 @@ def clean_page(text: str) -> tuple[list[Line], list[str]]:
             in_quote = in_quote or bool(_QUOTE_HEADER.match(simplified))
             removed.append(simplified)
             continue
-        if kept and simplified == kept[-1].simplified and _TRAILING_BRACKET.search(simplified):
+        if (
+            kept
+            and simplified == kept[-1].simplified
+            and (credit := _TRAILING_BRACKET.search(simplified))
+            and simplified[: credit.start()].rstrip().endswith(("。", "！", "？"))
+        ):
             # the same credited line twice running: a picture's alternative text and caption
             removed += [kept.pop().simplified, simplified]
             continue

@@ -119,7 +119,11 @@ def listed_before(times: list[TimeExpr], text: str, t: TimeExpr) -> list[TimeExp
     found: list[TimeExpr] = []
     while i:
         before = times[i - 1]
-        if before.approximate or not _LIST_JOIN.fullmatch(text, before.end, times[i].start):
+        if (
+            before.approximate
+            or before.precision == "day"  # 17日和18日访问: one trip of two days
+            or not _LIST_JOIN.fullmatch(text, before.end, times[i].start)
+        ):
             break
         found.insert(0, before)
         i -= 1

@@ -17,6 +17,7 @@ import pandas as pd
 from ..common.textnorm import to_simplified
 from .event_dates import SENTENCE, earlier_times, listed_before, written_out_times
 from .event_roles import _AB, Mention, countries_in, roles
+from .event_rows import one_row_per_event, same_trip
 from .timeexpr import TimeExpr, find_times
 
 # One-character country abbreviations used in travel language (访朝, 俄方, 中朝关系).
@@ -80,9 +81,10 @@ _TRIGGER_ALTERNATIVES = (
         "(?<!以)来访",  # 自2018年以来访问中国: 以来 + 访问, no 来访
     )
     + f"|访(?=[{_AB}])"  # 访华
-    # 抵俄, 抵京, 抵布拉格 (not 抵制, 抵御, 抵押, 不抵 or 大抵: resisting, pledging, not worth)
-    + "|(?<![不难相大])抵(?![达制抗御消押触扣债偿销挡赖死账近埗当销])"
-    + "|(?<![从以未将原本近])来(?=[华台])"  # 森喜朗下午来台 (see _COME_TO)
+    # 抵俄, 抵布拉格 (a place must follow: see roles); not 抵制, 抵御, 抵押, 抵不过, 不抵 or 大抵
+    + "|(?<![不难相大])抵(?![达制抗御消押触扣债偿销挡赖死账近埗当不得])"
+    # 森喜朗下午来台 (see _COME_TO); not 后来台湾, 来华府 (Washington), 来华人员
+    + "|(?<![从以未将原本近后看起回出])来(?=[华台])(?!华府|华盛顿|华人|华侨|华裔)"
 )
 # 来华/来台 is a visit when it ends its clause or the visit is what is done there (来华访问,
 # 来台出席); 来华投资, 来台旅游 are not visits of a state.
@@ -113,6 +115,7 @@ _NOT_EVENT = re.compile(
     r"原定|原计|原本|原先|本来|期盼|期待|寻求|酝酿|规划|筹划|届时|预定|有意|盼望|争取|设法|"
     r"放弃|搁置|(?<!短)暂停|延期|决定"  # 放弃访美行程: given up or shelved (not 短暂停留); 决定访华
 )
+_TIME_NOMINALS = ("当天", "之前", "以前", "前夕")
 # A plan in so many words: what a later clause without a subject of its own goes on with.
 _PLANNED = re.compile(r"(?<![中少上大])将(?![军领])|即将|计划|拟|准备|打算|预计|预料|预定|原定")
 # Before the trigger only (after it they are common in reports of real meetings: 举行会晤，讨论…):
@@ -374,8 +377,10 @@ def find_in_article(article, mentions: list[Mention]) -> list[dict]:
             # subject of its own goes on with the planned clause before it.
             if (
                 c0 > 0
-                and _PLANNED.search(sentence, 0, c0)
+                and _PLANNED.search(sentence, _clause_bounds(sentence, c0 - 1)[0], c0)
                 and not countries_in(mentions, s0 + c0, trig)
+                and not _PRONOUN.search(sentence, c0, tm.start())
+                and not any(s0 + c0 <= u.start < trig for u in times)
             ):
                 continue
             if kind == "summit" and _MULTILATERAL.search(sentence, max(0, c0), tm.start()):
@@ -393,13 +398,15 @@ def find_in_article(article, mentions: list[Mention]) -> list[dict]:
                     s0 + under_way.start(), s0 + under_way.end(), under_way.group(),
                     anchor, anchor, "day", approximate=True, basis="dispatch",
                 )  # fmt: skip
-            if (
-                (t is None or t.start < s0 + c0)
-                and kind in ("visit", "departure")
-                and _NOMINAL_VISIT.match(sentence, tm.end())
+            nominal = (
+                _NOMINAL_VISIT.match(sentence, tm.end()) if kind in ("visit", "departure") else None
+            )
+            if nominal and (
+                t is None or (t.start < s0 + c0 and nominal.group().endswith(_TIME_NOMINALS))
             ):
-                # undated 访华期间, 访问日本当天: background; dated in its own clause, it names
-                # the visit (原定2月访问中国，但启程之前…: the month is the plan's, not 启程's)
+                # undated 访华期间, 访问日本当天: background; dated, it names the visit (8月18日，
+                # 普京开启访华之行) unless a time named by it takes another clause's date (2月初，
+                # …在出发当天取消了访问)
                 continue
             if t is not None and dated and t.date > anchor + timedelta(days=1):
                 continue  # after the dispatch: a plan, not an event
@@ -407,7 +414,7 @@ def find_in_article(article, mentions: list[Mention]) -> list[dict]:
                 continue  # 发言人24日称，某某26日至6月4日访问…: announced ahead, a plan
             # An undated title or comment (这是…首次访问, 此次访华) restates the report's event:
             # it stands for that event only when no other sentence tells it (see
-            # _one_row_per_event).
+            # event_rows.one_row_per_event).
             restates = t is None and (s0 == 0 or bool(_COMMENT.match(sentence)))
             if t is None and (
                 (not dated and _AHEAD.search(sentence, c0, tm.start()))
@@ -479,11 +486,12 @@ def find_in_article(article, mentions: list[Mention]) -> list[dict]:
                         date_precision=past.precision,
                         approximate=False,
                         time_expr=past.text,
+                        place=None,  # the earlier visit's place is not told
                         _restates=False,
                         _earlier=True,
                     )
                 )
-    events = _one_row_per_event(events)
+    events = one_row_per_event(events)
     # 次日，努光铁与别洛乌索夫举行了会谈: with no place and no host/guest cue, the direction
     # is the one this article already gave the same pair of countries on the same trip (a
     # summit in California months before says nothing of a meeting in Munich).
@@ -496,61 +504,10 @@ def find_in_article(article, mentions: list[Mention]) -> list[dict]:
                 if o is not ev
                 and not o.get("_order_only")
                 and {o["from_country"], o["to_country"]} == pair
-                and _same_trip(o, ev)
+                and same_trip(o, ev)
             ]
             if known and known[0]["from_country"] != ev["from_country"]:
                 ev["from_country"] = known[0]["from_country"]
                 ev["to_country"] = known[0]["to_country"]
                 ev["lead"] = None  # it was picked for the other side
     return events
-
-
-def _one_row_per_event(events: list[dict]) -> list[dict]:
-    """One sentence, one row per event: 金正恩与普京举行会谈，双方…会谈 gave the meeting twice,
-    the second time the other way round and without its lead. Same sentence, kind and pair of
-    countries (either way round): the row with a lead, else the first, is kept."""
-    kept: dict[tuple, dict] = {}
-    for ev in events:
-        encounter = "meeting" if ev["kind"] in ("meeting", "summit") else ev["kind"]
-        pair = frozenset((ev["from_country"], ev["to_country"]))
-        # an earlier time the sentence counts from is an event of its own
-        key = (ev.pop("_sentence"), encounter, pair, ev["date"] if ev.get("_earlier") else None)
-        held = kept.get(key)
-        if (
-            held is None
-            or (held["kind"] == "meeting" and ev["kind"] == "summit")
-            or (held["lead"] is None and ev["lead"] is not None and held["kind"] == ev["kind"])
-        ):
-            kept[key] = ev
-    chosen = {id(ev) for ev in kept.values()}
-    events = [ev for ev in events if id(ev) in chosen]
-    # An undated row of an event the article dates elsewhere (the title's 普京抵达北京, 此访) is
-    # the same event: the dated row stands for it.
-    # (An earlier time, 继2015年之后再次访越, is another event: it neither dates nor tells it.)
-    current = [ev for ev in events if not ev.get("_earlier")]
-    dated = {_pair_key(ev) for ev in current if ev["date"] is not None}
-    events = [ev for ev in events if ev["date"] is not None or _pair_key(ev) not in dated]
-    # A title or comment restating an event another sentence tells is that event.
-    told = {_pair_key(ev) for ev in current if not ev["_restates"]}
-    kept = [ev for ev in events if not ev.pop("_restates") or _pair_key(ev) not in told]
-    for ev in kept:
-        ev.pop("_earlier", None)
-    return kept
-
-
-TRIP_DAYS = 7
-
-
-def _same_trip(a: dict, b: dict) -> bool:
-    """Two events of a pair may be one trip: either is undated, or their date windows are a
-    week apart at most."""
-    if a["date"] is None or b["date"] is None:
-        return True
-    # Windows, not first days: 本月 (a month) or 13日起 (a stay) holds a later meeting.
-    a_end, b_end = a["date_end"] or a["date"], b["date_end"] or b["date"]
-    gap = max((b["date"] - a_end).days, (a["date"] - b_end).days, 0)
-    return gap <= TRIP_DAYS
-
-
-def _pair_key(ev: dict) -> frozenset:
-    return frozenset((ev["from_country"], ev["to_country"]))

@@ -215,6 +215,8 @@ def run(ctx) -> None:
         "ingest/events.py",
         "ingest/event_rules.py",
         "ingest/event_roles.py",
+        "ingest/event_dates.py",
+        "ingest/event_rows.py",
         "ingest/stories.py",
         "ingest/timeexpr.py",
         "ingest/time_calendar.py",

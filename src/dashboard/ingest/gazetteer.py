@@ -90,7 +90,8 @@ _DIRECTION_ABBREVS = set("西")
 # A place's name before 时间 is a time zone (北京时间, 台湾时间中午12时半), not the place.
 _MEDIA_SUFFIX_RE = re.compile(
     "之声|之音|政府网|新闻网|网|日报|时报|晚报|电视台|广播电台|广播公司|通讯社|通信社"
-    "|(?:国际|东方|南方|国家)?航空(?:公司)?|时间"
+    "|(?:国际|东方|南方|国家)?航空(?:公司)?"
+    "|时间(?=\\s*(?:[上下中早晚凌傍午零一二三四五六七八九十两0-9０-９（(当今昨明前次]))"
 )
 # Abbreviation + suffix pairs that are ordinary words.
 _ABBREV_WORDS = {

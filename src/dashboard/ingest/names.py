@@ -394,6 +394,7 @@ def short_forms(
 
 # 蔡总统, 习主席, 李总理, 尹总统: a family name and a title stand for the one person of the
 # article with that family name (Taiwan, Hong Kong and Singapore papers name leaders so).
+_COUNTRY_SHORT = set("中华朝俄韩日美乌越老蒙英法德印伊台澳加")
 _TITLE_AFTER_SURNAME = re.compile(
     "(?:国家主席|总统|总理|首相|主席|总书记|委员长|国务卿|外长|外相|议长|院长|部长|大使)"
 )
@@ -408,6 +409,8 @@ def _surname_titles(
         if m.type != "person" or not 2 <= len(surface) <= 4 or not _ONLY_HAN_RE.match(surface):
             continue
         family = surface[:2] if surface[:2] in _COMPOUND_SURNAMES else surface[0]
+        if family in _COUNTRY_SHORT:  # 韩总统, 韩外长: Korea's, not 韩德洙's
+            continue
         if family in _SURNAMES or family in _COMPOUND_SURNAMES:
             persons.setdefault(family, {}).setdefault(m.entity_id, m)
     found = []
@@ -429,7 +432,7 @@ def _surname_titles(
 # the first one a title announced share its title.
 _LIST_ITEM = re.compile(
     rf"(?:[（(][^()（）]{{1,8}}[)）])?(?:、|和|及|以及|与)([{HAN}]{{2,6}}?)"
-    r"(?=[（(、，,。；;]|和|及|以及|与|等|共同|一行|分别|均|都|也|$)"
+    r"(?=[（(、，,。；;]|和|及|以及|与|等|共同|一行|分别|均|都|也|亦|将|于|在|今|昨|访|抵|出席|表示|率|$)"
 )
 
 

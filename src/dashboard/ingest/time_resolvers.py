@@ -431,7 +431,10 @@ def _r_after(m, c):
     if m["unit"] == "年":
         if vague or lo != int(lo):  # 几年后, 三年半后: no year to name
             return None
-        # from the year just mentioned (2015年…，两年后), whatever its precision
+        # 建交50年后: after a happening whose year is not told, no year to name
+        if c.last is None and m.start() > 0 and "\u4e00" <= m.string[m.start() - 1] <= "\u9fff":
+            return None
+        # from the year of the date just mentioned (2015年…，两年后), else the dispatch's
         year = (c.last or c.anchor).year + int(lo)
         return date(year, 1, 1), date(year, 12, 31), "year", False, "passage"
     if vague:

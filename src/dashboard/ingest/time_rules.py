@@ -121,8 +121,9 @@ _RULES: list[tuple[re.Pattern, object]] = [
     (
         re.compile(
             rf"(?=[近最过前])(?:(?<![隔违别续时达期了约经历将接])近|最近|过去的?"
-            # 前两周, 前三天 (the last two weeks); not 前一天 (the day before: a passage), 任期的前两年
-            rf"|(?<![的之年月日第提])前(?!一[天日]|[1１][天日])){_S}{_COUNT}"
+            # 前两周, 前三天 (the last two weeks); not 前一天 (the day before: a passage)
+            # (会前两天, 出发前三天 count back from the event: 前 must open the phrase)
+            rf"|(?<![\u4e00-\u9fff])前(?!一[天日]|[1１][天日])){_S}{_COUNT}"
             r"(?:里|中|间|内|之内|以内)?(?!以?来)"
         ),
         _r_past,
@@ -145,7 +146,8 @@ _RULES: list[tuple[re.Pattern, object]] = [
     ),
     _rule(
         r"(?<![0-9０-９零一二三四五六七八九十节生假])"
-        r"(?P<vg>日前|近日|连日|近期|不久前|前不久|稍早前|稍早|早些时候)",
+        # (今年早些时候, 本月稍早 are earlier in that year or month: the year or month is read)
+        r"(?P<vg>日前|近日|连日|近期|不久前|前不久|(?<![年月周天])(?:稍早前|稍早|早些时候))",
         _r_vague,
         "[日近连不前稍早]",
     ),
