@@ -96,8 +96,10 @@ def place_labels(
 ) -> list[str | None]:
     """A text position for each label (in order of importance), or None where every
     place around its point would print over an earlier label, over a point or off the
-    chart: such a point keeps its hover (and the page lists it). ``px``, ``py``: the points
-    in pixels from the lower-left corner of a ``width`` × ``height`` plot; ``radii``: their
+    chart: such a point keeps its hover (and the page lists it). The first label is always
+    named: where every place around it is taken by points, it prints over them (the most
+    mentioned entity of a dense network, at its centre). ``px``, ``py``: the points in
+    pixels from the lower-left corner of a ``width`` × ``height`` plot; ``radii``: their
     markers' radii in pixels (5 each by default)."""
     radii = [5.0] * len(px) if radii is None else [float(r) for r in radii]
     boxes: list[tuple[float, float, float, float]] = []
@@ -107,17 +109,23 @@ def place_labels(
         w, r = _label_width(text, size), radii[i]
         others = boxes + dots[:i] + dots[i + 1 :]
         chosen = None
+        first_inside = None
         for name, across, up in _PLACES:
             left = {0: x - w / 2, 1: x + r + 2, -1: x - r - 2 - w}[across]
             bottom = {0: y - LINE_PX / 2, 1: y + r + 1, -1: y - r - 1 - LINE_PX}[up]
             box = (left, bottom, left + w, bottom + LINE_PX)
             inside = box[0] >= 0 and box[2] <= width and box[1] >= 0 and box[3] <= height
+            if inside and first_inside is None:
+                first_inside = (name, box)
             if inside and all(
                 box[2] <= o[0] or o[2] <= box[0] or box[3] <= o[1] or o[3] <= box[1] for o in others
             ):
                 chosen = name
                 boxes.append(box)
                 break
+        if chosen is None and i == 0 and first_inside is not None:
+            chosen = first_inside[0]
+            boxes.append(first_inside[1])
         out.append(chosen)
     return out
 
