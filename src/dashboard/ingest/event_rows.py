@@ -6,8 +6,9 @@ from __future__ import annotations
 
 def one_row_per_event(events: list[dict]) -> list[dict]:
     """One sentence, one row per event: 金正恩与普京举行会谈，双方…会谈 gave the meeting twice,
-    the second time the other way round and without its lead. Same sentence, kind and pair of
-    countries (either way round): the row with a lead, else the first, is kept."""
+    the second time the other way round and without its lead. Same sentence, kind, pair of
+    countries (either way round) and date: the row with a lead, else the first, is kept. An
+    earlier time (继2015年之后再次访越) is one row per kind, pair and date in the whole article."""
     kept: dict[tuple, dict] = {}
     for ev in events:
         encounter = "meeting" if ev["kind"] in ("meeting", "summit") else ev["kind"]
