@@ -29,7 +29,8 @@ _COUNT_REPEATS = re.compile(
     r"\s*(?:之后|以后|以来|后)的?\s*(?:[，,]?\s*时隔[^，,。]{1,6}?)?"  # 自2014年以后，时隔11年再次访韩
     r"(?:首次|首度|再次|再度|又一次|第[二三四五六七八九十\d]+[次度])"
 )
-_CLAUSE_BREAK = re.compile(r"[，,；;：:。]")
+# A clause ends at a comma, a semicolon or a colon (shared with event_rules).
+CLAUSE_BREAK = re.compile(r"[，,；;：:]")
 _LIST_JOIN = re.compile(r"\s*(?:和|及|以及|、)\s*")
 # A sentence: up to its end mark or the line's end (shared with event_rules).
 SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
@@ -105,7 +106,7 @@ def earlier_times(times: list[TimeExpr], text: str, lo: int, trig: int) -> list[
             counted
             and _COUNTED_AFTER.search(text, max(lo, inside[i].start - 3), inside[i].start)
             and trig - counted.end() <= 14
-            and not _CLAUSE_BREAK.search(text, counted.end(), trig)
+            and not CLAUSE_BREAK.search(text, counted.end(), trig)
         ):
             found += inside[i : j + 1]
         i = j + 1

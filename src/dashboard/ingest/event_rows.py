@@ -15,9 +15,8 @@ def one_row_per_event(events: list[dict]) -> list[dict]:
         pair = frozenset((ev["from_country"], ev["to_country"]))
         # the same sentence may tell the pair on two days (普京18日抵达利雅得，他曾于2012年访问沙特);
         # an earlier time told twice (the title, the text) is one event
-        sentence = None if ev.get("_earlier") else ev.pop("_sentence")
-        ev.pop("_sentence", None)
-        key = (sentence, encounter, pair, ev["date"])
+        sentence = ev.pop("_sentence")
+        key = (None if ev.get("_earlier") else sentence, encounter, pair, ev["date"])
         held = kept.get(key)
         if (
             held is None

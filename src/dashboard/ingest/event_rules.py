@@ -15,8 +15,14 @@ from datetime import date, timedelta
 import pandas as pd
 
 from ..common.textnorm import to_simplified
-from .event_dates import SENTENCE, earlier_times, listed_before, written_out_times
-from .event_roles import _AB, Mention, countries_in, roles
+from .event_dates import (
+    CLAUSE_BREAK,
+    SENTENCE,
+    earlier_times,
+    listed_before,
+    written_out_times,
+)
+from .event_roles import _AB, _PRONOUN, Mention, countries_in, roles
 from .event_rows import one_row_per_event, same_trip
 from .timeexpr import TimeExpr, find_times
 
@@ -185,8 +191,6 @@ _DAY_STATED = re.compile(
 )
 # A visit under way when the report was written: 新加坡总理李显龙正在中国访问.
 _UNDER_WAY = re.compile(r"正在|正于")
-_CLAUSE_BREAK = re.compile(r"[，,；;：:]")
-_PRONOUN = re.compile(r"[他她]")
 _ATTRIBUTIVE_AFTER = re.compile(f"[{_AB}]?的")  # 到访的代表团, 首位访华的日本阁僚
 
 
@@ -244,7 +248,7 @@ def _is_attributive(text: str, end: int) -> bool:
 
 def _clause_bounds(sentence: str, pos: int) -> tuple[int, int]:
     start = 0
-    for m in _CLAUSE_BREAK.finditer(sentence):
+    for m in CLAUSE_BREAK.finditer(sentence):
         if m.end() <= pos:
             start = m.end()
         else:
