@@ -104,6 +104,14 @@ def outlet(text: str, **kw) -> str | None:
         (f"总书记访华\nVGP - 8月18日上午，{BODY}{BODY}", "VGP"),
         # a stored page's opening date line does not hide the masthead after it
         (f" date 2024-04 【有线新闻】\n{BODY}{BODY}", "i-Cable News"),
+        # a byline under a list of the site's other headlines, seven lines down
+        (
+            "快訊\n師資荒延燒\n東北季風增強\n油價下周調漲\n颱風最新路徑\n日相今會美總統\n"
+            f"經濟日報／ 編譯林某某／綜合外電\n{BODY}{BODY}",
+            "Economic Daily",
+        ),
+        # a broadcaster's bracketed name and a dash opening the lead
+        (f"越南国家主席访问老挝\n(VOVworld)- 应老挝邀请，{BODY}{BODY}", "VOV"),
     ],
 )
 def test_the_publisher_is_read_from_what_the_article_says(page, expected):
@@ -131,6 +139,9 @@ def test_the_publisher_is_read_from_what_the_article_says(page, expected):
         f"两国外长会谈\n图片来源：路透社\n{BODY}{BODY}",
         # a reporter of the other side is no outlet
         f"两国外长会谈\n{BODY}外长对日本记者表示，会谈富有成果。{BODY}",
+        # a picture's copyright, and the credit closing a picture's description
+        f"两国外长会谈\n{BODY}{BODY}\n,图片版权REUTERS",
+        f"两国外长会谈\n{BODY}{BODY}\n这张朝中社发布的照片中，两国领导人握手。（Reuters）",
     ],
 )
 def test_an_outlet_only_quoted_is_not_the_publisher(page):
@@ -164,6 +175,14 @@ def test_an_outlet_only_quoted_is_not_the_publisher(page):
             "p.txt",
             "China News Service",
         ),
+        # ... or to the outlet by name, past a picture's copyright
+        (
+            f"两国首脑会晤\n,图片版权REUTERS\n{BODY}一位教授对BBC中文说，两国关系稳定。{BODY}",
+            "p.txt",
+            "BBC",
+        ),
+        # a broadcaster's own lead: its name, 报道 and a colon
+        (f"两国首脑会晤\n韩国国际广播电台报道：{BODY}{BODY}", "p.txt", "KBS"),
     ],
 )
 def test_a_one_article_page_is_the_sites_when_the_article_names_none(page, name, expected):

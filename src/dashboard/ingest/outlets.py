@@ -179,6 +179,7 @@ def load_registry(path: Path = OUTLETS_CSV) -> OutletRegistry:
 # (… - RTHK), the HTML masthead, and the site's domain. An outlet only quoted (据路透社报道,
 # a headline 朝中社：…) is never the publisher.
 
+_HEAD_MAX = 16  # lines above the first paragraph read as the article's head, at most
 _DASH_BYLINE = re.compile(r"^[^，。,]{2,24}?(?:\s*[—–－]{1,2}|\s-\s)")  # 美国之音华盛顿—, VGP -
 _SAYS = re.compile(r"报道|报导|称|说|表示|透露|指出")
 _QUOTES_IT = re.compile(r"^\s*[:：]")
@@ -247,12 +248,27 @@ _PROMOTION = [
 # the report, the last sign of its publisher when the page names no other.
 _INTERVIEWED_BY = re.compile(
     r"(?:告诉|接受|对|向)(?P<x>[^\s，。,:：“”]{2,10}?)(?:驻[^\s，。,]{1,6}?)?(?:特派|特约)?记者"
+    # ... or to the outlet by name (对BBC中文说, 告诉美国之音, 接受德国之声专访)
+    r"|(?:告诉|对|向)(?P<y>[^\s，。,:：“”]{2,10}?)(?:说|表示|透露|指出)"
+    r"|接受(?P<z>[^\s，。,:：“”]{2,10}?)的?(?:专访|采访|访问)"
 )
+# A first paragraph opening with an outlet's report and a colon (韩国国际广播电台报道：): a
+# broadcaster's own lead, read only when nothing else names the publisher. With a comma
+# (路透社報導，) a paper quotes another outlet, and that is no publisher.
+_REPORT_OPENING = re.compile(r"^(?!据|另据)(?P<x>[^，。,:：;；\s]{2,16}?)(?:报道|报导)\s*[:：]")
 _REPUBLISHED = re.compile(
     r"获[「《“\"]?(?P<x>[^」》”\"，。]{2,20}?)[」》”\"]?授权(?:转载|刊登|发布)"
 )
 # A copyright footer (版权所有, © 2024 BBC); "© AFP 2023 / 摄影师" under a photo is a credit.
-_COPYRIGHT = re.compile(r"版权|copyright|all rights reserved|^\s*©\s*(?:19|20)\d\d", re.I)
+# A picture's copyright (图片版权REUTERS under BBC's pictures) is a credit too.
+_COPYRIGHT = re.compile(
+    r"(?<![片像])版权|copyright|all rights reserved|^\s*©\s*(?:19|20)\d\d", re.I
+)
+# A picture's description (这张…照片中, 图中, 画面中): the bracket closing it is the picture's
+# credit, not the report's attribution.
+_DESCRIBES_PICTURE = re.compile(
+    r"(?:这|该|此)[张幅][^。]{0,30}?(?:照片|图片)|(?:照片|图片|图|画面)中"
+)
 _TITLE_SUFFIX = re.compile(r"^(?P<t>.{4,}?)\s*(?:\s[-–—|｜]|[|｜_])\s*(?P<x>[^-–—|｜_]{2,30})$")
 # What a bracket or label carries besides the outlet's name.
 _DECORATION = re.compile(
@@ -348,7 +364,10 @@ def article_outlet(
     lines: list[Line], context: list[Line], registry: OutletRegistry
 ) -> tuple[Outlet | None, str]:
     """The outlet an article names as its publisher, and the dateline's place (see above)."""
-    head = [*context, *lines[:6]]
+    # The head: the first lines, or all above the first paragraph when a page's chrome (a
+    # list of other headlines, a forum's header) pushes the byline further down.
+    first_text = next((i for i, ln in enumerate(lines) if has_body([ln])), len(lines))
+    head = [*context, *lines[: max(6, min(first_text, _HEAD_MAX))]]
     dateline = dateline_of(lines)
     place = ""
     if dateline is not None:
@@ -417,7 +436,7 @@ def _reporter(text: str) -> re.Match | None:
 
 def _closing(text: str, registry: OutletRegistry) -> Outlet | None:
     m = _TAIL_BRACKET.search(text)
-    if m:
+    if m and not _DESCRIBES_PICTURE.search(text, 0, m.start()):
         outlet = named(m["x"], registry) or _labelled(m["x"], registry)
         if outlet:
             return outlet
@@ -514,8 +533,12 @@ def page_outlet(
         if outlet:
             return outlet
     for ln in lines:
-        if ln.kind == "body" and (m := _INTERVIEWED_BY.search(ln.simplified)):
-            outlet = named(re.sub(r"(?i)app$", "", m["x"]), registry)
+        for m in _INTERVIEWED_BY.finditer(ln.simplified) if ln.kind == "body" else ():
+            name = m["x"] or m["y"] or m["z"]
+            outlet = named(re.sub(r"(?i)app$|中文网?$|中文部$", "", name), registry)
             if outlet:
                 return outlet
+    first = next((ln for ln in lines if has_body([ln])), None)
+    if first is not None and (m := _REPORT_OPENING.match(first.simplified)):
+        return named(m["x"], registry)
     return None
