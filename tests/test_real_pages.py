@@ -393,6 +393,21 @@ def test_a_paragraph_with_its_pictures_credit_glued_on_is_kept():
     assert len(found) == 1 and BODY in "".join(ln.text for ln in found[0].lines)
 
 
+def test_a_list_of_other_stories_below_the_report_makes_no_second_article():
+    # one of the headlines opens with its column's bracket, as a byline would
+    stories = "\n".join(
+        [
+            "特区政府举办交流会三司长齐出席多位新丁议员发言",
+            "三项控罪均裁定成立他会被怎样判刑?",
+            "逾千学生参加全港公民教育常识问答比赛",
+            "【通说环球】陆续上新!大湾区世界级机场群来了",
+            "学生共悼念南京大屠杀死难者",
+        ]
+    )
+    page = f"行政长官启程出访\n（中央社台北2日电）{BODY}\n香港中通社图片\n{BODY}\n视频\n{stories}"
+    assert len(drafts(page)) == 1
+
+
 def test_a_related_links_list_is_not_part_of_the_report():
     links = "\n".join(["新闻推荐", "› 菲律宾新总统将与北京谈判", "› 七国集团峰会在日本登场"])
     found = one(f"外长会谈\n{BODY}{BODY}（中央社）\n{links}")

@@ -84,9 +84,11 @@ def _without_thin_leads(lines: list[Line], starts: list[int]) -> list[int]:
 
 
 def _only_scraps(stretch: list[Line]) -> bool:
-    """Bits of text and no sentence (a font-size widget's 字, a stray ADVERTISEMENT, a site's
-    name): above a report they do not make the page a bundle of several."""
-    return not has_body(stretch) and all(ln.kind == "body" for ln in stretch)
+    """No sentence of running text: bits of text (a font-size widget's 字, a stray
+    ADVERTISEMENT, a site's name) or headlines alone (a list of other stories below the report,
+    one of them opening with its column's bracket, 【通说环球】…, and so read as a byline). They
+    do not make the page a bundle of several reports."""
+    return not has_body(stretch)
 
 
 def split_segments(lines: list[Line], page_date: date | None) -> list[list[Line]]:
