@@ -243,6 +243,18 @@ def test_the_site_of_an_unknown_publisher_is_kept_for_display(tmp_path):
         (f"每日明报 国际\n2024年7月29日星期一\n外长会谈\n{BODY}", date(2024, 7, 29)),
         # a forum post line with its counters
         (f"外长会谈\n512 人阅读 | 3 人回复 | 2024-07-24\n{BODY}", date(2024, 7, 24)),
+        # a thread is dated by its first post, not by a reply kept with the text
+        (
+            f"外长会谈\n发表于2016-4-29 19:36:08 | |阅读模式\n{BODY}{BODY}\n"
+            "此君可能是下届首相\n101605hd 发表于2016-5-1 16:56\n好好谈",
+            date(2016, 4, 29),
+        ),
+        # the update time above the publication time
+        (
+            f"外长会谈\n更新时间:08:40 2019-10-12 HKT\n发布时间:19:52 2019-10-11 HKT\n{BODY}",
+            date(2019, 10, 11),
+        ),
+        (f"外长会谈\n最后更新时间:2018/08/13 09:23\n{BODY}", date(2018, 8, 13)),
         # English, day-first and ROC forms
         (f"外长会谈 Mar 14, 2023\n{BODY}", date(2023, 3, 14)),
         (f"外长会谈\nLast modified on Monday, 21 April 2025 11:08\n{BODY}", date(2025, 4, 21)),
@@ -320,6 +332,12 @@ def test_each_report_of_a_bundle_keeps_its_own_date_line():
     assert [d.published for d in drafts(page)] == [date(2024, 5, 18), date(2024, 6, 22)]
     clock = f"2024年04月19日 星期五\n外长会谈\n发布时间：2015-09-23 03:32:02\n{BODY}"
     assert one(clock).published == date(2015, 9, 23)
+    # ... and the dateline's day is placed by the date line, not by the clock above it
+    dispatch = (
+        f"2024年04月25日星期四\n两国首脑会晤\n发布时间:2014-10-01 07:50:00\n"
+        f"本报纽约9月29日电(驻美记者某某){BODY}"
+    )
+    assert one(dispatch).published == date(2014, 9, 29)
 
 
 def test_a_sentence_opening_with_a_date_does_not_date_the_page():

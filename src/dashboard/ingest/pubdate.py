@@ -223,6 +223,12 @@ _DATE_LABEL = re.compile(
 )
 # A forum thread's post line: 发表于 2024-5-17, or its counters with the date
 # (328 人阅读 | 0 人回复 | 2024-07-20).
+# An update label with no publication label beside it (Write: … Update: … has both).
+_UPDATE_ONLY = re.compile(
+    r"^(?!.*(?:发布|发表|出版|刊登|published|posted|write)).*(?:更新|修改|updated|modified)", re.I
+)
+# A reply's post line inside a forum thread: the poster's name, then 发表于 and the date.
+_POSTED_BY = re.compile(r"^\S{1,30}\s+发表于\s*[:：]?\s*\d")
 _FORUM_POST = re.compile(
     r"^(?:发表于|发表时间|posted on)\s*[:：]?|\d+\s*[人次](?:阅读|回复|浏览|查看|点击)"
     r"|(?:阅读|回复|浏览|查看|点击|评论)(?:量|数|次数)?\s*[:：]?\s*\d+",
@@ -266,11 +272,13 @@ def page_date_of(
         if d:
             return d, "page"
     texts = [*removed, *(ln.simplified for ln in lines)]
-    for line in texts:
-        if len(line) <= 160 and _DATE_LABEL.search(line):
-            d = any_date(line)
-            if d:
-                return d, "date_line"
+    # A page may give its update time above its publication time (更新时间 … 发布时间 …): the
+    # publication wins; an update time alone still dates the page.
+    labelled = [line for line in texts if len(line) <= 160 and _DATE_LABEL.search(line)]
+    for line in sorted(labelled, key=lambda line: bool(_UPDATE_ONLY.search(line))):
+        d = any_date(line)
+        if d:
+            return d, "date_line"
     for line in texts:
         m = CAPTION_STAMP.search(line)
         if m and is_outlet(m["x"]):
@@ -288,6 +296,8 @@ def page_date_of(
         if stamp and not is_outlet(stamp["x"]):
             stamp = None
         short = len(_ADDRESS.sub("", ln.simplified)) <= 40
+        if _POSTED_BY.match(ln.simplified):
+            continue  # a post of the thread: the earliest of them is read below
         if ln.kind == "date" or stamp or (short and any_date(ln.simplified)):
             if _is_clock(ln.simplified):
                 continue
@@ -296,11 +306,13 @@ def page_date_of(
                 weekday_dates.append(d)
             elif d:
                 return d, "date_line"
-    for line in removed:
-        if _FORUM_POST.search(line):
-            d = any_date(line)
-            if d:
-                return d, "forum"
+    # A forum thread: its first post is the earliest of its post lines (the opening post's
+    # line is often taken for chrome, a reply's kept with the text).
+    posts = [line for line in removed if _FORUM_POST.search(line)]
+    posts += [ln.simplified for ln in lines if _POSTED_BY.match(ln.simplified)]
+    post_dates = [d for line in posts if (d := any_date(line))]
+    if post_dates:
+        return min(post_dates), "forum"
     if weekday_dates:
         return weekday_dates[0], "date_line"
     for url in urls:
@@ -352,9 +364,14 @@ def article_published(
     known only to the month (a stored page's "date 2024-04"). None when nothing dates the
     article (the caller falls back to the page)."""
     head = [*context, *lines[:5]]
-    date_line = next(
-        (ln for ln in head if ln.kind == "date" and not _is_clock(ln.simplified)), None
+    dated = [ln for ln in head if ln.kind == "date" and not _is_clock(ln.simplified)]
+    # A date with its weekday (a site's clock, an edition date) yields to a date line of the
+    # report (2024年04月25日星期四 above 发布时间：2014-10-01), an update time to the
+    # publication time below it.
+    dated.sort(
+        key=lambda ln: (_edition_or_clock(ln.simplified), bool(_UPDATE_ONLY.search(ln.simplified)))
     )
+    date_line = dated[0] if dated else None
     line_date = any_date(date_line.simplified) if date_line is not None else None
     if line_date is None:
         line_date = _closing_stamp(lines)
