@@ -174,6 +174,11 @@ def test_unknown_names_are_found_and_marked_unverified():
         ("国民党前主席兼立委江启臣亦接力访美。", "江启臣"),
         # a family name that is also an everyday character, after a title
         ("随行的还有立委管碧玲、罗致政。", "管碧玲"),
+        # a province's department head, Taipei's envoy; 没有, 决定 and 事件 after a name
+        ("BC林业厅长帕默就表示，希望合作。", "帕默"),
+        ("第一夫人米歇尔没有出席晚宴。", "米歇尔"),
+        ("众议院议长博纳决定不邀请他。", "博纳"),
+        ("自华为副董事长孟晚舟事件以来，两国关系紧张。", "孟晚舟"),
     ],
 )
 def test_officials_after_a_title_are_found(text, name):
@@ -194,6 +199,13 @@ def test_an_ordinary_word_after_a_title_is_no_name(text):
     assert not [e for _, e in found(text) if e.startswith("unverified:")]
 
 
+def test_a_summits_nickname_is_no_person():
+    # two leaders' first characters and 会: the meeting, not a third person
+    text = "国家主席胡锦涛与美国总统奥巴马今天举行第三次“胡奥会”。双方为“金特会”筹备。"
+    names = {e for _, e in found(text) if e.startswith("unverified:")}
+    assert "unverified:胡奥会" not in names and "unverified:胡锦涛" in names
+
+
 def test_a_list_after_a_titled_name_stops_at_what_is_no_name():
     text = "外长王毅和国务卿布林肯、中方官员与美方代表出席。"
     names = {e for _, e in found(text) if e.startswith("unverified:")}
@@ -212,6 +224,13 @@ def test_a_place_named_like_a_transliteration_is_no_person(text, place):
     mentions, _ = extract(text)
     persons = mentions.loc[mentions["type"] == "person", "surface"].tolist()
     assert not [p for p in persons if place in p]
+
+
+def test_the_city_of_a_summit_is_a_place_not_a_person():
+    text = "国家主席抵达印度金奈，从新德里飞抵金奈后，总理在金奈国际机场迎接。"
+    mentions, _ = entities.extract(frame(text), entities.load_matcher(str(GAZETTEER_CSV)))
+    chennai = mentions[mentions["surface"] == "金奈"]
+    assert len(chennai) == 3 and set(chennai["entity_id"]) == {"place:chennai"}
 
 
 def test_weak_abbreviations_count_only_after_a_stronger_partner():

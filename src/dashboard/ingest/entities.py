@@ -192,8 +192,15 @@ def analyse_article(
         covered[s:e] = [True] * (e - s)
         unverified.append((s, e, "org", name))
     fragments = matcher.gazetteer.fragments
-    for s, e, kind in fallback_candidates(simplified, tokens, starts, covered, fragments):
+    candidates = fallback_candidates(simplified, tokens, starts, covered, fragments)
+    # The first characters of the persons named: a summit's nickname is two of them and 会
+    # (胡奥会 of 胡锦涛 and 奥巴马, 金特会, 川金会), not a person.
+    initials = {simplified[m.start] for m in mentions if m.type == "person"}
+    initials |= {simplified[s] for s, _, _ in candidates}  # (奥巴马 may be tagged a place)
+    for s, e, kind in candidates:
         if any(covered[s:e]):
+            continue
+        if e - s == 3 and simplified[e - 1] == "会" and {*simplified[s : e - 1]} <= initials:
             continue
         covered[s:e] = [True] * (e - s)
         name = simplified[s:e]

@@ -56,6 +56,8 @@ NAME_TITLES = (
     "领事", "总领事", "最高专员", "大臣",
     # Taiwan's and Hong Kong's offices: 立委江启臣, 北美司司长徐佑典, 陆委会主委
     "立委", "立法委员", "司长", "主委", "署长", "处长", "县长",
+    # a province's department head (林业厅长帕默), an envoy (领袖代表林信义)
+    "厅长", "代表",
 )  # fmt: skip
 # Malaysian honorifics: what follows is a name, in whatever characters it is written (拿督翁哈菲兹,
 # 丹斯里阿邦佐哈里), as Malaysia's Chinese papers name their officials.
