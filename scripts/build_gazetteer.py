@@ -59,7 +59,9 @@ ZWE
 )
 # Observers and territories that news treats as countries; the Cook Islands and Niue are
 # states in free association with New Zealand that Pacific diplomacy treats as partners.
-EXTRA_COUNTRIES = ["PSE", "VAT", "TWN", "HKG", "MAC", "COK", "NIU"]
+# Hong Kong and Macau are places of China (as its provinces are), not countries: a visit to
+# Hong Kong is a visit to China, and no reader of relations between countries looks for them.
+EXTRA_COUNTRIES = ["PSE", "VAT", "TWN", "COK", "NIU"]
 COUNTRY_IDS = UN_MEMBERS + EXTRA_COUNTRIES
 
 ID_RE = re.compile(r"^(person|org|place):[a-z0-9_]+$")

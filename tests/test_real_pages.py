@@ -642,6 +642,20 @@ def test_a_meeting_in_a_province_is_hosted_by_its_country(tmp_path):
     assert events_of(tmp_path, text) == [("meeting", "SGP", "CHN", date(2023, 3, 22))]
 
 
+def test_hong_kong_and_macau_are_china_not_countries_of_their_own(tmp_path):
+    # a visit to Hong Kong is a visit to China; Macau's 澳 in a compound is Macau, not Australia
+    def countries() -> set[str]:
+        mentions = store.load_tables(tmp_path / "out", ("mentions",))["mentions"]
+        return set(mentions.loc[mentions["type"] == "country", "entity_id"].astype(str))
+
+    text = f"{DATED}刚果民主共和国总统22日抵达香港，开始对中国进行国事访问。{BODY}"
+    assert events_of(tmp_path, text) == [("visit", "COD", "CHN", date(2023, 3, 22))]
+    assert countries() == {"COD", "CHN"}
+    text = f"{DATED}澳门特区行政长官22日率团启程前往葡萄牙访问，澳葡双方将加强合作。{BODY}"
+    assert events_of(tmp_path, text) == [("departure", "CHN", "PRT", date(2023, 3, 22))]
+    assert countries() == {"PRT"}
+
+
 def test_a_name_known_for_one_country_under_another_countrys_office_is_someone_else(tmp_path):
     # Hungary's president Novák, not Russia's deputy prime minister Novak
     text = f"{DATED}土耳其总统22日抵达布达佩斯，与匈牙利总统诺瓦克举行会谈。{BODY}"

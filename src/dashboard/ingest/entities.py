@@ -87,6 +87,21 @@ def _sentence_spans(text: str) -> tuple[list[int], list[int]]:
     return starts, ends
 
 
+# A country's one-character form that is a place's too: 澳 is Australia (中澳, 访澳) and Macau
+# (澳葡关系, 港澳). In an article that names the place and not the country, it is the place.
+SHARED_ABBREVIATIONS = {"AUS": "place:macau"}
+
+
+def _shared_abbreviations(abbreviations: list[Mention], mentions: list[Mention]) -> list[Mention]:
+    named = {m.entity_id for m in mentions}
+    return [
+        Mention(m.start, m.end, place, "place")
+        if (place := SHARED_ABBREVIATIONS.get(m.entity_id)) in named and m.entity_id not in named
+        else m
+        for m in abbreviations
+    ]
+
+
 @lru_cache(maxsize=4)
 def load_matcher(path: str | None = None) -> Matcher:
     """The automaton over the gazetteer at ``path``, built once per process."""
@@ -183,7 +198,9 @@ def analyse_article(
     for m in mentions:
         covered[m.start : m.end] = [True] * (m.end - m.start)
     mentions.extend(short_forms(simplified, mentions, covered, boundaries, token_starts))
-    abbreviations = matcher.find_abbreviations(simplified, boundaries, covered)
+    abbreviations = _shared_abbreviations(
+        matcher.find_abbreviations(simplified, boundaries, covered), mentions
+    )
     for m in abbreviations:
         covered[m.start] = True
     mentions.extend(abbreviations)

@@ -223,7 +223,8 @@ def roles(kind, text, mentions, s0, s1, c0, c1, trig, trig_end, counts) -> dict 
                 if m not in origin_place
                 and m not in targets
                 # 在平壤, 正在中国访问: where the visit happens, not who makes it
-                and not (m.type == "place" and text[max(s0, m.start - 1) : m.start] in "在于")
+                # (a place opening the sentence has nothing before it: "" is in every string)
+                and not (m.type == "place" and m.start > s0 and text[m.start - 1] in "在于")
                 and not (m.type == "country" and m.start > s0 and text[m.start - 1] in "在于")
                 and not _ROUTE_BEFORE.search(text, max(s0, m.start - 3), m.start)
                 and not any(p.start() <= m.start < p.end() for p in partners)
