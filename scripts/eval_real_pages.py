@@ -58,7 +58,9 @@ def _outlet_id(name: str | None) -> str:
     if name in registry.outlets:
         return name
     outlet = registry.lookup(name)
-    return outlet.id if outlet else name
+    return (
+        outlet.id if outlet else _norm(name)
+    )  # a name nobody registered, as the pipeline reads it
 
 
 class Score:

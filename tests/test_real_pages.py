@@ -189,6 +189,36 @@ def test_a_one_article_page_is_the_sites_when_the_article_names_none(page, name,
     assert outlet(page, name=name) == expected
 
 
+@pytest.mark.parametrize(
+    "page, expected",
+    [
+        # a source line or a masthead naming a publisher nobody registered: shown by its name
+        (
+            f"两国总理会谈\n2024-04-15 04:08:47   来源:欧亚新侨网 :某某 编译\n{BODY}{BODY}",
+            "欧亚新侨网",
+        ),
+        (f"两国总理会谈\n{BODY}{BODY}\n（来源：南洋侨声报）", "南洋侨声报"),
+        (f"国王访华\n【看见老挝 VisionLao】{BODY}{BODY}", "看见老挝"),
+        (f"总理访华\n【看東南亞2018年4月27日訊】{BODY}{BODY}", "看东南亚"),
+        # ... but not what only sits where a publisher would
+        (f"两国总理会谈\n来源：网络\n{BODY}{BODY}", ""),
+        (f"两国总理会谈\n来源: 综合编译\n{BODY}{BODY}", ""),
+        (f"两国总理会谈\n图片来源：某某图片网\n{BODY}{BODY}", ""),
+        (f"两国总理会谈\n【疫外更忙】{BODY}{BODY}", ""),
+        (f"两国总理会谈\n【本报讯】{BODY}{BODY}", ""),
+    ],
+)
+def test_a_publisher_the_registry_does_not_know_is_shown_by_its_name(page, expected):
+    found = one(page)
+    assert found.source is None and found.source_name == expected
+
+
+def test_a_masthead_names_an_outlet_registered_by_a_name_that_is_also_a_phrase():
+    # 看中国 ("look at China") is Vision Times' name only standing whole, as in its masthead
+    assert outlet(f"总理访华\n【看中國2018年4月27日訊】{BODY}{BODY}") == "Vision Times"
+    assert outlet(f"外长会谈\n{BODY}我们要客观地看中国的发展。{BODY}") is None
+
+
 def test_every_report_on_a_registered_outlets_own_site_that_names_none_is_the_sites():
     # a subheading splits the page in two; neither part names a publisher of its own
     page = (

@@ -41,6 +41,7 @@ from .outlets import (
     page_outlet,
 )
 from .pubdate import article_published, page_date_of, stored_date_apart, stored_month
+from .publisher_names import unregistered_publisher
 from .readers import RawDocument, iter_files, read_file
 from .report import IngestReport, Rejected
 from .splitting import leading_context, split_segments
@@ -146,6 +147,10 @@ def document_drafts(doc: RawDocument, registry: OutletRegistry) -> list[Draft]:
             drafts[0].source = found
             drafts[0].quoted = [q for q in drafts[0].quoted if q != found.id]
 
+    for draft in drafts:  # a publisher the registry does not know, named as publishers are
+        if draft.source is None and not draft.source_name:
+            draft.source_name = unregistered_publisher(draft.lines, draft.context)
+
     site = site_name(hosts[0]) if hosts else None
     # On a registered outlet's own site, a report that names no publisher of its own is the
     # site's, also when the page holds several (a subheading read as a new report, a roundup).
@@ -236,6 +241,7 @@ ARTICLES_VERSION = version_of(
     "ingest/splitting.py",
     "ingest/pubdate.py",
     "ingest/outlets.py",
+    "ingest/publisher_names.py",
     "ingest/addresses.py",
     "ingest/readers.py",
     "ingest/saved_pages.py",
