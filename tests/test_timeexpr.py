@@ -125,6 +125,11 @@ def test_words_that_only_look_like_dates_are_left_alone():
         "7月9日"
     ]  # 日前 here is 'before the 9th'
     assert find_times("据今日俄罗斯电视台报道", anchor) == []
+    # counts and durations with 点 and 时, a date's own clock, a name
+    assert find_times("双方达成三点共识，提出5点建议", anchor) == []
+    assert find_times("会谈持续了24小时，是一个时代的开始", anchor) == []
+    assert [t.text for t in find_times("2019.05.29 15:20起生效", anchor)] == ["2019.05.29"]
+    assert find_times("大使白天则表示欢迎", anchor) == []
 
 
 def test_offsets_point_at_the_words():
@@ -216,6 +221,12 @@ def span(text: str, expr: str, anchor: str = FRIDAY) -> tuple:
         ("总理出席9.16大马日庆典后返回", "9.16", "2024-09-16"),
         ("双方15年3月2日签署了协议", "15年3月2日", "2015-03-02"),
         ("总统18日的会议气氛紧张", "18日", "2024-07-18"),
+        # a day with its weekday unbracketed after it: the weekday restates the day
+        ("两国元首7月16日星期二在北京会晤", "7月16日星期二", "2024-07-16"),
+        # a time of day with no day: the report's day, or the day named just before
+        ("当地时间下午2时，专机抵达机场", "下午2时", "2024-07-19"),
+        ("特使15:37抵达", "15:37", "2024-07-19"),
+        ("代表团12日抵达东京。晚上8时许出席欢迎宴会", "晚上8时许", "2024-07-12"),
     ],
 )
 def test_more_exact_days(text, expr, want):

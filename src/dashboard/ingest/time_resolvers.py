@@ -310,6 +310,13 @@ def _r_passage_day(m, c):
     return d, d, "day", False, "passage"
 
 
+def _r_time_of_day(m, c):
+    """下午2时, 当地时间晚上8点, 15:37 with no day: the day the passage is about (the day
+    named last), else the report's."""
+    d = c.prev or c.anchor
+    return d, d, "day", False, "passage"
+
+
 _VAGUE = {  # days before the dispatch date: (earliest, latest)
     "日前": (14, 0),
     "近日": (10, 0),

@@ -35,6 +35,7 @@ from .time_resolvers import (
     _r_rel_day,
     _r_rel_month,
     _r_rel_year,
+    _r_time_of_day,
     _r_today_tomorrow,
     _r_vague,
     _r_weekday,
@@ -210,9 +211,30 @@ _RULE_CHARS: tuple[str, ...] = (
     "年",  # 98年4月
 )
 
+# (not 白天: also a name, as of a Chinese ambassador)
+_DAY_PARTS = "凌晨|清晨|早晨|早上|上午|中午|午间|午后|下午|傍晚|晚上|晚间|夜间|夜里|深夜|午夜"
+_CLOCK_REST = rf"(?:{_S}[0-9]{{1,2}}{_S}分|半|多钟|许|钟|左右|整)?"
+# 2时, 10点半, 5点多钟, 15:37 (not 3点共识: 点 needs what only a clock has after it)
+_CLOCK_DIGITS = (
+    r"(?:(?<![0-9:])[0-2]?[0-9]:[0-5][0-9](?![0-9:])"
+    rf"|(?<![0-9])[0-2]?[0-9]{_S}(?:时(?!间|代|期|候|刻表)|点(?={_S}(?:[0-9]|半|多|许|钟|左右|整))))"
+    rf"{_CLOCK_REST}"
+)
 # Rules that only run when one of their characters is in the text (as above), kept out of _RULES
 # because random text made of date words seldom matches them.
 _GATED: list[tuple[str, re.Pattern, object]] = [
+    (
+        # A time of day with no day before it (下午2时, 当地时间晚上8点, 15:37): not after a
+        # day (19日下午, 昨天下午, 当晚 are read whole), not a count (三点共识, 5点建议).
+        "午晨晚夜早时点:",
+        re.compile(
+            r"(?<![0-9０-９日号天晚早夜今昨明当次翌前])"
+            rf"(?:(?:{_DAY_PARTS})(?!茶|候|新闻|版)(?:{_S}[0-2]?[0-9]{_S}[时点]{_CLOCK_REST})?"
+            # (a clock right after a date is the date's: 2019.05.29 15:20-2020.01.12)
+            rf"|(?<![午晨上间里])(?<![0-9日号][ \u3000\t])(?:{_CLOCK_DIGITS}))"
+        ),
+        _r_time_of_day,
+    ),
     (
         "初底末半季始月",
         re.compile(

@@ -73,9 +73,11 @@ class TimeExpr:
 # A weekday right before a bracketed date: 星期四(7月18日). The bracketed date decides.
 _WEEKDAY_PREFIX = re.compile(rf"(?:[上本这]?个?(?:星期|周|礼拜){_WD}){_S}[（(]{_S}$")
 _BEFORE_BRACKETED = "(（ \t\u3000\u00a0"
-# A day with its weekday in brackets after it: 12月9日（星期一）, 12日(周五). The weekday only
+# A day with its weekday after it: 12月9日（星期一）, 12日(周五), 6月1日周六. The weekday only
 # restates the day: it is part of the expression, not a day of its own.
-_WEEKDAY_AFTER = re.compile(rf"{_S}[（(]{_S}(?:星期|周|礼拜){_WD}{_S}[)）]")
+_WEEKDAY_AFTER = re.compile(
+    rf"{_S}(?:[（(]{_S}(?:星期|周|礼拜){_WD}{_S}[)）]|(?:星期|周|礼拜){_WD}(?![年末]))"
+)
 _CLOSE_BRACKET = re.compile(rf"{_S}[)）]")
 # A day-part and/or a clock time after a day: 晚上7点09分, 上午10时许, 零时, 9~11点. They
 # stay out of the day's expression (昨天上午 is 昨天), which they do not change.
