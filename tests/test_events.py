@@ -364,3 +364,10 @@ def test_the_start_lookaheads_change_no_match():
             assert [m.span() for m in fast.finditer(text)] == [
                 m.span() for m in bare.finditer(text)
             ]
+
+
+def test_the_travel_abbreviations_are_the_same_in_both_rule_modules():
+    # event_roles keeps its own copy of the characters (it is imported by event_rules)
+    from dashboard.ingest import event_roles, event_rules
+
+    assert set(event_roles._AB) == set(event_rules.ABBREVIATIONS)

@@ -619,6 +619,7 @@ def test_an_undated_title_restating_the_event_is_one_row(tmp_path):
         "白宫内部讨论今年稍后派遣国务卿访问中国。",  # discussed, later
         "旅游局推出新活动，旨在鼓励更多中国游客前往澳大利亚旅游。",  # urged
         "美国国务卿原定2月访问中国，但启程之前发生气球事件。",  # called off; 启程之前 a time
+        "日本首相22日抵京都参观寺庙。",  # Kyoto, not Beijing
     ],
 )
 def test_plans_multilateral_summits_and_calls_are_no_events(tmp_path, sentence):
@@ -632,6 +633,8 @@ def test_plans_multilateral_summits_and_calls_are_no_events(tmp_path, sentence):
         ("朝鲜领导人金正恩22日乘专列抵俄。", ("PRK", "RUS")),
         ("越南国家主席22日到达北京。", ("VNM", "CHN")),
         ("印度总理22日来到印尼雅加达，开始为期两天的访问。", ("IND", "IDN")),
+        # 京 for Beijing after a travel verb (not 京都, Kyoto)
+        ("韩国总统特使22日抵京，开始访问。", ("KOR", "CHN")),
     ],
 )
 def test_arrivals_are_visits_in_their_other_words(tmp_path, sentence, pair):

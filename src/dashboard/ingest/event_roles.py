@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_AB = "中华朝俄韩日美乌越老蒙英法德印伊台"
+# The one-character sides of event_rules.ABBREVIATIONS (a test keeps the two the same).
+_AB = "中华朝俄韩日美乌越老蒙英法德印伊台京"
 _ATTRIBUTIVE_VISIT = re.compile(f"(?:到访|来访|访问|来[{_AB}][^，,。的]{{0,8}})的")
 
 
