@@ -73,8 +73,12 @@ class Score:
         return f"{self.n[hit] / t:.2f} ({self.n[hit]}/{t})" if t else "-"
 
 
+# A label's first 12 characters may cut a leaked syllable in two: 據(j
+_CUT_LEAK = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{0,5}$")
+
+
 def _match_article(articles, starts: str):
-    key = _norm(starts)
+    key = _norm(_CUT_LEAK.sub("", starts))
     for i, text in enumerate(articles["norm"]):
         if key and key in text:
             return i

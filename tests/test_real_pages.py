@@ -441,6 +441,14 @@ def test_a_paragraph_with_its_pictures_credit_glued_on_is_kept():
     assert len(found) == 1 and BODY in "".join(ln.text for ln in found[0].lines)
 
 
+def test_the_sites_summary_above_the_dateline_is_the_reports():
+    # the summary restates the report: long as it is, it is no report of its own
+    lead = f"应邀请，行政长官10日率团启程前往葡萄牙访问。{BODY}"
+    page = f"行政长官访问葡萄牙\n2016-09-12 来源:中新社\n【导读】{lead}\n中新社澳门9月10日电 {lead}{BODY}"
+    found = one(page)
+    assert found.published == date(2016, 9, 10)
+
+
 def test_a_list_of_other_stories_below_the_report_makes_no_second_article():
     # one of the headlines opens with its column's bracket, as a byline would
     stories = "\n".join(

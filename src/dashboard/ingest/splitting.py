@@ -66,15 +66,26 @@ def _body_size(lines: list[Line]) -> int:
     return sum(count_han(ln.simplified) for ln in lines if ln.kind in ("body", "dateline"))
 
 
+# A summary the site puts above the report (【导读】…, 摘要：…): the report's, however long.
+SUMMARY = re.compile(r"^[【\[]?(?:导读|摘要|内容提要|提要|核心提示|导语)[】\]]?\s*[:：]?")
+
+
+def _only_summary(stretch: list[Line]) -> bool:
+    texts = [ln for ln in stretch if has_body([ln])]
+    return bool(texts) and all(SUMMARY.match(ln.simplified) for ln in texts)
+
+
 def _without_thin_leads(lines: list[Line], starts: list[int]) -> list[int]:
     """Drop the start of a report whose stretch above holds no report of its own (a title,
-    a teaser, a caption left over, a site's slogan): that stretch neither makes the page a
-    bundle nor becomes an article; it is carried into the report below."""
+    a teaser, a caption left over, a site's slogan, the site's summary of the report below):
+    that stretch neither makes the page a bundle nor becomes an article; it is carried into
+    the report below."""
     kept = [starts[0]]
     for a, b in zip(starts, starts[1:], strict=False):
         above = lines[a:b]
+        thin = _body_size(above) < THIN or _only_summary(above)
         if (
-            _body_size(above) < THIN
+            thin
             and not any(ln.kind == "dateline" for ln in above)
             and any(ln.kind in ("headline", "date") for ln in above)
         ):
