@@ -673,6 +673,13 @@ def test_a_departure_is_the_travellers(tmp_path, sentence, expected):
     assert (*expected, date(2023, 3, 22)) in events_of(tmp_path, f"{DATED}{sentence}{BODY}")
 
 
+def test_who_sees_a_traveller_off_is_no_destination(tmp_path):
+    # the country left is the host, and those at the airport (its officials, the traveller's
+    # ambassador) name no destination: no departure from Germany by Germany, nor to China
+    text = f"{DATED}离开德国时，德国政府高级官员、中国驻德国大使等22日到机场送行。{BODY}"
+    assert [e for e in events_of(tmp_path, text) if e[0] == "departure"] == []
+
+
 def test_a_province_opening_an_airlines_name_is_the_airline(tmp_path):
     text = f"{DATED}泰国总理22日乘坐海南航空航班抵达北京访问。{BODY}"
     assert ("visit", "THA", "CHN", date(2023, 3, 22)) in events_of(tmp_path, text)

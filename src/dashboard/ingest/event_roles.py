@@ -144,6 +144,11 @@ def travellers_with(subject: Mention, before: list[Mention], text: str) -> list[
     return []
 
 
+_ONWARD = re.compile(
+    "前往|飞往|飞抵|转往|转赴|赴|抵达|抵|到达|回国|返回|返国|访问|对(?=[^，,。]{0,24}访问)"
+)
+
+
 def countries_in(mentions: list[Mention], lo: int, hi: int) -> list[Mention]:
     return [m for m in mentions if lo <= m.start and m.end <= hi and m.country]
 
@@ -191,9 +196,13 @@ def roles(kind, text, mentions, s0, s1, c0, c1, trig, trig_end, counts) -> dict 
             origin_place = [m for m in before if text[max(c0, m.start - 1) : m.start] == "从"]
             if text[trig:trig_end] == "离开" and dest:
                 origin_place = dest[:1]
+                # Where the traveller goes is named after a going word (离开北京前往河内,
+                # 离开德国，飞抵莫斯科); without one, what follows is who saw them off
+                # (离开德国时，德国官员、中国驻德国大使到机场送行).
+                onward = _ONWARD.search(text, dest[0].end, s1)
                 dest = [
                     m
-                    for m in countries_in(mentions, dest[0].end, s1)
+                    for m in countries_in(mentions, onward.end() if onward else s1, s1)
                     if m.country != dest[0].country
                 ]
         else:
@@ -256,7 +265,9 @@ def roles(kind, text, mentions, s0, s1, c0, c1, trig, trig_end, counts) -> dict 
         subj = subject(before) or [m for m in earlier if m.type == "person"] or earlier
         if lead_m is not None and lead_m.country:
             frm = lead_m.country
-        elif origin_place and not (kind == "departure" and subj):
+        elif origin_place and not (kind == "departure" and subj) and text[trig:trig_end] != "离开":
+            # 从北京出发: where the traveller set out from; but the country a traveller 离开
+            # (leaves) is the host, never the traveller (离开德国时，德国官员…到机场送行)
             frm = origin_place[-1].country
         elif subj:  # 特朗普…离开北京，转到越南: the traveller's country, not the city left
             frm = subj[-1].country
