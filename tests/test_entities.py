@@ -233,6 +233,14 @@ def test_the_city_of_a_summit_is_a_place_not_a_person():
     assert len(chennai) == 3 and set(chennai["entity_id"]) == {"place:chennai"}
 
 
+def test_a_known_name_after_a_preposition_the_tagger_glued_to_it_is_found():
+    # the tagger reads 同莫迪 as one name (同 is also a family name)
+    mentions, _ = entities.extract(
+        frame("习近平同莫迪初次会面。"), entities.load_matcher(str(GAZETTEER_CSV))
+    )
+    assert "person:narendra_modi" in set(mentions["entity_id"])
+
+
 def test_weak_abbreviations_count_only_after_a_stronger_partner():
     assert found("双方表示,将以中朝友好年开幕式为契机。") == [("中", "CHN"), ("朝", "PRK")]
 

@@ -115,6 +115,10 @@ def load_matcher(path: str | None = None) -> Matcher:
     return Matcher(gazetteer, outlet_aliases)
 
 
+_NAME_TAGS = frozenset({"nr", "nrt", "nrfg"})
+_GLUED_PREPOSITIONS = frozenset("同与和跟及向对给被把让")
+
+
 class Positions:
     """A set of character positions (token starts) as a bitmap: ``i in positions``."""
 
@@ -163,7 +167,14 @@ def analyse_article(
     tokens, starts = pos_tag(simplified)
     token_starts = starts.copy()
     token_starts[-1] = len(simplified)  # the text's end closes the last token
-    boundaries = Positions(token_starts, len(simplified))
+    # The tagger glues a preposition that is also a family name to the name after it (同莫迪,
+    # 与普京 read as one name): a known name may start after it too.
+    glued = [
+        start + 1
+        for (word, tag), start in zip(tokens, starts, strict=False)
+        if tag in _NAME_TAGS and len(word) >= 3 and word[0] in _GLUED_PREPOSITIONS
+    ]
+    boundaries = Positions(token_starts + glued, len(simplified))
     mentions, masks = matcher.find(simplified, boundaries, token_starts)
     if "记者" in simplified:
         for posting in _CORRESPONDENT_RE.finditer(simplified):
