@@ -785,6 +785,25 @@ def test_one_sentence_gives_one_row_per_encounter(tmp_path):
     assert len(found) == 1 and found[0][0] == "summit"
 
 
+def test_the_next_clause_dates_an_encounter_its_own_clause_leaves_undated(tmp_path):
+    text = f"{DATED}美国总统与中国国家主席的会晤，台湾时间22日上午已在韩国釜山正式展开。{BODY}"
+    assert [e[1:] for e in events_of(tmp_path, text)] == [("USA", "CHN", date(2023, 3, 22))]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # a date things are counted from, the day someone spoke of it, another event's date
+        "这是南非总统首次访问中国，也是他自2018年2月起担任总统以来的第三次出访。",
+        "外界关注台湾代表是否与日本首相会晤，外交部长今(21)日备询说，正在安排。",
+        "美国国务卿抵达北京后，将于25日与中国外长会谈。",
+    ],
+)
+def test_the_next_clause_does_not_date_an_encounter_with_what_is_not_its_day(tmp_path, sentence):
+    found = events_of(tmp_path, f"{DATED}{sentence}{BODY}")
+    assert not [e for e in found if e[3] is not None], found
+
+
 @pytest.mark.parametrize(
     "sentence",
     [

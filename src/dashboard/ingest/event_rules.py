@@ -121,6 +121,7 @@ _NOT_EVENT = re.compile(
     r"(?<!应)邀请?(?!请?[了过])|如果|假如|倘若|若|一旦|未|没有|否认|取消|推迟|不会|尚未|"
     r"原定|原计|原本|原先|本来|期盼|期待|寻求|酝酿|规划|筹划|届时|预定|有意|盼望|争取|设法|"
     r"放弃|搁置|(?<!短)暂停|延期|决定"  # 放弃访美行程: given up or shelved (not 短暂停留); 决定访华
+    r"|是否"  # 是否有安排…会晤: asked, not done
 )
 _TIME_NOMINALS = ("当天", "之前", "以前", "前夕")
 # A plan in so many words: what a later clause without a subject of its own goes on with.
@@ -268,7 +269,9 @@ def _announced_before(prefix: str, day: date) -> bool:
     return m is not None and int(m.group(1)) + 1 < day.day
 
 
-def _pick_date(times: list[TimeExpr], text: str, s0: int, s1: int, c0: int, c1: int, trig: int):
+def _pick_date(
+    times: list[TimeExpr], text: str, s0: int, s1: int, c0: int, c1: int, trig: int, trig_end: int
+):
     usable = [
         t
         for t in times
@@ -290,7 +293,27 @@ def _pick_date(times: list[TimeExpr], text: str, s0: int, s1: int, c0: int, c1: 
         if before:
             return before[-1]
     after = [t for t in usable if c0 <= t.start < c1 and t.start >= trig]
-    return after[0] if after else None
+    if after:
+        return after[0]
+    # 两国元首的会晤，台湾时间30日上午…在釜山展开: a later clause dates the encounter when no
+    # other visit, meeting or summit word comes between (将于30日会见… dates that one).
+    # Only the next clause, and not a date things are counted from (自2018年2月起担任总统).
+    # Nor the day someone spoke of it (外长今(30)日备询说).
+    later = [t for t in usable if c1 <= t.start and t.start >= trig_end]
+    if (
+        later
+        and len(_CLAUSE_BREAK.findall(text, c1, later[0].start)) <= 1
+        and not _TRIGGER.search(text, trig_end, later[0].start)
+        and not _SINCE_AFTER.match(text, later[0].end)
+        and not _SAYS_AFTER.match(text, later[0].end)
+    ):
+        return later[0]
+    return None
+
+
+_CLAUSE_BREAK = re.compile("[，,；;：:]")
+_SINCE_AFTER = re.compile("(?:起|以来|以后|之后|后|就任|担任|上任|当选|开始)")
+_SAYS_AFTER = re.compile("[^，,。]{0,4}?(?:说|表示|指出|称|强调|透露|备询|答询|受访)")
 
 
 def find_in_article(article, mentions: list[Mention]) -> list[dict]:
@@ -396,7 +419,7 @@ def find_in_article(article, mentions: list[Mention]) -> list[dict]:
                 continue  # 进行了电话会谈, 举行视频会晤: a call, not a meeting
             if _TOPIC_VISIT.search(sentence, 0, tm.start()):
                 continue  # 岸田这次访问凸显…, 主持此次会谈: the event named as a topic
-            t = _pick_date(times, text, s0, s1, s0 + c0, s0 + c1, trig)
+            t = _pick_date(times, text, s0, s1, s0 + c0, s0 + c1, trig, trig_end)
             under_way = _UNDER_WAY.search(sentence, c0, tm.start())
             if t is None and dated and under_way:  # 李显龙正在中国访问: on the report's day
                 t = TimeExpr(
