@@ -89,9 +89,16 @@ def test_a_short_name_inside_another_word_is_not_a_mention():
     assert found("中国人民的伟大胜利。") == [("中国", "CHN")]
 
 
+def test_a_country_before_a_papers_bracketed_title_is_the_papers_home():
+    # 日本《产经新闻》 names where the paper is published, not Japan in the news
+    assert "JPN" not in {e for _, e in found("日本《产经新闻》称，两国关系升温。")}
+    assert "JPN" in {e for _, e in found("日本《国家安全法》生效，两国关系升温。")}
+
+
 def test_outlet_names_are_not_country_mentions():
     assert found("据朝中社9日报道,朝鲜代表团启程。") == [("朝鲜", "PRK")]
-    assert found("据韩国《朝鲜日报》报道。") == [("韩国", "KOR")]
+    # 朝鲜 inside the paper's name is no North Korea, and 韩国 before it is the paper's home
+    assert found("据韩国《朝鲜日报》报道。") == []
     assert found("韩联社首尔7月9日电") == [("首尔", "place:seoul")]
 
 

@@ -90,8 +90,11 @@ _DIRECTION_ABBREVS = set("西")
 # 美国之音) or an airline (搭乘中国国际航空的包机, 海南航空), not a mention of the country or
 # place, when the word ends a word (中国网民, 中国网络 stay).
 # A place's name before 时间 is a time zone (北京时间, 台湾时间中午12时半), not the place.
+# So is a country before a paper's title in brackets: 英国《独立报》称, 日本《产经新闻》报道 name
+# the paper's home, not the country in the news.
 _MEDIA_SUFFIX_RE = re.compile(
     "之声|之音|政府网|新闻网|网|日报|时报|晚报|电视台|广播电台|广播公司|通讯社|通信社"
+    "|《[^》]{1,12}(?:报|新闻|杂志|周刊|电视台|通讯社|通信社|网|社)》"
     "|(?:国际|东方|南方|国家)?航空(?:公司)?"
     "|时间(?=\\s*(?:[上下中早晚凌傍午零一二三四五六七八九十两0-9０-９（(当今昨明前次]))"
 )
