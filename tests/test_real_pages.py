@@ -399,6 +399,9 @@ def test_no_date_rather_than_a_guess():
         "{{ isview_popup.firstLine }}{{ isview_popup.highlight }}",
         # a promotion marked with pictographs between two paragraphs of the report
         "⚾世界棒球12強⚾超級循環賽 鎖定 CH51 東森新聞",
+        # links to the stories before and after, with their titles
+        "上一篇：日本防卫省公布雷达照射事件视频 下一篇：泰国大选日期或再推迟",
+        "- 下一篇:特斯拉推出家用电池 让用户不怕停电 2015/4/30",
     ],
 )
 def test_page_chrome_never_becomes_an_article(chrome):

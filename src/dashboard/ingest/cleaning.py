@@ -35,6 +35,8 @@ _BOILERPLATE = [
         r"^[【\[]?(责编|編輯|编辑)[:：]",
         r"版权所有|版權所有|all rights reserved|未经授权.{0,6}不得转载|只看该作者",
         r"^(小字号|大字号|中字号|字号[:：]|引用[:：]|阅读原文|点击关注|在看$)",
+        # links to the previous and next stories: 上一篇：某某, - 下一篇:某某 2015/4/28
+        r"^[-•·\s]*(上一篇|下一篇|上一条|下一条|上篇|下篇)\s*[:：]",
     ]
 ]
 # Page chrome that is not boilerplate word for word, by class (each seen on many sites):
