@@ -274,11 +274,18 @@ def page_date_of(
     texts = [*removed, *(ln.simplified for ln in lines)]
     # A page may give its update time above its publication time (更新时间 … 发布时间 …): the
     # publication wins; an update time alone still dates the page.
-    labelled = [line for line in texts if len(line) <= 160 and _DATE_LABEL.search(line)]
-    for line in sorted(labelled, key=lambda line: bool(_UPDATE_ONLY.search(line))):
-        d = any_date(line)
-        if d:
-            return d, "date_line"
+    labelled = [
+        (i, line)
+        for i, line in enumerate(texts)
+        if len(line) <= 160 and _DATE_LABEL.search(line) and any_date(line)
+    ]
+    if labelled:
+        i, line = labelled[0]
+        if _UPDATE_ONLY.search(line):  # ... the publication time right below it wins
+            line = next(
+                (x for j, x in labelled[1:] if j - i <= 3 and not _UPDATE_ONLY.search(x)), line
+            )
+        return any_date(line), "date_line"
     for line in texts:
         m = CAPTION_STAMP.search(line)
         if m and is_outlet(m["x"]):
@@ -306,13 +313,14 @@ def page_date_of(
                 weekday_dates.append(d)
             elif d:
                 return d, "date_line"
-    # A forum thread: its first post is the earliest of its post lines (the opening post's
-    # line is often taken for chrome, a reply's kept with the text).
+    # A forum thread: the opening post's line (often taken for chrome), else the first post
+    # line kept with the text (a reply's, when the opening one is missing).
     posts = [line for line in removed if _FORUM_POST.search(line)]
     posts += [ln.simplified for ln in lines if _POSTED_BY.match(ln.simplified)]
-    post_dates = [d for line in posts if (d := any_date(line))]
-    if post_dates:
-        return min(post_dates), "forum"
+    for line in posts:
+        d = any_date(line)
+        if d:
+            return d, "forum"
     if weekday_dates:
         return weekday_dates[0], "date_line"
     for url in urls:
