@@ -139,6 +139,9 @@ def test_the_publisher_is_read_from_what_the_article_says(page, expected):
         f"两国外长会谈\n图片来源：路透社\n{BODY}{BODY}",
         # a reporter of the other side is no outlet
         f"两国外长会谈\n{BODY}外长对日本记者表示，会谈富有成果。{BODY}",
+        # told to an outlet (another outlet quoting it), an agency's report heading a reprint
+        f"两国外长会谈\n{BODY}一名美国官员对路透社表示，双方还讨论了出口管制。{BODY}",
+        f"两国外长会谈\n美联社报道：{BODY}{BODY}",
         # a picture's copyright, and the credit closing a picture's description
         f"两国外长会谈\n{BODY}{BODY}\n,图片版权REUTERS",
         f"两国外长会谈\n{BODY}{BODY}\n这张朝中社发布的照片中，两国领导人握手。（Reuters）",
@@ -206,6 +209,8 @@ def test_a_one_article_page_is_the_sites_when_the_article_names_none(page, name,
         (f"两国总理会谈\n图片来源：某某图片网\n{BODY}{BODY}", ""),
         (f"两国总理会谈\n【疫外更忙】{BODY}{BODY}", ""),
         (f"两国总理会谈\n【本报讯】{BODY}{BODY}", ""),
+        (f"两国总理会谈\n【新闻快讯】{BODY}{BODY}", ""),
+        (f"两国总理会谈\n【温馨提示 Tips】{BODY}{BODY}", ""),
     ],
 )
 def test_a_publisher_the_registry_does_not_know_is_shown_by_its_name(page, expected):
@@ -465,6 +470,16 @@ def test_a_list_of_other_stories_below_the_report_makes_no_second_article():
     )
     page = f"行政长官启程出访\n（中央社台北2日电）{BODY}\n香港中通社图片\n{BODY}\n视频\n{stories}"
     assert len(drafts(page)) == 1
+
+
+def test_a_closing_attribution_after_a_word_with_tu_zhong_stays():
+    # 企图中伤 holds 图中 but describes no picture: the closing (新华社) names the publisher
+    assert (
+        outlet(
+            f"外长会谈\n{BODY}{BODY}汪某某说，一些政客企图中伤两国关系，这注定是徒劳的。（新华社）"
+        )
+        == "Xinhua"
+    )
 
 
 def test_a_related_links_list_is_not_part_of_the_report():
@@ -805,6 +820,11 @@ def test_the_next_clause_dates_an_encounter_its_own_clause_leaves_undated(tmp_pa
 def test_the_next_clause_does_not_date_an_encounter_with_what_is_not_its_day(tmp_path, sentence):
     found = events_of(tmp_path, f"{DATED}{sentence}{BODY}")
     assert not [e for e in found if e[3] is not None], found
+
+
+def test_a_later_plan_in_the_next_clause_leaves_the_meeting_undated_not_lost(tmp_path):
+    text = f"{DATED}中国国家主席会见美国国务卿，双方同意下月举行新一轮对话。{BODY}"
+    assert events_of(tmp_path, text) == [("meeting", "USA", "CHN", None)]
 
 
 @pytest.mark.parametrize(

@@ -130,6 +130,13 @@ def test_words_that_only_look_like_dates_are_left_alone():
     assert find_times("会谈持续了24小时，是一个时代的开始", anchor) == []
     assert [t.text for t in find_times("2019.05.29 15:20起生效", anchor)] == ["2019.05.29"]
     assert find_times("大使白天则表示欢迎", anchor) == []
+    # a score, a ratio, everyday words with 夜间 and 午夜; a clock after 时间 is one
+    assert find_times("以21:15获胜，比例为1:10，发展夜间经济，打造午夜食堂", anchor) == []
+    assert [t.text for t in find_times("当地时间15:30，两国领导人举行会谈", anchor)] == ["15:30"]
+    # a time of day after a coarser time of its sentence is some day of it, not a day we know
+    assert [t.text for t in find_times("2019年5月的一个晚上，总统会见首相", anchor)] == [
+        "2019年5月"
+    ]
 
 
 def test_offsets_point_at_the_words():
@@ -225,7 +232,7 @@ def span(text: str, expr: str, anchor: str = FRIDAY) -> tuple:
         ("两国元首7月16日星期二在北京会晤", "7月16日星期二", "2024-07-16"),
         # a time of day with no day: the report's day, or the day named just before
         ("当地时间下午2时，专机抵达机场", "下午2时", "2024-07-19"),
-        ("特使15:37抵达", "15:37", "2024-07-19"),
+        ("特使于15:37抵达", "15:37", "2024-07-19"),
         ("代表团12日抵达东京。晚上8时许出席欢迎宴会", "晚上8时许", "2024-07-12"),
     ],
 )

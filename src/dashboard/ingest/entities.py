@@ -87,6 +87,10 @@ def _sentence_spans(text: str) -> tuple[list[int], list[int]]:
     return starts, ends
 
 
+def _nickname_shaped(text: str, s: int, e: int) -> bool:
+    return e - s == 3 and text[e - 1] == "会"
+
+
 # A country's one-character form that is a place's too: 澳 is Australia (中澳, 访澳) and Macau
 # (澳葡关系, 港澳). In an article that names the place and not the country, it is the place.
 SHARED_ABBREVIATIONS = {"AUS": "place:macau"}
@@ -224,11 +228,12 @@ def analyse_article(
     # The first characters of the persons named: a summit's nickname is two of them and 会
     # (胡奥会 of 胡锦涛 and 奥巴马, 金特会, 川金会), not a person.
     initials = {simplified[m.start] for m in mentions if m.type == "person"}
-    initials |= {simplified[s] for s, _, _ in candidates}  # (奥巴马 may be tagged a place)
+    # (奥巴马 may be tagged a place; a nickname-shaped candidate gives no initial of its own)
+    initials |= {simplified[s] for s, e, _ in candidates if not _nickname_shaped(simplified, s, e)}
     for s, e, kind in candidates:
         if any(covered[s:e]):
             continue
-        if e - s == 3 and simplified[e - 1] == "会" and {*simplified[s : e - 1]} <= initials:
+        if _nickname_shaped(simplified, s, e) and {*simplified[s : e - 1]} <= initials:
             continue
         covered[s:e] = [True] * (e - s)
         name = simplified[s:e]

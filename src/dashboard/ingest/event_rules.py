@@ -270,7 +270,15 @@ def _announced_before(prefix: str, day: date) -> bool:
 
 
 def _pick_date(
-    times: list[TimeExpr], text: str, s0: int, s1: int, c0: int, c1: int, trig: int, trig_end: int
+    times: list[TimeExpr],
+    text: str,
+    s0: int,
+    s1: int,
+    c0: int,
+    c1: int,
+    trig: int,
+    trig_end: int,
+    latest: date | None,
 ):
     usable = [
         t
@@ -295,15 +303,15 @@ def _pick_date(
     after = [t for t in usable if c0 <= t.start < c1 and t.start >= trig]
     if after:
         return after[0]
-    # 两国元首的会晤，台湾时间30日上午…在釜山展开: a later clause dates the encounter when no
-    # other visit, meeting or summit word comes between (将于30日会见… dates that one).
-    # Only the next clause, and not a date things are counted from (自2018年2月起担任总统).
-    # Nor the day someone spoke of it (外长今(30)日备询说).
+    # 两国元首的会晤，台湾时间30日上午…在釜山展开: the next clause dates the encounter when it
+    # opens with the date (after a time zone, 于, 在 or 是在), the date is not after the report's
+    # (…，双方同意下月举行对话 names another thing), and it is not a date things are counted
+    # from (自2018年2月起担任) or the day someone spoke (外长今(30)日备询说).
     later = [t for t in usable if c1 <= t.start and t.start >= trig_end]
     if (
         later
-        and len(_CLAUSE_BREAK.findall(text, c1, later[0].start)) <= 1
-        and not _TRIGGER.search(text, trig_end, later[0].start)
+        and _NEXT_CLAUSE_OPENING.fullmatch(text, c1, later[0].start)
+        and (latest is None or later[0].date <= latest)
         and not _SINCE_AFTER.match(text, later[0].end)
         and not _SAYS_AFTER.match(text, later[0].end)
     ):
@@ -311,7 +319,10 @@ def _pick_date(
     return None
 
 
-_CLAUSE_BREAK = re.compile("[，,；;：:]")
+_NEXT_CLAUSE_OPENING = re.compile(
+    # …首次访华，是在2018年9月; 四度访华，分别在1987年、1988年…
+    r"[，,]\s*(?:[\u4e00-\u9fff]{2,4}时间\s*)?(?:分别[在于是]|是在|是于|于|在)?\s*"
+)
 _SINCE_AFTER = re.compile("(?:起|以来|以后|之后|后|就任|担任|上任|当选|开始)")
 _SAYS_AFTER = re.compile("[^，,。]{0,4}?(?:说|表示|指出|称|强调|透露|备询|答询|受访)")
 
@@ -419,7 +430,9 @@ def find_in_article(article, mentions: list[Mention]) -> list[dict]:
                 continue  # 进行了电话会谈, 举行视频会晤: a call, not a meeting
             if _TOPIC_VISIT.search(sentence, 0, tm.start()):
                 continue  # 岸田这次访问凸显…, 主持此次会谈: the event named as a topic
-            t = _pick_date(times, text, s0, s1, s0 + c0, s0 + c1, trig, trig_end)
+            t = _pick_date(
+                times, text, s0, s1, s0 + c0, s0 + c1, trig, trig_end, anchor if dated else None
+            )
             under_way = _UNDER_WAY.search(sentence, c0, tm.start())
             if t is None and dated and under_way:  # 李显龙正在中国访问: on the report's day
                 t = TimeExpr(

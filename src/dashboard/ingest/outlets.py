@@ -248,8 +248,9 @@ _PROMOTION = [
 # the report, the last sign of its publisher when the page names no other.
 _INTERVIEWED_BY = re.compile(
     r"(?:告诉|接受|对|向)(?P<x>[^\s，。,:：“”]{2,10}?)(?:驻[^\s，。,]{1,6}?)?(?:特派|特约)?记者"
-    # ... or to the outlet by name (对BBC中文说, 告诉美国之音, 接受德国之声专访)
-    r"|(?:告诉|对|向)(?P<y>[^\s，。,:：“”]{2,10}?)(?:说|表示|透露|指出)"
+    # ... or to the outlet's Chinese service by name (对BBC中文说; 对路透社表示 quotes Reuters),
+    # or in an interview it gave (接受德国之声专访)
+    r"|(?:告诉|对|向)(?P<y>[^\s，。,:：“”]{2,10}?中文(?:网|部)?)(?:说|表示|透露|指出)"
     r"|接受(?P<z>[^\s，。,:：“”]{2,10}?)的?(?:专访|采访|访问)"
 )
 # A first paragraph opening with an outlet's report and a colon (韩国国际广播电台报道：): a
@@ -266,9 +267,8 @@ _COPYRIGHT = re.compile(
 )
 # A picture's description (这张…照片中, 图中, 画面中): the bracket closing it is the picture's
 # credit, not the report's attribution.
-_DESCRIBES_PICTURE = re.compile(
-    r"(?:这|该|此)[张幅][^。]{0,30}?(?:照片|图片)|(?:照片|图片|图|画面)中"
-)
+# (not a bare 图中: 企图中伤, 蓝图中)
+_DESCRIBES_PICTURE = re.compile(r"(?:这|该|此)[张幅][^。]{0,30}?(?:照片|图片)|(?:照片|图片|画面)中")
 _TITLE_SUFFIX = re.compile(r"^(?P<t>.{4,}?)\s*(?:\s[-–—|｜]|[|｜_])\s*(?P<x>[^-–—|｜_]{2,30})$")
 # What a bracket or label carries besides the outlet's name.
 _DECORATION = re.compile(
@@ -540,5 +540,7 @@ def page_outlet(
                 return outlet
     first = next((ln for ln in lines if has_body([ln])), None)
     if first is not None and (m := _REPORT_OPENING.match(first.simplified)):
-        return named(m["x"], registry)
+        outlet = named(m["x"], registry)
+        # a broadcaster's own lead; an agency's name so (美联社报道：) heads a reprint of it
+        return outlet if outlet is not None and outlet.kind == "broadcaster" else None
     return None

@@ -27,9 +27,14 @@ _SOURCE_LINE = re.compile(
 # (【疫外更忙】, 【独家】).
 _MASTHEAD = re.compile(
     r"^[【\[](?P<x>(?!本报|本网|本台|本站)[\u4e00-\u9fff]{2,10}?)"
-    r"(?:(?:\d{4}年)?(?:\d{1,2}月)?(?:\d{1,2}日)?(?:专讯|讯)|\s+[A-Za-z][A-Za-z ]{1,30})[】\]]"
+    r"(?:(?:\d{4}年)?(?:\d{1,2}月)?\d{1,2}日(?:专讯|讯)|\s+[A-Za-z][A-Za-z ]{3,30})[】\]]"
 )
-HEAD_LINES = 8  # lines of the report's head read for a masthead or source line
+# Tags a site puts in brackets, with or without an English gloss: no publisher's name.
+_TAGS = re.compile(
+    r"提示|独家|视频|专题|快讯|简讯|直播|图集|热点|推荐|更新|头条|要闻|观察|评论|聚焦"
+)
+HEAD_LINES = 8  # lines of the report's head read for a masthead or source line ...
+HEAD_MAX = 16  # ... or all above its first paragraph, up to this many
 SOURCE_LINE_MAX = 80  # characters: a source line, not a sentence quoting one
 
 
@@ -37,10 +42,10 @@ def unregistered_publisher(lines: list[Line], context: list[Line]) -> str:
     """The publisher a report names in a source line (at its head or its end) or a
     masthead, when the registry knows no outlet by that name; "" when none is named so."""
     first_text = next((i for i, ln in enumerate(lines) if has_body([ln])), len(lines))
-    head = [*context, *lines[: max(HEAD_LINES, first_text + 1)]]
+    head = [*context, *lines[: max(HEAD_LINES, min(first_text + 1, HEAD_MAX))]]
     for ln in head:
         m = _MASTHEAD.match(ln.simplified)
-        if m:
+        if m and not _TAGS.search(m["x"]):
             return m["x"]
     for ln in [*head, *lines[-3:]]:
         if len(ln.simplified) <= SOURCE_LINE_MAX and (m := _SOURCE_LINE.search(ln.simplified)):

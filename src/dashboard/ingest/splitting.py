@@ -67,7 +67,10 @@ def _body_size(lines: list[Line]) -> int:
 
 
 # A summary the site puts above the report (【导读】…, 摘要：…): the report's, however long.
-SUMMARY = re.compile(r"^[【\[]?(?:导读|摘要|内容提要|提要|核心提示|导语)[】\]]?\s*[:：]?")
+SUMMARY = re.compile(
+    r"^(?:[【\[](?:导读|摘要|内容提要|提要|核心提示|导语)[】\]]"
+    r"|(?:导读|摘要|内容提要|核心提示|导语)\s*[:：])"
+)
 
 
 def _only_summary(stretch: list[Line]) -> bool:

@@ -90,7 +90,7 @@ class _Ctx:
     the range this expression ends (for 2017年8月11日至22日), and the year of the list item
     before it (for 去年3月、5月和6月)."""
 
-    __slots__ = ("anchor", "prev", "last", "range_from", "list_year")
+    __slots__ = ("anchor", "prev", "last", "range_from", "list_year", "coarse")
 
     def __init__(self, anchor: date, prev: date | None):
         self.anchor = anchor
@@ -98,3 +98,6 @@ class _Ctx:
         self.last: date | None = prev
         self.range_from: date | None = None
         self.list_year: int | None = None
+        # The sentence so far named a time coarser than a day (2019年5月, 去年夏天): a time of
+        # day after it (的一个晚上) is some day of that time, not a day we can tell.
+        self.coarse = False

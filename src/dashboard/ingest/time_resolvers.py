@@ -312,7 +312,10 @@ def _r_passage_day(m, c):
 
 def _r_time_of_day(m, c):
     """下午2时, 当地时间晚上8点, 15:37 with no day: the day the passage is about (the day
-    named last), else the report's."""
+    named last), else the report's; none after a coarser time in its sentence (2019年5月的
+    一个晚上)."""
+    if c.coarse:
+        return None
     d = c.prev or c.anchor
     return d, d, "day", False, "passage"
 

@@ -215,9 +215,11 @@ _RULE_CHARS: tuple[str, ...] = (
 _DAY_PARTS = "凌晨|清晨|早晨|早上|上午|中午|午间|午后|下午|傍晚|晚上|晚间|夜间|夜里|深夜|午夜"
 _CLOCK_REST = rf"(?:{_S}[0-9]{{1,2}}{_S}分|半|多钟|许|钟|左右|整)?"
 # 2时, 10点半, 5点多钟, 15:37 (not 3点共识: 点 needs what only a clock has after it)
+# A clock H:MM only where a clock stands (after 时间, 于, 在, 至, a space, or opening the text):
+# not a score, a ratio or a verse (以21:15获胜, 比例为1:10, 约翰福音3:16).
 _CLOCK_DIGITS = (
-    r"(?:(?<![0-9:])[0-2]?[0-9]:[0-5][0-9](?![0-9:])"
-    rf"|(?<![0-9])[0-2]?[0-9]{_S}(?:时(?!间|代|期|候|刻表)|点(?={_S}(?:[0-9]|半|多|许|钟|左右|整))))"
+    r"(?:(?:^|(?<=[间于在至到从 \t\u3000，,]))(?<![0-9:])[0-2]?[0-9]:[0-5][0-9](?![0-9:])"
+    rf"|(?<![0-9.])[0-2]?[0-9]{_S}(?:时(?!间|代|期|候|刻表)|点(?={_S}(?:[0-9]|半|多|许|钟|左右|整))))"
     rf"{_CLOCK_REST}"
 )
 # Rules that only run when one of their characters is in the text (as above), kept out of _RULES
@@ -229,9 +231,11 @@ _GATED: list[tuple[str, re.Pattern, object]] = [
         "午晨晚夜早时点:",
         re.compile(
             r"(?<![0-9０-９日号天晚早夜今昨明当次翌前])"
-            rf"(?:(?:{_DAY_PARTS})(?!茶|候|新闻|版)(?:{_S}[0-2]?[0-9]{_S}[时点]{_CLOCK_REST})?"
-            # (a clock right after a date is the date's: 2019.05.29 15:20-2020.01.12)
-            rf"|(?<![午晨上间里])(?<![0-9日号][ \u3000\t])(?:{_CLOCK_DIGITS}))"
+            rf"(?:(?:{_DAY_PARTS})(?!茶|候|新闻|版|经济|食堂|航班|模式|场|档|节目|时段)"
+            rf"(?:{_S}[0-2]?[0-9]{_S}[时点]{_CLOCK_REST})?"
+            # (a clock right after a date is the date's: 2019.05.29 15:20-2020.01.12; after a
+            # day-part it is read with it, but after 时间 on its own: 当地时间15:30)
+            rf"|(?<![午晨上里])(?:(?<!间)|(?<=时间))(?<![0-9日号][ \u3000\t])(?:{_CLOCK_DIGITS}))"
         ),
         _r_time_of_day,
     ),

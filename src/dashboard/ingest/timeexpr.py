@@ -76,7 +76,9 @@ _BEFORE_BRACKETED = "(（ \t\u3000\u00a0"
 # A day with its weekday after it: 12月9日（星期一）, 12日(周五), 6月1日周六. The weekday only
 # restates the day: it is part of the expression, not a day of its own.
 _WEEKDAY_AFTER = re.compile(
-    rf"{_S}(?:[（(]{_S}(?:星期|周|礼拜){_WD}{_S}[)）]|(?:星期|周|礼拜){_WD}(?![年末]))"
+    rf"{_S}(?:[（(]{_S}(?:星期|周|礼拜){_WD}{_S}[)）]|(?:星期|周|礼拜){_WD}"
+    # (not a name that opens with 周: 12日周一鸣表示)
+    r"(?=[，,。；;、\s)）至到~～\-－—上下早晚凌中午夜在于和与及起前后举召发会访抵出]|$))"
 )
 _CLOSE_BRACKET = re.compile(rf"{_S}[)）]")
 # A day-part and/or a clock time after a day: 晚上7点09分, 上午10时许, 零时, 9~11点. They
@@ -178,6 +180,8 @@ def find_times(text: str, anchor: date, prev: date | None = None) -> list[TimeEx
             and _RANGE_JOIN.fullmatch(text, range_from.end, start) is not None
         )
         ctx.range_from = range_from.date if joined else None
+        if out and _SENTENCE_END.search(text, out[-1].end, start):
+            ctx.coarse = False  # a new sentence
         # 去年3月、5月和6月, 2019年7月5日及8月6日: a later item without a year takes the first's.
         listed = out and not out[-1].approximate and _LIST_JOIN.fullmatch(text, out[-1].end, start)
         ctx.list_year = out[-1].date.year if listed else None
@@ -211,6 +215,7 @@ def find_times(text: str, anchor: date, prev: date | None = None) -> list[TimeEx
             first = out.pop()
             start, d, precision, basis = first.start, first.date, first.precision, first.basis
         out.append(TimeExpr(start, end, text[start:end], d, d_end, precision, approx, basis))
+        ctx.coarse = precision != "day" or approx
         range_from = out[-1] if not approx else None
         if not approx:
             ctx.last = d
