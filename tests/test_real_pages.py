@@ -141,6 +141,7 @@ def test_the_publisher_is_read_from_what_the_article_says(page, expected):
         f"两国外长会谈\n{BODY}外长对日本记者表示，会谈富有成果。{BODY}",
         # told to an outlet (another outlet quoting it), an agency's report heading a reprint
         f"两国外长会谈\n{BODY}一名美国官员对路透社表示，双方还讨论了出口管制。{BODY}",
+        f"两国外长会谈\n{BODY}总统接受美国有线电视新闻网采访时说，会谈富有成果。{BODY}",
         f"两国外长会谈\n美联社报道：{BODY}{BODY}",
         # a picture's copyright, and the credit closing a picture's description
         f"两国外长会谈\n{BODY}{BODY}\n,图片版权REUTERS",

@@ -248,10 +248,10 @@ _PROMOTION = [
 # the report, the last sign of its publisher when the page names no other.
 _INTERVIEWED_BY = re.compile(
     r"(?:告诉|接受|对|向)(?P<x>[^\s，。,:：“”]{2,10}?)(?:驻[^\s，。,]{1,6}?)?(?:特派|特约)?记者"
-    # ... or to the outlet's Chinese service by name (对BBC中文说; 对路透社表示 quotes Reuters),
-    # or in an interview it gave (接受德国之声专访)
+    # ... or to the outlet's Chinese service by name (对BBC中文说, 接受BBC中文专访; 对路透社表示
+    # and 接受CNN采访 quote another outlet)
     r"|(?:告诉|对|向)(?P<y>[^\s，。,:：“”]{2,10}?中文(?:网|部)?)(?:说|表示|透露|指出)"
-    r"|接受(?P<z>[^\s，。,:：“”]{2,10}?)的?(?:专访|采访|访问)"
+    r"|接受(?P<z>[^\s，。,:：“”]{2,10}?中文(?:网|部)?)的?(?:专访|采访)"
 )
 # A first paragraph opening with an outlet's report and a colon (韩国国际广播电台报道：): a
 # broadcaster's own lead, read only when nothing else names the publisher. With a comma
