@@ -662,6 +662,7 @@ def test_plans_multilateral_summits_and_calls_are_no_events(tmp_path, sentence):
         ("印度总理22日来到印尼雅加达，开始为期两天的访问。", ("IND", "IDN")),
         # 京 for Beijing after a travel verb (not 京都, Kyoto)
         ("韩国总统特使22日抵京，开始访问。", ("KOR", "CHN")),
+        ("美国总统22日抵华都受到欢迎。", ("USA", "CHN")),  # 都 after another side is "all"
     ],
 )
 def test_arrivals_are_visits_in_their_other_words(tmp_path, sentence, pair):

@@ -49,7 +49,10 @@ ABBREVIATIONS = {
 }
 # 访朝, 赴俄, 抵华, 来华, 访日: destination right after a travel verb.
 # Not a region named with the character: 访中美洲, 赴中东, 访美洲, 抵华东.
-_ABBR_DEST = re.compile(f"(?:访|赴|抵|来|到)(?P<c>[{_AB}])(?![国军方洲东亚欧非都]|美洲|南美|北美)")
+# (京都 is Kyoto; 都 after another side is "all": 两次访华都…)
+_ABBR_DEST = re.compile(
+    f"(?:访|赴|抵|来|到)(?P<c>[{_AB}])(?![国军方洲东亚欧非]|美洲|南美|北美)(?!(?<=京)都)"
+)
 # 俄方, 朝方, 俄代表团, 俄副防长, 韩外长: a side named by its abbreviation.
 # (The class first as a lookahead, as in time_rules._rule: Python's regex engine skips to
 # those characters only when a pattern opens with them; twice as fast.)

@@ -221,14 +221,14 @@ _DATE_LABEL = re.compile(
     r"|(?:^|\s)(?:时间|日期)\s*[:：]|published|posted|last\s*modified|updated|(?:^|\s)发表\s*$",
     re.I,
 )
-# A forum thread's post line: 发表于 2024-5-17, or its counters with the date
-# (328 人阅读 | 0 人回复 | 2024-07-20).
 # An update label with no publication label beside it (Write: … Update: … has both).
 _UPDATE_ONLY = re.compile(
     r"^(?!.*(?:发布|发表|出版|刊登|published|posted|write)).*(?:更新|修改|updated|modified)", re.I
 )
-# A reply's post line inside a forum thread: the poster's name, then 发表于 and the date.
+# A post line kept with a forum thread's text: the poster's name, then 发表于 and the date.
 _POSTED_BY = re.compile(r"^\S{1,30}\s+发表于\s*[:：]?\s*\d")
+# A forum thread's post line: 发表于 2024-5-17, or its counters with the date
+# (328 人阅读 | 0 人回复 | 2024-07-20).
 _FORUM_POST = re.compile(
     r"^(?:发表于|发表时间|posted on)\s*[:：]?|\d+\s*[人次](?:阅读|回复|浏览|查看|点击)"
     r"|(?:阅读|回复|浏览|查看|点击|评论)(?:量|数|次数)?\s*[:：]?\s*\d+",
@@ -304,7 +304,7 @@ def page_date_of(
             stamp = None
         short = len(_ADDRESS.sub("", ln.simplified)) <= 40
         if _POSTED_BY.match(ln.simplified):
-            continue  # a post of the thread: the earliest of them is read below
+            continue  # a post of the thread: read below, after the opening post's line
         if ln.kind == "date" or stamp or (short and any_date(ln.simplified)):
             if _is_clock(ln.simplified):
                 continue
