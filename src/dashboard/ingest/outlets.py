@@ -179,7 +179,7 @@ def load_registry(path: Path = OUTLETS_CSV) -> OutletRegistry:
 # (… - RTHK), the HTML masthead, and the site's domain. An outlet only quoted (据路透社报道,
 # a headline 朝中社：…) is never the publisher.
 
-_HEAD_MAX = 16  # lines above the first paragraph read as the article's head, at most
+HEAD_MAX = 16  # lines above the first paragraph read as the article's head, at most
 _DASH_BYLINE = re.compile(r"^[^，。,]{2,24}?(?:\s*[—–－]{1,2}|\s-\s)")  # 美国之音华盛顿—, VGP -
 _SAYS = re.compile(r"报道|报导|称|说|表示|透露|指出")
 _QUOTES_IT = re.compile(r"^\s*[:：]")
@@ -364,10 +364,7 @@ def article_outlet(
     lines: list[Line], context: list[Line], registry: OutletRegistry
 ) -> tuple[Outlet | None, str]:
     """The outlet an article names as its publisher, and the dateline's place (see above)."""
-    # The head: the first lines, or all above the first paragraph when a page's chrome (a
-    # list of other headlines, a forum's header) pushes the byline further down.
-    first_text = next((i for i, ln in enumerate(lines) if has_body([ln])), len(lines))
-    head = [*context, *lines[: max(6, min(first_text, _HEAD_MAX))]]
+    head = report_head(lines, context, least=6)
     dateline = dateline_of(lines)
     place = ""
     if dateline is not None:
@@ -410,6 +407,18 @@ def article_outlet(
         if outlet is not None:
             return outlet, place
     return None, place
+
+
+def report_head(
+    lines: list[Line], context: list[Line], least: int, through_first: bool = False
+) -> list[Line]:
+    """A report's head: the context lines above it, then its first ``least`` lines, or all
+    lines above its first paragraph (and that paragraph, ``through_first``) when a page's
+    chrome (a list of other headlines, a forum's header) pushes a byline further down; at
+    most HEAD_MAX lines of the report."""
+    first_text = next((i for i, ln in enumerate(lines) if has_body([ln])), len(lines))
+    end = first_text + 1 if through_first else first_text
+    return [*context, *lines[: max(least, min(end, HEAD_MAX))]]
 
 
 def _first_paragraphs(lines: list[Line], start: int) -> list[Line]:

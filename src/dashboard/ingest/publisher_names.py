@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 
-from .cleaning import Line, has_body
+from .cleaning import Line
+from .outlets import report_head
 
 _PUBLISHER = (
     r"(?P<x>(?!网络|互联网|综合|本网|本站|本报|本台|该|网友)[\u4e00-\u9fff]{2,10}?"
@@ -33,16 +34,14 @@ _MASTHEAD = re.compile(
 _TAGS = re.compile(
     r"提示|独家|视频|专题|快讯|简讯|直播|图集|热点|推荐|更新|头条|要闻|观察|评论|聚焦"
 )
-HEAD_LINES = 8  # lines of the report's head read for a masthead or source line ...
-HEAD_MAX = 16  # ... or all above its first paragraph, up to this many
+HEAD_LINES = 8  # lines of the report's head read for a masthead or source line, at least
 SOURCE_LINE_MAX = 80  # characters: a source line, not a sentence quoting one
 
 
 def unregistered_publisher(lines: list[Line], context: list[Line]) -> str:
     """The publisher a report names in a source line (at its head or its end) or a
     masthead, when the registry knows no outlet by that name; "" when none is named so."""
-    first_text = next((i for i, ln in enumerate(lines) if has_body([ln])), len(lines))
-    head = [*context, *lines[: max(HEAD_LINES, min(first_text + 1, HEAD_MAX))]]
+    head = report_head(lines, context, least=HEAD_LINES, through_first=True)
     for ln in head:
         m = _MASTHEAD.match(ln.simplified)
         if m and not _TAGS.search(m["x"]):

@@ -84,6 +84,10 @@ def _span(start: date, end: date, approx: bool, basis: str) -> tuple:
     return start, end, _precision(start, end), approx, basis
 
 
+# Parts of a day (a time of day alone is read by time_rules, one after a day by timeexpr).
+DAY_PARTS = "凌晨|清晨|早晨|早上|上午|中午|午间|午后|下午|傍晚|晚上|晚间|夜间|夜里|深夜|午夜"
+
+
 class _Ctx:
     """What a resolver may read besides its match: the dispatch date, the last exact day of
     the passage (for 次日), the start of the last expression (for 同年, 当月), the start of

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .time_calendar import _S, _TO, _WD, _YEAR, _YEAR2, DATE_NUMBER
+from .time_calendar import _S, _TO, _WD, _YEAR, _YEAR2, DATE_NUMBER, DAY_PARTS
 from .time_periods import (
     _DOT_DAY_NAMES,
     _ERA_PART,
@@ -211,8 +211,6 @@ _RULE_CHARS: tuple[str, ...] = (
     "年",  # 98年4月
 )
 
-# (not 白天: also a name, as of a Chinese ambassador)
-_DAY_PARTS = "凌晨|清晨|早晨|早上|上午|中午|午间|午后|下午|傍晚|晚上|晚间|夜间|夜里|深夜|午夜"
 _CLOCK_REST = rf"(?:{_S}[0-9]{{1,2}}{_S}分|半|多钟|许|钟|左右|整)?"
 # 2时, 10点半, 5点多钟, 15:37 (not 3点共识: 点 needs what only a clock has after it)
 # A clock H:MM only where a clock stands (after 时间, 于, 在, 至, a space, or opening the text):
@@ -231,7 +229,8 @@ _GATED: list[tuple[str, re.Pattern, object]] = [
         "午晨晚夜早时点:",
         re.compile(
             r"(?<![0-9０-９日号天晚早夜今昨明当次翌前])"
-            rf"(?:(?:{_DAY_PARTS})(?!茶|候|新闻|版|经济|食堂|航班|模式|场|档|节目|时段)"
+            # (not 白天: also a name, as of a Chinese ambassador)
+            rf"(?:(?:{DAY_PARTS})(?!茶|候|新闻|版|经济|食堂|航班|模式|场|档|节目|时段)"
             rf"(?:{_S}[0-2]?[0-9]{_S}[时点]{_CLOCK_REST})?"
             # (a clock right after a date is the date's: 2019.05.29 15:20-2020.01.12; after a
             # day-part it is read with it, but after 时间 on its own: 当地时间15:30)

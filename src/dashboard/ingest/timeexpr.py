@@ -51,7 +51,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from .time_calendar import _S, _TO, _WD, DATE_NUMBER, _Ctx
+from .time_calendar import _S, _TO, _WD, DATE_NUMBER, DAY_PARTS, _Ctx
 from .time_periods import _narrowed
 from .time_rules import _GATED, _RULE_CHARS, _RULES
 
@@ -87,10 +87,7 @@ _CLOCK = (
     rf"(?:[0-9]{{1,2}}:[0-9]{{2}}(?::[0-9]{{2}})?|{_N}{_S}(?:[~～\-－至到]{_S}{_N}{_S})?[时点]"
     rf"(?:{_S}{_N}{_S}分(?:{_S}{_N}{_S}秒)?|半|许|左右|整)?)"
 )
-_DAY_PART = (
-    rf"(?:(?:凌晨|清晨|早晨|早上|早间|上午|中午|午间|午后|下午|傍晚|晚上|晚间|夜间|夜里|深夜|午夜"
-    rf"|晚|早|夜)(?:{_S}{_CLOCK})?|{_CLOCK})"
-)
+_DAY_PART = rf"(?:(?:{DAY_PARTS}|早间|晚|早|夜)(?:{_S}{_CLOCK})?|{_CLOCK})"
 # Between the start and the end of a range: the sign, maybe after the start's day-part or
 # clock time (12月9日零时至12月16日24时).
 # 18日起至21日, 18日开始到20日: the start's 起/开始 may come before the sign.
